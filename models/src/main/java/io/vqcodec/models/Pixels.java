@@ -1,0 +1,65 @@
+package io.vqcodec.models;
+
+import java.awt.image.BufferedImage;
+
+/** Conversions between images and planar float pixels in [0, 1]. */
+public final class Pixels {
+  private Pixels() {}
+
+  /**
+   * Planar RGB floats (3, ph, pw) of {@code img}, edge-replicated to {@code pw} x {@code ph}.
+   * Gray images come out with three equal channels (getRGB does that).
+   */
+  public static float[] toPlanar(BufferedImage img, int pw, int ph) {
+    int w = img.getWidth(), h = img.getHeight();
+    int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+    float[] out = new float[3 * pw * ph];
+    int plane = pw * ph;
+    for (int y = 0; y < ph; y++) {
+      int sy = Math.min(y, h - 1);
+      for (int x = 0; x < pw; x++) {
+        int v = argb[sy * w + Math.min(x, w - 1)];
+        int o = y * pw + x;
+        out[o] = ((v >> 16) & 255) / 255f;
+        out[plane + o] = ((v >> 8) & 255) / 255f;
+        out[2 * plane + o] = (v & 255) / 255f;
+      }
+    }
+    return out;
+  }
+
+  /** The top-left {@code w} x {@code h} of planar floats (3, ph, pw), rounded and clipped to 8 bits. */
+  public static BufferedImage toImage(float[] planar, int pw, int ph, int w, int h) {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    int[] rgb = new int[w * h];
+    int plane = pw * ph;
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int o = y * pw + x;
+        rgb[y * w + x] = (to8(planar[o]) << 16) | (to8(planar[plane + o]) << 8) | to8(planar[2 * plane + o]);
+      }
+    }
+    img.setRGB(0, 0, w, h, rgb, 0, w);
+    return img;
+  }
+
+  public static int to8(float v) {
+    int q = Math.round(v * 255f);
+    return q < 0 ? 0 : Math.min(q, 255);
+  }
+
+  /** PSNR in dB between two images of equal size, over RGB (8-bit peak). */
+  public static double psnr(BufferedImage a, BufferedImage b) {
+    int w = a.getWidth(), h = a.getHeight();
+    int[] pa = a.getRGB(0, 0, w, h, null, 0, w), pb = b.getRGB(0, 0, w, h, null, 0, w);
+    double se = 0;
+    for (int i = 0; i < pa.length; i++) {
+      for (int s = 0; s <= 16; s += 8) {
+        int d = ((pa[i] >> s) & 255) - ((pb[i] >> s) & 255);
+        se += d * d;
+      }
+    }
+    double mse = se / (3.0 * pa.length);
+    return mse == 0 ? 99.0 : 10 * Math.log10(255.0 * 255.0 / mse);
+  }
+}
