@@ -18,7 +18,7 @@ import java.util.Random;
  * to {@code c4}, {@code e4} residual blocks, 2x2 stride-2 conv to {@code c8} at 1/8, {@code e8}
  * residual blocks; fine head GELU + 1x1 conv to {@code dim}; coarse branch 2x2 stride-2 conv to
  * {@code c16} at 1/16, {@code e16} residual blocks, GELU + 1x1 conv to {@code dim}. Decoder: fine
- * embeddings 3x3 conv to {@code c8}; coarse embeddings 3x3 conv to {@code c16}, {@code d16} residual
+ * embeddings (slots of coarse cells filled from the coarse token) 3x3 conv to {@code c8}; coarse embeddings 3x3 conv to {@code c16}, {@code d16} residual
  * blocks, GELU + 1x1 conv to {@code 4*c8} and depth-to-space x2; the two are merged per 1/8
  * position with the cell mask {@code m}: {@code h = m*F + (1-m)*C}; then {@code d8} residual blocks,
  * GELU + 1x1 conv to {@code 4*c4} and depth-to-space x2, {@code d4} residual blocks, GELU + 3x3 conv
@@ -120,19 +120,32 @@ public final class TokNet {
 
   /**
    * Pixels (N, 3, H, W) from fine embeddings (N, dim, H/8, W/8), coarse embeddings (N, dim, H/16,
-   * W/16) and the fine mask (N, 1, H/8, W/8) (1 = fine, 0 = coarse, constant over each 2x2 cell).
+   * W/16) and the fine masks (1 = fine, 0 = coarse) at 1/8, (N, 1, H/8, W/8), constant over each
+   * 2x2 cell, and at 1/16, (N, 1, H/16, W/16).
+   *
+   * <p>Only the coded tokens matter: slots of the other granularity are filled before the network
+   * (fine slots of a coarse cell repeat its coarse embedding; the coarse slot of a fine cell is the
+   * mean of its four fine embeddings), in training and inference alike, so their input values are
+   * ignored.
    */
-  public NDArray decode(NDArray qf, NDArray qc, NDArray mask8) {
-    NDArray f = conv(qf, "dec.fin", 1, 1);
-    NDArray c = conv(qc, "dec.cin", 1, 1);
+  public NDArray decode(NDArray qf, NDArray qc, NDArray mask8, NDArray mask16) {
+    Shape s = qf.getShape();
+    long n = s.get(0), d = s.get(1), h = s.get(2) / 2, w = s.get(3) / 2;
+    NDArray up = qc.repeat(2, 2).repeat(3, 2);
+    NDArray pooled = qf.reshape(n, d, h, 2, w, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, d, h, w, 4)
+        .mean(new int[] {4});
+    NDArray fineIn = qf.sub(up).mul(mask8).add(up);
+    NDArray coarseIn = pooled.sub(qc).mul(mask16).add(qc);
+    NDArray f = conv(fineIn, "dec.fin", 1, 1);
+    NDArray c = conv(coarseIn, "dec.cin", 1, 1);
     for (int i = 0; i < cfg.d16; i++) c = res(c, "dec.r16." + i);
     c = depthToSpace(conv(Activation.gelu(c), "dec.cup", 1, 0), 2);
-    NDArray h = f.sub(c).mul(mask8).add(c);
-    for (int i = 0; i < cfg.d8; i++) h = res(h, "dec.r8." + i);
-    h = depthToSpace(conv(Activation.gelu(h), "dec.up4", 1, 0), 2);
-    for (int i = 0; i < cfg.d4; i++) h = res(h, "dec.r4." + i);
-    h = conv(Activation.gelu(h), "dec.out", 1, 1);
-    return depthToSpace(h, 4).add(0.5f);
+    NDArray hh = f.sub(c).mul(mask8).add(c);
+    for (int i = 0; i < cfg.d8; i++) hh = res(hh, "dec.r8." + i);
+    hh = depthToSpace(conv(Activation.gelu(hh), "dec.up4", 1, 0), 2);
+    for (int i = 0; i < cfg.d4; i++) hh = res(hh, "dec.r4." + i);
+    hh = conv(Activation.gelu(hh), "dec.out", 1, 1);
+    return depthToSpace(hh, 4).add(0.5f);
   }
 
   // ---- layers --------------------------------------------------------------------------------

@@ -165,6 +165,7 @@ public final class TrainTokenizer {
         data.batch(rnd, n, size, xb);
         int c16 = size / 16, f8 = size / 8;
         float[] m8 = randomMask(n, c16);
+        float[] m16 = subsample(m8, n, c16);
         float curLr = lrAt(step);
         boolean vq = step >= vqStart;
         if (vq && !vqReady) kmeansInit();
@@ -172,6 +173,7 @@ public final class TrainTokenizer {
           attachAll(sub);
           NDArray x = sub.create(xb, new Shape(n, 3, size, size));
           NDArray mask = sub.create(m8, new Shape(n, 1, f8, f8));
+          NDArray mask16 = sub.create(m16, new Shape(n, 1, c16, c16));
           float[] zfRows, zcRows;
           int[] idxF = null, idxC = null;
           float[] stats;
@@ -190,7 +192,7 @@ public final class TrainTokenizer {
               inC = z[1].add(qc.sub(z[1]).stopGradient());
               commit = z[0].sub(qf).square().mean().add(z[1].sub(qc).square().mean());
             }
-            NDArray y = net.decode(inF, inC, mask);
+            NDArray y = net.decode(inF, inC, mask, mask16);
             NDArray diff = y.sub(x);
             NDArray l1 = diff.abs().mean();
             NDArray ssim = Ssim.ssim(y, x).mean();
@@ -384,6 +386,18 @@ public final class TrainTokenizer {
     return r;
   }
 
+  /** The 1/16 mask of a 1/8 mask (top-left of each 2x2 cell). */
+  static float[] subsample(float[] m8, int n, int c16) {
+    int f8 = 2 * c16;
+    float[] out = new float[n * c16 * c16];
+    for (int b = 0; b < n; b++) {
+      for (int y = 0; y < c16; y++) {
+        for (int x = 0; x < c16; x++) out[(b * c16 + y) * c16 + x] = m8[b * f8 * f8 + 2 * y * f8 + 2 * x];
+      }
+    }
+    return out;
+  }
+
   private float[] randomMask(int n, int c16) {
     int f8 = 2 * c16;
     float[] m = new float[n * f8 * f8];
@@ -456,7 +470,8 @@ public final class TrainTokenizer {
         for (int mode = 0; mode < 3; mode++) {
           float[] mk = mode == 2 ? half : new float[f8 * f8];
           if (mode == 0) java.util.Arrays.fill(mk, 1f);
-          NDArray y = net.decode(qf, qc, sub.create(mk, new Shape(1, 1, f8, f8)));
+          NDArray y = net.decode(qf, qc, sub.create(mk, new Shape(1, 1, f8, f8)),
+              sub.create(subsample(mk, 1, c16), new Shape(1, 1, c16, c16)));
           NDArray yq = y.clip(0f, 1f).mul(255f).round().div(255f);
           double mse = yq.sub(x).square().mean().getFloat();
           psnr[mode][i] = 10 * Math.log10(1.0 / Math.max(mse, 1e-10));
