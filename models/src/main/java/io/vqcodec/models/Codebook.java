@@ -1,6 +1,8 @@
 package io.vqcodec.models;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
@@ -26,20 +28,38 @@ public final class Codebook {
   public int dim() { return dim; }
   public float[] table() { return table; }
 
-  /** Indices of the nearest codes of z (N, dim, h, w), raster order (n, y, x); arrays on {@code m}. */
+  /**
+   * Indices of the nearest codes of z (N, dim, h, w), raster order (n, y, x); temporaries on {@code
+   * m}. One matmul of {@code [z, 1]} with {@code [-2c, ||c||^2]} gives the distance up to {@code
+   * ||z||^2}; rows go in chunks so the distance block stays cache-sized.
+   */
   public int[] nearest(NDManager m, NDArray z) {
     NDArray rows = z.transpose(0, 2, 3, 1).reshape(-1, dim);
-    float[] norms = new float[size];
+    int n = (int) rows.getShape().get(0);
+    float[] aug = new float[(dim + 1) * size];
     for (int k = 0; k < size; k++) {
       double s = 0;
-      for (int j = 0; j < dim; j++) s += (double) table[k * dim + j] * table[k * dim + j];
-      norms[k] = (float) s;
+      for (int j = 0; j < dim; j++) {
+        float c = table[k * dim + j];
+        s += (double) c * c;
+        aug[j * size + k] = -2f * c;
+      }
+      aug[dim * size + k] = (float) s;
     }
-    NDArray cbT = m.create(table, new Shape(size, dim)).transpose();
-    NDArray nrm = m.create(norms, new Shape(1, size));
-    long[] idx = rows.matMul(cbT).mul(-2f).add(nrm).argMin(1).toLongArray();
-    int[] out = new int[idx.length];
-    for (int i = 0; i < idx.length; i++) out[i] = (int) idx[i];
+    NDArray cb = m.create(aug, new Shape(dim + 1, size));
+    NDArray zx = NDArrays.concat(new NDList(rows, m.ones(new Shape(n, 1))), 1);
+    int[] out = new int[n];
+    int chunk = Math.max(256, (1 << 20) / size);
+    for (int r0 = 0; r0 < n; r0 += chunk) {
+      int r1 = Math.min(n, r0 + chunk);
+      try (NDManager t = m.newSubManager()) {
+        NDArray part = zx.get(r0 + ":" + r1);
+        part.attach(t);
+        NDArray d = part.matMul(cb);
+        long[] idx = d.argMin(1).toLongArray();
+        for (int i = 0; i < idx.length; i++) out[r0 + i] = (int) idx[i];
+      }
+    }
     return out;
   }
 
