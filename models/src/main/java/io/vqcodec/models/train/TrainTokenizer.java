@@ -47,6 +47,7 @@ public final class TrainTokenizer {
   private final int K;
   private final Path out;
   private final int steps;
+  private final int maxSteps;
   private final int smallSteps;
   private final int vqStart;
   private final int warmup;
@@ -76,6 +77,7 @@ public final class TrainTokenizer {
     K = Integer.parseInt(a.getOrDefault("codebook", "4096"));
     out = Paths.get(a.getOrDefault("out", "runs/tok-v1"));
     steps = Integer.parseInt(a.getOrDefault("steps", "20000"));
+    maxSteps = Integer.parseInt(a.getOrDefault("max-steps", String.valueOf(steps)));
     smallSteps = Integer.parseInt(a.getOrDefault("small-steps", String.valueOf(steps / 2)));
     vqStart = Integer.parseInt(a.getOrDefault("vq-start", "200"));
     warmup = Integer.parseInt(a.getOrDefault("warmup", "200"));
@@ -158,7 +160,7 @@ public final class TrainTokenizer {
     float[] xb = null;
     int logEvery = 50;
     try {
-      while (step < steps && !stopRequested) {
+      while (step < maxSteps && !stopRequested) {
         boolean small = step < smallSteps;
         int size = small ? 64 : 128, n = small ? 32 : 16;
         if (xb == null || xb.length != n * 3 * size * size) xb = new float[n * 3 * size * size];
