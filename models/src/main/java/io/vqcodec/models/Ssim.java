@@ -16,6 +16,40 @@ public final class Ssim {
 
   /** Mean SSIM per image, shape (N). */
   public static NDArray ssim(NDArray x, NDArray y) {
+    return terms(x, y)[0];
+  }
+
+  private static final float[] MS_WEIGHTS = {0.0448f, 0.2856f, 0.3001f, 0.2363f, 0.1333f};
+
+  /**
+   * MS-SSIM (Wang et al. 2003) per image for a single image pair held in Java: 5 scales, 2x2 average
+   * pooling between scales, standard weights, contrast-structure terms clamped at 0; each term is
+   * the mean over channels and positions. Needs sides >= 176 (the coarsest scale must fit the
+   * 11-tap window).
+   */
+  public static double msssim(NDArray x, NDArray y) {
+    double out = 1;
+    for (int s = 0; s < 5; s++) {
+      NDArray[] t = terms(x, y);
+      float v = s == 4 ? t[0].getFloat(0) : t[1].getFloat(0);
+      out *= Math.pow(Math.max(v, 0f), MS_WEIGHTS[s]);
+      if (s < 4) {
+        x = pool(x);
+        y = pool(y);
+      }
+    }
+    return out;
+  }
+
+  private static NDArray pool(NDArray x) {
+    Shape sh = x.getShape();
+    long n = sh.get(0), c = sh.get(1), h = sh.get(2) / 2, w = sh.get(3) / 2;
+    NDArray cropped = x.get(":, :, :" + 2 * h + ", :" + 2 * w);
+    return cropped.reshape(n, c, h, 2, w, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, h, w, 4).mean(new int[] {4});
+  }
+
+  /** {SSIM, contrast-structure} per image, each shape (N). */
+  private static NDArray[] terms(NDArray x, NDArray y) {
     NDManager m = x.getManager();
     long c = x.getShape().get(1);
     float[] g = new float[11];
@@ -40,6 +74,8 @@ public final class Ssim {
     float c1 = 1e-4f, c2 = 9e-4f;
     NDArray num = mxy.mul(2).add(c1).mul(sxy.mul(2).add(c2));
     NDArray den = mx2.add(my2).add(c1).mul(sxx.add(syy).add(c2));
-    return num.div(den).reshape(x.getShape().get(0), -1).mean(new int[] {1});
+    long n = x.getShape().get(0);
+    NDArray cs = sxy.mul(2).add(c2).div(sxx.add(syy).add(c2));
+    return new NDArray[] {num.div(den).reshape(n, -1).mean(new int[] {1}), cs.reshape(n, -1).mean(new int[] {1})};
   }
 }

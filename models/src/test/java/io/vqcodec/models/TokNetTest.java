@@ -43,4 +43,16 @@ class TokNetTest {
       assertThat(b.lookup(m, new int[] {3, 0}, 1, 1, 2).toFloatArray()).containsExactly(1, 0, 1, 0);
     }
   }
+
+  @Test
+  void ssimAndMsssimAreOneForIdenticalImagesAndDropWithNoise() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.randomUniform(0f, 1f, new Shape(1, 3, 192, 192));
+      assertThat(Ssim.ssim(x, x).getFloat(0)).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-4f));
+      assertThat(Ssim.msssim(x, x)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+      NDArray y = x.add(m.randomNormal(0f, 0.1f, new Shape(1, 3, 192, 192), ai.djl.ndarray.types.DataType.FLOAT32));
+      assertThat(Ssim.ssim(x, y).getFloat(0)).isLessThan(0.97f);
+      assertThat(Ssim.msssim(x, y)).isLessThan(0.999).isGreaterThan(0.5);
+    }
+  }
 }

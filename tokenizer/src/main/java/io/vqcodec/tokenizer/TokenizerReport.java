@@ -20,8 +20,8 @@ import javax.imageio.ImageIO;
 /**
  * Evaluates a tokenizer model on a folder of images through the public {@link Tokenizer} API: for
  * every codebook level and for fine-only, coarse-only and 50/50 grids (per-cell Bernoulli(0.5) with
- * {@code new Random(12345)}), mean PSNR (RGB, 8-bit) and SSIM (11-tap Gaussian, RGB mean; not
- * MS-SSIM), distinct codes used and bits per pixel at a flat log2(K) per token; plus encode and
+ * {@code new Random(12345)}), mean PSNR (RGB, 8-bit), SSIM (11-tap Gaussian, RGB mean) and MS-SSIM
+ * (5 scales, {@link Ssim#msssim}), distinct codes used and bits per pixel at a flat log2(K) per token; plus encode and
  * decode wall time per image (median over images after one warm-up).
  *
  * <p>Usage: {@code TokenizerReport [--model DIR] --images DIR [--csv OUT.csv] [--levels 4096,...]}.
@@ -55,10 +55,10 @@ public final class TokenizerReport {
         BufferedImage b = ImageIO.read(f.toFile());
         if (b != null) imgs.add(b);
       }
-      StringBuilder out = new StringBuilder("codebook,grid,psnr,ssim,codes_used,bpp_flat,encode_ms,decode_ms\n");
+      StringBuilder out = new StringBuilder("codebook,grid,psnr,ssim,msssim,codes_used,bpp_flat,encode_ms,decode_ms\n");
       String[] modes = {"fine", "coarse", "half"};
       for (int k : ks) {
-        double[][] psnr = new double[3][imgs.size()], ssim = new double[3][imgs.size()];
+        double[][] psnr = new double[3][imgs.size()], ssim = new double[3][imgs.size()], ms = new double[3][imgs.size()];
         double[] bpp = new double[3];
         boolean[][] used = new boolean[3][k];
         List<Double> enc = new ArrayList<>(), dec = new ArrayList<>();
@@ -76,7 +76,9 @@ public final class TokenizerReport {
             BufferedImage rec = tok.decode(g);
             if (mode == 0) dec.add((System.nanoTime() - t1) / 1e6);
             psnr[mode][i] = Pixels.psnr(img, rec);
-            ssim[mode][i] = ssim(m, img, rec);
+            double[] sm = ssim(m, img, rec);
+            ssim[mode][i] = sm[0];
+            ms[mode][i] = sm[1];
             bpp[mode] += g.tokenCount() * (Math.log(k) / Math.log(2)) / ((double) img.getWidth() * img.getHeight());
             mark(g, used[mode]);
           }
@@ -84,8 +86,8 @@ public final class TokenizerReport {
         for (int mode = 0; mode < 3; mode++) {
           int u = 0;
           for (boolean b : used[mode]) if (b) u++;
-          String line = String.format(Locale.ROOT, "%d,%s,%.3f,%.4f,%d,%.4f,%.1f,%.1f%n", k, modes[mode],
-              mean(psnr[mode]), mean(ssim[mode]), u, bpp[mode] / imgs.size(), median(enc), median(dec));
+          String line = String.format(Locale.ROOT, "%d,%s,%.3f,%.4f,%.4f,%d,%.4f,%.1f,%.1f%n", k, modes[mode],
+              mean(psnr[mode]), mean(ssim[mode]), mean(ms[mode]), u, bpp[mode] / imgs.size(), median(enc), median(dec));
           out.append(line);
           System.out.print(line);
         }
@@ -127,12 +129,14 @@ public final class TokenizerReport {
     }
   }
 
-  static double ssim(NDManager base, BufferedImage a, BufferedImage b) {
+  /** {SSIM, MS-SSIM (NaN when a side is below 176)}. */
+  static double[] ssim(NDManager base, BufferedImage a, BufferedImage b) {
     int w = a.getWidth(), h = a.getHeight();
     try (NDManager m = base.newSubManager()) {
       NDArray x = m.create(Pixels.toPlanar(a, w, h), new Shape(1, 3, h, w));
       NDArray y = m.create(Pixels.toPlanar(b, w, h), new Shape(1, 3, h, w));
-      return Ssim.ssim(x, y).getFloat(0);
+      double ms = Math.min(w, h) >= 176 ? Ssim.msssim(x, y) : Double.NaN;
+      return new double[] {Ssim.ssim(x, y).getFloat(0), ms};
     }
   }
 
