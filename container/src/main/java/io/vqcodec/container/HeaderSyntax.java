@@ -1,0 +1,253 @@
+package io.vqcodec.container;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * The header syntax, written once: {@link #visit} lists the fields of header() in spec order, with
+ * the spec's names, and the reader, the writer and the size counter walk it. Fields are held as
+ * {@code long} so a test can write hostile values through an unchecked writer.
+ *
+ * <p>Spec §2.3 header(), §2.2 file header, §3.2 picture header, §4.2 model identification, §6.2
+ * token-grid parameters, §9.2 extension blocks, §5.2 slice directory, §2.5 header CRC.
+ */
+final class HeaderSyntax {
+  /** Spec §2.2: PNG-like magic, 0x89 "VQC" CR LF SUB LF. */
+  static final byte[] MAGIC = {(byte) 0x89, 'V', 'Q', 'C', 0x0D, 0x0A, 0x1A, 0x0A};
+  /** Spec §2.2: bytes of the frozen prefix (magic, version_major, version_minor, header_size). */
+  static final int PREFIX_SIZE = 14;
+  /** Smallest header_size that can hold the prefix, profile, header_flags and header_crc. */
+  static final int MIN_HEADER_SIZE = PREFIX_SIZE + 2 + 4;
+  static final int VERSION_MAJOR = 0;
+  static final int VERSION_MINOR = 0;
+  static final int PROFILE_STILL = 0;
+  /** Spec §2.6: end_code, "VQCE". */
+  static final byte[] END_CODE = {'V', 'Q', 'C', 'E'};
+  static final int MIN_CODEBOOK_LEVEL = 2;
+  static final int MAX_CODEBOOK_LEVEL = 6;
+  static final int CRITICAL_BIT = 0x8000;
+
+  long versionMajor = VERSION_MAJOR;
+  long versionMinor = VERSION_MINOR;
+  long headerSize;
+  long profile = PROFILE_STILL;
+  long headerFlags;
+
+  long width;
+  long height;
+  long channelFormat;
+  long bitDepth;
+  long frameCount;
+  long frameRateNum;
+  long frameRateDen;
+
+  long modelId;
+  byte[] weightsHash;
+
+  long codebookLevel;
+  long granularityMode;
+  long probModelId;
+
+  long extensionCount;
+  long[] extensionType = new long[0];
+  byte[][] extensionPayload = new byte[0][];
+
+  long sliceCount;
+  long[] firstRow = new long[0];
+  long[] rowCount = new long[0];
+  long[] payloadLength = new long[0];
+  long[] payloadCrc = new long[0];
+
+  void visit(FieldVisitor v) throws FormatException {
+    visitPrefix(v);
+    visitBody(v);
+  }
+
+  /** Spec §2.2: the 14 bytes every version keeps, so any decoder can identify and size the header. */
+  void visitPrefix(FieldVisitor v) throws FormatException {
+    v.section("Spec §2.2");
+    byte[] magic = v.bytes("magic", MAGIC, MAGIC.length);
+    v.require(Arrays.equals(magic, MAGIC), "magic " + hex(magic, 0, magic.length)
+        + " {at}: not a .vqc file");
+    versionMajor = v.uint("version_major", 1, versionMajor, 0, 255);
+    v.require(versionMajor == VERSION_MAJOR, "version_major " + versionMajor
+        + " {at}: this decoder implements version " + VERSION_MAJOR + ".x only");
+    versionMinor = v.uint("version_minor", 1, versionMinor, 0, 255);
+    headerSize = v.uint("header_size", 4, headerSize, MIN_HEADER_SIZE, Limits.MAX_HEADER_SIZE);
+  }
+
+  void visitBody(FieldVisitor v) throws FormatException {
+    v.section("Spec §2.2");
+    profile = v.uint("profile", 1, profile, 0, 255);
+    v.require(profile == PROFILE_STILL, "profile " + profile
+        + " {at}: v0 defines only profile 0 (still picture)");
+    headerFlags = v.uint("header_flags", 1, headerFlags, 0, 255);
+    v.require(headerFlags == 0, "header_flags 0x" + Long.toHexString(headerFlags)
+        + " {at}: reserved bits set; v0 requires 0");
+
+    visitPictureHeader(v);
+    visitModelIdentification(v);
+    visitTokenGridParams(v);
+    visitExtensions(v);
+    visitSliceDirectory(v);
+
+    v.section("Spec §2.5");
+    v.headerCrc();
+  }
+
+  /** Spec §3.2. */
+  private void visitPictureHeader(FieldVisitor v) throws FormatException {
+    v.section("Spec §3.2");
+    width = v.varint("width", width, 1, Limits.MAX_WIDTH);
+    height = v.varint("height", height, 1, Limits.MAX_HEIGHT);
+    v.require(width * height <= Limits.MAX_PIXELS, "picture " + width + "x" + height
+        + " {at}: more than " + Limits.MAX_PIXELS + " pixels (Spec §A.1)");
+    channelFormat = v.uint("channel_format", 1, channelFormat, 0, 1);
+    bitDepth = v.uint("bit_depth", 1, bitDepth, 8, 8);
+    frameCount = v.varint("frame_count", frameCount, 1, 1);
+    frameRateNum = v.varint("frame_rate_num", frameRateNum, 0, 0);
+    frameRateDen = v.varint("frame_rate_den", frameRateDen, 0, 0);
+  }
+
+  /** Spec §4.2. */
+  private void visitModelIdentification(FieldVisitor v) throws FormatException {
+    v.section("Spec §4.2");
+    modelId = v.varint("model_id", modelId, 1, Limits.MAX_MODEL_ID);
+    weightsHash = v.bytes("weights_hash", weightsHash, ModelId.HASH_BYTES);
+  }
+
+  /** Spec §6.2. */
+  private void visitTokenGridParams(FieldVisitor v) throws FormatException {
+    v.section("Spec §6.2");
+    codebookLevel = v.uint("codebook_level", 1, codebookLevel, MIN_CODEBOOK_LEVEL, MAX_CODEBOOK_LEVEL);
+    granularityMode = v.uint("granularity_mode", 1, granularityMode, 0, 2);
+    v.section("Spec §8.1");
+    probModelId = v.uint("prob_model_id", 1, probModelId, 0, 255);
+    v.require(probModelId == 0, "prob_model_id " + probModelId + " {at}: "
+        + (probModelId == 1 ? "static frequency table (reserved, Spec §8.3)"
+            : probModelId == 2 ? "Gaussian-mixture context prior (reserved, Spec §8.3)" : "reserved")
+        + " is not supported by this decoder; v0 defines only 0 (adaptive order-0)");
+  }
+
+  /** Spec §9.2. */
+  private void visitExtensions(FieldVisitor v) throws FormatException {
+    v.section("Spec §9.2");
+    extensionCount = v.varint("extension_count", extensionCount, 0, Limits.MAX_EXTENSIONS);
+    int n = (int) extensionCount;
+    if (extensionType.length != n) {
+      extensionType = new long[n];
+      extensionPayload = new byte[n][];
+    }
+    for (int i = 0; i < n; i++) {
+      String e = "extension[" + i + "].";
+      extensionType[i] = v.uint(e + "extension_type", 2, extensionType[i], 0, 0xFFFF);
+      long type = extensionType[i] & ~CRITICAL_BIT;
+      v.require(type != 0, e + "extension_type 0x" + Long.toHexString(extensionType[i])
+          + " {at}: type number 0 is invalid");
+      if (v.reading()) {
+        v.require((extensionType[i] & CRITICAL_BIT) == 0, e + "extension_type 0x"
+            + Long.toHexString(extensionType[i]) + " {at}: critical extension " + type
+            + " is not supported by this decoder (Spec §9.4)");
+      }
+      long len = v.varint(e + "extension_length",
+          extensionPayload[i] == null ? 0 : extensionPayload[i].length, 0, Limits.MAX_EXTENSION_SIZE);
+      extensionPayload[i] = v.bytes(e + "extension_payload", extensionPayload[i], (int) len);
+    }
+  }
+
+  /** Spec §5.2. */
+  private void visitSliceDirectory(FieldVisitor v) throws FormatException {
+    v.section("Spec §5.2");
+    int cellsWide = Limits.cells(width);
+    int cellsHigh = Limits.cells(height);
+    sliceCount = v.varint("slice_count", sliceCount, 1, Math.min(cellsHigh, Limits.MAX_SLICES));
+    int n = (int) sliceCount;
+    if (firstRow.length != n) {
+      firstRow = new long[n];
+      rowCount = new long[n];
+      payloadLength = new long[n];
+      payloadCrc = new long[n];
+    }
+    long next = 0;
+    for (int i = 0; i < n; i++) {
+      String s = "slice[" + i + "].";
+      firstRow[i] = v.varint(s + "first_row", firstRow[i], 0, cellsHigh - 1);
+      v.require(firstRow[i] == next, s + "first_row " + firstRow[i] + " {at}: must be " + next
+          + " (slices cover the cell rows in order, without gaps or overlaps)");
+      rowCount[i] = v.varint(s + "row_count", rowCount[i], 1, cellsHigh - next);
+      next += rowCount[i];
+      payloadLength[i] = v.varint(s + "payload_length", payloadLength[i], 0,
+          Limits.maxSlicePayload((int) (cellsWide * rowCount[i])));
+      payloadCrc[i] = v.uint(s + "payload_crc", 4, payloadCrc[i], 0, 0xFFFF_FFFFL);
+    }
+    v.require(next == cellsHigh, "slice directory {at} covers cell rows 0.." + (next - 1) + " of 0.."
+        + (cellsHigh - 1) + ": slices must cover every cell row");
+  }
+
+  static HeaderSyntax of(ContainerHeader h, List<Slice> slices) {
+    HeaderSyntax s = new HeaderSyntax();
+    PictureHeader p = h.picture();
+    s.width = p.width();
+    s.height = p.height();
+    s.channelFormat = p.channelFormat().code;
+    s.bitDepth = p.bitDepth();
+    s.frameCount = p.frameCount();
+    s.frameRateNum = p.frameRateNum();
+    s.frameRateDen = p.frameRateDen();
+    s.modelId = h.model().id();
+    s.weightsHash = h.model().weightsHash();
+    s.codebookLevel = TokenGridParams.codebookLevelOf(h.grid().codebookSize());
+    s.granularityMode = h.grid().granularityMode().code;
+    s.probModelId = h.grid().probabilityModel().code;
+    int ne = h.extensions().size();
+    s.extensionCount = ne;
+    s.extensionType = new long[ne];
+    s.extensionPayload = new byte[ne][];
+    for (int i = 0; i < ne; i++) {
+      Extension e = h.extensions().get(i);
+      s.extensionType[i] = e.type() | (e.critical() ? CRITICAL_BIT : 0);
+      s.extensionPayload[i] = e.payloadNoCopy();
+    }
+    int n = slices.size();
+    s.sliceCount = n;
+    s.firstRow = new long[n];
+    s.rowCount = new long[n];
+    s.payloadLength = new long[n];
+    s.payloadCrc = new long[n];
+    for (int i = 0; i < n; i++) {
+      Slice sl = slices.get(i);
+      s.firstRow[i] = sl.firstRow();
+      s.rowCount[i] = sl.rowCount();
+      s.payloadLength[i] = sl.payloadSize();
+      s.payloadCrc[i] = crc32c(sl.payloadNoCopy(), 0, sl.payloadSize());
+    }
+    return s;
+  }
+
+  /** The public header; fields have been range-checked by the visit. */
+  ContainerHeader toHeader() {
+    PictureHeader p = new PictureHeader((int) width, (int) height, ChannelFormat.of((int) channelFormat),
+        (int) bitDepth, (int) frameCount, (int) frameRateNum, (int) frameRateDen);
+    TokenGridParams g = new TokenGridParams(1 << (2 * codebookLevel),
+        GranularityMode.of((int) granularityMode), ProbabilityModel.of((int) probModelId));
+    List<Extension> ext = new ArrayList<>();
+    for (int i = 0; i < extensionCount; i++) {
+      ext.add(new Extension((int) (extensionType[i] & ~CRITICAL_BIT),
+          (extensionType[i] & CRITICAL_BIT) != 0, extensionPayload[i]));
+    }
+    return new ContainerHeader(p, new ModelId(modelId, weightsHash), g, ext);
+  }
+
+  static long crc32c(byte[] b, int off, int len) {
+    CRC32C c = new CRC32C();
+    c.update(b, off, len);
+    return c.getValue();
+  }
+
+  static String hex(byte[] b, int off, int len) {
+    return HexFormat.ofDelimiter(" ").formatHex(b, off, off + len);
+  }
+}

@@ -1,0 +1,23 @@
+package io.vqcodec.container;
+
+/**
+ * {@code prob_model_id} of Spec §8.1. Only the models a v0 decoder implements are listed; ids 1
+ * (static frequency table) and 2 (Gaussian-mixture context prior) are reserved (Spec §8.3).
+ */
+public enum ProbabilityModel {
+  /** Adaptive order-0 models, reset at every slice start (Spec §8.2). */
+  ADAPTIVE_ORDER0(0);
+
+  final int code;
+
+  ProbabilityModel(int code) {
+    this.code = code;
+  }
+
+  static ProbabilityModel of(int code) {
+    for (ProbabilityModel m : values()) {
+      if (m.code == code) return m;
+    }
+    throw new IllegalArgumentException("prob_model_id " + code);
+  }
+}

@@ -1,0 +1,114 @@
+package io.vqcodec.container;
+
+import java.util.Arrays;
+
+/**
+ * Reads the header syntax from a buffer holding the first {@code limit} bytes of the file; every
+ * value is range-checked before it is returned, so the caller can size arrays with it. Spec §1.2
+ * (byte order), §1.4 (varint), §2.5 (header CRC).
+ */
+final class ReadVisitor implements FieldVisitor {
+  private final byte[] buf;
+  private final int limit;
+  private int pos;
+  private int fieldStart;
+  private String section = "";
+
+  ReadVisitor(byte[] buf, int limit) {
+    this.buf = buf;
+    this.limit = limit;
+  }
+
+  int position() {
+    return pos;
+  }
+
+  @Override
+  public void section(String spec) {
+    section = spec;
+  }
+
+  @Override
+  public long uint(String name, int bytes, long value, long min, long max) throws FormatException {
+    need(name, bytes);
+    long v = 0;
+    for (int i = 0; i < bytes; i++) {
+      v = (v << 8) | (buf[pos++] & 0xFF);
+    }
+    return range(name, v, min, max);
+  }
+
+  /** Spec §1.4: little-endian base-128 groups, at most 8 bytes, canonical. */
+  @Override
+  public long varint(String name, long value, long min, long max) throws FormatException {
+    fieldStart = pos;
+    long v = 0;
+    for (int i = 0; ; i++) {
+      if (i == Limits.MAX_VARINT_BYTES) {
+        throw new FormatException(name + " {at}: varint longer than " + Limits.MAX_VARINT_BYTES
+            + " bytes (Spec §1.4)", fieldStart);
+      }
+      if (pos >= limit) {
+        throw new FormatException(name + " {at}: varint runs past the end of the header ("
+            + limit + " bytes) (" + section + ")", fieldStart);
+      }
+      int b = buf[pos++] & 0xFF;
+      v |= (long) (b & 0x7F) << (7 * i);
+      if ((b & 0x80) == 0) {
+        if (b == 0 && i > 0) {
+          throw new FormatException(name + " {at}: non-canonical varint (final byte 0x00) (Spec §1.4)",
+              fieldStart);
+        }
+        break;
+      }
+    }
+    return range(name, v, min, max);
+  }
+
+  @Override
+  public byte[] bytes(String name, byte[] value, int length) throws FormatException {
+    need(name, length);
+    pos += length;
+    return Arrays.copyOfRange(buf, fieldStart, pos);
+  }
+
+  @Override
+  public void require(boolean ok, String message) throws FormatException {
+    if (!ok) throw new FormatException(message + " (" + section + ")", fieldStart);
+  }
+
+  @Override
+  public void headerCrc() throws FormatException {
+    if (pos != limit - 4) {
+      throw new FormatException("header syntax ends at byte " + pos + " but header_size says the "
+          + "header_crc is at byte " + (limit - 4) + " (Spec §2.4)", pos);
+    }
+    long computed = HeaderSyntax.crc32c(buf, 0, pos);
+    long stored = uint("header_crc", 4, 0, 0, 0xFFFF_FFFFL);
+    if (stored != computed) {
+      throw new FormatException(String.format("header_crc 0x%08X {at} does not match 0x%08X computed "
+          + "over bytes 0..%d: the header is damaged (%s)", stored, computed, pos - 5, section), fieldStart);
+    }
+  }
+
+  @Override
+  public boolean reading() {
+    return true;
+  }
+
+  private void need(String name, int bytes) throws FormatException {
+    fieldStart = pos;
+    if (limit - pos < bytes) {
+      throw new FormatException(name + " {at} (" + bytes + " bytes) runs past the end of the header ("
+          + limit + " bytes) (" + section + ")", pos);
+    }
+  }
+
+  private long range(String name, long v, long min, long max) throws FormatException {
+    if (v < min || v > max) {
+      throw new FormatException(name + " " + v + " {at}: must be "
+          + (min == max ? Long.toString(min) : min + ".." + max) + " (" + section + ")", fieldStart);
+    }
+    return v;
+  }
+}
