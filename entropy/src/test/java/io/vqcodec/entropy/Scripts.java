@@ -55,18 +55,22 @@ final class Scripts {
             dec.verifyEnd();
         }
 
-        /** Decodes every step, ignoring values (for corrupt input); then verifies the end. */
-        void decodeBlind(byte[] buf, int off, int len) throws EntropyDecodingException {
+        /** Decodes every step, not checking values (for corrupt input); then verifies the end. */
+        long[] decodeBlind(byte[] buf, int off, int len) throws EntropyDecodingException {
             RansDecoder dec = new RansDecoder(buf, off, len);
             AdaptiveModel[] am = newAdaptives();
             AdaptiveBinaryModel[] bm = newBinaries();
-            for (Step st : steps) {
+            long[] values = new long[steps.size()];
+            for (int i = 0; i < values.length; i++) {
+                Step st = steps.get(i);
                 long v = decodeStep(dec, am, bm, st);
                 if (st.kind() == Kind.CDF && (v < 0 || v >= cdfs.get(st.model()).alphabetSize())) {
                     throw new AssertionError("decoded symbol out of range: " + v);
                 }
+                values[i] = v;
             }
             dec.verifyEnd();
+            return values;
         }
 
         long decodeStep(RansDecoder dec, AdaptiveModel[] am, AdaptiveBinaryModel[] bm, Step st)
@@ -181,7 +185,7 @@ final class Scripts {
         for (int i = 0; i < n; i++) {
             w[i] = switch (shape) {
                 case 0 -> rnd.nextLong(1, 1000);
-                case 1 -> (long) (1e9 / Math.pow(i + 1, 0.5 + 2 * rnd.nextDouble()));
+                case 1 -> (long) (1e9 / StrictMath.pow(i + 1, 0.5 + 2 * rnd.nextDouble()));
                 case 2 -> i < 62 ? 1L << (61 - i) : 0;
                 case 3 -> rnd.nextInt(10) == 0 ? rnd.nextLong(1L << 40) : 0;
                 default -> i == 0 ? 1L << 50 : rnd.nextInt(3);
