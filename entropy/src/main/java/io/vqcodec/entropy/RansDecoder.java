@@ -159,7 +159,7 @@ public final class RansDecoder {
     }
 
     /**
-     * Checks proper termination (Spec §7.6): every byte consumed and the state back at its initial
+     * Checks proper termination, {@code check_end()} of Spec §7.6: every byte consumed and the state back at its initial
      * value 2^31. Call after the last symbol; a mismatch means corruption or that a different
      * number of symbols (or different models) was decoded than encoded.
      */
