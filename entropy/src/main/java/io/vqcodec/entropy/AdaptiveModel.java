@@ -11,8 +11,8 @@ import java.util.Arrays;
  *
  * <p>Encoder and decoder each hold their own instance, constructed with the same parameters; the
  * coder updates it on every {@code encode}/{@code decode}. Not thread-safe. Updates and lookups are
- * O(log n) (a Fenwick tree); a rescale is O(n) and happens at most once every
- * {@code (limit - n) / (2 * increment)} symbols.
+ * O(log n) (a Fenwick tree); a rescale is O(n) and follows the previous one after at least
+ * {@code (limit - increment - n) / (2 * increment)} symbols (about 1000 with the defaults).
  *
  * <pre>{@code
  * AdaptiveModel m = new AdaptiveModel(1024);          // increment 32, limit max(2^16, 4n)
