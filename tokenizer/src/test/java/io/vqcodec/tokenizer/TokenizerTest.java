@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TokenizerTest {
-  /** The released tok-v1 reaches about PSNR_MEASURED dB on this crop; the floor leaves margin. */
-  static final double PSNR_FLOOR = 20.0;
+  /** The released tok-v1 (step 13856) reaches 26.2 dB on this crop at K=4096 (24.1 dB at K=256). */
+  static final double PSNR_FLOOR = 23.0;
 
   static Tokenizer tok;
 
