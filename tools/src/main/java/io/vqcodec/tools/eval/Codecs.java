@@ -1,0 +1,43 @@
+package io.vqcodec.tools.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The codecs the harness knows, in report order. */
+public final class Codecs {
+  private Codecs() {}
+
+  /**
+   * Every known codec, available or not. Adding one is one line here.
+   *
+   * <p>TODO(vqcodec): once {@code io.vqcodec.encoder} and {@code io.vqcodec.decoder} exist, add
+   * {@code new VqcodecEvalCodec(threads)} here: a class {@code io.vqcodec.tools.eval.VqcodecEvalCodec
+   * implements EvalCodec} whose knob is the encoder's quality (name "vqcodec", rate increasing with the
+   * knob), whose {@code configuration()} names the model id and weights hash, and whose
+   * {@code encodeDecode} encodes {@code source.rgb()} to a byte array (size = the whole .vqc file) and
+   * decodes it back, timing the two calls.
+   */
+  public static List<EvalCodec> all(int threads) {
+    List<EvalCodec> list = new ArrayList<>();
+    list.add(new JpegTurboCodec());
+    list.add(new WebpCodec(threads));
+    list.add(new AvifCodec(threads));
+    list.add(new JxlCodec(threads));
+    list.add(new ImageIoJpegCodec());
+    return list;
+  }
+
+  /** The codec named {@code name}, or an exception listing the known names. */
+  public static EvalCodec byName(String name, int threads) {
+    for (EvalCodec c : all(threads)) if (c.name().equals(name.toLowerCase(Locale.ROOT).strip())) return c;
+    List<String> names = new ArrayList<>();
+    for (EvalCodec c : all(threads)) names.add(c.name());
+    throw new IllegalArgumentException("unknown codec '" + name + "'; known: " + String.join(", ", names));
+  }
+
+  /** Why a codec is unavailable, in a few words. */
+  static String whyUnavailable(EvalCodec c) {
+    return c instanceof CommandLineCodec ? ((CommandLineCodec) c).missing() : "not available";
+  }
+}

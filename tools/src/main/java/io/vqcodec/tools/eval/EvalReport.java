@@ -1,0 +1,237 @@
+package io.vqcodec.tools.eval;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Derives {@code summary.md}, {@code rd-psnr.png/.svg} and {@code rd-msssim.png/.svg} from {@code
+ * points.csv} and {@code run-info.txt} alone, so the plots are always regenerated from the committed
+ * data ({@code vqcodec eval --report-only}).
+ *
+ * <p>Averaging: for each codec and target, arithmetic means of bpp, PSNR (dB) and MS-SSIM over the
+ * images where that codec reached the target (the count is shown). A curve point is plotted only when
+ * the codec reached the target on every image, so all plotted points average the same images. BD-rates
+ * are computed per image against the anchor (AVIF when present) over the quality range both curves
+ * cover on that image, then averaged over the images where both curves have enough points.
+ */
+public final class EvalReport {
+  /** The BD-rate anchor codec. */
+  static final String ANCHOR = "avif";
+
+  private final List<Point> points;
+  private final Map<String, String> info;
+  private final List<String> codecs;
+  private final List<Double> targets;
+  private final List<String> images;
+
+  EvalReport(List<Point> points, Map<String, String> info) {
+    this.points = points;
+    this.info = info;
+    Set<String> c = new LinkedHashSet<>();
+    Set<Double> t = new TreeSet<>();
+    Set<String> im = new TreeSet<>();
+    for (Point p : points) {
+      c.add(p.codec());
+      t.add(p.target());
+      im.add(p.image());
+    }
+    this.codecs = new ArrayList<>(c);
+    this.targets = new ArrayList<>(t);
+    this.images = new ArrayList<>(im);
+  }
+
+  /** Reads {@code points.csv} and {@code run-info.txt} from {@code dir} and writes the summary and plots there. */
+  public static void regenerate(Path dir) throws IOException {
+    new EvalReport(Point.read(dir.resolve("points.csv")), readInfo(dir.resolve("run-info.txt"))).write(dir);
+  }
+
+  void write(Path dir) throws IOException {
+    Files.writeString(dir.resolve("summary.md"), summary(), StandardCharsets.UTF_8);
+    plot(dir, "rd-psnr", "PSNR-RGB (dB)", false);
+    plot(dir, "rd-msssim", "MS-SSIM-RGB (dB, -10 log10(1 - MS-SSIM))", true);
+  }
+
+  /** Mean values of one codec at one target over the images it reached. */
+  record Mean(int reached, int total, double bpp, double psnr, double msssim, double encMs, double decMs) {}
+
+  Mean mean(String codec, double target) {
+    int n = 0, total = 0;
+    double bpp = 0, psnr = 0, ms = 0, enc = 0, dec = 0;
+    for (Point p : points) {
+      if (!p.codec().equals(codec) || p.target() != target) continue;
+      total++;
+      if (!p.reached()) continue;
+      n++;
+      bpp += p.bpp();
+      psnr += p.psnr();
+      ms += p.msssim();
+      enc += p.encMs();
+      dec += p.decMs();
+    }
+    return n == 0 ? new Mean(0, total, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN)
+        : new Mean(n, total, bpp / n, psnr / n, ms / n, enc / n, dec / n);
+  }
+
+  /** Mean BD-rate of {@code codec} against the anchor over images, and how many images had one. */
+  record Bd(double percent, int images) {}
+
+  Bd bdRate(String codec, boolean msssim, Bjontegaard.Method method) {
+    double sum = 0;
+    int n = 0;
+    for (String image : images) {
+      double[][] a = curve(ANCHOR, image, msssim), t = curve(codec, image, msssim);
+      double v = Bjontegaard.bdRate(a[0], a[1], t[0], t[1], method);
+      if (Double.isFinite(v)) {
+        sum += v;
+        n++;
+      }
+    }
+    return new Bd(n == 0 ? Double.NaN : sum / n, n);
+  }
+
+  /** {bpp[], quality[]} of the reached points of one codec on one image, one per distinct knob. */
+  private double[][] curve(String codec, String image, boolean msssim) {
+    Map<Double, Point> byKnob = new LinkedHashMap<>();
+    for (Point p : points) {
+      if (p.codec().equals(codec) && p.image().equals(image) && p.reached()) byKnob.putIfAbsent(p.knob(), p);
+    }
+    double[] r = new double[byKnob.size()], q = new double[byKnob.size()];
+    int i = 0;
+    for (Point p : byKnob.values()) {
+      r[i] = p.bpp();
+      q[i++] = msssim ? p.msssimDb() : p.psnr();
+    }
+    return new double[][] {r, q};
+  }
+
+  String summary() {
+    StringBuilder s = new StringBuilder();
+    s.append("# Rate-distortion baselines: ").append(info.getOrDefault("dataset", "images")).append("\n\n");
+    s.append("Generated by `vqcodec eval` (io.vqcodec.tools.eval) from `points.csv`; do not edit by hand. ")
+        .append("How to reproduce: `tools/EVAL.md`.\n\n");
+    s.append("## Setup\n\n");
+    for (String k : List.of("command", "date", "cpu", "cores", "threads", "load", "java", "os")) {
+      if (info.containsKey(k)) s.append("- ").append(k).append(": ").append(info.get(k)).append('\n');
+    }
+    s.append("- images: ").append(images.size()).append(" (").append(images.isEmpty() ? "" : images.get(0))
+        .append(" .. ").append(images.isEmpty() ? "" : images.get(images.size() - 1)).append(")\n\n");
+    s.append("| codec | configuration |\n|---|---|\n");
+    for (String c : codecs) s.append("| ").append(c).append(" | `").append(info.getOrDefault("codec." + c, "?")).append("` |\n");
+    s.append("\nMethod. For each image, codec and target the codec's knob is bisected to the setting whose file ")
+        .append("(all headers included; bpp = bytes * 8 / (W * H)) is closest to the target. A target is ")
+        .append("*unreachable* for an image when even the codec's lowest setting is more than ")
+        .append(Math.round(RateSearch.SLACK * 100)).append("% above it. ")
+        .append("PSNR: 8-bit RGB, one MSE over the three channels. MS-SSIM: 5 scales, 11-tap Gaussian (sigma 1.5), ")
+        .append("computed per R, G, B channel and averaged (CompressAI's ms-ssim-rgb). ")
+        .append("Table values are means over the images where the codec reached the target (`n`); ")
+        .append("PSNR is averaged in dB. Times are wall-clock per image for the chosen setting, ")
+        .append("command-line codecs including process start-up, measured at low priority on a shared machine: ")
+        .append("indicative only.\n\n");
+    s.append("## Per codec and target\n\n");
+    s.append("| codec | target bpp | n | bpp | PSNR dB | MS-SSIM | MS-SSIM dB | enc ms | dec ms |\n");
+    s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (String c : codecs) {
+      for (double t : targets) {
+        Mean m = mean(c, t);
+        s.append(String.format(Locale.ROOT, "| %s | %s | %d/%d | %s | %s | %s | %s | %s | %s |%n", c, fmt(t, 3),
+            m.reached(), m.total(), fmt(m.bpp(), 4), fmt(m.psnr(), 2), fmt(m.msssim(), 4),
+            fmt(Bjontegaard.msssimDb(m.msssim()), 2), fmt(m.encMs(), 0), fmt(m.decMs(), 0)));
+      }
+    }
+    if (codecs.contains(ANCHOR)) {
+      s.append("\n## BD-rate against ").append(ANCHOR).append("\n\n");
+      s.append("Per image over the quality range both curves cover (only reached points), then averaged over the ")
+          .append("images where both curves have enough points (`n`). Negative = fewer bits than ").append(ANCHOR)
+          .append(" for the same quality. PCHIP: piecewise cubic Hermite interpolation of log10(bpp) against ")
+          .append("quality (>= 2 points); cubic: VCEG-M33 least-squares cubic (>= 4 points). MS-SSIM in dB.\n\n");
+      s.append("| codec | PSNR, pchip | n | PSNR, cubic | n | MS-SSIM, pchip | n | MS-SSIM, cubic | n |\n");
+      s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (String c : codecs) {
+        if (c.equals(ANCHOR)) continue;
+        s.append("| ").append(c);
+        for (boolean ms : new boolean[] {false, true}) {
+          for (Bjontegaard.Method m : Bjontegaard.Method.values()) {
+            Bd bd = bdRate(c, ms, m);
+            s.append(" | ").append(Double.isNaN(bd.percent()) ? "n/a" : String.format(Locale.ROOT, "%+.1f%%", bd.percent()))
+                .append(" | ").append(bd.images());
+          }
+        }
+        s.append(" |\n");
+      }
+    }
+    s.append("\n## Plots\n\nA point is drawn only where the codec reached the target on all ").append(images.size())
+        .append(" images.\n\n![PSNR](rd-psnr.png)\n\n![MS-SSIM](rd-msssim.png)\n");
+    return s.toString();
+  }
+
+  // xchart 4.0.3 deprecates every save method without offering a replacement; these still work.
+  @SuppressWarnings("deprecation")
+  private void plot(Path dir, String name, String yTitle, boolean msssim) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    XYChart chart = new XYChartBuilder().width(900).height(600).title(info.getOrDefault("dataset", "") + ": " + yTitle
+        + " vs rate").xAxisTitle("bits per pixel").yAxisTitle(yTitle).build();
+    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+    chart.getStyler().setMarkerSize(7);
+    chart.getStyler().setPlotGridLinesVisible(true);
+    int series = 0;
+    for (String c : codecs) {
+      List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
+      for (double t : targets) {
+        Mean m = mean(c, t);
+        if (m.reached() == 0 || m.reached() < m.total()) continue;
+        xs.add(m.bpp());
+        ys.add(msssim ? Bjontegaard.msssimDb(m.msssim()) : m.psnr());
+      }
+      if (xs.isEmpty()) continue;
+      XYSeries s = chart.addSeries(c, xs, ys);
+      s.setMarker(SeriesMarkers.CIRCLE);
+      series++;
+    }
+    if (series == 0) chart.addSeries("(no codec reached a target on every image)", new double[] {0}, new double[] {0});
+    try (OutputStream png = Files.newOutputStream(dir.resolve(name + ".png"))) {
+      BitmapEncoder.saveBitmap(chart, png, BitmapEncoder.BitmapFormat.PNG);
+    }
+    try (OutputStream svg = Files.newOutputStream(dir.resolve(name + ".svg"))) {
+      VectorGraphicsEncoder.saveVectorGraphic(chart, svg, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+    }
+  }
+
+  private static String fmt(double v, int decimals) {
+    if (Double.isNaN(v)) return "-";
+    if (Double.isInfinite(v)) return "inf";
+    return String.format(Locale.ROOT, "%." + decimals + "f", v);
+  }
+
+  static Map<String, String> readInfo(Path file) throws IOException {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (!Files.exists(file)) return m;
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      int i = line.indexOf(": ");
+      if (i > 0) m.put(line.substring(0, i), line.substring(i + 2));
+    }
+    return m;
+  }
+
+  static void writeInfo(Path file, Map<String, String> info) throws IOException {
+    List<String> lines = new ArrayList<>();
+    info.forEach((k, v) -> lines.add(k + ": " + v.replace('\n', ' ')));
+    Files.write(file, lines, StandardCharsets.UTF_8);
+  }
+}
