@@ -108,6 +108,7 @@ public final class EvalCommand implements Callable<Integer> {
     Map<String, String> info = runInfo(files.size(), run);
     Path scratch = Files.createTempDirectory("vqcodec-eval");
     List<Point> points = new ArrayList<>();
+    int newEncodes = 0;
     try (ResultCache cache = new ResultCache(out.resolve("cache.csv"), !noCache)) {
       log.printf(Locale.ROOT, "eval: %d images, %d targets, codecs %s, %d thread(s); %d cached evaluations%n",
           files.size(), tg.size(), run.stream().map(EvalCodec::name).toList(), threads, cache.size());
@@ -132,8 +133,11 @@ public final class EvalCommand implements Callable<Integer> {
             points.add(Point.of(img.name(), codec.name(), t, o, codec.threads()));
             if (o.reached()) reached++;
           }
-          log.printf(Locale.ROOT, "  %s %-12s %d/%d targets reached, %d encodes (%d new), %.1f s%n", img.name(),
-              codec.name(), reached, tg.size(), search.seen().size(), fresh[0], (System.nanoTime() - t0) / 1e9);
+          newEncodes += fresh[0];
+          if (fresh[0] > 0) {
+            log.printf(Locale.ROOT, "  %s %-12s %d/%d targets reached, %d encodes (%d new), %.1f s%n", img.name(),
+                codec.name(), reached, tg.size(), search.seen().size(), fresh[0], (System.nanoTime() - t0) / 1e9);
+          }
         }
         deleteTree(work);
       }
@@ -143,7 +147,7 @@ public final class EvalCommand implements Callable<Integer> {
     Point.write(out.resolve("points.csv"), points);
     EvalReport.writeInfo(out.resolve("run-info.txt"), info);
     EvalReport.regenerate(out); // from the files just written, exactly as --report-only would
-    log.println("eval: wrote " + out.resolve("points.csv") + ", summary.md, rd-psnr.{png,svg}, rd-msssim.{png,svg}");
+    log.println("eval: " + newEncodes + " new encodes; wrote " + out.resolve("points.csv") + ", summary.md, rd-psnr.{png,svg}, rd-msssim.{png,svg}");
     return 0;
   }
 
@@ -200,7 +204,7 @@ public final class EvalCommand implements Callable<Integer> {
     String folder = images.toAbsolutePath().normalize().getFileName().toString();
     m.put("dataset", folder.isEmpty() ? "images" : folder.substring(0, 1).toUpperCase(Locale.ROOT) + folder.substring(1)
         + " (" + imageCount + " images)");
-    m.put("command", "vqcodec eval " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+    m.put("command", ("vqcodec eval " + String.join(" ", spec.commandLine().getParseResult().originalArgs())).strip());
     m.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
     m.put("cpu", cpuModel());
     m.put("cores", Runtime.getRuntime().availableProcessors() + " available to the JVM");

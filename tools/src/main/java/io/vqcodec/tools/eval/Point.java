@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * One row of {@code points.csv}: the setting chosen for (image, codec, target). When {@code reached} is
- * false (status "unreachable") the knob, bytes and bpp are those of the codec's lowest setting and the
- * metrics and times are NaN (empty in the file).
+ * false (status "unreachable") the codec's lowest setting is still above the target by more than {@link
+ * RateSearch#SLACK}; the row then holds that lowest setting's real measurements.
  */
 record Point(String image, String codec, double target, boolean reached, double knob, long bytes, double bpp,
     double psnr, double msssim, double encMs, double decMs, int threads) {
@@ -19,11 +19,7 @@ record Point(String image, String codec, double target, boolean reached, double 
 
   static Point of(String image, String codec, double target, RateSearch.Outcome o, int threads) {
     Evaluation e = o.point();
-    if (!o.reached()) {
-      return new Point(image, codec, target, false, e.knob(), e.bytes(), e.bpp(), Double.NaN, Double.NaN, Double.NaN,
-          Double.NaN, threads);
-    }
-    return new Point(image, codec, target, true, e.knob(), e.bytes(), e.bpp(), e.psnr(), e.msssim(), e.encMs(),
+    return new Point(image, codec, target, o.reached(), e.knob(), e.bytes(), e.bpp(), e.psnr(), e.msssim(), e.encMs(),
         e.decMs(), threads);
   }
 
