@@ -126,6 +126,12 @@ public final class Tokenizer implements AutoCloseable {
   /** Codebook levels, largest first, e.g. {4096, 1024, 256, 64, 16}. */
   public int[] codebookSizes() { return sizes.clone(); }
 
+  /**
+   * A copy of the codebook at level {@code codebookSize}: {@code codebookSize * dim} floats, entry
+   * {@code t} at {@code [t * dim, (t + 1) * dim)}.
+   */
+  public float[] codebookTable(int codebookSize) { return book(codebookSize).table().clone(); }
+
   /** A model.properties value (e.g. {@code model.name}, {@code train.step}), or null. */
   public String property(String key) { return props.getProperty(key); }
 
