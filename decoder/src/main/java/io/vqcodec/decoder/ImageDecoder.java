@@ -1,0 +1,153 @@
+package io.vqcodec.decoder;
+
+import io.vqcodec.container.ChannelFormat;
+import io.vqcodec.container.ContainerHeader;
+import io.vqcodec.container.ModelId;
+import io.vqcodec.tokenizer.TokenGrid;
+import io.vqcodec.tokenizer.Tokenizer;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HexFormat;
+
+/**
+ * .vqc to image: tokens ({@link TokenDecoder}), model check (Spec §4.3), concealment of lost
+ * tokens, then the model's neural decoder.
+ *
+ * <pre>{@code
+ * try (ImageDecoder decoder = ImageDecoder.open();
+ *      InputStream in = Files.newInputStream(path)) {
+ *   BufferedImage image = decoder.decode(in).image();
+ * }
+ * }</pre>
+ *
+ * <p>The stream is read once, front to back, and need not be complete: slices that never arrive
+ * are concealed. A {@link SliceListener} hears about each slice as it is decoded.
+ *
+ * <p>Thread safety: an instance may be shared between threads; neural decoding runs one picture
+ * at a time (open one decoder per thread to decode in parallel). Entropy decoding does not hold
+ * the lock.
+ */
+public final class ImageDecoder implements AutoCloseable {
+  private final Tokenizer tokenizer;
+  private final boolean ownsTokenizer;
+
+  private ImageDecoder(Tokenizer tokenizer, boolean ownsTokenizer) {
+    this.tokenizer = tokenizer;
+    this.ownsTokenizer = ownsTokenizer;
+  }
+
+  /** A decoder with the default released model. */
+  public static ImageDecoder open() throws IOException {
+    return new ImageDecoder(Tokenizer.loadDefault(), true);
+  }
+
+  /** A decoder on a tokenizer the caller owns (and closes). */
+  public static ImageDecoder using(Tokenizer tokenizer) {
+    return new ImageDecoder(tokenizer, false);
+  }
+
+  /** Decodes with the default options. */
+  public DecodedPicture decode(InputStream in) throws IOException {
+    return decode(in, DecodeOptions.defaults(), null);
+  }
+
+  /**
+   * Decodes {@code in}.
+   *
+   * @param listener told about each slice as it is decoded; may be null
+   * @throws io.vqcodec.container.FormatException if the header is malformed or damaged
+   * @throws UnknownModelException if the stream needs a model this decoder does not have
+   * @throws IOException if reading fails
+   */
+  public DecodedPicture decode(InputStream in, DecodeOptions options, SliceListener listener)
+      throws IOException {
+    DecodedTokens tokens = TokenDecoder.decode(in, this::checkModel, options.loss(), listener);
+    TokenGrid grid = tokens.grid();
+    boolean[] lostCells = options.concealment() == Concealment.NONE ? lostCells(grid) : null;
+    // PREDICT falls back to the tokenizer's neighbour concealment until a predictor is present.
+    BufferedImage rgb = tokenizer.decode(grid);
+    if (lostCells != null) paintLost(rgb, grid, lostCells);
+    ContainerHeader h = tokens.header();
+    BufferedImage image = h.picture().channelFormat() == ChannelFormat.GRAY ? toGray(rgb) : rgb;
+    return new DecodedPicture(image, tokens);
+  }
+
+  /** Spec §4.3: refuse a stream for other weights, and say which. */
+  private void checkModel(ContainerHeader header) throws UnknownModelException {
+    ModelId want = header.model();
+    byte[] have = tokenizer.weightsSha256();
+    if (want.matches(tokenizer.modelId(), have)) return;
+    HexFormat hex = HexFormat.of();
+    String need = "stream needs model " + want.id() + " (weights sha256 "
+        + hex.formatHex(want.weightsHash()) + "...)";
+    if (want.id() == tokenizer.modelId()) {
+      throw new UnknownModelException(need + "; this decoder has model " + tokenizer.modelId()
+          + " with weights sha256 " + hex.formatHex(have, 0, ModelId.HASH_BYTES)
+          + "...: different weights", want.id());
+    }
+    throw new UnknownModelException(need + "; this decoder has only model " + tokenizer.modelId()
+        + " (" + tokenizer.property("model.name") + ")", want.id());
+  }
+
+  private static boolean[] lostCells(TokenGrid g) {
+    int cw = g.cellsWide();
+    boolean[] lost = new boolean[cw * g.cellsHigh()];
+    for (int cy = 0; cy < g.cellsHigh(); cy++) {
+      for (int cx = 0; cx < cw; cx++) {
+        boolean l = false;
+        if (g.isFine(cx, cy)) {
+          for (int q = 0; q < 4; q++) {
+            l |= g.fineToken(2 * cx + (q & 1), 2 * cy + (q >> 1)) == TokenGrid.LOST;
+          }
+        } else {
+          l = g.coarseToken(cx, cy) == TokenGrid.LOST;
+        }
+        lost[cy * cw + cx] = l;
+      }
+    }
+    return lost;
+  }
+
+  /** Concealment NONE: mid-gray over every cell (or 8x8 block) whose token was lost. */
+  private static void paintLost(BufferedImage img, TokenGrid g, boolean[] lostCells) {
+    int cw = g.cellsWide();
+    for (int cy = 0; cy < g.cellsHigh(); cy++) {
+      for (int cx = 0; cx < cw; cx++) {
+        if (!lostCells[cy * cw + cx]) continue;
+        for (int q = 0; q < 4; q++) {
+          boolean blockLost = !g.isFine(cx, cy)
+              || g.fineToken(2 * cx + (q & 1), 2 * cy + (q >> 1)) == TokenGrid.LOST;
+          if (!blockLost) continue;
+          int x0 = 16 * cx + 8 * (q & 1), y0 = 16 * cy + 8 * (q >> 1);
+          for (int y = y0; y < Math.min(y0 + 8, img.getHeight()); y++) {
+            for (int x = x0; x < Math.min(x0 + 8, img.getWidth()); x++) img.setRGB(x, y, 0x808080);
+          }
+        }
+      }
+    }
+  }
+
+  private static BufferedImage toGray(BufferedImage rgb) {
+    int w = rgb.getWidth(), h = rgb.getHeight();
+    BufferedImage gray = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+    int[] row = new int[w];
+    byte[] out = new byte[w];
+    for (int y = 0; y < h; y++) {
+      rgb.getRGB(0, y, w, 1, row, 0, w);
+      for (int x = 0; x < w; x++) {
+        int p = row[x];
+        // The tokenizer saw the gray plane in all three channels: average them back.
+        out[x] = (byte) ((((p >> 16) & 255) + ((p >> 8) & 255) + (p & 255) + 1) / 3);
+      }
+      gray.getRaster().setDataElements(0, y, w, 1, out);
+    }
+    return gray;
+  }
+
+  /** Closes the tokenizer if this decoder opened it. */
+  @Override
+  public void close() {
+    if (ownsTokenizer) tokenizer.close();
+  }
+}

@@ -1,0 +1,22 @@
+package io.vqcodec.encoder;
+
+/**
+ * A coded picture: the .vqc bytes and the choices the encoder made.
+ *
+ * @param bytes the complete .vqc file
+ * @param width picture width in pixels
+ * @param height picture height in pixels
+ * @param codebookSize K of the stream
+ * @param fineCells cells coded with fine tokens
+ * @param cells all cells
+ * @param targetMet false when a rate target was below the smallest stream the encoder can make
+ *     (the smallest stream is returned); true otherwise
+ */
+public record EncodedPicture(byte[] bytes, int width, int height, int codebookSize, int fineCells,
+    int cells, boolean targetMet) {
+
+  /** Bits per pixel of the whole file. */
+  public double bpp() {
+    return 8.0 * bytes.length / ((double) width * height);
+  }
+}

@@ -1,0 +1,96 @@
+package io.vqcodec.encoder;
+
+import java.util.Objects;
+
+/**
+ * What to encode at: a point of the quality ladder (the default), a rate target, or an explicit
+ * codebook size and fine-cell fraction. Immutable; each {@code with...} method returns a copy.
+ *
+ * <p>The quality ladder (see {@link QualityLadder}) runs from {@value QualityLadder#MIN} (smallest)
+ * to {@value QualityLadder#MAX}; rate targets are met by the encoder's own search over codebook
+ * size and fine-cell fraction (the file lands at or below the target when the target is
+ * reachable).
+ */
+public final class EncoderOptions {
+  /** Default slice height in cell rows (Spec §5.7: 4 to 8 cell rows). */
+  public static final int DEFAULT_SLICE_ROWS = 8;
+
+  enum Mode { QUALITY, TARGET_BYTES, EXPLICIT }
+
+  final Mode mode;
+  final int quality;
+  final long targetBytes;
+  final double targetBpp;
+  final int codebookSize;
+  final double fineFraction;
+  final GranularityStrategy strategy;
+  final int sliceRows;
+
+  private EncoderOptions(Mode mode, int quality, long targetBytes, double targetBpp,
+      int codebookSize, double fineFraction, GranularityStrategy strategy, int sliceRows) {
+    this.mode = mode;
+    this.quality = quality;
+    this.targetBytes = targetBytes;
+    this.targetBpp = targetBpp;
+    this.codebookSize = codebookSize;
+    this.fineFraction = fineFraction;
+    this.strategy = strategy;
+    this.sliceRows = sliceRows;
+  }
+
+  /** Quality {@value QualityLadder#DEFAULT}, rate-distortion granularity, 8-row slices. */
+  public static EncoderOptions defaults() {
+    return new EncoderOptions(Mode.QUALITY, QualityLadder.DEFAULT, 0, 0, 0, 0,
+        GranularityStrategy.RATE_DISTORTION, DEFAULT_SLICE_ROWS);
+  }
+
+  /** A point of the quality ladder, {@value QualityLadder#MIN}..{@value QualityLadder#MAX}. */
+  public EncoderOptions withQuality(int q) {
+    QualityLadder.check(q);
+    return new EncoderOptions(Mode.QUALITY, q, 0, 0, 0, 0, strategy, sliceRows);
+  }
+
+  /** The file should have at most {@code bytes} bytes, as close to it as the encoder can get. */
+  public EncoderOptions withTargetBytes(long bytes) {
+    if (bytes < 1) throw new IllegalArgumentException("target size " + bytes + " must be positive");
+    return new EncoderOptions(Mode.TARGET_BYTES, 0, bytes, 0, 0, 0, strategy, sliceRows);
+  }
+
+  /** A target in bits per pixel (all bytes of the file, headers included). */
+  public EncoderOptions withTargetBpp(double bpp) {
+    if (!(bpp > 0) || Double.isInfinite(bpp)) {
+      throw new IllegalArgumentException("target bpp " + bpp + " must be positive");
+    }
+    return new EncoderOptions(Mode.TARGET_BYTES, 0, 0, bpp, 0, 0, strategy, sliceRows);
+  }
+
+  /** Explicit codebook size K (4096, 1024, 256, 64 or 16) and fraction of fine cells in [0, 1]. */
+  public EncoderOptions withCodebook(int k, double fineFraction) {
+    if (!(fineFraction >= 0 && fineFraction <= 1)) {
+      throw new IllegalArgumentException("fine fraction " + fineFraction + " must be in [0, 1]");
+    }
+    return new EncoderOptions(Mode.EXPLICIT, 0, 0, 0, k, fineFraction, strategy, sliceRows);
+  }
+
+  public EncoderOptions withStrategy(GranularityStrategy s) {
+    return new EncoderOptions(mode, quality, targetBytes, targetBpp, codebookSize, fineFraction,
+        Objects.requireNonNull(s), sliceRows);
+  }
+
+  /** Cell rows per slice, 1 or more (a slice is the unit that survives or is lost). */
+  public EncoderOptions withSliceRows(int rows) {
+    if (rows < 1) throw new IllegalArgumentException("slice rows " + rows + " must be >= 1");
+    return new EncoderOptions(mode, quality, targetBytes, targetBpp, codebookSize, fineFraction,
+        strategy, rows);
+  }
+
+  @Override
+  public String toString() {
+    String what = switch (mode) {
+      case QUALITY -> "quality " + quality;
+      case TARGET_BYTES -> targetBytes > 0 ? "target " + targetBytes + " bytes" : "target " + targetBpp + " bpp";
+      case EXPLICIT -> "K=" + codebookSize + " fine " + fineFraction;
+    };
+    return what + ", " + strategy + ", " + sliceRows + "-row slices";
+  }
+}

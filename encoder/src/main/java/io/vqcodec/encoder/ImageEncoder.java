@@ -1,0 +1,170 @@
+package io.vqcodec.encoder;
+
+import io.vqcodec.container.ChannelFormat;
+import io.vqcodec.container.ContainerHeader;
+import io.vqcodec.container.ContainerWriter;
+import io.vqcodec.container.GranularityMode;
+import io.vqcodec.container.ModelId;
+import io.vqcodec.container.PictureHeader;
+import io.vqcodec.container.ProbabilityModel;
+import io.vqcodec.container.Slice;
+import io.vqcodec.container.TokenGridParams;
+import io.vqcodec.tokenizer.TokenGrid;
+import io.vqcodec.tokenizer.Tokenizer;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Image to .vqc: tokenizer, granularity choice, rate control, entropy coding, slices, container.
+ *
+ * <pre>{@code
+ * try (ImageEncoder encoder = ImageEncoder.open()) {
+ *   byte[] vqc = encoder.encode(image, EncoderOptions.defaults().withTargetBpp(0.1)).bytes();
+ * }
+ * }</pre>
+ *
+ * <p>Thread safety: an instance may be shared between threads; calls run one at a time on the
+ * tokenizer (open one encoder per thread to encode in parallel).
+ */
+public final class ImageEncoder implements AutoCloseable {
+  private final Tokenizer tokenizer;
+  private final boolean ownsTokenizer;
+
+  private ImageEncoder(Tokenizer tokenizer, boolean ownsTokenizer) {
+    this.tokenizer = tokenizer;
+    this.ownsTokenizer = ownsTokenizer;
+  }
+
+  /** An encoder with the default released model. */
+  public static ImageEncoder open() throws IOException {
+    return new ImageEncoder(Tokenizer.loadDefault(), true);
+  }
+
+  /** An encoder on a tokenizer the caller owns (and closes). */
+  public static ImageEncoder using(Tokenizer tokenizer) {
+    return new ImageEncoder(tokenizer, false);
+  }
+
+  /** The codebook sizes the model offers, largest first. */
+  public int[] codebookSizes() {
+    return tokenizer.codebookSizes();
+  }
+
+  /**
+   * Encodes {@code image} (any size up to the format's limits, 8-bit RGB or gray, or anything
+   * ImageIO decodes, converted to 8-bit; transparent images are refused).
+   *
+   * @throws IllegalArgumentException if the image cannot be coded; the message says why
+   */
+  public EncodedPicture encode(BufferedImage image, EncoderOptions options) {
+    SourcePicture source = SourcePicture.of(image);
+    return switch (options.mode) {
+      case QUALITY -> atFraction(source, options, QualityLadder.codebookSize(options.quality),
+          QualityLadder.fineFraction(options.quality));
+      case EXPLICIT -> atFraction(source, options, checkedLevel(options.codebookSize),
+          options.fineFraction);
+      case TARGET_BYTES -> {
+        long target = options.targetBytes > 0 ? options.targetBytes
+            : (long) Math.floor(options.targetBpp * source.width * source.height / 8.0);
+        yield atSize(source, options, target);
+      }
+    };
+  }
+
+  private int checkedLevel(int k) {
+    for (int s : tokenizer.codebookSizes()) {
+      if (s == k) return k;
+    }
+    throw new IllegalArgumentException("codebook size " + k + ": this model offers "
+        + java.util.Arrays.toString(tokenizer.codebookSizes()));
+  }
+
+  private EncodedPicture atFraction(SourcePicture source, EncoderOptions options, int k,
+      double fraction) {
+    LevelAnalysis level = new LevelAnalysis(tokenizer, source, k);
+    int n = level.cells();
+    int count = (int) Math.round(fraction * n);
+    boolean[] fine;
+    if (count == 0 || count == n) {
+      fine = new boolean[n];
+      java.util.Arrays.fill(fine, count == n);
+    } else {
+      fine = CellRanking.firstCells(CellRanking.rank(options.strategy, level, source), count);
+    }
+    return new EncodedPicture(assemble(source, level.mix(fine), options.sliceRows), source.width,
+        source.height, k, count, n, true);
+  }
+
+  /**
+   * Rate control: for every codebook level, the most fine cells (in the strategy's order) whose
+   * stream fits in {@code target} bytes, found by bisection on actual coded sizes; of those, the
+   * level with the least squared error as measured by decoding. If nothing fits, the smallest
+   * stream.
+   */
+  private EncodedPicture atSize(SourcePicture source, EncoderOptions options, long target) {
+    EncodedPicture best = null;
+    double bestSse = Double.POSITIVE_INFINITY;
+    EncodedPicture smallest = null;
+    for (int k : tokenizer.codebookSizes()) {
+      LevelAnalysis level = new LevelAnalysis(tokenizer, source, k);
+      int n = level.cells();
+      int[] order = CellRanking.rank(options.strategy, level, source);
+      byte[] none = assemble(source, level.mix(new boolean[n]), options.sliceRows);
+      if (smallest == null || none.length < smallest.bytes().length) {
+        smallest = new EncodedPicture(none, source.width, source.height, k, 0, n, false);
+      }
+      if (none.length > target) continue;
+      // Largest count with size <= target; sizes grow with the count (one cell's tokens at a time).
+      int lo = 0, hi = n;
+      byte[] loBytes = none;
+      byte[] all = assemble(source, level.mix(CellRanking.firstCells(order, n)), options.sliceRows);
+      if (all.length <= target) {
+        lo = n;
+        loBytes = all;
+      } else {
+        while (hi - lo > 1) {
+          int mid = (lo + hi) >>> 1;
+          byte[] b = assemble(source, level.mix(CellRanking.firstCells(order, mid)), options.sliceRows);
+          if (b.length <= target) {
+            lo = mid;
+            loBytes = b;
+          } else {
+            hi = mid;
+          }
+        }
+      }
+      double sse = level.estimatedSse(CellRanking.firstCells(order, lo));
+      if (sse < bestSse) {
+        bestSse = sse;
+        best = new EncodedPicture(loBytes, source.width, source.height, k, lo, n, true);
+      }
+    }
+    return best != null ? best : smallest;
+  }
+
+  /** Header, slices of {@code sliceRows} cell rows (Spec §5), container (Spec §2). */
+  private byte[] assemble(SourcePicture source, TokenGrid grid, int sliceRows) {
+    int fineCells = grid.fineCellCount(), cells = grid.cellsWide() * grid.cellsHigh();
+    GranularityMode mode = fineCells == 0 ? GranularityMode.ALL_COARSE
+        : fineCells == cells ? GranularityMode.ALL_FINE : GranularityMode.MIXED;
+    PictureHeader picture = PictureHeader.still(source.width, source.height,
+        source.gray ? ChannelFormat.GRAY : ChannelFormat.RGB);
+    ModelId model = new ModelId(tokenizer.modelId(), tokenizer.weightsSha256());
+    TokenGridParams params = new TokenGridParams(grid.codebookSize(), mode,
+        ProbabilityModel.ADAPTIVE_ORDER0);
+    List<Slice> slices = new ArrayList<>();
+    for (int first = 0; first < grid.cellsHigh(); first += sliceRows) {
+      int rows = Math.min(sliceRows, grid.cellsHigh() - first);
+      slices.add(new Slice(first, rows, TokenWriter.encodeSlice(grid, first, rows, mode)));
+    }
+    return ContainerWriter.write(new ContainerHeader(picture, model, params), slices);
+  }
+
+  /** Closes the tokenizer if this encoder opened it. */
+  @Override
+  public void close() {
+    if (ownsTokenizer) tokenizer.close();
+  }
+}

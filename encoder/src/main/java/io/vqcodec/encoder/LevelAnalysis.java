@@ -1,0 +1,94 @@
+package io.vqcodec.encoder;
+
+import io.vqcodec.tokenizer.TokenGrid;
+import io.vqcodec.tokenizer.Tokenizer;
+import java.awt.image.BufferedImage;
+
+/**
+ * One codebook level of one picture: the all-fine and all-coarse token grids (the tokenizer's
+ * encoder does not depend on the granularity mask, so any mix takes its cells from these two), and
+ * on demand the squared error of every cell when it is decoded fine or coarse, measured with the
+ * model's own decoder.
+ */
+final class LevelAnalysis {
+  final int codebookSize;
+  final TokenGrid fineGrid;
+  final TokenGrid coarseGrid;
+  private final SourcePicture source;
+  private final Tokenizer tokenizer;
+  private double[] sseFine;
+  private double[] sseCoarse;
+
+  LevelAnalysis(Tokenizer tokenizer, SourcePicture source, int codebookSize) {
+    this.tokenizer = tokenizer;
+    this.source = source;
+    this.codebookSize = codebookSize;
+    TokenGrid[] both = tokenizer.encodeBoth(source.rgb, codebookSize);
+    this.fineGrid = both[0];
+    this.coarseGrid = both[1];
+  }
+
+  int cells() {
+    return fineGrid.cellsWide() * fineGrid.cellsHigh();
+  }
+
+  /** Squared RGB error of each cell (raster order) when every cell is fine. */
+  double[] sseFine() {
+    if (sseFine == null) sseFine = cellErrors(tokenizer.decode(fineGrid));
+    return sseFine;
+  }
+
+  /** Squared RGB error of each cell when every cell is coarse. */
+  double[] sseCoarse() {
+    if (sseCoarse == null) sseCoarse = cellErrors(tokenizer.decode(coarseGrid));
+    return sseCoarse;
+  }
+
+  /** Estimated squared error of the picture with the given fine cells (cells decoded in isolation). */
+  double estimatedSse(boolean[] fine) {
+    double[] f = sseFine(), c = sseCoarse();
+    double sum = 0;
+    for (int i = 0; i < fine.length; i++) sum += fine[i] ? f[i] : c[i];
+    return sum;
+  }
+
+  /** The grid whose cells are fine where {@code fine[cy * cellsWide + cx]} is set. */
+  TokenGrid mix(boolean[] fine) {
+    TokenGrid g = new TokenGrid(fineGrid.width(), fineGrid.height(), codebookSize);
+    int cw = g.cellsWide();
+    for (int cy = 0; cy < g.cellsHigh(); cy++) {
+      for (int cx = 0; cx < cw; cx++) {
+        if (fine[cy * cw + cx]) {
+          g.setFine(cx, cy, true);
+          for (int q = 0; q < 4; q++) {
+            int fx = 2 * cx + (q & 1), fy = 2 * cy + (q >> 1);
+            g.setFineToken(fx, fy, fineGrid.fineToken(fx, fy));
+          }
+        } else {
+          g.setCoarseToken(cx, cy, coarseGrid.coarseToken(cx, cy));
+        }
+      }
+    }
+    return g;
+  }
+
+  private double[] cellErrors(BufferedImage decoded) {
+    int cw = fineGrid.cellsWide(), ch = fineGrid.cellsHigh();
+    double[] sse = new double[cw * ch];
+    int w = source.width, h = source.height;
+    int[] a = new int[w], b = new int[w];
+    for (int y = 0; y < h; y++) {
+      source.rgb.getRGB(0, y, w, 1, a, 0, w);
+      decoded.getRGB(0, y, w, 1, b, 0, w);
+      int row = (y / TokenGrid.CELL) * cw;
+      for (int x = 0; x < w; x++) {
+        int p = a[x], q = b[x];
+        int dr = ((p >> 16) & 255) - ((q >> 16) & 255);
+        int dg = ((p >> 8) & 255) - ((q >> 8) & 255);
+        int db = (p & 255) - (q & 255);
+        sse[row + x / TokenGrid.CELL] += dr * dr + dg * dg + db * db;
+      }
+    }
+    return sse;
+  }
+}

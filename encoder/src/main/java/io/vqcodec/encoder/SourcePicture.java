@@ -1,0 +1,66 @@
+package io.vqcodec.encoder;
+
+import io.vqcodec.container.Limits;
+import java.awt.Graphics2D;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+
+/**
+ * An input image checked against what the format can carry (Spec §3.2, §A.1) and brought to 8-bit
+ * RGB: any ImageIO image type is converted (16-bit, indexed, CMYK through its colour model); gray
+ * stays marked gray so the stream says so; transparency is refused rather than silently dropped.
+ */
+final class SourcePicture {
+  final BufferedImage rgb;
+  final boolean gray;
+  final int width;
+  final int height;
+
+  private SourcePicture(BufferedImage rgb, boolean gray) {
+    this.rgb = rgb;
+    this.gray = gray;
+    this.width = rgb.getWidth();
+    this.height = rgb.getHeight();
+  }
+
+  /** @throws IllegalArgumentException with a message for the user if the image cannot be coded */
+  static SourcePicture of(BufferedImage image) {
+    int w = image.getWidth(), h = image.getHeight();
+    if (w > Limits.MAX_WIDTH || h > Limits.MAX_HEIGHT || (long) w * h > Limits.MAX_PIXELS) {
+      throw new IllegalArgumentException("image is " + w + "x" + h + ": the format allows at most "
+          + Limits.MAX_WIDTH + " pixels per side and " + Limits.MAX_PIXELS + " pixels in all");
+    }
+    if (image.getColorModel().hasAlpha() && !opaque(image)) {
+      throw new IllegalArgumentException("image has transparent pixels: vqcodec codes RGB and gray "
+          + "pictures without alpha; flatten it onto a background first");
+    }
+    boolean gray = image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY
+        && image.getColorModel().getNumColorComponents() == 1;
+    BufferedImage rgb = image;
+    if (image.getType() != BufferedImage.TYPE_INT_RGB) {
+      rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+      Graphics2D g = rgb.createGraphics();
+      try {
+        g.drawImage(image, 0, 0, null);
+      } finally {
+        g.dispose();
+      }
+    }
+    return new SourcePicture(rgb, gray);
+  }
+
+  private static boolean opaque(BufferedImage image) {
+    Raster alpha = image.getAlphaRaster();
+    if (alpha == null) return true;
+    int max = (1 << image.getColorModel().getComponentSize(image.getColorModel().getNumComponents() - 1)) - 1;
+    int[] row = new int[alpha.getWidth()];
+    for (int y = 0; y < alpha.getHeight(); y++) {
+      alpha.getSamples(0, y, alpha.getWidth(), 1, 0, row);
+      for (int a : row) {
+        if (a != max) return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,229 @@
+package io.vqcodec.encoder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vqcodec.container.ChannelFormat;
+import io.vqcodec.container.GranularityMode;
+import io.vqcodec.decoder.DecodeOptions;
+import io.vqcodec.decoder.DecodedPicture;
+import io.vqcodec.decoder.DecodedTokens;
+import io.vqcodec.decoder.ImageDecoder;
+import io.vqcodec.decoder.LossSimulation;
+import io.vqcodec.decoder.SliceReport;
+import io.vqcodec.decoder.TokenDecoder;
+import io.vqcodec.tokenizer.TokenGrid;
+import io.vqcodec.tokenizer.Tokenizer;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Encoder to decoder through real streams of a real photo, with the released model. */
+class EncoderRoundTripTest {
+  static Tokenizer tokenizer;
+  static ImageEncoder encoder;
+  static ImageDecoder decoder;
+  static BufferedImage chelsea;
+
+  @BeforeAll
+  static void load() throws IOException {
+    tokenizer = Tokenizer.loadDefault();
+    encoder = ImageEncoder.using(tokenizer);
+    decoder = ImageDecoder.using(tokenizer);
+    Path root = Paths.get(System.getProperty("vqcodec.root", ".."));
+    chelsea = ImageIO.read(root.resolve("samples/chelsea.png").toFile());
+  }
+
+  @AfterAll
+  static void close() {
+    tokenizer.close();
+  }
+
+  /** Every granularity mode and slice layout decodes to exactly the tokens the encoder coded. */
+  @ParameterizedTest
+  @CsvSource({"4096, 0.0, 8", "4096, 1.0, 8", "4096, 0.4, 1", "1024, 0.5, 3", "16, 0.7, 100", "64, 0.2, 5"})
+  void tokensSurviveTheStream(int k, double fraction, int sliceRows) throws IOException {
+    SourcePicture source = SourcePicture.of(chelsea);
+    LevelAnalysis level = new LevelAnalysis(tokenizer, source, k);
+    int[] order = CellRanking.rank(GranularityStrategy.RATE_DISTORTION, level, source);
+    int count = (int) Math.round(fraction * level.cells());
+    TokenGrid expected = level.mix(CellRanking.firstCells(order, count));
+
+    EncodedPicture coded = encoder.encode(chelsea,
+        EncoderOptions.defaults().withCodebook(k, fraction).withSliceRows(sliceRows));
+    DecodedTokens got = TokenDecoder.decode(new ByteArrayInputStream(coded.bytes()),
+        LossSimulation.NONE, null);
+
+    assertThat(coded.fineCells()).isEqualTo(count);
+    assertThat(got.lostSlices()).isZero();
+    assertThat(got.endCodeValid()).isTrue();
+    assertThat(got.slices()).hasSize((expected.cellsHigh() + sliceRows - 1) / sliceRows);
+    assertThat(got.header().grid().granularityMode()).isEqualTo(count == 0 ? GranularityMode.ALL_COARSE
+        : count == level.cells() ? GranularityMode.ALL_FINE : GranularityMode.MIXED);
+    assertSameTokens(got.grid(), expected);
+  }
+
+  /** Reconstruction quality of the whole pipeline: floors well below what the model reaches. */
+  @ParameterizedTest
+  @CsvSource({"1, 19.0", "6, 23.0", "10, 24.5"})
+  void qualityLadderDecodes(int quality, double psnrFloor) throws IOException {
+    EncodedPicture coded = encoder.encode(chelsea, EncoderOptions.defaults().withQuality(quality));
+    DecodedPicture back = decoder.decode(new ByteArrayInputStream(coded.bytes()));
+    assertThat(back.image().getWidth()).isEqualTo(451);
+    assertThat(back.image().getHeight()).isEqualTo(300);
+    assertThat(psnr(chelsea, back.image())).isGreaterThan(psnrFloor);
+  }
+
+  @Test
+  void qualityLadderGrowsTheFile() {
+    int previous = 0;
+    for (int q = QualityLadder.MIN; q <= QualityLadder.MAX; q++) {
+      int size = encoder.encode(chelsea, EncoderOptions.defaults().withQuality(q)).bytes().length;
+      assertThat(size).as("quality %d", q).isGreaterThan(previous);
+      previous = size;
+    }
+  }
+
+  /** Rate control lands at or under the target and within 5% of it (one cell is ~1% here). */
+  @ParameterizedTest
+  @CsvSource({"0.05", "0.1", "0.15"})
+  void targetBppIsMet(double bpp) {
+    EncodedPicture coded = encoder.encode(chelsea, EncoderOptions.defaults().withTargetBpp(bpp));
+    assertThat(coded.targetMet()).isTrue();
+    assertThat(coded.bpp()).isLessThanOrEqualTo(bpp).isGreaterThan(0.95 * bpp);
+  }
+
+  @Test
+  void unreachableTargetGivesTheSmallestStream() {
+    EncodedPicture coded = encoder.encode(chelsea, EncoderOptions.defaults().withTargetBytes(20));
+    assertThat(coded.targetMet()).isFalse();
+    assertThat(coded.fineCells()).isZero();
+    assertThat(coded.codebookSize()).isEqualTo(16);
+  }
+
+  @ParameterizedTest
+  @EnumSource(GranularityStrategy.class)
+  void everyStrategyCodesTheRequestedShare(GranularityStrategy s) throws IOException {
+    EncodedPicture coded = encoder.encode(chelsea,
+        EncoderOptions.defaults().withStrategy(s).withCodebook(4096, 0.3));
+    DecodedTokens got = TokenDecoder.decode(new ByteArrayInputStream(coded.bytes()), LossSimulation.NONE, null);
+    assertThat(got.grid().fineCellCount()).isEqualTo(coded.fineCells())
+        .isEqualTo((int) Math.round(0.3 * coded.cells()));
+  }
+
+  /** Odd, tiny, portrait sizes: the decoded picture has exactly the input's size. */
+  @ParameterizedTest
+  @CsvSource({"1, 1", "15, 17", "16, 16", "33, 7", "40, 130", "257, 31"})
+  void anySize(int w, int h) throws IOException {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    img.getGraphics().drawImage(chelsea, 0, 0, null);
+    EncodedPicture coded = encoder.encode(img, EncoderOptions.defaults().withSliceRows(1));
+    DecodedPicture back = decoder.decode(new ByteArrayInputStream(coded.bytes()));
+    assertThat(back.image().getWidth()).isEqualTo(w);
+    assertThat(back.image().getHeight()).isEqualTo(h);
+  }
+
+  @Test
+  void grayStaysGray() throws IOException {
+    BufferedImage gray = new BufferedImage(96, 64, BufferedImage.TYPE_BYTE_GRAY);
+    gray.getGraphics().drawImage(chelsea, -100, -50, null);
+    EncodedPicture coded = encoder.encode(gray, EncoderOptions.defaults());
+    DecodedPicture back = decoder.decode(new ByteArrayInputStream(coded.bytes()));
+    assertThat(back.tokens().header().picture().channelFormat()).isEqualTo(ChannelFormat.GRAY);
+    assertThat(back.image().getType()).isEqualTo(BufferedImage.TYPE_BYTE_GRAY);
+  }
+
+  @Test
+  void transparencyIsRefusedButOpaqueAlphaIsFine() {
+    BufferedImage argb = new BufferedImage(32, 32, BufferedImage.TYPE_INT_ARGB);
+    argb.getGraphics().drawImage(chelsea, 0, 0, null); // fully opaque
+    assertThat(encoder.encode(argb, EncoderOptions.defaults()).bytes()).isNotEmpty();
+    argb.setRGB(5, 5, 0x10203040);
+    assertThatThrownBy(() -> encoder.encode(argb, EncoderOptions.defaults()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("transparent pixels");
+  }
+
+  /** A damaged slice is lost alone; the rest decodes (Spec §5.5). */
+  @Test
+  void damagedSliceIsLostAlone() throws IOException {
+    EncodedPicture coded = encoder.encode(chelsea, EncoderOptions.defaults().withSliceRows(4));
+    byte[] damaged = coded.bytes().clone();
+    DecodedTokens clean = TokenDecoder.decode(new ByteArrayInputStream(damaged), LossSimulation.NONE, null);
+    int offsetOfSecond = clean.headerBytes() + clean.slices().get(0).payloadBytes();
+    damaged[offsetOfSecond + 3] ^= 0x40;
+    List<SliceReport> heard = new ArrayList<>();
+    DecodedPicture back = decoder.decode(new ByteArrayInputStream(damaged), DecodeOptions.defaults(),
+        heard::add);
+    assertThat(heard).extracting(SliceReport::outcome).containsExactly(SliceReport.Outcome.DECODED,
+        SliceReport.Outcome.DAMAGED, SliceReport.Outcome.DECODED, SliceReport.Outcome.DECODED,
+        SliceReport.Outcome.DECODED);
+    assertThat(back.tokens().lostTokens()).isPositive();
+    assertThat(psnr(chelsea, back.image())).isGreaterThan(18.0);
+  }
+
+  @Test
+  void truncatedStreamConcealsTheTail() throws IOException {
+    byte[] full = encoder.encode(chelsea, EncoderOptions.defaults().withSliceRows(4)).bytes();
+    byte[] cut = java.util.Arrays.copyOf(full, full.length * 2 / 3);
+    DecodedPicture back = decoder.decode(new ByteArrayInputStream(cut));
+    assertThat(back.tokens().slices()).extracting(SliceReport::outcome)
+        .contains(SliceReport.Outcome.TRUNCATED);
+    assertThat(back.tokens().slices().get(0).outcome()).isEqualTo(SliceReport.Outcome.DECODED);
+  }
+
+  @Test
+  void simulatedTokenLossIsReproducible() throws IOException {
+    byte[] vqc = encoder.encode(chelsea, EncoderOptions.defaults()).bytes();
+    LossSimulation loss = new LossSimulation(LossSimulation.Unit.TOKEN, 0.2, 7);
+    DecodedTokens a = TokenDecoder.decode(new ByteArrayInputStream(vqc), loss, null);
+    DecodedTokens b = TokenDecoder.decode(new ByteArrayInputStream(vqc), loss, null);
+    assertThat(a.lostTokens()).isEqualTo((int) Math.round(0.2 * a.grid().tokenCount()));
+    assertSameTokens(a.grid(), b.grid());
+  }
+
+  static void assertSameTokens(TokenGrid got, TokenGrid want) {
+    assertThat(got.cellsWide()).isEqualTo(want.cellsWide());
+    assertThat(got.cellsHigh()).isEqualTo(want.cellsHigh());
+    for (int cy = 0; cy < want.cellsHigh(); cy++) {
+      for (int cx = 0; cx < want.cellsWide(); cx++) {
+        assertThat(got.isFine(cx, cy)).as("cell %d,%d", cx, cy).isEqualTo(want.isFine(cx, cy));
+        if (want.isFine(cx, cy)) {
+          for (int q = 0; q < 4; q++) {
+            int fx = 2 * cx + (q & 1), fy = 2 * cy + (q >> 1);
+            assertThat(got.fineToken(fx, fy)).isEqualTo(want.fineToken(fx, fy));
+          }
+        } else {
+          assertThat(got.coarseToken(cx, cy)).isEqualTo(want.coarseToken(cx, cy));
+        }
+      }
+    }
+  }
+
+  static double psnr(BufferedImage a, BufferedImage b) {
+    double sse = 0;
+    int w = a.getWidth(), h = a.getHeight();
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int p = a.getRGB(x, y), q = b.getRGB(x, y);
+        for (int s = 0; s <= 16; s += 8) {
+          int d = ((p >> s) & 255) - ((q >> s) & 255);
+          sse += d * d;
+        }
+      }
+    }
+    return 10 * Math.log10(255.0 * 255.0 / (sse / (3.0 * w * h)));
+  }
+}
