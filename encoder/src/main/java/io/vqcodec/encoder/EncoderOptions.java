@@ -14,6 +14,12 @@ import java.util.Objects;
 public final class EncoderOptions {
   /** Default slice height in cell rows (Spec §5.7: 4 to 8 cell rows). */
   public static final int DEFAULT_SLICE_ROWS = 8;
+  /** Lowest step of the quality ladder (smallest files). */
+  public static final int MIN_QUALITY = QualityLadder.MIN;
+  /** Highest step of the quality ladder. */
+  public static final int MAX_QUALITY = QualityLadder.MAX;
+  /** The step {@link #defaults()} uses. */
+  public static final int DEFAULT_QUALITY = QualityLadder.DEFAULT;
 
   enum Mode { QUALITY, TARGET_BYTES, EXPLICIT }
 

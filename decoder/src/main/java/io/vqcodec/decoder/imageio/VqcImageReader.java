@@ -1,0 +1,154 @@
+package io.vqcodec.decoder.imageio;
+
+import io.vqcodec.container.ChannelFormat;
+import io.vqcodec.container.ContainerHeader;
+import io.vqcodec.container.ContainerReader;
+import io.vqcodec.decoder.DecodeOptions;
+import io.vqcodec.decoder.DecodedPicture;
+import io.vqcodec.decoder.ImageDecoder;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.IIOException;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.spi.ImageReaderSpi;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * ImageIO reader for .vqc still pictures: one image per stream, no metadata. Width, height and the
+ * image type come from the header alone; pixels need the model, loaded once per JVM on first use.
+ * Lost slices are concealed; progress is reported per slice.
+ */
+final class VqcImageReader extends javax.imageio.ImageReader {
+  private ContainerHeader header;
+  private long start;
+
+  VqcImageReader(ImageReaderSpi spi) {
+    super(spi);
+  }
+
+  @Override
+  public void setInput(Object input, boolean seekForwardOnly, boolean ignoreMetadata) {
+    super.setInput(input, seekForwardOnly, ignoreMetadata);
+    header = null;
+    if (input instanceof ImageInputStream in) {
+      try {
+        start = in.getStreamPosition();
+      } catch (IOException e) {
+        start = 0;
+      }
+    }
+  }
+
+  private ImageInputStream stream() {
+    if (!(input instanceof ImageInputStream in)) {
+      throw new IllegalStateException("no input: call setInput with an ImageInputStream first");
+    }
+    return in;
+  }
+
+  private ContainerHeader header() throws IOException {
+    if (header == null) {
+      ImageInputStream in = stream();
+      in.seek(start);
+      try {
+        header = ContainerReader.open(new StreamAdapter(in)).header();
+      } catch (IOException e) {
+        throw new IIOException("not a readable .vqc stream: " + e.getMessage(), e);
+      }
+    }
+    return header;
+  }
+
+  private static void checkIndex(int imageIndex) {
+    if (imageIndex != 0) throw new IndexOutOfBoundsException("a .vqc stream holds image 0 only");
+  }
+
+  @Override
+  public int getNumImages(boolean allowSearch) {
+    return 1;
+  }
+
+  @Override
+  public int getWidth(int imageIndex) throws IOException {
+    checkIndex(imageIndex);
+    return header().picture().width();
+  }
+
+  @Override
+  public int getHeight(int imageIndex) throws IOException {
+    checkIndex(imageIndex);
+    return header().picture().height();
+  }
+
+  @Override
+  public Iterator<ImageTypeSpecifier> getImageTypes(int imageIndex) throws IOException {
+    checkIndex(imageIndex);
+    int type = header().picture().channelFormat() == ChannelFormat.GRAY
+        ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB;
+    return List.of(ImageTypeSpecifier.createFromBufferedImageType(type)).iterator();
+  }
+
+  @Override
+  public IIOMetadata getStreamMetadata() {
+    return null;
+  }
+
+  @Override
+  public IIOMetadata getImageMetadata(int imageIndex) {
+    checkIndex(imageIndex);
+    return null;
+  }
+
+  @Override
+  public BufferedImage read(int imageIndex, ImageReadParam param) throws IOException {
+    checkIndex(imageIndex);
+    ContainerHeader h = header();
+    ImageInputStream in = stream();
+    in.seek(start);
+    processImageStarted(imageIndex);
+    int slices = Math.max(1, h.picture().cellsHigh());
+    DecodedPicture picture;
+    try {
+      picture = SharedDecoder.get().decode(new StreamAdapter(in), DecodeOptions.defaults(),
+          report -> processImageProgress(100f * (report.firstRow() + report.rowCount()) / slices));
+    } catch (IOException e) {
+      throw new IIOException("cannot decode .vqc stream: " + e.getMessage(), e);
+    }
+    processImageComplete();
+    return picture.image();
+  }
+
+  /** One decoder (one model load) per JVM, made on first use. */
+  static final class SharedDecoder {
+    private static ImageDecoder instance;
+
+    static synchronized ImageDecoder get() throws IOException {
+      if (instance == null) instance = ImageDecoder.open();
+      return instance;
+    }
+  }
+
+  /** An ImageInputStream seen as an InputStream (the decoder reads front to back). */
+  private static final class StreamAdapter extends InputStream {
+    private final ImageInputStream in;
+
+    StreamAdapter(ImageInputStream in) {
+      this.in = in;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return in.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return in.read(b, off, len);
+    }
+  }
+}
