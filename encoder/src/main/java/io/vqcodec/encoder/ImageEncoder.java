@@ -98,7 +98,7 @@ public final class ImageEncoder implements AutoCloseable {
   }
 
   /**
-   * Rate control: for every codebook level, the most fine cells (in the strategy's order) whose
+   * Rate control: for every codebook level (largest first), the most fine cells (in the strategy's order) whose
    * stream fits in {@code target} bytes, found by bisection on actual coded sizes; of those, the
    * level with the least squared error as measured by decoding. If nothing fits, the smallest
    * stream.
@@ -107,15 +107,18 @@ public final class ImageEncoder implements AutoCloseable {
     EncodedPicture best = null;
     double bestSse = Double.POSITIVE_INFINITY;
     EncodedPicture smallest = null;
-    for (int k : tokenizer.codebookSizes()) {
+    int[] sizes = tokenizer.codebookSizes().clone();
+    java.util.Arrays.sort(sizes);
+    for (int i = sizes.length - 1; i >= 0; i--) {
+      int k = sizes[i];
       LevelAnalysis level = new LevelAnalysis(tokenizer, source, k);
       int n = level.cells();
-      int[] order = CellRanking.rank(options.strategy, level, source);
       byte[] none = assemble(source, level.mix(new boolean[n]), options.sliceRows);
       if (smallest == null || none.length < smallest.bytes().length) {
         smallest = new EncodedPicture(none, source.width, source.height, k, 0, n, false);
       }
-      if (none.length > target) continue;
+      if (none.length > target) continue; // before ranking, which may decode the picture twice
+      int[] order = CellRanking.rank(options.strategy, level, source);
       // Largest count with size <= target; sizes grow with the count (one cell's tokens at a time).
       int lo = 0, hi = n;
       byte[] loBytes = none;
@@ -140,6 +143,8 @@ public final class ImageEncoder implements AutoCloseable {
         bestSse = sse;
         best = new EncodedPicture(loBytes, source.width, source.height, k, lo, n, true);
       }
+      // Levels come largest first: once every cell fits fine, a smaller codebook cannot do better.
+      if (lo == n) break;
     }
     return best != null ? best : smallest;
   }

@@ -8,18 +8,10 @@ import java.util.Locale;
 public final class Codecs {
   private Codecs() {}
 
-  /**
-   * Every known codec, available or not. Adding one is one line here.
-   *
-   * <p>TODO(vqcodec): once {@code io.vqcodec.encoder} and {@code io.vqcodec.decoder} exist, add
-   * {@code new VqcodecEvalCodec(threads)} here: a class {@code io.vqcodec.tools.eval.VqcodecEvalCodec
-   * implements EvalCodec} whose knob is the encoder's quality (name "vqcodec", rate increasing with the
-   * knob), whose {@code configuration()} names the model id and weights hash, and whose
-   * {@code encodeDecode} encodes {@code source.rgb()} to a byte array (size = the whole .vqc file) and
-   * decodes it back, timing the two calls.
-   */
+  /** Every known codec, available or not, vqcodec first. Adding one is one line here. */
   public static List<EvalCodec> all(int threads) {
     List<EvalCodec> list = new ArrayList<>();
+    list.add(new VqcodecEvalCodec());
     list.add(new JpegTurboCodec());
     list.add(new WebpCodec(threads));
     list.add(new AvifCodec(threads));

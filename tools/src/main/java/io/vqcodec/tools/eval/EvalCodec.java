@@ -34,6 +34,14 @@ public interface EvalCodec {
   Knob knob();
 
   /**
+   * Whether the knob is the target bpp itself and the codec's own rate control lands at or just
+   * under it: the harness then encodes once per target instead of bisecting.
+   */
+  default boolean targetsBpp() {
+    return false;
+  }
+
+  /**
    * Encodes {@code source} with the given knob value and decodes it again.
    *
    * @param workDir a scratch directory owned by the caller, emptied between images

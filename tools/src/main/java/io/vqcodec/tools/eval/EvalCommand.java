@@ -46,7 +46,7 @@ public final class EvalCommand implements Callable<Integer> {
   Path images = defaultImages();
 
   @Option(names = "--codecs", split = ",", paramLabel = "NAME",
-      description = "Codecs to run: jpeg, webp, avif, jxl, jpeg-imageio (default: every available one).")
+      description = "Codecs to run: vqcodec, jpeg, webp, avif, jxl, jpeg-imageio (default: every available one).")
   List<String> codecs;
 
   @Option(names = "--targets", split = ",", paramLabel = "BPP",
@@ -118,7 +118,7 @@ public final class EvalCommand implements Callable<Integer> {
         for (EvalCodec codec : run) {
           long t0 = System.nanoTime();
           int[] fresh = {0};
-          RateSearch search = new RateSearch(codec.knob(), k -> {
+          RateSearch search = new RateSearch(codec.knob(), codec.targetsBpp(), k -> {
             Evaluation e = cache.get(codec, img, k);
             if (e == null) {
               e = evaluate(codec, img, k, work);

@@ -35,12 +35,24 @@ final class RateSearch {
   private final Evaluator evaluator;
   private final TreeMap<Double, Evaluation> seen = new TreeMap<>();
 
+  private final boolean direct;
+
   RateSearch(EvalCodec.Knob knob, Evaluator evaluator) {
+    this(knob, false, evaluator);
+  }
+
+  /** @param direct the knob is the target bpp (see {@link EvalCodec#targetsBpp()}): one evaluation per target */
+  RateSearch(EvalCodec.Knob knob, boolean direct, Evaluator evaluator) {
+    this.direct = direct;
     this.knob = knob;
     this.evaluator = evaluator;
   }
 
   Outcome search(double target) throws IOException {
+    if (direct) {
+      Evaluation e = eval(Math.max(knob.min(), Math.min(knob.max(), target)));
+      return new Outcome(e.bpp() <= target * (1 + SLACK), e);
+    }
     Evaluation low = eval(knob.lowestRate());
     if (low.bpp() > target) return new Outcome(low.bpp() <= target * (1 + SLACK), low);
     double uHigh = u(knob.highestRate());

@@ -1,0 +1,79 @@
+package io.vqcodec.tools.eval;
+
+import io.vqcodec.decoder.ImageDecoder;
+import io.vqcodec.encoder.EncodedPicture;
+import io.vqcodec.encoder.EncoderOptions;
+import io.vqcodec.encoder.ImageEncoder;
+import io.vqcodec.tokenizer.Tokenizer;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HexFormat;
+
+/**
+ * vqcodec itself, in process: the knob is the target bpp handed to the encoder's rate control
+ * ({@code vqcodec encode --bpp}), which lands at or just under it, so the harness encodes once per
+ * target. Default encoder settings otherwise (rate-distortion granularity, 8-row slices).
+ */
+final class VqcodecEvalCodec implements EvalCodec {
+  private Tokenizer tokenizer;
+
+  private synchronized Tokenizer tokenizer() {
+    if (tokenizer == null) {
+      try {
+        tokenizer = Tokenizer.loadDefault();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot load the vqcodec model", e);
+      }
+    }
+    return tokenizer;
+  }
+
+  @Override
+  public String name() {
+    return "vqcodec";
+  }
+
+  @Override
+  public boolean available() {
+    return Tokenizer.class.getClassLoader().getResource(Tokenizer.DEFAULT_MODEL + "model.properties") != null;
+  }
+
+  @Override
+  public String configuration() {
+    Tokenizer t = tokenizer();
+    return "vqcodec model " + t.modelId() + " (" + t.property("model.name") + ", weights sha256 "
+        + HexFormat.of().formatHex(t.weightsSha256(), 0, 8) + ") --bpp rate control, "
+        + EncoderOptions.defaults() + "; probability model adaptive order-0; DJL PyTorch CPU";
+  }
+
+  /** PyTorch's intra-op pool uses every core by default; state the machine's count. */
+  @Override
+  public int threads() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  @Override
+  public Knob knob() {
+    return new Knob(0.005, 0.5, false, true, true);
+  }
+
+  @Override
+  public boolean targetsBpp() {
+    return true;
+  }
+
+  @Override
+  public Coded encodeDecode(SourceImage source, double knob, Path workDir) throws IOException {
+    ImageEncoder encoder = ImageEncoder.using(tokenizer());
+    ImageDecoder decoder = ImageDecoder.using(tokenizer());
+    long t0 = System.nanoTime();
+    EncodedPicture coded = encoder.encode(source.rgb(), EncoderOptions.defaults().withTargetBpp(knob));
+    long t1 = System.nanoTime();
+    BufferedImage decoded = decoder.decode(new ByteArrayInputStream(coded.bytes())).image();
+    long t2 = System.nanoTime();
+    return new Coded(coded.bytes().length, SourceImage.toRgb(decoded), t1 - t0, t2 - t1);
+  }
+}
