@@ -41,6 +41,11 @@ public interface EvalCodec {
     return false;
   }
 
+  /** Whether a run without {@code --codecs} includes this codec (ablation variants say no). */
+  default boolean inDefaultRun() {
+    return true;
+  }
+
   /**
    * Encodes {@code source} with the given knob value and decodes it again.
    *

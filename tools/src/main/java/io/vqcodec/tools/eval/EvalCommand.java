@@ -46,7 +46,7 @@ public final class EvalCommand implements Callable<Integer> {
   Path images = defaultImages();
 
   @Option(names = "--codecs", split = ",", paramLabel = "NAME",
-      description = "Codecs to run: vqcodec, jpeg, webp, avif, jxl, jpeg-imageio (default: every available one).")
+      description = "Codecs to run: vqcodec, jpeg, webp, avif, jxl, jpeg-imageio; vqcodec-entropy and vqcodec-uniform (granularity ablations, only when named) (default: every available one).")
   List<String> codecs;
 
   @Option(names = "--targets", split = ",", paramLabel = "BPP",
@@ -167,6 +167,7 @@ public final class EvalCommand implements Callable<Integer> {
     List<EvalCodec> chosen = new ArrayList<>();
     if (codecs == null) {
       for (EvalCodec c : Codecs.all(threads)) {
+        if (!c.inDefaultRun()) continue;
         if (c.available()) chosen.add(c);
         else log.println("eval: skipping " + c.name() + " (" + Codecs.whyUnavailable(c) + ")");
       }

@@ -3,6 +3,7 @@ package io.vqcodec.tools.eval;
 import io.vqcodec.decoder.ImageDecoder;
 import io.vqcodec.encoder.EncodedPicture;
 import io.vqcodec.encoder.EncoderOptions;
+import io.vqcodec.encoder.GranularityStrategy;
 import io.vqcodec.encoder.ImageEncoder;
 import io.vqcodec.tokenizer.Tokenizer;
 import java.awt.image.BufferedImage;
@@ -15,10 +16,17 @@ import java.util.HexFormat;
 /**
  * vqcodec itself, in process: the knob is the target bpp handed to the encoder's rate control
  * ({@code vqcodec encode --bpp}), which lands at or just under it, so the harness encodes once per
- * target. Default encoder settings otherwise (rate-distortion granularity, 8-row slices).
+ * target. Default encoder settings otherwise (8-row slices); the granularity strategy is the
+ * shipped rate-distortion one, or an ablation.
  */
 final class VqcodecEvalCodec implements EvalCodec {
+  private final GranularityStrategy strategy;
   private Tokenizer tokenizer;
+
+  /** {@code RATE_DISTORTION} is the codec as shipped ("vqcodec"); the others are ablations. */
+  VqcodecEvalCodec(GranularityStrategy strategy) {
+    this.strategy = strategy;
+  }
 
   private synchronized Tokenizer tokenizer() {
     if (tokenizer == null) {
@@ -33,7 +41,16 @@ final class VqcodecEvalCodec implements EvalCodec {
 
   @Override
   public String name() {
-    return "vqcodec";
+    return switch (strategy) {
+      case RATE_DISTORTION -> "vqcodec";
+      case ENTROPY -> "vqcodec-entropy";
+      case UNIFORM -> "vqcodec-uniform";
+    };
+  }
+
+  @Override
+  public boolean inDefaultRun() {
+    return strategy == GranularityStrategy.RATE_DISTORTION;
   }
 
   @Override
@@ -46,7 +63,7 @@ final class VqcodecEvalCodec implements EvalCodec {
     Tokenizer t = tokenizer();
     return "vqcodec model " + t.modelId() + " (" + t.property("model.name") + ", weights sha256 "
         + HexFormat.of().formatHex(t.weightsSha256(), 0, 8) + ") --bpp rate control, "
-        + EncoderOptions.defaults() + "; probability model adaptive order-0; DJL PyTorch CPU";
+        + EncoderOptions.defaults().withStrategy(strategy) + "; probability model adaptive order-0; DJL PyTorch CPU";
   }
 
   /** PyTorch's intra-op pool uses every core by default; state the machine's count. */
@@ -70,7 +87,7 @@ final class VqcodecEvalCodec implements EvalCodec {
     ImageEncoder encoder = ImageEncoder.using(tokenizer());
     ImageDecoder decoder = ImageDecoder.using(tokenizer());
     long t0 = System.nanoTime();
-    EncodedPicture coded = encoder.encode(source.rgb(), EncoderOptions.defaults().withTargetBpp(knob));
+    EncodedPicture coded = encoder.encode(source.rgb(), EncoderOptions.defaults().withStrategy(strategy).withTargetBpp(knob));
     long t1 = System.nanoTime();
     BufferedImage decoded = decoder.decode(new ByteArrayInputStream(coded.bytes())).image();
     long t2 = System.nanoTime();
