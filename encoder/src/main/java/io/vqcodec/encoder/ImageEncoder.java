@@ -109,9 +109,11 @@ public final class ImageEncoder implements AutoCloseable {
     EncodedPicture smallest = null;
     int[] sizes = tokenizer.codebookSizes().clone();
     java.util.Arrays.sort(sizes);
+    // The encoder network runs once; each level only quantizes its features.
+    java.util.Map<Integer, TokenGrid[]> grids = tokenizer.encodeLevels(source.rgb, sizes);
     for (int i = sizes.length - 1; i >= 0; i--) {
       int k = sizes[i];
-      LevelAnalysis level = new LevelAnalysis(tokenizer, source, k);
+      LevelAnalysis level = new LevelAnalysis(tokenizer, source, k, grids.get(k));
       int n = level.cells();
       byte[] none = assemble(source, level.mix(new boolean[n]), options.sliceRows);
       if (smallest == null || none.length < smallest.bytes().length) {

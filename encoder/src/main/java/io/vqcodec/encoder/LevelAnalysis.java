@@ -20,10 +20,14 @@ final class LevelAnalysis {
   private double[] sseCoarse;
 
   LevelAnalysis(Tokenizer tokenizer, SourcePicture source, int codebookSize) {
+    this(tokenizer, source, codebookSize, tokenizer.encodeBoth(source.rgb, codebookSize));
+  }
+
+  /** @param both {@code [all-fine, all-coarse]} grids of the picture at this level */
+  LevelAnalysis(Tokenizer tokenizer, SourcePicture source, int codebookSize, TokenGrid[] both) {
     this.tokenizer = tokenizer;
     this.source = source;
     this.codebookSize = codebookSize;
-    TokenGrid[] both = tokenizer.encodeBoth(source.rgb, codebookSize);
     this.fineGrid = both[0];
     this.coarseGrid = both[1];
   }

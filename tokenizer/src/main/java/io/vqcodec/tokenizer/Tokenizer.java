@@ -166,27 +166,40 @@ public final class Tokenizer implements AutoCloseable {
    * encode once and mix.
    */
   public synchronized TokenGrid[] encodeBoth(BufferedImage image, int codebookSize) {
-    Codebook book = book(codebookSize);
+    return encodeLevels(image, new int[] {codebookSize}).get(codebookSize);
+  }
+
+  /**
+   * {@link #encodeBoth} at several codebook levels, running the encoder network once: the map
+   * holds, per requested size, {@code [all-fine grid, all-coarse grid]}.
+   */
+  public synchronized Map<Integer, TokenGrid[]> encodeLevels(BufferedImage image, int[] codebookSizes) {
+    for (int k : codebookSizes) book(k); // validate before any work
     int w = image.getWidth(), h = image.getHeight();
     int pw = (w + 15) / 16 * 16, ph = (h + 15) / 16 * 16;
-    TokenGrid fine = new TokenGrid(w, h, codebookSize), coarse = new TokenGrid(w, h, codebookSize);
+    Map<Integer, TokenGrid[]> out = new LinkedHashMap<>();
     try (NDManager sub = manager.newSubManager()) {
       attach(sub);
       NDArray x = sub.create(Pixels.toPlanar(image, pw, ph), new Shape(1, 3, ph, pw));
       NDArray[] z = net.encode(x);
-      int[] f = book.nearest(sub, z[0]), c = book.nearest(sub, z[1]);
       int fw = pw / 8, cw = pw / 16;
-      for (int cy = 0; cy < coarse.cellsHigh(); cy++) {
-        for (int cx = 0; cx < coarse.cellsWide(); cx++) {
-          fine.setFine(cx, cy, true);
-          coarse.setCoarseToken(cx, cy, c[cy * cw + cx]);
+      for (int k : codebookSizes) {
+        Codebook book = book(k);
+        TokenGrid fine = new TokenGrid(w, h, k), coarse = new TokenGrid(w, h, k);
+        int[] f = book.nearest(sub, z[0]), c = book.nearest(sub, z[1]);
+        for (int cy = 0; cy < coarse.cellsHigh(); cy++) {
+          for (int cx = 0; cx < coarse.cellsWide(); cx++) {
+            fine.setFine(cx, cy, true);
+            coarse.setCoarseToken(cx, cy, c[cy * cw + cx]);
+          }
         }
-      }
-      for (int fy = 0; fy < fine.fineHigh(); fy++) {
-        for (int fx = 0; fx < fine.fineWide(); fx++) fine.setFineToken(fx, fy, f[fy * fw + fx]);
+        for (int fy = 0; fy < fine.fineHigh(); fy++) {
+          for (int fx = 0; fx < fine.fineWide(); fx++) fine.setFineToken(fx, fy, f[fy * fw + fx]);
+        }
+        out.put(k, new TokenGrid[] {fine, coarse});
       }
     }
-    return new TokenGrid[] {fine, coarse};
+    return out;
   }
 
   /**
