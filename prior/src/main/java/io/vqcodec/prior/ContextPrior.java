@@ -36,6 +36,8 @@ public final class ContextPrior {
   static final int MAX_K = 65536;
   static final int MAX_DIM = 64;
   static final int MAX_THRESHOLDS = 8;
+  /** Codeword values lie in [-MAX_CODE, MAX_CODE]; predicted means are clamped to [-2048, 2047]. */
+  static final int MAX_CODE = 2047;
 
   /** One codebook level's parameters. */
   static final class Level {
@@ -44,6 +46,7 @@ public final class ContextPrior {
     final int dshift;
     final int tlen;
     final short[] code; // k * dim
+    final int[][] codeT; // [dim][k], the same values transposed for the mean component's loop
     final long[][] freq; // [0 coarse | 1 fine][k], each >= 1
     final long[] freqSum;
     final int[][] table; // [TABLES][tlen], 0..65535, table[g][0] >= 1
@@ -59,6 +62,10 @@ public final class ContextPrior {
       this.dshift = dshift;
       this.tlen = tlen;
       this.code = code;
+      this.codeT = new int[dim][k];
+      for (int t = 0; t < k; t++) {
+        for (int j = 0; j < dim; j++) codeT[j][t] = code[t * dim + j];
+      }
       this.freq = freq;
       this.freqSum = new long[] {sum(freq[0]), sum(freq[1])};
       this.table = table;
@@ -102,13 +109,26 @@ public final class ContextPrior {
         d[t] = (char) didx(s);
       }
       long[] z = new long[MEAN_TABLE];
+      int[][] nzIdx = new int[MEAN_TABLE][];
+      int[][] nzVal = new int[MEAN_TABLE][];
+      int[] idx = new int[k], val = new int[k];
       for (int g = 0; g < MEAN_TABLE; g++) {
         int[] tb = table[g];
         long acc = 0;
-        for (int t = 0; t < k; t++) acc += tb[d[t]];
+        int n = 0;
+        for (int t = 0; t < k; t++) {
+          int v = tb[d[t]];
+          acc += v;
+          if (v != 0) {
+            idx[n] = t;
+            val[n++] = v;
+          }
+        }
         z[g] = acc;
+        nzIdx[g] = java.util.Arrays.copyOf(idx, n);
+        nzVal[g] = java.util.Arrays.copyOf(val, n);
       }
-      return new Row(d, z);
+      return new Row(d, z, nzIdx, nzVal);
     }
 
     int didx(long d2) {
@@ -118,8 +138,12 @@ public final class ContextPrior {
     }
   }
 
-  /** didx(u, .) over the codebook and the kernel normalisers Z[g] = sum_t table[g][didx(u, t)]. */
-  record Row(char[] didx, long[] z) {}
+  /**
+   * didx(u, .) over the codebook, the kernel normalisers Z[g] = sum_t table[g][didx(u, t)], and per
+   * neighbour table g the codewords t with a nonzero kernel value (ascending) and those values: the
+   * pruned candidate lists of the hot loop.
+   */
+  record Row(char[] didx, long[] z, int[][] nzIdx, int[][] nzVal) {}
 
   private final Level[] levels;
   private final byte[] sha256;
@@ -182,7 +206,10 @@ public final class ContextPrior {
         if (tlen < 2) throw new IOException("table length " + tlen + " < 2");
         need(in, (long) k * dim * 2 + 16L * k + (long) TABLES * tlen * 2);
         short[] code = new short[k * dim];
-        for (int i = 0; i < code.length; i++) code[i] = in.readShort();
+        for (int i = 0; i < code.length; i++) {
+          code[i] = in.readShort();
+          if (code[i] < -MAX_CODE || code[i] > MAX_CODE) throw new IOException("codeword value " + code[i] + " outside +-" + MAX_CODE);
+        }
         long[][] freq = new long[2][k];
         for (int g = 0; g < 2; g++) {
           long s = 0;

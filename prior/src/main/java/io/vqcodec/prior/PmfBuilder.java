@@ -16,7 +16,7 @@ final class PmfBuilder {
   private final int[] e;
   private final int[][] counts;
   private final long[] total = new long[2];
-  private final long[] mu;
+  private final int[] d2;
   private final ContextPrior.Row[] rows = new ContextPrior.Row[6];
 
   PmfBuilder(ContextPrior.Level lv) {
@@ -25,7 +25,7 @@ final class PmfBuilder {
     this.freq = new int[lv.k];
     this.e = new int[lv.k];
     this.counts = new int[2][lv.k];
-    this.mu = new long[lv.dim];
+    this.d2 = new int[lv.k];
   }
 
   /**
@@ -70,9 +70,8 @@ final class PmfBuilder {
       ContextPrior.Row r = rows[i];
       long a = ((long) pi << 32) / r.z()[tg];
       if (a == 0) continue;
-      int[] tb = lv.table[tg];
-      char[] d = r.didx();
-      for (int t = 0; t < k; t++) w[t] += a * tb[d[t]];
+      int[] idx = r.nzIdx()[tg], val = r.nzVal()[tg];
+      for (int q = 0; q < idx.length; q++) w[idx[q]] += a * val[q];
     }
     int pm = mask == 0 ? 0 : lv.weight(pass, mask, bucket, nt + 1);
     if (pm > 0) addMean(pass, mask, nb, pm);
@@ -92,26 +91,34 @@ final class PmfBuilder {
     total[g]++;
   }
 
-  /** The predicted-mean component (Spec §8.3.2.5 step 6). */
+  /**
+   * The predicted-mean component (Spec §8.3.2.5 step 4). Means are clamped to [-2048, 2047] and
+   * codewords lie in [-2047, 2047], so every squared distance fits an int for dim <= 64; the loop
+   * runs dimension by dimension over all codewords so that the JIT can vectorise it.
+   */
   private void addMean(int pass, int mask, int[] nb, int pm) {
     int nt = ContextPrior.TYPES[pass], dim = lv.dim, k = lv.k;
     short[] code = lv.code;
+    int[] d2 = this.d2;
+    java.util.Arrays.fill(d2, 0);
     for (int j = 0; j < dim; j++) {
       long acc = 0;
       for (int i = 0; i < nt; i++) {
         if ((mask >> i & 1) != 0) acc += (long) lv.beta[pass][mask * nt + i] * code[nb[i] * dim + j];
       }
-      mu[j] = (acc + (1L << (ContextPrior.BETA_BITS - 1))) >> ContextPrior.BETA_BITS;
+      int m = (int) Math.max(-2048, Math.min(2047, (acc + (1L << (ContextPrior.BETA_BITS - 1))) >> ContextPrior.BETA_BITS));
+      int[] c = lv.codeT[j];
+      for (int t = 0; t < k; t++) {
+        int df = m - c[t];
+        d2[t] += df * df;
+      }
     }
     int[] tb = lv.table[ContextPrior.MEAN_TABLE + pass];
+    int last = lv.tlen - 1, shift = lv.dshift;
     long z = 0;
-    for (int t = 0, o = 0; t < k; t++, o += dim) {
-      long s = 0;
-      for (int j = 0; j < dim; j++) {
-        long e = mu[j] - code[o + j];
-        s += e * e;
-      }
-      int v = tb[lv.didx(s)];
+    for (int t = 0; t < k; t++) {
+      int s = d2[t];
+      int v = s == 0 ? tb[0] : tb[(int) Math.min(last, 1 + ((long) s >> shift))];
       e[t] = v;
       z += v;
     }

@@ -406,7 +406,7 @@ public final class PriorFit {
       for (int i = 0; i < nt; i++) {
         if ((m >> i & 1) != 0) acc += (long) beta[m * nt + i] * code[s.nb[6 * n + i] * dim + j];
       }
-      mu[j] = (acc + (1L << (ContextPrior.BETA_BITS - 1))) >> ContextPrior.BETA_BITS;
+      mu[j] = Math.max(-2048, Math.min(2047, (acc + (1L << (ContextPrior.BETA_BITS - 1))) >> ContextPrior.BETA_BITS));
     }
     return mu;
   }

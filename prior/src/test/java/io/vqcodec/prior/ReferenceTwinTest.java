@@ -62,7 +62,7 @@ class ReferenceTwinTest {
         for (int i = 0; i < n; i++) {
           if ((mask >> i & 1) != 0) s = s.add(big(l.beta[p][mask * n + i]).multiply(big(l.code[nb[i] * l.dim + j])));
         }
-        mu[j] = s.shiftRight(12).longValueExact();
+        mu[j] = Math.max(-2048, Math.min(2047, s.shiftRight(12).longValueExact()));
       }
       int[] tb = l.table[16 + p];
       BigInteger z = BigInteger.ZERO;
