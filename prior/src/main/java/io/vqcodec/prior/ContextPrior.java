@@ -38,6 +38,8 @@ public final class ContextPrior {
   static final int MAX_THRESHOLDS = 8;
   /** Codeword values lie in [-MAX_CODE, MAX_CODE]; predicted means are clamped to [-2048, 2047]. */
   static final int MAX_CODE = 2047;
+  /** Largest accepted parameter file (the released one is 0.67 MB). */
+  static final int MAX_FILE = 1 << 28;
 
   /** One codebook level's parameters. */
   static final class Level {
@@ -186,7 +188,8 @@ public final class ContextPrior {
    * @throws IOException if the file is truncated, has trailing bytes or any field is out of range
    */
   public static ContextPrior load(InputStream raw) throws IOException {
-    byte[] all = raw.readAllBytes();
+    byte[] all = raw.readNBytes(MAX_FILE + 1);
+    if (all.length > MAX_FILE) throw new IOException("prior file larger than " + MAX_FILE + " bytes");
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(all));
     try {
       if (in.readInt() != MAGIC) throw new IOException("not a prior file (magic)");
