@@ -30,7 +30,8 @@ import javax.imageio.ImageIO;
  * <p>Build: {@code TokenCorpus --images DIR --out FILE.tok [--max-side 1024] [--every 1] [--limit N]
  * [--levels 4096,1024,256,64,16]}. Every image under DIR ({@code png, jpg, jpeg, tif, tiff, bmp},
  * sorted by path, recursively; every {@code every}-th file, at most {@code limit}) is tokenized with
- * {@link Tokenizer#loadDefault()} through {@link Tokenizer#encodeBoth} at each level. An image whose
+ * {@link Tokenizer#loadDefault()} through {@link Tokenizer#encodeLevels} (equal to {@link
+ * Tokenizer#encodeBoth} at each level, with one network run). An image whose
  * long side exceeds {@code max-side} pixels is first <b>down-scaled</b> (area averaging) so that its
  * long side is {@code max-side}; the entry's width and height are those of the scaled image. Images
  * that ImageIO cannot read are skipped with a message.
@@ -250,10 +251,10 @@ public final class TokenCorpus {
         }
         img = fit(img, maxSide);
         TokenGrid[] fine = new TokenGrid[ks.length], coarse = new TokenGrid[ks.length];
+        java.util.Map<Integer, TokenGrid[]> byLevel = tok.encodeLevels(img, ks); // the network runs once
         for (int l = 0; l < ks.length; l++) {
-          TokenGrid[] both = tok.encodeBoth(img, ks[l]);
-          fine[l] = both[0];
-          coarse[l] = both[1];
+          fine[l] = byLevel.get(ks[l])[0];
+          coarse[l] = byLevel.get(ks[l])[1];
         }
         String name = root.relativize(f).toString().replace('\\', '/');
         writeEntry(dos, new Entry(name, img.getWidth(), img.getHeight(), ks, fine, coarse));
