@@ -29,7 +29,8 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStr
  * Bits per token of the prior and of the baselines on a token corpus (Kodak: reporting only).
  *
  * <p>Usage: {@code PriorReport --corpus runs/tokens/kodak.tok --train runs/tokens/train.tok --out
- * results/prior [--levels 4096,...] [--no-ablations]}. For every level and for all-fine, all-coarse
+ * results/prior [--levels 4096,...] [--no-ablations] [--prior FILE]} ({@code --prior}: a parameter file instead
+ * of the released one, for experiments). For every level and for all-fine, all-coarse
  * and mixed grids (per-cell Bernoulli(0.5), {@code new Random(K * 1000 + image)}), every image is
  * one slice. Rows: uniform {@code log2 K}; static frequencies of the training corpus (+1) as a
  * quantized CDF (McQuic-style), coded with rANS; static Huffman (code lengths from the same counts;
@@ -213,6 +214,7 @@ public final class PriorReport {
     String corpus = "runs/tokens/kodak.tok", train = "runs/tokens/train.tok", out = "results/prior";
     String levels = "4096,1024,256,64,16";
     boolean ablations = true;
+    String priorFile = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--corpus" -> corpus = args[++i];
@@ -220,13 +222,21 @@ public final class PriorReport {
         case "--out" -> out = args[++i];
         case "--levels" -> levels = args[++i];
         case "--no-ablations" -> ablations = false;
+        case "--prior" -> priorFile = args[++i];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     int[] ks = Arrays.stream(levels.split(",")).mapToInt(Integer::parseInt).toArray();
     List<TokenCorpus.Entry> test = TokenCorpus.read(Paths.get(corpus));
     List<TokenCorpus.Entry> tr = TokenCorpus.read(Paths.get(train));
-    ContextPrior released = ContextPrior.loadDefault();
+    ContextPrior released;
+    if (priorFile == null) {
+      released = ContextPrior.loadDefault();
+    } else {
+      try (java.io.InputStream in = Files.newInputStream(Paths.get(priorFile))) {
+        released = ContextPrior.load(in);
+      }
+    }
     float[][] books = ablations ? PriorFit.codebooks(ks) : null;
     String[] grids = {"fine", "coarse", "mixed"};
     StringBuilder csv = new StringBuilder("K,grid,method,tokens,bytes,bits_per_token,model_bits_per_token,"
