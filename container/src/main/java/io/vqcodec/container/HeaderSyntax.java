@@ -126,10 +126,10 @@ final class HeaderSyntax {
     granularityMode = v.uint("granularity_mode", 1, granularityMode, 0, 2);
     v.section("Spec §8.1");
     probModelId = v.uint("prob_model_id", 1, probModelId, 0, 255);
-    v.require(probModelId == 0, "prob_model_id " + probModelId + " {at}: "
-        + (probModelId == 1 ? "static frequency table (reserved, Spec §8.3)"
-            : probModelId == 2 ? "Gaussian-mixture context prior (reserved, Spec §8.3)" : "reserved")
-        + " is not supported by this decoder; v0 defines only 0 (adaptive order-0)");
+    v.require(probModelId == 0 || probModelId == 2, "prob_model_id " + probModelId + " {at}: "
+        + (probModelId == 1 ? "static frequency table (reserved, Spec §8.3.1)" : "reserved")
+        + " is not supported by this decoder; v0 defines 0 (adaptive order-0) and 2 (Gaussian-mixture"
+        + " context prior)");
   }
 
   /** Spec §9.2. */

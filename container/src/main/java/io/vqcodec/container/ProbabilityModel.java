@@ -1,12 +1,14 @@
 package io.vqcodec.container;
 
 /**
- * {@code prob_model_id} of Spec §8.1. Only the models a v0 decoder implements are listed; ids 1
- * (static frequency table) and 2 (Gaussian-mixture context prior) are reserved (Spec §8.3).
+ * {@code prob_model_id} of Spec §8.1. Only the models a v0 decoder implements are listed; id 1
+ * (static frequency table) is reserved (Spec §8.3.1).
  */
 public enum ProbabilityModel {
   /** Adaptive order-0 models, reset at every slice start (Spec §8.2). */
-  ADAPTIVE_ORDER0(0);
+  ADAPTIVE_ORDER0(0),
+  /** Gaussian-mixture context prior, parameters in the model package (Spec §8.3.2). */
+  GAUSSIAN_MIXTURE(2);
 
   final int code;
 

@@ -182,7 +182,7 @@ class HostileInputTest {
         hostile("codebook_level", s -> s.codebookLevel = 7, "codebook_level 7 at byte 40: must be 2..6 (Spec §6.2)"),
         hostile("granularity_mode", s -> s.granularityMode = 3, "granularity_mode 3 at byte 41: must be 0..2"),
         hostile("prob_model_id 1", s -> s.probModelId = 1, "prob_model_id 1 at byte 42: static frequency table (reserved"),
-        hostile("prob_model_id 2", s -> s.probModelId = 2, "Gaussian-mixture context prior (reserved"),
+        hostile("prob_model_id 3", s -> s.probModelId = 3, "prob_model_id 3 at byte 42: reserved is not supported"),
         hostile("first_row gap", s -> s.slices.get(1)[0] = 0, "slice[1].first_row 0 at byte"),
         hostile("rows not covered", s -> s.slices.remove(1), "slices must cover every cell row"),
         hostile("row_count 0", s -> s.slices.get(0)[1] = 0, "slice[0].row_count 0 at byte"),

@@ -125,11 +125,27 @@ public final class ImageDecoder implements AutoCloseable {
     return band;
   }
 
-  /** Spec §4.3: refuse a stream for other weights, and say which. */
-  private void checkModel(ContainerHeader header) throws UnknownModelException {
+  /**
+   * Spec §4.3: refuse a stream for other weights, and say which. The model package also holds
+   * the weights of the ids it lists in {@code model.same.weights.ids} (Spec §4.4: ids 2 and 3
+   * share weights); the context prior belongs to its own id only (Spec §8.3.2.1).
+   */
+  private void checkModel(ContainerHeader header) throws IOException {
     ModelId want = header.model();
     byte[] have = tokenizer.weightsSha256();
-    if (want.matches(tokenizer.modelId(), have)) return;
+    if (want.matches(tokenizer.modelId(), have)) {
+      TokenDecoder.checkPrior(header);
+      return;
+    }
+    String same = tokenizer.property("model.same.weights.ids");
+    if (same != null && want.id() != tokenizer.modelId()) {
+      for (String id : same.split(",")) {
+        if (want.matches(Long.parseLong(id.strip()), have)) {
+          TokenDecoder.checkPrior(header);
+          return;
+        }
+      }
+    }
     HexFormat hex = HexFormat.of();
     String need = "stream needs model " + want.id() + " (weights sha256 "
         + hex.formatHex(want.weightsHash()) + "...)";

@@ -3,6 +3,9 @@ package io.vqcodec.decoder;
 import io.vqcodec.container.ContainerHeader;
 import io.vqcodec.container.ContainerReader;
 import io.vqcodec.container.GranularityMode;
+import io.vqcodec.container.ProbabilityModel;
+import io.vqcodec.prior.ContextPrior;
+import io.vqcodec.prior.PriorSliceDecoder;
 import io.vqcodec.container.Slice;
 import io.vqcodec.entropy.EntropyDecodingException;
 import io.vqcodec.tokenizer.TokenGrid;
@@ -37,7 +40,26 @@ public final class TokenDecoder {
    */
   public static DecodedTokens decode(InputStream in, LossSimulation loss, SliceListener listener)
       throws IOException {
-    return decode(in, header -> {}, loss, listener);
+    return decode(in, TokenDecoder::checkPrior, loss, listener);
+  }
+
+  /**
+   * Spec §8.3.2.1: tokens coded with the context prior decode only with the prior of the model
+   * the stream names. Model 0 needs nothing from the model package.
+   */
+  static void checkPrior(ContainerHeader header) throws IOException {
+    if (header.grid().probabilityModel() != ProbabilityModel.GAUSSIAN_MIXTURE) return;
+    java.util.Properties p = new java.util.Properties();
+    try (InputStream in = TokenDecoder.class.getClassLoader()
+        .getResourceAsStream(io.vqcodec.tokenizer.Tokenizer.DEFAULT_MODEL + "model.properties")) {
+      if (in != null) p.load(in);
+    }
+    String id = p.getProperty("model.id", "");
+    if (!id.equals(Long.toString(header.model().id()))) {
+      throw new UnknownModelException("stream codes its tokens with the context prior of model "
+          + header.model().id() + "; this decoder has " + (p.getProperty("prior.file") == null
+              ? "no context prior" : "the prior of model " + id + " only"), header.model().id());
+    }
   }
 
   static DecodedTokens decode(InputStream in, HeaderCheck check, LossSimulation loss,
@@ -49,6 +71,8 @@ public final class TokenDecoder {
     TokenGrid grid = new TokenGrid(header.picture().width(), header.picture().height(),
         header.grid().codebookSize());
     GranularityMode mode = header.grid().granularityMode();
+    ContextPrior prior = header.grid().probabilityModel() == ProbabilityModel.GAUSSIAN_MIXTURE
+        ? PriorHolder.get() : null;
     boolean[] dropSlice = loss.unit() == LossSimulation.Unit.SLICE
         ? choose(reader.sliceCount(), loss.fraction(), new SplittableRandom(loss.seed())) : null;
     List<SliceReport> reports = new ArrayList<>(reader.sliceCount());
@@ -69,7 +93,7 @@ public final class TokenDecoder {
             } else {
               outcome = SliceReport.Outcome.DECODED;
               try {
-                decodeSlice(s.payload(), grid, s.firstRow(), s.rowCount(), mode);
+                decodeSlice(prior, s.payload(), grid, s.firstRow(), s.rowCount(), mode);
               } catch (EntropyDecodingException e) {
                 outcome = SliceReport.Outcome.UNDECODABLE;
                 detail = e.getMessage();
@@ -102,10 +126,14 @@ public final class TokenDecoder {
     return new DecodedTokens(header, grid, reports, reader.headerSize(), reader.endCodeValid(), lost);
   }
 
-  /** Dispatches on prob_model_id (Spec §8.1). */
-  private static void decodeSlice(byte[] payload, TokenGrid grid, int firstRow, int rowCount,
-      GranularityMode mode) throws EntropyDecodingException {
-    TokenReader.decodeSlice(payload, grid, firstRow, rowCount, mode);
+  /** Dispatches on prob_model_id (Spec §8.1): the context prior when given, else model 0. */
+  private static void decodeSlice(ContextPrior prior, byte[] payload, TokenGrid grid, int firstRow,
+      int rowCount, GranularityMode mode) throws EntropyDecodingException {
+    if (prior != null) {
+      PriorSliceDecoder.decodeSlice(prior, payload, grid, firstRow, rowCount, mode); // Spec §8.3.2.4
+    } else {
+      TokenReader.decodeSlice(payload, grid, firstRow, rowCount, mode); // Spec §6.3, §8.2
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.vqcodec.encoder;
 
+import io.vqcodec.container.ProbabilityModel;
 import java.util.Objects;
 
 /**
@@ -31,9 +32,12 @@ public final class EncoderOptions {
   final double fineFraction;
   final GranularityStrategy strategy;
   final int sliceRows;
+  final ProbabilityModel probabilityModel;
 
   private EncoderOptions(Mode mode, int quality, long targetBytes, double targetBpp,
-      int codebookSize, double fineFraction, GranularityStrategy strategy, int sliceRows) {
+      int codebookSize, double fineFraction, GranularityStrategy strategy, int sliceRows,
+      ProbabilityModel probabilityModel) {
+    this.probabilityModel = probabilityModel;
     this.mode = mode;
     this.quality = quality;
     this.targetBytes = targetBytes;
@@ -44,22 +48,25 @@ public final class EncoderOptions {
     this.sliceRows = sliceRows;
   }
 
-  /** Quality {@value QualityLadder#DEFAULT}, rate-distortion granularity, 8-row slices. */
+  /**
+   * Quality {@value QualityLadder#DEFAULT}, rate-distortion granularity, 8-row slices, the
+   * Gaussian-mixture context prior (Spec §8.3.2).
+   */
   public static EncoderOptions defaults() {
     return new EncoderOptions(Mode.QUALITY, QualityLadder.DEFAULT, 0, 0, 0, 0,
-        GranularityStrategy.RATE_DISTORTION, DEFAULT_SLICE_ROWS);
+        GranularityStrategy.RATE_DISTORTION, DEFAULT_SLICE_ROWS, ProbabilityModel.GAUSSIAN_MIXTURE);
   }
 
   /** A point of the quality ladder, {@value QualityLadder#MIN}..{@value QualityLadder#MAX}. */
   public EncoderOptions withQuality(int q) {
     QualityLadder.check(q);
-    return new EncoderOptions(Mode.QUALITY, q, 0, 0, 0, 0, strategy, sliceRows);
+    return new EncoderOptions(Mode.QUALITY, q, 0, 0, 0, 0, strategy, sliceRows, probabilityModel);
   }
 
   /** The file should have at most {@code bytes} bytes, as close to it as the encoder can get. */
   public EncoderOptions withTargetBytes(long bytes) {
     if (bytes < 1) throw new IllegalArgumentException("target size " + bytes + " must be positive");
-    return new EncoderOptions(Mode.TARGET_BYTES, 0, bytes, 0, 0, 0, strategy, sliceRows);
+    return new EncoderOptions(Mode.TARGET_BYTES, 0, bytes, 0, 0, 0, strategy, sliceRows, probabilityModel);
   }
 
   /** A target in bits per pixel (all bytes of the file, headers included). */
@@ -67,7 +74,7 @@ public final class EncoderOptions {
     if (!(bpp > 0) || Double.isInfinite(bpp)) {
       throw new IllegalArgumentException("target bpp " + bpp + " must be positive");
     }
-    return new EncoderOptions(Mode.TARGET_BYTES, 0, 0, bpp, 0, 0, strategy, sliceRows);
+    return new EncoderOptions(Mode.TARGET_BYTES, 0, 0, bpp, 0, 0, strategy, sliceRows, probabilityModel);
   }
 
   /** Explicit codebook size K (4096, 1024, 256, 64 or 16) and fraction of fine cells in [0, 1]. */
@@ -75,19 +82,28 @@ public final class EncoderOptions {
     if (!(fineFraction >= 0 && fineFraction <= 1)) {
       throw new IllegalArgumentException("fine fraction " + fineFraction + " must be in [0, 1]");
     }
-    return new EncoderOptions(Mode.EXPLICIT, 0, 0, 0, k, fineFraction, strategy, sliceRows);
+    return new EncoderOptions(Mode.EXPLICIT, 0, 0, 0, k, fineFraction, strategy, sliceRows, probabilityModel);
   }
 
   public EncoderOptions withStrategy(GranularityStrategy s) {
     return new EncoderOptions(mode, quality, targetBytes, targetBpp, codebookSize, fineFraction,
-        Objects.requireNonNull(s), sliceRows);
+        Objects.requireNonNull(s), sliceRows, probabilityModel);
   }
 
   /** Cell rows per slice, 1 or more (a slice is the unit that survives or is lost). */
   public EncoderOptions withSliceRows(int rows) {
     if (rows < 1) throw new IllegalArgumentException("slice rows " + rows + " must be >= 1");
     return new EncoderOptions(mode, quality, targetBytes, targetBpp, codebookSize, fineFraction,
-        strategy, rows);
+        strategy, rows, probabilityModel);
+  }
+
+  /**
+   * The probability model that codes the tokens: {@code GAUSSIAN_MIXTURE} (the default, Spec
+   * §8.3.2) or {@code ADAPTIVE_ORDER0} (Spec §8.2; no prior needed, for models without one).
+   */
+  public EncoderOptions withProbabilityModel(ProbabilityModel m) {
+    return new EncoderOptions(mode, quality, targetBytes, targetBpp, codebookSize, fineFraction,
+        strategy, sliceRows, Objects.requireNonNull(m));
   }
 
   @Override
@@ -97,6 +113,6 @@ public final class EncoderOptions {
       case TARGET_BYTES -> targetBytes > 0 ? "target " + targetBytes + " bytes" : "target " + targetBpp + " bpp";
       case EXPLICIT -> "K=" + codebookSize + " fine " + fineFraction;
     };
-    return what + ", " + strategy + ", " + sliceRows + "-row slices";
+    return what + ", " + strategy + ", " + sliceRows + "-row slices, " + probabilityModel;
   }
 }

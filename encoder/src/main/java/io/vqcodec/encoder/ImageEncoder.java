@@ -9,6 +9,8 @@ import io.vqcodec.container.PictureHeader;
 import io.vqcodec.container.ProbabilityModel;
 import io.vqcodec.container.Slice;
 import io.vqcodec.container.TokenGridParams;
+import io.vqcodec.prior.ContextPrior;
+import io.vqcodec.prior.PriorSliceEncoder;
 import io.vqcodec.tokenizer.TokenGrid;
 import io.vqcodec.tokenizer.Tokenizer;
 import java.awt.image.BufferedImage;
@@ -31,19 +33,34 @@ import java.util.List;
 public final class ImageEncoder implements AutoCloseable {
   private final Tokenizer tokenizer;
   private final boolean ownsTokenizer;
+  private final ContextPrior prior;
 
-  private ImageEncoder(Tokenizer tokenizer, boolean ownsTokenizer) {
+  private ImageEncoder(Tokenizer tokenizer, boolean ownsTokenizer) throws IOException {
     this.tokenizer = tokenizer;
     this.ownsTokenizer = ownsTokenizer;
+    // The prior ships in the same model package (Spec §4.4, §8.3.2.1); a model without one codes
+    // with model 0 only.
+    this.prior = tokenizer.property("prior.file") != null ? ContextPrior.loadDefault() : null;
+    if (prior != null && !java.util.HexFormat.of().formatHex(prior.sha256())
+        .equalsIgnoreCase(tokenizer.property("prior.sha256"))) {
+      throw new IOException("the context prior on the class path is not the one model "
+          + tokenizer.modelId() + " names (prior.sha256 " + tokenizer.property("prior.sha256") + ")");
+    }
   }
 
   /** An encoder with the default released model. */
   public static ImageEncoder open() throws IOException {
-    return new ImageEncoder(Tokenizer.loadDefault(), true);
+    Tokenizer t = Tokenizer.loadDefault();
+    try {
+      return new ImageEncoder(t, true);
+    } catch (IOException | RuntimeException e) {
+      t.close();
+      throw e;
+    }
   }
 
   /** An encoder on a tokenizer the caller owns (and closes). */
-  public static ImageEncoder using(Tokenizer tokenizer) {
+  public static ImageEncoder using(Tokenizer tokenizer) throws IOException {
     return new ImageEncoder(tokenizer, false);
   }
 
@@ -59,6 +76,10 @@ public final class ImageEncoder implements AutoCloseable {
    * @throws IllegalArgumentException if the image cannot be coded; the message says why
    */
   public EncodedPicture encode(BufferedImage image, EncoderOptions options) {
+    if (options.probabilityModel == ProbabilityModel.GAUSSIAN_MIXTURE && prior == null) {
+      throw new IllegalArgumentException("model " + tokenizer.modelId() + " has no context prior: "
+          + "encode with the adaptive order-0 probability model");
+    }
     SourcePicture source = SourcePicture.of(image);
     return switch (options.mode) {
       case QUALITY -> atFraction(source, options, QualityLadder.codebookSize(options.quality),
@@ -93,7 +114,7 @@ public final class ImageEncoder implements AutoCloseable {
     } else {
       fine = CellRanking.firstCells(CellRanking.rank(options.strategy, level, source), count);
     }
-    return new EncodedPicture(assemble(source, level.mix(fine), options.sliceRows), source.width,
+    return new EncodedPicture(assemble(source, options, level.mix(fine), options.sliceRows), source.width,
         source.height, k, count, n, true);
   }
 
@@ -115,7 +136,7 @@ public final class ImageEncoder implements AutoCloseable {
       int k = sizes[i];
       LevelAnalysis level = new LevelAnalysis(tokenizer, source, k, grids.get(k));
       int n = level.cells();
-      byte[] none = assemble(source, level.mix(new boolean[n]), options.sliceRows);
+      byte[] none = assemble(source, options, level.mix(new boolean[n]), options.sliceRows);
       if (smallest == null || none.length < smallest.bytes().length) {
         smallest = new EncodedPicture(none, source.width, source.height, k, 0, n, false);
       }
@@ -124,19 +145,28 @@ public final class ImageEncoder implements AutoCloseable {
       // Largest count with size <= target; sizes grow with the count (one cell's tokens at a time).
       int lo = 0, hi = n;
       byte[] loBytes = none;
-      byte[] all = assemble(source, level.mix(CellRanking.firstCells(order, n)), options.sliceRows);
+      byte[] all = assemble(source, options, level.mix(CellRanking.firstCells(order, n)), options.sliceRows);
       if (all.length <= target) {
         lo = n;
         loBytes = all;
       } else {
-        while (hi - lo > 1) {
-          int mid = (lo + hi) >>> 1;
-          byte[] b = assemble(source, level.mix(CellRanking.firstCells(order, mid)), options.sliceRows);
+        // Size is close to linear in the count: interpolate (regula falsi), falling back to
+        // bisection after a few steps, so the exact search costs a handful of entropy codings
+        // (each a full pass of the context prior) instead of log2(cells).
+        long loSize = none.length, hiSize = all.length;
+        for (int step = 0; hi - lo > 1; step++) {
+          int guess = step < 4
+              ? (int) (lo + (target - loSize) * (hi - lo) / Math.max(1, hiSize - loSize))
+              : (lo + hi) >>> 1;
+          guess = Math.max(lo + 1, Math.min(hi - 1, guess));
+          byte[] b = assemble(source, options, level.mix(CellRanking.firstCells(order, guess)), options.sliceRows);
           if (b.length <= target) {
-            lo = mid;
+            lo = guess;
+            loSize = b.length;
             loBytes = b;
           } else {
-            hi = mid;
+            hi = guess;
+            hiSize = b.length;
           }
         }
       }
@@ -152,19 +182,21 @@ public final class ImageEncoder implements AutoCloseable {
   }
 
   /** Header, slices of {@code sliceRows} cell rows (Spec §5), container (Spec §2). */
-  private byte[] assemble(SourcePicture source, TokenGrid grid, int sliceRows) {
+  private byte[] assemble(SourcePicture source, EncoderOptions options, TokenGrid grid, int sliceRows) {
     int fineCells = grid.fineCellCount(), cells = grid.cellsWide() * grid.cellsHigh();
     GranularityMode mode = fineCells == 0 ? GranularityMode.ALL_COARSE
         : fineCells == cells ? GranularityMode.ALL_FINE : GranularityMode.MIXED;
     PictureHeader picture = PictureHeader.still(source.width, source.height,
         source.gray ? ChannelFormat.GRAY : ChannelFormat.RGB);
     ModelId model = new ModelId(tokenizer.modelId(), tokenizer.weightsSha256());
-    TokenGridParams params = new TokenGridParams(grid.codebookSize(), mode,
-        ProbabilityModel.ADAPTIVE_ORDER0);
+    TokenGridParams params = new TokenGridParams(grid.codebookSize(), mode, options.probabilityModel);
     List<Slice> slices = new ArrayList<>();
     for (int first = 0; first < grid.cellsHigh(); first += sliceRows) {
       int rows = Math.min(sliceRows, grid.cellsHigh() - first);
-      slices.add(new Slice(first, rows, TokenWriter.encodeSlice(grid, first, rows, mode)));
+      byte[] payload = options.probabilityModel == ProbabilityModel.GAUSSIAN_MIXTURE
+          ? PriorSliceEncoder.encodeSlice(prior, grid, first, rows, mode) // Spec §8.3.2.4
+          : TokenWriter.encodeSlice(grid, first, rows, mode); // Spec §6.3, §8.2
+      slices.add(new Slice(first, rows, payload));
     }
     return ContainerWriter.write(new ContainerHeader(picture, model, params), slices);
   }

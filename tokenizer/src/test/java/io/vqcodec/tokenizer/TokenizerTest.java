@@ -47,7 +47,7 @@ class TokenizerTest {
 
   @Test
   void releasedModelIdentity() {
-    assertThat(tok.modelId()).isEqualTo(2);
+    assertThat(tok.modelId()).isEqualTo(3);
     assertThat(tok.codebookSizes()).containsExactly(4096, 1024, 256, 64, 16);
     assertThat(tok.weightsSha256()).hasSize(32);
   }

@@ -65,7 +65,7 @@ class VqcodecCliTest {
     Map<String, Object> json = flatJson(info.out);
     assertThat(json).containsEntry("width", 451L).containsEntry("height", 300L)
         .containsEntry("frames", 1L).containsEntry("codebook_size", 4096L)
-        .containsEntry("model.id", 2L).containsEntry("bytes.total", Files.size(sampleVqc))
+        .containsEntry("model.id", 3L).containsEntry("bytes.total", Files.size(sampleVqc))
         .containsKeys("tokens.coarse", "tokens.fine", "bytes.header", "bytes.slices");
   }
 
@@ -153,7 +153,7 @@ class VqcodecCliTest {
     Result r = run("decode", f.toString(), dir.resolve("out.png").toString());
     assertThat(r.code).isEqualTo(ExitCode.UNKNOWN_MODEL);
     assertThat(r.err.strip()).isEqualTo("vqcodec: " + f + ": stream needs model 99 (weights sha256 "
-        + "00000000000000000000000000000000...); this decoder has only model 2 (tok-v1)");
+        + "00000000000000000000000000000000...); this decoder has only model 3 (tok-v1)");
   }
 
   @Test
