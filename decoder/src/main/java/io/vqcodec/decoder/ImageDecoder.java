@@ -4,11 +4,13 @@ import io.vqcodec.container.ChannelFormat;
 import io.vqcodec.container.ContainerHeader;
 import io.vqcodec.container.ModelId;
 import io.vqcodec.tokenizer.TokenGrid;
+import io.vqcodec.tokenizer.TokenPredictor;
 import io.vqcodec.tokenizer.Tokenizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * .vqc to image: tokens ({@link TokenDecoder}), model check (Spec §4.3), concealment of lost
@@ -31,6 +33,8 @@ import java.util.HexFormat;
 public final class ImageDecoder implements AutoCloseable {
   private final Tokenizer tokenizer;
   private final boolean ownsTokenizer;
+  /** The masked-token transformer; loaded on the first picture with lost tokens. */
+  private Optional<TokenPredictor> predictor;
 
   private ImageDecoder(Tokenizer tokenizer, boolean ownsTokenizer) {
     this.tokenizer = tokenizer;
@@ -65,7 +69,12 @@ public final class ImageDecoder implements AutoCloseable {
     DecodedTokens tokens = TokenDecoder.decode(in, this::checkModel, options.loss(), listener);
     TokenGrid grid = tokens.grid();
     boolean[] lostCells = options.concealment() == Concealment.NONE ? lostCells(grid) : null;
-    // PREDICT falls back to the tokenizer's neighbour concealment until a predictor is present.
+    if (options.concealment() == Concealment.PREDICT && tokens.lostTokens() > 0) {
+      // Tokens the predictor does not cover (other levels, coarse cells) fall back to the
+      // tokenizer's neighbour concealment in synthesize().
+      Optional<TokenPredictor> p = predictor();
+      if (p.isPresent()) p.get().conceal(grid);
+    }
     BufferedImage rgb = synthesize(grid, BAND_PIXELS);
     if (lostCells != null) paintLost(rgb, grid, lostCells);
     ContainerHeader h = tokens.header();
@@ -213,9 +222,15 @@ public final class ImageDecoder implements AutoCloseable {
     return gray;
   }
 
-  /** Closes the tokenizer if this decoder opened it. */
+  private synchronized Optional<TokenPredictor> predictor() throws IOException {
+    if (predictor == null) predictor = TokenPredictor.loadDefaultIfPresent();
+    return predictor;
+  }
+
+  /** Closes the predictor, and the tokenizer if this decoder opened it. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (predictor != null) predictor.ifPresent(TokenPredictor::close);
     if (ownsTokenizer) tokenizer.close();
   }
 }
