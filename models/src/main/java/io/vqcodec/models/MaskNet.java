@@ -16,8 +16,11 @@ import java.util.Random;
  * <p>Sequence: one window of {@code side x side} positions of the <b>fine</b> (1/8) grid, raster
  * order. A fine cell contributes its 4 fine tokens; a coarse cell contributes its coarse token at
  * each of its 4 positions, marked by the granularity embedding. Input per position = token
- * embedding (or the mask embedding) + row embedding + column embedding + granularity embedding +
- * codebook-level embedding. All five codebook levels share one vocabulary with per-level offsets
+ * embedding (or the mask embedding) + a learned projection of the token's tokenizer code vector
+ * ({@code fixed.code}: the tok-v1 codebooks, scaled to unit RMS, zero for the mask; not trained) +
+ * row embedding + column embedding + granularity embedding + codebook-level embedding. The head
+ * scores code k as {@code (h U).c_k + h.w_k + b_k}: the geometry of the codebook is known from the
+ * first step (similar codes get similar scores), the per-code terms learn the rest. All five codebook levels share one vocabulary with per-level offsets
  * ({@link #LEVELS}, {@link #offset(int)}); the output head for a level is the slice of the shared
  * head at that level's offset, so logits are over that level's codes only.
  *
@@ -32,6 +35,8 @@ public final class MaskNet {
   public static final int[] LEVELS = {4096, 1024, 256, 64, 16};
   /** Shared vocabulary size (sum of the levels); the mask token is {@code VOCAB}. */
   public static final int VOCAB = 4096 + 1024 + 256 + 64 + 16;
+  /** Dimension of the tokenizer's code vectors. */
+  public static final int CODE_DIM = 16;
 
   /** Architecture: window side (fine positions), width, heads, layers. */
   public record Config(int side, int dim, int heads, int layers) {
@@ -76,7 +81,9 @@ public final class MaskNet {
   public static Map<String, Shape> shapes(Config c) {
     Map<String, Shape> s = new LinkedHashMap<>();
     int d = c.dim;
+    s.put("fixed.code", new Shape(VOCAB + 1, CODE_DIM));
     s.put("emb.tok", new Shape(VOCAB + 1, d));
+    s.put("emb.code", new Shape(CODE_DIM, d));
     s.put("emb.row", new Shape(c.side, d));
     s.put("emb.col", new Shape(c.side, d));
     s.put("emb.gran", new Shape(2, d));
@@ -98,19 +105,40 @@ public final class MaskNet {
     }
     s.put("lnf.g", new Shape(d));
     s.put("lnf.b", new Shape(d));
+    s.put("head.u", new Shape(d, CODE_DIM));
     s.put("head.w", new Shape(d, VOCAB));
     s.put("head.b", new Shape(VOCAB));
     return s;
   }
 
-  /** Initial weights: N(0, 0.02) matrices and embeddings, output projections scaled by 1/sqrt(2L), LN gamma 1. */
-  public static Map<String, float[]> init(Config c, long seed) {
+  /**
+   * Initial weights: N(0, 0.02) matrices and embeddings, output projections scaled by 1/sqrt(2L), LN
+   * gamma 1, {@code emb.code} N(0, 0.025), {@code head.u} N(0, 0.1), {@code fixed.code} from {@code
+   * codes} (per level, {@code level -> K x 16} floats; scaled to unit RMS over all levels).
+   */
+  public static Map<String, float[]> init(Config c, long seed, Map<Integer, float[]> codes) {
     Random rnd = new Random(seed);
     Map<String, float[]> out = new LinkedHashMap<>();
     for (Map.Entry<String, Shape> e : shapes(c).entrySet()) {
       String k = e.getKey();
       float[] v = new float[(int) e.getValue().size()];
-      if (k.endsWith(".g")) {
+      if (k.equals("fixed.code")) {
+        double ss = 0;
+        long n = 0;
+        for (int l : LEVELS) {
+          for (float x : codes.get(l)) ss += x * x;
+          n += codes.get(l).length;
+        }
+        float inv = (float) (1 / Math.sqrt(ss / n));
+        for (int l : LEVELS) {
+          float[] cl = codes.get(l);
+          int o = offset(l) * CODE_DIM;
+          for (int i = 0; i < cl.length; i++) v[o + i] = cl[i] * inv;
+        }
+      } else if (k.equals("emb.code") || k.equals("head.u")) {
+        double std = k.equals("emb.code") ? 0.025 : 0.1;
+        for (int i = 0; i < v.length; i++) v[i] = (float) (rnd.nextGaussian() * std);
+      } else if (k.endsWith(".g")) {
         java.util.Arrays.fill(v, 1f);
       } else if (k.endsWith(".w") || k.startsWith("emb.")) {
         double std = 0.02;
@@ -150,7 +178,9 @@ public final class MaskNet {
   public NDArray hidden(NDArray tokens, NDArray coarse, int h, int w, int level) {
     long n = tokens.getShape().get(0);
     int d = cfg.dim;
-    NDArray x = p.get("emb.tok").get(tokens.flatten()).reshape(n, (long) h * w, d);
+    NDArray flat = tokens.flatten();
+    NDArray x = p.get("emb.tok").get(flat).add(p.get("fixed.code").get(flat).matMul(p.get("emb.code")))
+        .reshape(n, (long) h * w, d);
     NDArray row = p.get("emb.row").get(new NDIndex("0:" + h)).reshape(h, 1, d);
     NDArray col = p.get("emb.col").get(new NDIndex("0:" + w)).reshape(1, w, d);
     NDArray pos = row.add(col).reshape(1, (long) h * w, d);
@@ -166,7 +196,8 @@ public final class MaskNet {
     int off = offset(k);
     NDArray w = p.get("head.w").get(new NDIndex(":, " + off + ":" + (off + k)));
     NDArray b = p.get("head.b").get(new NDIndex(off + ":" + (off + k)));
-    return hiddenRows.matMul(w).add(b);
+    NDArray c = p.get("fixed.code").get(new NDIndex(off + ":" + (off + k))).transpose();
+    return hiddenRows.matMul(p.get("head.u")).matMul(c).add(hiddenRows.matMul(w)).add(b);
   }
 
   private NDArray block(NDArray x, String n) {

@@ -52,6 +52,7 @@ public final class TokenPredictor implements AutoCloseable {
   private final MaskNet net;
   private final byte[] sha256;
   private final String name;
+  private final float[] codes; // fixed.code: (VOCAB + 1) x CODE_DIM
 
   private TokenPredictor(Properties props, byte[] weights) throws IOException {
     String sha = props.getProperty("weights.sha256");
@@ -73,6 +74,7 @@ public final class TokenPredictor implements AutoCloseable {
         if (x == null) throw new IOException("weights lack net." + k);
         vals.put(k, x.data());
       }
+      this.codes = vals.get("fixed.code");
       this.manager = NDManager.newBaseManager();
       this.net = new MaskNet(cfg, MaskNet.toArrays(manager, cfg, vals));
     } catch (IllegalArgumentException e) {
@@ -120,18 +122,26 @@ public final class TokenPredictor implements AutoCloseable {
 
   public byte[] weightsSha256() { return sha256.clone(); }
 
-  /** {@link #conceal(TokenGrid, int)} with {@link #DEFAULT_PASSES} passes. */
+  /** {@link #conceal(TokenGrid, int, boolean)} with {@link #DEFAULT_PASSES} passes, most probable tokens. */
   public synchronized int conceal(TokenGrid grid) {
-    return conceal(grid, DEFAULT_PASSES);
+    return conceal(grid, DEFAULT_PASSES, false);
+  }
+
+  /** {@link #conceal(TokenGrid, int, boolean)} with the most probable tokens. */
+  public synchronized int conceal(TokenGrid grid, int passes) {
+    return conceal(grid, passes, false);
   }
 
   /**
    * Replaces every LOST token of {@code grid} (fine tokens of fine cells, coarse tokens of coarse
-   * cells) by a prediction, in place.
+   * cells) by a prediction, in place. With {@code meanCode} false a unit gets its most probable
+   * token; with true, the token whose code vector is nearest the probability-weighted mean code
+   * vector (closer in the embedding the decoder sees when the prediction is uncertain). The order
+   * of filling (confidence = the most probable token's probability) is the same.
    *
    * @return the number of tokens filled (0 when none was lost or the codebook size is unknown)
    */
-  public synchronized int conceal(TokenGrid grid, int passes) {
+  public synchronized int conceal(TokenGrid grid, int passes, boolean meanCode) {
     int k = grid.codebookSize(), li = MaskNet.levelIndex(k);
     if (li < 0 || passes < 1) return 0;
     int fw = grid.fineWide(), fh = grid.fineHigh(), off = MaskNet.offset(k);
@@ -174,7 +184,7 @@ public final class TokenPredictor implements AutoCloseable {
         }
         int b = 0;
         for (int j = 1; j < k; j++) if (acc[j] > acc[b]) b = j;
-        best[u] = b;
+        best[u] = meanCode ? nearestToMean(acc, off, k) : b;
         conf[u] = acc[b] / wsum;
       }
       Integer[] order = new Integer[n];
@@ -198,6 +208,32 @@ public final class TokenPredictor implements AutoCloseable {
       open = rest;
     }
     return total;
+  }
+
+  private int nearestToMean(float[] prob, int off, int k) {
+    int d = MaskNet.CODE_DIM;
+    double[] m = new double[d];
+    double z = 0;
+    for (int j = 0; j < k; j++) {
+      float pj = prob[j];
+      if (pj < 1e-6f) continue;
+      z += pj;
+      for (int i = 0; i < d; i++) m[i] += pj * codes[(off + j) * d + i];
+    }
+    int best = 0;
+    double bd = Double.MAX_VALUE;
+    for (int j = 0; j < k; j++) {
+      double dist = 0;
+      for (int i = 0; i < d; i++) {
+        double e = codes[(off + j) * d + i] - m[i] / z;
+        dist += e * e;
+      }
+      if (dist < bd) {
+        bd = dist;
+        best = j;
+      }
+    }
+    return best;
   }
 
   /** Averaged class probabilities per masked fine position (null rows elsewhere). */

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * <p>{@code TrainMaskPredictor --train runs/tokens/train.tok --val runs/tokens/val.tok --out
  * runs/mask-v1 [--arch 16,128,4,4] [--batch 16] [--steps 3000] [--max-steps N] [--lr 1e-3]
  * [--warmup 100] [--val-every 200] [--ckpt-minutes 5] [--seed 1]}. Batches draw the codebook level
- * 4096 (50%), 1024 (30%), 256/64/16 (20% together). Validation: 64 fixed windows of the validation
+ * 4096 (60%), 1024 (30%), 256/64/16 (10% together). Validation: 64 fixed windows of the validation
  * corpus per setting (seeded masks), top-1/top-5 on masked tokens at K=4096 and K=1024. Outputs:
  * {@code train-log.csv}, {@code val-log.csv}, {@code ckpt-<step>.vqt} (newest 3 kept; on SIGTERM
  * too). Resume: run the same command again.
@@ -77,8 +77,8 @@ public final class TrainMaskPredictor {
 
   private static int pickLevel(Random rnd) {
     double u = rnd.nextDouble();
-    if (u < 0.5) return 0;
-    if (u < 0.8) return 1;
+    if (u < 0.6) return 0;
+    if (u < 0.9) return 1;
     return 2 + rnd.nextInt(3);
   }
 
@@ -95,14 +95,16 @@ public final class TrainMaskPredictor {
       loadCheckpoint(ck);
       System.out.println("resumed from " + ck + " at step " + step);
     } else {
-      params = MaskNet.toArrays(base, cfg, MaskNet.init(cfg, 1));
+      params = MaskNet.toArrays(base, cfg, MaskNet.init(cfg, 1, tokenizerCodes()));
       for (Map.Entry<String, NDArray> e : params.entrySet()) {
         adamM.put(e.getKey(), base.zeros(e.getValue().getShape()));
         adamV.put(e.getKey(), base.zeros(e.getValue().getShape()));
       }
       step = 0;
     }
-    for (NDArray p : params.values()) p.setRequiresGradient(true);
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      if (!e.getKey().startsWith("fixed.")) e.getValue().setRequiresGradient(true);
+    }
     MaskNet net = new MaskNet(cfg, params);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stopRequested = true;
@@ -254,6 +256,7 @@ public final class TrainMaskPredictor {
     int t = step + 1;
     float c1 = (float) (1 - Math.pow(b1, t)), c2 = (float) (1 - Math.pow(b2, t));
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      if (e.getKey().startsWith("fixed.")) continue;
       NDArray p = e.getValue();
       NDArray g = p.getGradient();
       NDArray m = adamM.get(e.getKey()), v = adamV.get(e.getKey());
@@ -263,6 +266,20 @@ public final class TrainMaskPredictor {
       p.subi(upd);
       g.muli(0f);
     }
+  }
+
+  /** The tok-v1 codebooks at every level, from the released tokenizer weights on the classpath. */
+  static Map<Integer, float[]> tokenizerCodes() throws IOException {
+    byte[] w;
+    try (java.io.InputStream in = TrainMaskPredictor.class.getClassLoader()
+        .getResourceAsStream("io/vqcodec/models/tok-v1/weights.vqt")) {
+      if (in == null) throw new IOException("tok-v1 weights not on the classpath");
+      w = in.readAllBytes();
+    }
+    Map<String, Tensor> t = TensorFile.read(w);
+    Map<Integer, float[]> out = new HashMap<>();
+    for (int k : MaskNet.LEVELS) out.put(k, t.get("codebook." + k).data());
+    return out;
   }
 
   private Path newestCheckpoint() throws IOException {

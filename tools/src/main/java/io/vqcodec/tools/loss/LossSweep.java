@@ -35,13 +35,16 @@ import javax.imageio.ImageIO;
  *       chosen uniformly without replacement: bursts of lost tokens.
  * </ul>
  *
- * <p>Reconstructions: {@code transformer} ({@link TokenPredictor#conceal}, then decode),
+ * <p>Reconstructions: {@code transformer} ({@link TokenPredictor#conceal}, most probable tokens,
+ * then decode), {@code transformer-mean} (the same with the tokens nearest the mean predicted code),
  * {@code fallback} (the tokenizer's built-in neighbour-mean embedding concealment in {@link
  * Tokenizer#decode}), {@code none} (every LOST token replaced by token 0, then decode). PSNR (RGB)
  * and MS-SSIM against the original image. Writes {@code <out>.csv} (per image) and {@code <out>.md}
  * (means). {@code --quick}: the first 3 images, P = 0, 20.
  */
 public final class LossSweep {
+  static final String[] METHODS = {"transformer", "transformer-mean", "fallback", "none"};
+
   private LossSweep() {}
 
   /** One measured row. */
@@ -94,7 +97,7 @@ public final class LossSweep {
         for (String mode : modes) {
           for (int p : ps) {
             if (p == 0 && ref != null) {
-              for (String m : new String[] {"transformer", "fallback", "none"}) {
+              for (String m : METHODS) {
                 rows.add(new Row(name, mode, 0, m, 0, Metrics.psnr(img, ref), Metrics.msssim(img, ref), Double.NaN));
               }
               continue;
@@ -103,16 +106,21 @@ public final class LossSweep {
             int lost = damage(damaged, mode, p, new Random(seed * 1_000_003L + fi * 1009L + p * 31L + mode.hashCode()));
             if (p == 0) {
               ref = tok.decode(damaged);
-              for (String m : new String[] {"transformer", "fallback", "none"}) {
+              for (String m : METHODS) {
                 rows.add(new Row(name, mode, 0, m, 0, Metrics.psnr(img, ref), Metrics.msssim(img, ref), Double.NaN));
               }
               continue;
             }
             TokenGrid tg = copy(damaged);
-            tp.conceal(tg, passes);
-            double top1 = agreement(clean, damaged, tg);
+            tp.conceal(tg, passes, false);
             BufferedImage rt = tok.decode(tg);
-            rows.add(new Row(name, mode, p, "transformer", lost, Metrics.psnr(img, rt), Metrics.msssim(img, rt), top1));
+            rows.add(new Row(name, mode, p, "transformer", lost, Metrics.psnr(img, rt), Metrics.msssim(img, rt),
+                agreement(clean, damaged, tg)));
+            TokenGrid tm = copy(damaged);
+            tp.conceal(tm, passes, true);
+            BufferedImage rm = tok.decode(tm);
+            rows.add(new Row(name, mode, p, "transformer-mean", lost, Metrics.psnr(img, rm), Metrics.msssim(img, rm),
+                agreement(clean, damaged, tm)));
             BufferedImage rf = tok.decode(damaged);
             rows.add(new Row(name, mode, p, "fallback", lost, Metrics.psnr(img, rf), Metrics.msssim(img, rf), Double.NaN));
             TokenGrid zero = copy(damaged);
@@ -250,13 +258,13 @@ public final class LossSweep {
     md.append(String.format(Locale.ROOT, "# Token-loss sweep (%d images, K=%d, all-%s grid, seed %d, %d transformer passes)%n%n",
         images, k, coarse ? "coarse" : "fine", seed, passes));
     md.append("Mean over images. dPSNR = mean PSNR minus the mean PSNR at P = 0 (no loss). ")
-        .append("`none` replaces lost tokens by token 0; `fallback` is the tokenizer's neighbour-mean embedding; ")
+        .append("`transformer` = mask-v1 most probable tokens, `transformer-mean` = tokens nearest the predicted mean code; `none` replaces lost tokens by token 0; `fallback` is the tokenizer's neighbour-mean embedding; ")
         .append("token top-1 = fraction of lost tokens restored exactly.\n\n");
     md.append("| mode | P % | method | PSNR dB | dPSNR dB | MS-SSIM | token top-1 |\n|---|---|---|---|---|---|---|\n");
     for (String mode : modes) {
       double base = mean(rows, mode, 0, "fallback", true);
       for (int p : ps) {
-        for (String m : new String[] {"transformer", "fallback", "none"}) {
+        for (String m : METHODS) {
           double psnr = mean(rows, mode, p, m, true), ms = mean(rows, mode, p, m, false);
           double t1 = rows.stream().filter(r -> r.mode().equals(mode) && r.p() == p && r.method().equals(m)
               && !Double.isNaN(r.top1())).mapToDouble(Row::top1).average().orElse(Double.NaN);
