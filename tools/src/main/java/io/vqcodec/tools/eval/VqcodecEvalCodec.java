@@ -63,7 +63,8 @@ final class VqcodecEvalCodec implements EvalCodec {
     Tokenizer t = tokenizer();
     return "vqcodec model " + t.modelId() + " (" + t.property("model.name") + ", weights sha256 "
         + HexFormat.of().formatHex(t.weightsSha256(), 0, 8) + ") --bpp rate control, "
-        + EncoderOptions.defaults().withStrategy(strategy) + "; probability model adaptive order-0; DJL PyTorch CPU";
+        + EncoderOptions.defaults().withStrategy(strategy) + " (prior sha256 "
+        + t.property("prior.sha256").substring(0, 16) + "); DJL PyTorch CPU";
   }
 
   /** PyTorch's intra-op pool uses every core by default; state the machine's count. */
