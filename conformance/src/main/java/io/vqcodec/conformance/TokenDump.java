@@ -1,0 +1,90 @@
+package io.vqcodec.conformance;
+
+import io.vqcodec.tokenizer.TokenGrid;
+import java.io.ByteArrayOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The canonical token serialisation of Spec §C.2: the normative output of a decoder as bytes, so
+ * that any implementation can compare its token grid with the reference by one SHA-256.
+ *
+ * <pre>
+ * u32 width, u32 height, u32 K                       (big-endian)
+ * per cell, raster order (cy outer, cx inner):
+ *   lost cell:   u8 0x02
+ *   coarse cell: u8 0x00, u16 coarse_token
+ *   fine cell:   u8 0x01, u16 fine_token[k] for k = 0..3 (top left, top right, bottom left, bottom right)
+ * </pre>
+ *
+ * A cell is lost when any of its coded tokens is {@link TokenGrid#LOST}; under Spec §5.5 that
+ * means all of them, and the granularity of a lost cell is not part of the output.
+ */
+public final class TokenDump {
+  /** Cell marker bytes of Spec §C.2. */
+  public static final int COARSE = 0x00, FINE = 0x01, LOST = 0x02;
+
+  private TokenDump() {}
+
+  /** The serialisation of {@code grid}. */
+  public static byte[] serialize(TokenGrid grid) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(12 + 9 * grid.cellsWide() * grid.cellsHigh());
+    u32(out, grid.width());
+    u32(out, grid.height());
+    u32(out, grid.codebookSize());
+    for (int cy = 0; cy < grid.cellsHigh(); cy++) {
+      for (int cx = 0; cx < grid.cellsWide(); cx++) {
+        if (grid.isFine(cx, cy)) {
+          int[] t = new int[4];
+          boolean lost = false;
+          for (int k = 0; k < 4; k++) {
+            t[k] = grid.fineToken(2 * cx + (k & 1), 2 * cy + (k >> 1));
+            lost |= t[k] == TokenGrid.LOST;
+          }
+          if (lost) {
+            out.write(LOST);
+          } else {
+            out.write(FINE);
+            for (int v : t) u16(out, v);
+          }
+        } else {
+          int t = grid.coarseToken(cx, cy);
+          if (t == TokenGrid.LOST) {
+            out.write(LOST);
+          } else {
+            out.write(COARSE);
+            u16(out, t);
+          }
+        }
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /** Lower-case hexadecimal SHA-256 of {@link #serialize}. */
+  public static String sha256(TokenGrid grid) {
+    return sha256(serialize(grid));
+  }
+
+  /** Lower-case hexadecimal SHA-256 of {@code bytes}. */
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e); // every JVM has SHA-256
+    }
+  }
+
+  private static void u32(ByteArrayOutputStream out, int v) {
+    out.write(v >>> 24);
+    out.write(v >>> 16);
+    out.write(v >>> 8);
+    out.write(v);
+  }
+
+  private static void u16(ByteArrayOutputStream out, int v) {
+    out.write(v >>> 8);
+    out.write(v);
+  }
+}

@@ -1,0 +1,208 @@
+package io.vqcodec.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vqcodec.tokenizer.TokenGrid;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The committed vectors against this decoder (Spec Annex C), and the runner's ability to fail. */
+class ConformanceTest {
+  static final Path ROOT = Path.of(System.getProperty("vqcodec.root", ".."));
+  static final Path VECTORS = ROOT.resolve("conformance/vectors");
+
+  static List<Manifest.Entry> manifest;
+  static JavaDecoder decoder;
+
+  @BeforeAll
+  static void load() throws IOException {
+    manifest = Manifest.read(VECTORS.resolve(Manifest.FILE));
+    decoder = new JavaDecoder(true);
+  }
+
+  @AfterAll
+  static void close() {
+    decoder.close();
+  }
+
+  static ConformanceRunner.Decoder java() {
+    return (name, stream) -> decoder.decode(stream);
+  }
+
+  @Test
+  void everyVectorPasses() {
+    List<ConformanceRunner.Verdict> v = ConformanceRunner.check(manifest, VECTORS, java());
+    assertThat(v).hasSize(manifest.size());
+    assertThat(v).filteredOn(x -> !x.pass()).isEmpty();
+  }
+
+  @Test
+  void manifestListsExactlyTheVectorFiles() throws IOException {
+    Set<String> files = new TreeSet<>();
+    long bytes = 0;
+    try (DirectoryStream<Path> d = Files.newDirectoryStream(VECTORS, "*.vqc")) {
+      for (Path p : d) {
+        files.add(p.getFileName().toString());
+        bytes += Files.size(p);
+      }
+    }
+    Set<String> listed = new TreeSet<>();
+    for (Manifest.Entry e : manifest) listed.add(e.name());
+    assertThat(listed).hasSize(manifest.size()).isEqualTo(files);
+    assertThat(bytes).isLessThan(1 << 20);
+  }
+
+  @Test
+  void coverage() {
+    Set<Integer> ks = new TreeSet<>();
+    Set<String> modes = new TreeSet<>(), errors = new TreeSet<>(), outcomes = new TreeSet<>();
+    Set<String> modelAndMode = new TreeSet<>();
+    for (Manifest.Entry e : manifest) {
+      if (e.decodes()) {
+        ks.add(e.k());
+        modes.add(e.granularity());
+        modelAndMode.add(e.probModel() + "/" + e.granularity());
+        outcomes.addAll(List.of(e.slices().split(",")));
+      } else {
+        errors.add(e.error());
+      }
+    }
+    assertThat(ks).containsExactly(16, 64, 256, 1024, 4096);
+    assertThat(modelAndMode).contains("0/mixed", "0/all-coarse", "0/all-fine", "2/mixed",
+        "2/all-coarse", "2/all-fine");
+    assertThat(errors).hasSize(ErrorCategory.values().length);
+    assertThat(outcomes).containsExactlyInAnyOrder("DECODED", "DAMAGED", "TRUNCATED", "MISSING",
+        "DROPPED", "UNDECODABLE");
+  }
+
+  /** Each kind of wrong manifest entry is reported as FAIL, and only that entry. */
+  @Test
+  void wrongExpectationsFail() {
+    List<Manifest.Entry> m = new ArrayList<>(manifest);
+    Map<String, String> why = new HashMap<>();
+    for (int i = 0; i < m.size(); i++) {
+      Manifest.Entry e = m.get(i);
+      Manifest.Entry bad = switch (e.name()) {
+        case "k256-mixed-pm0.vqc" -> with(e, "tokens_sha256", flipHex(e.tokensSha256()));
+        case "slice-crc-damaged-1-pm2.vqc" -> with(e, "slices", "DECODED,DECODED,DECODED,DECODED");
+        case "gray-40x24-pm0.vqc" -> with(e, "channel", "rgb");
+        case "end-code-missing.vqc" -> with(e, "end_code", "ok");
+        case "err-profile-1.vqc" -> with(e, "error_offset", Long.toString(e.errorOffset() + 1));
+        case "err-header-crc-width.vqc" -> with(e, "error", "INVALID_HEADER");
+        case "base-pm0.vqc" -> with(e, "expect", "refuse");
+        case "size-17x33-pm0.vqc" -> with(e, "stream_sha256", flipHex(e.streamSha256()));
+        default -> null;
+      };
+      if (bad != null) {
+        m.set(i, bad);
+        why.put(e.name(), "");
+      }
+    }
+    assertThat(why).hasSize(8);
+    List<ConformanceRunner.Verdict> v = ConformanceRunner.check(m, VECTORS, java());
+    Set<String> failed = new TreeSet<>();
+    for (ConformanceRunner.Verdict x : v) {
+      if (!x.pass()) failed.add(x.name());
+    }
+    assertThat(failed).isEqualTo(why.keySet());
+  }
+
+  /** The external-implementation path: this decoder's output written as files, then checked. */
+  @Test
+  void tokensDirectory(@TempDir Path dir) throws IOException {
+    for (Manifest.Entry e : manifest) {
+      byte[] b = Files.readAllBytes(VECTORS.resolve(e.name()));
+      ConformanceRunner.writeResult(dir, e.name(), decoder.decode(b), b);
+    }
+    ConformanceRunner.Decoder external = ConformanceRunner.fromDirectory(dir);
+    assertThat(ConformanceRunner.check(manifest, VECTORS, external)).allMatch(ConformanceRunner.Verdict::pass);
+
+    Path tokens = dir.resolve("k64-mixed-pm2.tokens");
+    byte[] t = Files.readAllBytes(tokens);
+    t[t.length - 1] ^= 1;
+    Files.write(tokens, t);
+    Files.writeString(dir.resolve("err-width-0.result"), "refused INVALID_HEADER 999\n");
+    Files.delete(dir.resolve("slice-truncated-pm0.tokens"));
+    Files.writeString(dir.resolve("slice-dropped-pm0.result"), "decoded DECODED,DAMAGED,DECODED,DECODED\n");
+    Set<String> failed = new TreeSet<>();
+    for (ConformanceRunner.Verdict x : ConformanceRunner.check(manifest, VECTORS, external)) {
+      if (!x.pass()) failed.add(x.name());
+    }
+    assertThat(failed).containsExactly("err-width-0.vqc", "k64-mixed-pm2.vqc", "slice-dropped-pm0.vqc",
+        "slice-truncated-pm0.vqc");
+  }
+
+  /**
+   * The committed vectors are what the generator makes: regenerating the network-free vectors
+   * reproduces every one of them, stream and expectations.
+   */
+  @Test
+  void generatorReproducesTheCommittedVectors(@TempDir Path dir) throws IOException {
+    List<Manifest.Entry> again = VectorGenerator.generate(dir, ROOT.resolve("samples/chelsea.png"), false);
+    Map<String, Manifest.Entry> committed = new HashMap<>();
+    for (Manifest.Entry e : manifest) committed.put(e.name(), e);
+    assertThat(again).hasSizeGreaterThan(100);
+    for (Manifest.Entry e : again) assertThat(committed.get(e.name())).as(e.name()).isEqualTo(e);
+    assertThat(manifest).filteredOn(e -> !e.name().startsWith("img-")).hasSameSizeAs(again);
+  }
+
+  /** Every section the manifest cites is a numbered heading of bitstream-spec/. */
+  @Test
+  void citedSectionsExist() throws IOException {
+    Pattern heading = Pattern.compile("^#{1,6}\\s+(?:Annex\\s+)?([0-9]+|[A-Z])((?:\\.[0-9]+)*)\\s",
+        Pattern.MULTILINE);
+    Set<String> headings = new TreeSet<>();
+    try (DirectoryStream<Path> d = Files.newDirectoryStream(ROOT.resolve("bitstream-spec"), "*.md")) {
+      for (Path f : d) {
+        Matcher m = heading.matcher(Files.readString(f));
+        while (m.find()) headings.add(m.group(1) + m.group(2));
+      }
+    }
+    Set<String> cited = new TreeSet<>();
+    for (Manifest.Entry e : manifest) {
+      Matcher m = Pattern.compile("§([0-9A-Z][0-9.]*[0-9]|[0-9A-Z])").matcher(e.sections());
+      while (m.find()) cited.add(m.group(1));
+    }
+    assertThat(cited).hasSizeGreaterThan(30);
+    assertThat(headings).containsAll(cited);
+  }
+
+  /** The worked example of Spec §C.2. */
+  @Test
+  void tokenDumpIsTheAnnexExample() {
+    TokenGrid g = new TokenGrid(17, 20, 64);
+    g.setCoarseToken(0, 0, 5);
+    g.setFine(1, 0, true);
+    for (int k = 0; k < 4; k++) g.setFineToken(2 + (k & 1), k >> 1, k + 1);
+    g.setCoarseToken(0, 1, TokenGrid.LOST);
+    g.setFine(1, 1, true);
+    for (int k = 0; k < 4; k++) g.setFineToken(2 + (k & 1), 2 + (k >> 1), TokenGrid.LOST);
+    assertThat(HexFormat.of().formatHex(TokenDump.serialize(g)))
+        .isEqualTo("00000011" + "00000014" + "00000040" + "000005" + "01" + "0001000200030004" + "02" + "02");
+  }
+
+  static String flipHex(String hex) {
+    return (hex.charAt(0) == '0' ? '1' : '0') + hex.substring(1);
+  }
+
+  static Manifest.Entry with(Manifest.Entry e, String column, String value) {
+    String[] f = e.line().split("\t", -1);
+    f[Manifest.COLUMNS.indexOf(column)] = value;
+    return Manifest.Entry.parse(String.join("\t", f), 0);
+  }
+}
