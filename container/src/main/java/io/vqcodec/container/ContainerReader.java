@@ -51,6 +51,13 @@ public final class ContainerReader {
   public static ContainerReader open(InputStream in) throws IOException {
     byte[] prefix = readUpTo(in, HeaderSyntax.PREFIX_SIZE);
     checkMagic(prefix);
+    // Spec §2.4 step 2 comes before the truncation of step 3: an unsupported version is named as
+    // such even when the stream ends inside the prefix.
+    int major = HeaderSyntax.MAGIC.length;
+    if (prefix.length > major && (prefix[major] & 0xFF) != HeaderSyntax.VERSION_MAJOR) {
+      throw new FormatException("version_major " + (prefix[major] & 0xFF) + " {at}: this decoder implements"
+          + " version " + HeaderSyntax.VERSION_MAJOR + ".x only", major);
+    }
     if (prefix.length < HeaderSyntax.PREFIX_SIZE) {
       throw new FormatException("file ends {at}, inside the " + HeaderSyntax.PREFIX_SIZE
           + "-byte file header (Spec §2.2)", prefix.length);

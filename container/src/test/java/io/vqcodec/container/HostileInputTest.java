@@ -223,6 +223,19 @@ class HostileInputTest {
   }
 
   @Test
+  void unsupportedVersionIsNamedEvenWhenTheStreamEndsInsideThePrefix() {
+    // Spec §2.4: step 2 (version) before step 3 (header_size); 9 to 13 bytes hold the version.
+    RawStream s = new RawStream().slice(0, 1, new byte[0]).slice(1, 1, new byte[0]);
+    s.versionMajor = 1;
+    byte[] file = s.file();
+    for (int n = 9; n <= 13; n++) {
+      byte[] part = Arrays.copyOf(file, n);
+      assertThatThrownBy(() -> ContainerReader.open(part)).isInstanceOf(FormatException.class)
+          .hasMessageContaining("version_major 1 at byte 8");
+    }
+  }
+
+  @Test
   void magicDamageIsNamed() {
     byte[] crlf = FILE.clone();
     // Text-mode transfer: CR LF -> LF drops byte 4.

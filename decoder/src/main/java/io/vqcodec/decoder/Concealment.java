@@ -3,8 +3,8 @@ package io.vqcodec.decoder;
 /** What the decoder puts where tokens were lost. */
 public enum Concealment {
   /**
-   * Predict lost tokens with the masked-token transformer (mask-v1: fine tokens of K = 4096 grids)
-   * when it is on the class path; every other lost token as {@link #NEIGHBOURS}. The default.
+   * Predict lost tokens with the masked-token transformer ({@code mask-v1}, every codebook level,
+   * fine and coarse cells) when it is on the class path, else as {@link #NEIGHBOURS}. The default.
    */
   PREDICT,
   /** Each lost token takes the mean codeword of its known neighbours (no extra model). */

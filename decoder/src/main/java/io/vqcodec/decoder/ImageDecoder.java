@@ -70,7 +70,7 @@ public final class ImageDecoder implements AutoCloseable {
     TokenGrid grid = tokens.grid();
     boolean[] lostCells = options.concealment() == Concealment.NONE ? lostCells(grid) : null;
     if (options.concealment() == Concealment.PREDICT && tokens.lostTokens() > 0) {
-      // Tokens the predictor does not cover (other levels, coarse cells) fall back to the
+      // Without the predictor (or for a level it does not know), lost tokens fall back to the
       // tokenizer's neighbour concealment in synthesize().
       Optional<TokenPredictor> p = predictor();
       if (p.isPresent()) p.get().conceal(grid);

@@ -45,7 +45,10 @@ public final class TokenDecoder {
 
   /**
    * Spec §8.3.2.1: tokens coded with the context prior decode only with the prior of the model
-   * the stream names. Model 0 needs nothing from the model package.
+   * the stream names (its id and its weights hash, Spec §4.3). Tokens coded with the adaptive
+   * model (prob_model_id 0) do not depend on any model, so {@link #decode(InputStream,
+   * LossSimulation, SliceListener)} returns them whatever model the stream names; turning them into
+   * pixels ({@link ImageDecoder}) checks the model.
    */
   static void checkPrior(ContainerHeader header) throws IOException {
     if (header.grid().probabilityModel() != ProbabilityModel.GAUSSIAN_MIXTURE) return;
@@ -55,7 +58,10 @@ public final class TokenDecoder {
       if (in != null) p.load(in);
     }
     String id = p.getProperty("model.id", "");
-    if (!id.equals(Long.toString(header.model().id()))) {
+    String sha = p.getProperty("weights.sha256", "");
+    boolean sameModel = id.equals(Long.toString(header.model().id())) && sha.length() == 64
+        && header.model().matches(header.model().id(), java.util.HexFormat.of().parseHex(sha));
+    if (!sameModel) {
       throw new UnknownModelException("stream codes its tokens with the context prior of model "
           + header.model().id() + "; this decoder has " + (p.getProperty("prior.file") == null
               ? "no context prior" : "the prior of model " + id + " only"), header.model().id());
