@@ -540,6 +540,11 @@ public final class VectorGenerator {
       refuses("err-version-major-" + v, e.copy().set("version_major", new byte[] {(byte) v}).toFile(true),
           ErrorCategory.UNSUPPORTED_VERSION.name(), 8, "§2.2.3", "version_major " + v);
     }
+    // §2.4: the version is checked (step 2) before header_size (step 3), so a stream that ends
+    // inside the prefix is refused for its version first.
+    refuses("err-version-major-1-truncated",
+        Arrays.copyOf(e.copy().set("version_major", new byte[] {1}).toFile(true), 11),
+        ErrorCategory.UNSUPPORTED_VERSION.name(), 8, "§2.2.3 §2.4", "version_major 1 in a file that ends at byte 11");
     // A damaged header: some byte changed, header_crc not updated.
     byte[] w = e.raw("width");
     w[0] ^= 0x01;
