@@ -3,6 +3,7 @@ package io.vqcodec.decoder;
 import io.vqcodec.container.ChannelFormat;
 import io.vqcodec.container.ContainerHeader;
 import io.vqcodec.container.ModelId;
+import io.vqcodec.tokenizer.CodeHints;
 import io.vqcodec.tokenizer.TokenGrid;
 import io.vqcodec.tokenizer.TokenPredictor;
 import io.vqcodec.tokenizer.Tokenizer;
@@ -69,13 +70,16 @@ public final class ImageDecoder implements AutoCloseable {
     DecodedTokens tokens = TokenDecoder.decode(in, this::checkModel, options.loss(), listener);
     TokenGrid grid = tokens.grid();
     boolean[] lostCells = options.concealment() == Concealment.NONE ? lostCells(grid) : null;
+    CodeHints hints = null;
     if (options.concealment() == Concealment.PREDICT && tokens.lostTokens() > 0) {
+      // The expected code under the transformer's prediction, in one pass: measured on the
+      // validation images (tools/LOSS.md) it beats every hard-token choice and the neighbour mean.
       // Without the predictor (or for a level it does not know), lost tokens fall back to the
       // tokenizer's neighbour concealment in synthesize().
       Optional<TokenPredictor> p = predictor();
-      if (p.isPresent()) p.get().conceal(grid);
+      if (p.isPresent()) hints = p.get().expectedCodes(grid, tokenizer, 1);
     }
-    BufferedImage rgb = synthesize(grid, BAND_PIXELS);
+    BufferedImage rgb = synthesize(grid, hints, BAND_PIXELS);
     if (lostCells != null) paintLost(rgb, grid, lostCells);
     ContainerHeader h = tokens.header();
     BufferedImage image = h.picture().channelFormat() == ChannelFormat.GRAY ? toGray(rgb) : rgb;
@@ -93,9 +97,9 @@ public final class ImageDecoder implements AutoCloseable {
   static final int BAND_OVERLAP_ROWS = 2;
 
   /** Pixels of {@code grid}: whole, or band by band for large pictures. */
-  BufferedImage synthesize(TokenGrid grid, long bandPixels) {
+  BufferedImage synthesize(TokenGrid grid, CodeHints hints, long bandPixels) {
     long pixels = 256L * grid.cellsWide() * grid.cellsHigh();
-    if (pixels <= bandPixels) return tokenizer.decode(grid);
+    if (pixels <= bandPixels) return tokenizer.decode(grid, hints);
     int w = grid.width(), h = grid.height();
     int bandRows = (int) Math.max(1, bandPixels / (256L * grid.cellsWide()) - 2 * BAND_OVERLAP_ROWS);
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
@@ -104,7 +108,7 @@ public final class ImageDecoder implements AutoCloseable {
       int r1 = Math.min(grid.cellsHigh(), r0 + bandRows);
       int c0 = Math.max(0, r0 - BAND_OVERLAP_ROWS), c1 = Math.min(grid.cellsHigh(), r1 + BAND_OVERLAP_ROWS);
       TokenGrid band = rows(grid, c0, c1);
-      BufferedImage img = tokenizer.decode(band);
+      BufferedImage img = tokenizer.decode(band, hints == null ? null : hints.rows(c0, c1));
       for (int y = 16 * r0; y < Math.min(h, 16 * r1); y++) {
         img.getRGB(0, y - 16 * c0, w, 1, row, 0, w);
         out.setRGB(0, y, w, 1, row, 0, w);

@@ -104,6 +104,15 @@ public final class TokenGrid {
     return (fine.length - f) + 4 * f;
   }
 
+  /** An independent copy (granularity map and every token). */
+  public TokenGrid copy() {
+    TokenGrid c = new TokenGrid(width, height, codebookSize);
+    System.arraycopy(fine, 0, c.fine, 0, fine.length);
+    System.arraycopy(coarse, 0, c.coarse, 0, coarse.length);
+    System.arraycopy(fineTokens, 0, c.fineTokens, 0, fineTokens.length);
+    return c;
+  }
+
   private int cell(int cx, int cy) {
     if (cx < 0 || cy < 0 || cx >= cellsWide || cy >= cellsHigh) {
       throw new IndexOutOfBoundsException("cell (" + cx + "," + cy + ") of " + cellsWide + "x" + cellsHigh);

@@ -142,6 +142,27 @@ public final class TokenPredictor implements AutoCloseable {
    * @return the number of tokens filled (0 when none was lost or the codebook size is unknown)
    */
   public synchronized int conceal(TokenGrid grid, int passes, boolean meanCode) {
+    return fill(grid, passes, meanCode, null, null);
+  }
+
+  /**
+   * Soft concealment: the expected code vector of every LOST token of {@code grid} under the
+   * predicted distribution, {@code sum_j p_j c_j} over the codewords {@code c_j} of {@code
+   * tokenizer}'s codebook at the grid's level, for {@link Tokenizer#decode(TokenGrid, CodeHints)}.
+   * The passes run as in {@link #conceal(TokenGrid, int, boolean)} (units filled in order of
+   * confidence with their most probable token as context for the next pass) on a copy; {@code grid}
+   * is not changed. Returns null when the grid's codebook size is not one this model knows.
+   */
+  public synchronized CodeHints expectedCodes(TokenGrid grid, Tokenizer tokenizer, int passes) {
+    int k = grid.codebookSize();
+    if (MaskNet.levelIndex(k) < 0 || passes < 1) return null;
+    float[] table = tokenizer.codebookTable(k);
+    CodeHints hints = new CodeHints(grid.cellsWide(), grid.cellsHigh(), table.length / k);
+    fill(grid.copy(), passes, false, table, hints);
+    return hints;
+  }
+
+  private int fill(TokenGrid grid, int passes, boolean meanCode, float[] table, CodeHints hints) {
     int k = grid.codebookSize(), li = MaskNet.levelIndex(k);
     if (li < 0 || passes < 1) return 0;
     int fw = grid.fineWide(), fh = grid.fineHigh(), off = MaskNet.offset(k);
@@ -195,6 +216,11 @@ public final class TokenPredictor implements AutoCloseable {
         int u = order[i];
         int[] un = open.get(u);
         done[u] = true;
+        if (hints != null) {
+          float[] code = expected(open.get(u), prob, fw, table, k, hints.dim());
+          if (un[0] == 0) hints.setFine(un[1], un[2], code);
+          else hints.setCoarse(un[1] / 2, un[2] / 2, code);
+        }
         if (un[0] == 0) {
           grid.setFineToken(un[1], un[2], best[u]);
           tok[un[2] * fw + un[1]] = off + best[u];
@@ -208,6 +234,26 @@ public final class TokenPredictor implements AutoCloseable {
       open = rest;
     }
     return total;
+  }
+
+  /** {@code sum_j p_j c_j} with p the unit's predicted distribution (mean over its positions). */
+  private static float[] expected(int[] un, float[][] prob, int fw, float[] table, int k, int d) {
+    int[] pos = un[0] == 0 ? new int[] {un[2] * fw + un[1]}
+        : new int[] {un[2] * fw + un[1], un[2] * fw + un[1] + 1, (un[2] + 1) * fw + un[1], (un[2] + 1) * fw + un[1] + 1};
+    double[] m = new double[d];
+    double z = 0;
+    for (int q : pos) {
+      float[] pq = prob[q];
+      for (int j = 0; j < k; j++) {
+        float pj = pq[j];
+        if (pj < 1e-7f) continue;
+        z += pj;
+        for (int i = 0; i < d; i++) m[i] += pj * table[j * d + i];
+      }
+    }
+    float[] code = new float[d];
+    for (int i = 0; i < d; i++) code[i] = (float) (m[i] / z);
+    return code;
   }
 
   private int nearestToMean(float[] prob, int off, int k) {

@@ -211,8 +211,21 @@ public final class Tokenizer implements AutoCloseable {
    * usage-weighted mean code of the level.
    */
   public synchronized BufferedImage decode(TokenGrid grid) {
+    return decode(grid, null);
+  }
+
+  /**
+   * {@link #decode(TokenGrid)}, but a {@link TokenGrid#LOST} token with a hint in {@code hints}
+   * (null: none) is decoded from the hint's code vector; lost tokens without one are concealed as
+   * in {@link #decode(TokenGrid)}.
+   */
+  public synchronized BufferedImage decode(TokenGrid grid, CodeHints hints) {
     Codebook book = book(grid.codebookSize());
     int d = book.dim();
+    if (hints != null && !hints.fits(grid, d)) {
+      throw new IllegalArgumentException(hints + " do not fit a grid of " + grid.cellsWide() + "x"
+          + grid.cellsHigh() + " cells with codes of " + d);
+    }
     float[] table = book.table();
     int cwid = grid.cellsWide(), chei = grid.cellsHigh(), fw = 2 * cwid, fh = 2 * chei;
     float[] qf = new float[d * fw * fh], qc = new float[d * cwid * chei];
@@ -229,6 +242,9 @@ public final class Tokenizer implements AutoCloseable {
             if (t != TokenGrid.LOST) {
               knownF[p] = true;
               for (int j = 0; j < d; j++) qf[j * fw * fh + p] = table[t * d + j];
+            } else if (hints != null && hints.hasFine(p)) {
+              knownF[p] = true;
+              for (int j = 0; j < d; j++) qf[j * fw * fh + p] = hints.fine(p, j);
             }
           }
         } else {
@@ -236,6 +252,9 @@ public final class Tokenizer implements AutoCloseable {
           if (t != TokenGrid.LOST) {
             knownC[p] = true;
             for (int j = 0; j < d; j++) qc[j * cwid * chei + p] = table[t * d + j];
+          } else if (hints != null && hints.hasCoarse(p)) {
+            knownC[p] = true;
+            for (int j = 0; j < d; j++) qc[j * cwid * chei + p] = hints.coarse(p, j);
           }
         }
       }

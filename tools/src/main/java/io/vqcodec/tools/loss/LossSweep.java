@@ -25,7 +25,8 @@ import javax.imageio.ImageIO;
  *
  * <p>{@code LossSweep [--images ../shared/data/kodak] [--out results/loss/loss-sweep] [--k 4096]
  * [--granularity fine|coarse] [--p 0,5,10,20,30] [--modes token,slice] [--seed 1] [--passes 4]
- * [--quick]}. Each image is tokenized (all-fine or all-coarse at level K); per mode and P, a seeded
+ * [--quick] [--merge part1.csv,part2.csv]}; {@code --merge} only rewrites the summary from the rows of
+ * sweeps run in parts (the other options must match theirs). Each image is tokenized (all-fine or all-coarse at level K); per mode and P, a seeded
  * damage pattern marks tokens LOST:
  *
  * <ul>
@@ -43,7 +44,7 @@ import javax.imageio.ImageIO;
  * (means). {@code --quick}: the first 3 images, P = 0, 20.
  */
 public final class LossSweep {
-  static final String[] METHODS = {"transformer", "transformer-mean", "fallback", "none"};
+  static final String[] METHODS = {"transformer", "transformer-mean", "transformer-soft", "fallback", "none"};
 
   private LossSweep() {}
 
@@ -72,8 +73,23 @@ public final class LossSweep {
     long seed = Long.parseLong(a.getOrDefault("seed", "1"));
     int passes = Integer.parseInt(a.getOrDefault("passes", String.valueOf(TokenPredictor.DEFAULT_PASSES)));
     int limit = quick ? 3 : Integer.parseInt(a.getOrDefault("limit", "1000000"));
-    List<Row> rows = run(images, k, coarse, ps, modes, seed, passes, limit);
+    List<Row> rows = a.containsKey("merge") ? read(a.get("merge").split(","))
+        : run(images, k, coarse, ps, modes, seed, passes, limit);
     write(out, rows, k, coarse, seed, passes, ps, modes);
+  }
+
+  /** Rows of sweeps written earlier ({@code --merge a.csv,b.csv}: parts run in parallel). */
+  static List<Row> read(String[] csvs) throws Exception {
+    List<Row> rows = new ArrayList<>();
+    for (String c : csvs) {
+      List<String> lines = Files.readAllLines(Paths.get(c.trim()));
+      for (String line : lines.subList(1, lines.size())) {
+        String[] f = line.split(",", -1);
+        rows.add(new Row(f[0], f[1], Integer.parseInt(f[2]), f[3], Integer.parseInt(f[4]), Double.parseDouble(f[5]),
+            Double.parseDouble(f[6]), f[7].isEmpty() ? Double.NaN : Double.parseDouble(f[7])));
+      }
+    }
+    return rows;
   }
 
   /** Runs the sweep over the sorted images of a folder. */
@@ -102,7 +118,7 @@ public final class LossSweep {
               }
               continue;
             }
-            TokenGrid damaged = copy(clean);
+            TokenGrid damaged = clean.copy();
             int lost = damage(damaged, mode, p, new Random(seed * 1_000_003L + fi * 1009L + p * 31L + mode.hashCode()));
             if (p == 0) {
               ref = tok.decode(damaged);
@@ -111,19 +127,22 @@ public final class LossSweep {
               }
               continue;
             }
-            TokenGrid tg = copy(damaged);
+            TokenGrid tg = damaged.copy();
             tp.conceal(tg, passes, false);
             BufferedImage rt = tok.decode(tg);
             rows.add(new Row(name, mode, p, "transformer", lost, Metrics.psnr(img, rt), Metrics.msssim(img, rt),
                 agreement(clean, damaged, tg)));
-            TokenGrid tm = copy(damaged);
+            TokenGrid tm = damaged.copy();
             tp.conceal(tm, passes, true);
             BufferedImage rm = tok.decode(tm);
             rows.add(new Row(name, mode, p, "transformer-mean", lost, Metrics.psnr(img, rm), Metrics.msssim(img, rm),
                 agreement(clean, damaged, tm)));
+            BufferedImage rs = tok.decode(damaged, tp.expectedCodes(damaged, tok, passes));
+            rows.add(new Row(name, mode, p, "transformer-soft", lost, Metrics.psnr(img, rs), Metrics.msssim(img, rs),
+                Double.NaN));
             BufferedImage rf = tok.decode(damaged);
             rows.add(new Row(name, mode, p, "fallback", lost, Metrics.psnr(img, rf), Metrics.msssim(img, rf), Double.NaN));
-            TokenGrid zero = copy(damaged);
+            TokenGrid zero = damaged.copy();
             fillLost(zero, 0);
             BufferedImage rz = tok.decode(zero);
             rows.add(new Row(name, mode, p, "none", lost, Metrics.psnr(img, rz), Metrics.msssim(img, rz),
@@ -229,21 +248,6 @@ public final class LossSweep {
     }
   }
 
-  static TokenGrid copy(TokenGrid g) {
-    TokenGrid c = new TokenGrid(g.width(), g.height(), g.codebookSize());
-    for (int cy = 0; cy < g.cellsHigh(); cy++) {
-      for (int cx = 0; cx < g.cellsWide(); cx++) {
-        c.setFine(cx, cy, g.isFine(cx, cy));
-        if (g.isFine(cx, cy)) {
-          for (int j = 0; j < 4; j++) c.setFineToken(2 * cx + j % 2, 2 * cy + j / 2, g.fineToken(2 * cx + j % 2, 2 * cy + j / 2));
-        } else {
-          c.setCoarseToken(cx, cy, g.coarseToken(cx, cy));
-        }
-      }
-    }
-    return c;
-  }
-
   static void write(Path out, List<Row> rows, int k, boolean coarse, long seed, int passes, int[] ps, String[] modes)
       throws Exception {
     if (out.getParent() != null) Files.createDirectories(out.getParent());
@@ -258,7 +262,7 @@ public final class LossSweep {
     md.append(String.format(Locale.ROOT, "# Token-loss sweep (%d images, K=%d, all-%s grid, seed %d, %d transformer passes)%n%n",
         images, k, coarse ? "coarse" : "fine", seed, passes));
     md.append("Mean over images. dPSNR = mean PSNR minus the mean PSNR at P = 0 (no loss). ")
-        .append("`transformer` = mask-v1 most probable tokens, `transformer-mean` = tokens nearest the predicted mean code; `none` replaces lost tokens by token 0; `fallback` is the tokenizer's neighbour-mean embedding; ")
+        .append("`transformer` = mask-v1 most probable tokens, `transformer-mean` = tokens nearest the predicted mean code; `transformer-soft` = the predicted mean code itself fed to the decoder (no token); `none` replaces lost tokens by token 0; `fallback` is the tokenizer's neighbour-mean embedding; ")
         .append("token top-1 = fraction of lost tokens restored exactly.\n\n");
     md.append("| mode | P % | method | PSNR dB | dPSNR dB | MS-SSIM | token top-1 |\n|---|---|---|---|---|---|---|\n");
     for (String mode : modes) {
