@@ -4,6 +4,7 @@ import io.vqcodec.container.FormatException;
 import io.vqcodec.decoder.Concealment;
 import io.vqcodec.decoder.DecodeOptions;
 import io.vqcodec.decoder.DecodedPicture;
+import io.vqcodec.decoder.DecodedTokens;
 import io.vqcodec.decoder.ImageDecoder;
 import io.vqcodec.decoder.LossSimulation;
 import io.vqcodec.decoder.SliceReport;
@@ -94,13 +95,24 @@ final class DecodeCommand implements Callable<Integer> {
   static DecodedPicture decode(ImageDecoder decoder, Path input, DecodeOptions options, PrintWriter err)
       throws CliException {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(input))) {
-      return decoder.decode(in, options, report -> {
+      DecodedPicture picture = decoder.decode(in, options, report -> {
         if (report.lost() && report.outcome() != SliceReport.Outcome.SIMULATED_LOSS) {
           err.printf(Locale.ROOT, "vqcodec: warning: %s: slice %d (pixel rows %d..%d) lost: %s; %s%n",
               input, report.index(), 16 * report.firstRow(), 16 * (report.firstRow() + report.rowCount()) - 1,
               report.detail(), options.concealment() == Concealment.NONE ? "shown gray" : "concealed");
         }
       });
+      if (options.loss().active()) {
+        DecodedTokens t = picture.tokens();
+        err.printf(Locale.ROOT, "vqcodec: %s: simulated loss: %d of %d tokens lost (%.1f%%), %s%n", input,
+            t.lostTokens(), t.grid().tokenCount(), 100.0 * t.lostTokens() / Math.max(1, t.grid().tokenCount()),
+            switch (options.concealment()) {
+              case PREDICT -> "concealed by prediction";
+              case NEIGHBOURS -> "concealed from neighbours";
+              case NONE -> "shown gray";
+            });
+      }
+      return picture;
     } catch (NoSuchFileException e) {
       throw new CliException(ExitCode.BAD_INPUT, input + ": no such file", e);
     } catch (UnknownModelException e) {

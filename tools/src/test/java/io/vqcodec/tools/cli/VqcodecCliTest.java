@@ -208,6 +208,7 @@ class VqcodecCliTest {
     Result r = run("decode", "--simulate-loss", "20", "--seed", "3", sampleVqc.toString(), png.toString());
     assertThat(r.code).as(r.err).isZero();
     assertThat(png).exists();
+    assertThat(r.err).contains("simulated loss: ").contains("tokens lost (2").contains("concealed by prediction");
   }
 
   @Test
