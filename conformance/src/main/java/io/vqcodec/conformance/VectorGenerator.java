@@ -474,14 +474,6 @@ public final class VectorGenerator {
     return o;
   }
 
-  private static TokenGrid copy(TokenGrid g) {
-    TokenGrid c = new TokenGrid(g.width(), g.height(), g.codebookSize());
-    for (int cy = 0; cy < g.cellsHigh(); cy++) {
-      for (int cx = 0; cx < g.cellsWide(); cx++) copyCell(g, cx, cy, c, cx, cy);
-    }
-    return c;
-  }
-
   private static void copyCell(TokenGrid g, int cx, int cy, TokenGrid c, int dx, int dy) {
     c.setFine(dx, dy, g.isFine(cx, cy));
     c.setCoarseToken(dx, dy, g.coarseToken(cx, cy));
@@ -492,7 +484,7 @@ public final class VectorGenerator {
 
   /** A copy with every token of cell rows {@code first .. first + n - 1} lost (Spec §5.5). */
   private static TokenGrid lose(TokenGrid g, int first, int n) {
-    TokenGrid c = copy(g);
+    TokenGrid c = g.copy();
     for (int cy = first; cy < first + n; cy++) {
       for (int cx = 0; cx < c.cellsWide(); cx++) {
         c.setFine(cx, cy, false);
@@ -503,7 +495,7 @@ public final class VectorGenerator {
   }
 
   private static TokenGrid swapRows(TokenGrid g, int a, int b) {
-    TokenGrid c = copy(g);
+    TokenGrid c = g.copy();
     for (int cx = 0; cx < g.cellsWide(); cx++) {
       copyCell(g, cx, a, c, cx, b);
       copyCell(g, cx, b, c, cx, a);

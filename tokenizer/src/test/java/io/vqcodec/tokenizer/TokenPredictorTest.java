@@ -37,7 +37,7 @@ class TokenPredictorTest {
   void concealsEveryLostTokenAndBeatsNeighbourCopy() throws IOException {
     BufferedImage img = ImageIO.read(TokenizerTest.data().resolve("val/skimage/chelsea.png").toFile());
     TokenGrid clean = tok.encodeBoth(img, 4096)[0];
-    TokenGrid g = copy(clean);
+    TokenGrid g = clean.copy();
     int fw = g.fineWide(), fh = g.fineHigh();
     Random rnd = new Random(7);
     boolean[] lost = new boolean[fw * fh];
@@ -150,17 +150,5 @@ class TokenPredictorTest {
       }
     }
     return 0;
-  }
-
-  static TokenGrid copy(TokenGrid g) {
-    TokenGrid c = new TokenGrid(g.width(), g.height(), g.codebookSize());
-    for (int cy = 0; cy < g.cellsHigh(); cy++) {
-      for (int cx = 0; cx < g.cellsWide(); cx++) {
-        c.setFine(cx, cy, g.isFine(cx, cy));
-        c.setCoarseToken(cx, cy, g.coarseToken(cx, cy));
-        for (int j = 0; j < 4; j++) c.setFineToken(2 * cx + j % 2, 2 * cy + j / 2, g.fineToken(2 * cx + j % 2, 2 * cy + j / 2));
-      }
-    }
-    return c;
   }
 }

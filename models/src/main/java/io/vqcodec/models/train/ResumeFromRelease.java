@@ -28,10 +28,6 @@ public final class ResumeFromRelease {
   public static void main(String[] args) throws IOException {
     Map<String, String> a = new LinkedHashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    if (a.containsKey("strip")) {
-      strip(Paths.get(a.get("strip")), Paths.get(a.get("out")));
-      return;
-    }
     Path weights = Paths.get(a.get("weights"));
     int step = Integer.parseInt(a.get("step"));
     Path out = Paths.get(a.getOrDefault("out", "runs/tok-v1"));
@@ -62,17 +58,5 @@ public final class ResumeFromRelease {
     Path f = out.resolve("ckpt-" + step + ".vqt");
     TensorFile.write(f, ck);
     System.out.println("wrote " + f + " (step " + step + ", K=" + k + ", " + ck.size() + " tensors)");
-  }
-
-  /**
-   * {@code --strip ckpt-N.vqt --out DIR/ckpt-N.vqt}: the checkpoint without its Adam moments (a third
-   * of the size), small enough to commit; {@code TrainTokenizer} resumes from it with fresh moments.
-   */
-  static void strip(Path in, Path out) throws IOException {
-    Map<String, Tensor> t = new LinkedHashMap<>(TensorFile.read(in));
-    t.keySet().removeIf(n -> n.startsWith("adam."));
-    Files.createDirectories(out.toAbsolutePath().getParent());
-    TensorFile.write(out, t);
-    System.out.println("wrote " + out + " (" + Files.size(out) + " bytes, " + t.size() + " tensors)");
   }
 }

@@ -333,8 +333,10 @@ public final class TrainMaskPredictor {
     for (String k : MaskNet.shapes(cfg).keySet()) vals.put(k, t.get("net." + k).data());
     params = MaskNet.toArrays(base, cfg, vals);
     for (Map.Entry<String, Shape> e : MaskNet.shapes(cfg).entrySet()) {
-      adamM.put(e.getKey(), base.create(t.get("adam.m." + e.getKey()).data(), e.getValue()));
-      adamV.put(e.getKey(), base.create(t.get("adam.v." + e.getKey()).data(), e.getValue()));
+      // A committed checkpoint has no Adam moments (StripCheckpoint): they restart at zero.
+      Tensor m = t.get("adam.m." + e.getKey()), v = t.get("adam.v." + e.getKey());
+      adamM.put(e.getKey(), m == null ? base.zeros(e.getValue()) : base.create(m.data(), e.getValue()));
+      adamV.put(e.getKey(), v == null ? base.zeros(e.getValue()) : base.create(v.data(), e.getValue()));
     }
   }
 }
