@@ -135,7 +135,12 @@ public final class VectorGenerator {
 
   /** A synthetic picture: its grid, how it is coded and its slices' row counts. */
   private record Synth(TokenGrid grid, GranularityMode mode, ProbabilityModel pm,
-      ChannelFormat channel, int[] rows) {}
+      ChannelFormat channel, int[] rows, int width, int height, int resolutionShift) {
+    /** A picture coded at full size: the grid's size is the picture's. */
+    Synth(TokenGrid grid, GranularityMode mode, ProbabilityModel pm, ChannelFormat channel, int[] rows) {
+      this(grid, mode, pm, channel, rows, grid.width(), grid.height(), 0);
+    }
+  }
 
   private static TokenGrid grid(int w, int h, int k, Gran gran, Tok tok, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
@@ -196,8 +201,17 @@ public final class VectorGenerator {
   }
 
   private ContainerHeader header(Synth s, ModelId m) {
-    return new ContainerHeader(PictureHeader.still(s.grid.width(), s.grid.height(), s.channel), m,
-        new TokenGridParams(s.grid.codebookSize(), s.mode, s.pm));
+    return new ContainerHeader(PictureHeader.still(s.width, s.height, s.channel), m,
+        new TokenGridParams(s.grid.codebookSize(), s.mode, s.pm),
+        s.resolutionShift == 0 ? List.of() : List.of(ContainerHeader.codedResolution(s.resolutionShift)));
+  }
+
+  /** A {@code w} x {@code h} picture coded at 1/2^shift (Spec §9.6.1): the grid covers the coded size. */
+  private Synth reduced(int w, int h, int shift, int k, Gran gran, Tok tok, GranularityMode mode,
+      ProbabilityModel pm, int perSlice, long seed) {
+    int f = 1 << shift;
+    TokenGrid g = grid((w + f - 1) / f, (h + f - 1) / f, k, gran, tok, seed);
+    return new Synth(g, mode, pm, ChannelFormat.RGB, rows(g.cellsHigh(), perSlice), w, h, shift);
   }
 
   private byte[] write(Synth s) throws IOException {
@@ -279,6 +293,13 @@ public final class VectorGenerator {
         PM0, 1, 48), "§A.1 §A.2 §5.2", "1x16384: 1024 cell rows in 1024 slices (MAX_SLICES)");
     valid("size-max-cells-16384x4096-pm0", synth(16384, 4096, 16, Gran.COARSE, Tok.CONSTANT, COARSE,
         PM0, 64, 49), "§A.1 §A.2 §8.2", "16384x4096: 262144 cells (the most Annex A allows), 4 slices");
+    // Coded resolution (Spec §9.6.1): the grid and the slice directory cover the downscaled picture.
+    valid("coded-res-half-pm2", reduced(160, 96, 1, 1024, Gran.RANDOM, Tok.RANDOM, MIXED, PM2, 2, 61),
+        "§9.6.1 §6.1 §5.2 §8.3.2", "160x96 coded at half size: an 80x48 grid (5x3 cells), slices of 2,1 rows");
+    valid("coded-res-quarter-pm0", reduced(321, 130, 2, 256, Gran.RANDOM, Tok.GRADIENT, MIXED, PM0, 1, 62),
+        "§9.6.1 §6.1 §5.2 §8.2", "321x130 coded at quarter size: an 81x33 grid (6x3 cells, partial on both edges)");
+    valid("coded-res-quarter-1x1-pm2", reduced(1, 1, 2, 16, Gran.COARSE, Tok.RANDOM, COARSE, PM2, 1, 63),
+        "§9.6.1 §6.1 §8.3.2", "1x1 coded at quarter size: still one cell");
     // Gray (Spec §3.2: the token grid is coded as for RGB).
     for (ProbabilityModel pm : List.of(PM0, PM2)) {
       TokenGrid gg = grid(40, 24, 256, Gran.RANDOM, Tok.RANDOM, 51);
@@ -325,6 +346,10 @@ public final class VectorGenerator {
           "a gray 64x40 crop, K=16, all fine");
       image(enc, "img-96x64-k4096-all-coarse-pm2", crop(src, 250, 50, 96, 64),
           d.withCodebook(4096, 0).withSliceRows(2), "§6.5 §8.3.2", "a 96x64 crop, K=4096, all coarse");
+      image(enc, "img-chelsea-451x300-half-k4096-pm2", src, d.withCodebook(4096, 0.5).withResolutionShift(1),
+          "§9.6.1 §8.3.2", "samples/chelsea.png coded at half size (226x150), K=4096, half fine");
+      image(enc, "img-chelsea-451x300-0.01bpp", src, d.withTargetBpp(0.01), "§9.6.1 §8.3.2",
+          "samples/chelsea.png at --bpp 0.01: the encoder's rate control picks a reduced resolution");
       image(enc, "img-96x64-k1024-pm2", crop(src, 250, 50, 96, 64),
           d.withCodebook(1024, 0.25).withSliceRows(3), "§6.3 §8.3.2", "a 96x64 crop, K=1024, 25% fine");
     }
@@ -607,6 +632,36 @@ public final class VectorGenerator {
         new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(1048577)));
     refuses("err-extension-length-limit", el.toFile(true), inv, el.offset("extension[0].extension_length"),
         "§9.2 §A.3", "extension_length 1048577 (above MAX_EXTENSION_SIZE), no payload follows");
+    // Coded resolution (Spec §9.6.1): the block is checked where it is read.
+    String[][] cr = {
+        {"err-coded-res-shift-0", "8001", "00", "resolution_shift 0 (reserved)"},
+        {"err-coded-res-shift-3", "8001", "03", "resolution_shift 3 (reserved)"},
+        {"err-coded-res-ignorable", "0001", "01", "type 1 without the critical flag"},
+        {"err-coded-res-length-2", "8001", "0101", "a 2-byte coded-resolution payload"},
+        {"err-coded-res-empty", "8001", "", "an empty coded-resolution payload"}};
+    for (String[] c : cr) {
+      byte[] payload = java.util.HexFormat.of().parseHex(c[2]);
+      HeaderEditor x = e.copy().set("extension_count", HeaderEditor.varint(1)).insertAfter("extension_count",
+          new HeaderEditor.Field("extension[0].extension_type", java.util.HexFormat.of().parseHex(c[1])),
+          new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(payload.length)),
+          new HeaderEditor.Field("extension[0].extension_payload", payload));
+      refuses(c[0], x.toFile(true), inv, x.offset("extension[0].extension_payload"), "§9.6.1", c[3]);
+    }
+    HeaderEditor twice = e.copy().set("extension_count", HeaderEditor.varint(2)).insertAfter("extension_count",
+        new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0x8001, 2)),
+        new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(1)),
+        new HeaderEditor.Field("extension[0].extension_payload", new byte[] {1}),
+        new HeaderEditor.Field("extension[1].extension_type", HeaderEditor.be(0x8001, 2)),
+        new HeaderEditor.Field("extension[1].extension_length", HeaderEditor.varint(1)),
+        new HeaderEditor.Field("extension[1].extension_payload", new byte[] {1}));
+    refuses("err-coded-res-twice", twice.toFile(true), inv, twice.offset("extension[1].extension_payload"),
+        "§9.6.1", "two coded-resolution blocks");
+    HeaderEditor dir = e.copy().set("extension_count", HeaderEditor.varint(1)).insertAfter("extension_count",
+        new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0x8001, 2)),
+        new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(1)),
+        new HeaderEditor.Field("extension[0].extension_payload", new byte[] {1}));
+    refuses("err-coded-res-directory", dir.toFile(true), inv, dir.offset("slice_count"), "§9.6.1 §5.2",
+        "80x64 at half size has 2 cell rows; the directory lists 4 slices (the full-size grid's)");
     field(e, "err-slice-count-0", "slice_count", HeaderEditor.varint(0), "§5.2 §A.2", "slice_count 0");
     field(e, "err-slice-count-5", "slice_count", HeaderEditor.varint(5), "§5.2 §A.2",
         "slice_count 5 for a picture of 4 cell rows");
@@ -648,8 +703,10 @@ public final class VectorGenerator {
       String description) throws IOException {
     String file = name + ".vqc";
     Files.write(out.resolve(file), b);
+    // The picture's size (Spec §3.2), which with a coded-resolution block is not the grid's.
+    PictureHeader picture = ContainerReader.open(b).header().picture();
     entries.add(new Manifest.Entry(file, TokenDump.sha256(b), b.length, "decode", "-", -1,
-        expected.width(), expected.height(), channel == ChannelFormat.GRAY ? "gray" : "rgb",
+        picture.width(), picture.height(), channel == ChannelFormat.GRAY ? "gray" : "rgb",
         expected.codebookSize(), mode.name().toLowerCase(Locale.ROOT).replace('_', '-'), pm == PM0 ? 0 : 2,
         String.join(",", slices), endCode, TokenDump.sha256(expected), sections, description));
   }

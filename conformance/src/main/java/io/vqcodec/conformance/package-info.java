@@ -3,6 +3,6 @@
  * the canonical token serialisation ({@link io.vqcodec.conformance.TokenDump}), a runner that
  * checks a decoder against the manifest ({@link io.vqcodec.conformance.ConformanceRunner}), the
  * generator that made the vectors ({@link io.vqcodec.conformance.VectorGenerator}) and a mutation
- * fuzzer ({@link io.vqcodec.conformance.MutationFuzzer}). Implements bitstream version 0.0.
+ * fuzzer ({@link io.vqcodec.conformance.MutationFuzzer}). Implements bitstream version 0.1.
  */
 package io.vqcodec.conformance;

@@ -6,7 +6,9 @@ import java.util.List;
  * Everything of header() (Spec §2.3) except the slice directory, which travels with the {@link
  * Slice}s.
  *
- * @param extensions ignorable extension blocks, in stream order (Spec §9)
+ * @param extensions extension blocks, in stream order (Spec §9): ignorable ones, and the registered
+ *     critical ones this implementation knows (the coded resolution of Spec §9.6.1, see {@link
+ *     #codedResolution})
  */
 public record ContainerHeader(PictureHeader picture, ModelId model, TokenGridParams grid,
     List<Extension> extensions) {
@@ -20,6 +22,48 @@ public record ContainerHeader(PictureHeader picture, ModelId model, TokenGridPar
       throw new IllegalArgumentException(extensions.size() + " extension blocks: at most "
           + Limits.MAX_EXTENSIONS);
     }
+    boolean seen = false;
+    for (Extension e : extensions) {
+      if (e.type() == CodedResolution.TYPE) {
+        String problem = CodedResolution.problem(e.critical(), e.payloadNoCopy(), seen);
+        if (problem != null) throw new IllegalArgumentException(problem);
+        seen = true;
+      } else if (e.critical()) {
+        throw new IllegalArgumentException(e + ": no critical extension of this type is defined");
+      }
+    }
+  }
+
+  /**
+   * The extension block of Spec §9.6.1: the token grid covers the picture downscaled by {@code
+   * 2^shift} in each direction.
+   *
+   * @param shift 1 (half resolution) or 2 (quarter)
+   */
+  public static Extension codedResolution(int shift) {
+    if (shift < CodedResolution.MIN_SHIFT || shift > CodedResolution.MAX_SHIFT) {
+      throw new IllegalArgumentException("resolution shift " + shift + ": must be "
+          + CodedResolution.MIN_SHIFT + ".." + CodedResolution.MAX_SHIFT);
+    }
+    return new Extension(CodedResolution.TYPE, true, new byte[] {(byte) shift});
+  }
+
+  /** Spec §9.6.1 resolution_shift: 0 when the token grid covers the picture at full size. */
+  public int resolutionShift() {
+    for (Extension e : extensions) {
+      if (e.type() == CodedResolution.TYPE) return e.payloadNoCopy()[0];
+    }
+    return 0;
+  }
+
+  /** Width of the picture the token grid covers: ceil(width / 2^resolutionShift) (Spec §9.6.1). */
+  public int codedWidth() {
+    return CodedResolution.coded(picture.width(), resolutionShift());
+  }
+
+  /** Height of the picture the token grid covers (Spec §9.6.1). */
+  public int codedHeight() {
+    return CodedResolution.coded(picture.height(), resolutionShift());
   }
 
   public ContainerHeader(PictureHeader picture, ModelId model, TokenGridParams grid) {

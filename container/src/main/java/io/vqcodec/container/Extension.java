@@ -3,8 +3,9 @@ package io.vqcodec.container;
 import java.util.Arrays;
 
 /**
- * An extension block of Spec §9.2. v0 registers no types: a v0 reader refuses a critical block and
- * hands ignorable ones back untouched, for a caller that knows them or for re-muxing.
+ * An extension block of Spec §9.2. The reader implements the one registered type, the coded
+ * resolution of Spec §9.6.1 ({@link ContainerHeader#codedResolution}); it refuses any other critical
+ * block and hands ignorable ones back untouched, for a caller that knows them or for re-muxing.
  */
 public final class Extension {
   /** Largest type number: extension_type is u16 with the top bit the critical flag. */

@@ -52,6 +52,8 @@ final class HeaderSyntax {
   long probModelId;
 
   long extensionCount;
+  /** Spec §9.6.1: resolution_shift of a coded-resolution block, 0 without one. */
+  int resolutionShift;
   long[] extensionType = new long[0];
   byte[][] extensionPayload = new byte[0][];
 
@@ -136,6 +138,8 @@ final class HeaderSyntax {
   private void visitExtensions(FieldVisitor v) throws FormatException {
     v.section("Spec §9.2");
     extensionCount = v.varint("extension_count", extensionCount, 0, Limits.MAX_EXTENSIONS);
+    resolutionShift = 0;
+    shiftSeen = false;
     int n = (int) extensionCount;
     if (extensionType.length != n) {
       extensionType = new long[n];
@@ -147,22 +151,32 @@ final class HeaderSyntax {
       long type = extensionType[i] & ~CRITICAL_BIT;
       v.require(type != 0, e + "extension_type 0x" + Long.toHexString(extensionType[i])
           + " {at}: type number 0 is invalid");
-      if (v.reading()) {
-        v.require((extensionType[i] & CRITICAL_BIT) == 0, e + "extension_type 0x"
-            + Long.toHexString(extensionType[i]) + " {at}: critical extension " + type
-            + " is not supported by this decoder (Spec §9.4)");
+      boolean critical = (extensionType[i] & CRITICAL_BIT) != 0;
+      if (v.reading() && type != CodedResolution.TYPE) {
+        v.require(!critical, e + "extension_type 0x" + Long.toHexString(extensionType[i])
+            + " {at}: critical extension " + type + " is not supported by this decoder (Spec §9.4)");
       }
       long len = v.varint(e + "extension_length",
           extensionPayload[i] == null ? 0 : extensionPayload[i].length, 0, Limits.MAX_EXTENSION_SIZE);
       extensionPayload[i] = v.bytes(e + "extension_payload", extensionPayload[i], (int) len);
+      if (type == CodedResolution.TYPE) {
+        // Spec §9.6.1, checked here because the slice directory below depends on it.
+        String problem = CodedResolution.problem(critical, extensionPayload[i], shiftSeen);
+        v.require(problem == null, e + "extension_payload {at}: " + problem);
+        if (problem == null) resolutionShift = extensionPayload[i][0] & 0xFF;
+        shiftSeen = true;
+      }
     }
   }
+
+  private boolean shiftSeen;
 
   /** Spec §5.2. */
   private void visitSliceDirectory(FieldVisitor v) throws FormatException {
     v.section("Spec §5.2");
-    int cellsWide = Limits.cells(width);
-    int cellsHigh = Limits.cells(height);
+    // The token grid covers the coded picture (Spec §6.1, §9.6.1).
+    int cellsWide = Limits.cells(CodedResolution.coded((int) width, resolutionShift));
+    int cellsHigh = Limits.cells(CodedResolution.coded((int) height, resolutionShift));
     sliceCount = v.varint("slice_count", sliceCount, 1, Math.min(cellsHigh, Limits.MAX_SLICES));
     int n = (int) sliceCount;
     if (firstRow.length != n) {
@@ -204,6 +218,8 @@ final class HeaderSyntax {
     s.probModelId = h.grid().probabilityModel().code;
     int ne = h.extensions().size();
     s.extensionCount = ne;
+    // Spec §2.2.3: the lowest version_minor whose features the stream uses.
+    if (h.resolutionShift() > 0) s.versionMinor = CodedResolution.VERSION_MINOR;
     s.extensionType = new long[ne];
     s.extensionPayload = new byte[ne][];
     for (int i = 0; i < ne; i++) {

@@ -49,6 +49,48 @@ class RoundTripTest {
   }
 
   @Test
+  void codedResolutionShrinksTheGridAndRaisesVersionMinor() throws IOException {
+    // Spec §9.6.1: 100x70 at half resolution is coded as 50x35, 4x3 cells.
+    PictureHeader p = PictureHeader.still(100, 70, ChannelFormat.RGB);
+    ContainerHeader header = new ContainerHeader(p, new ModelId(3, TestStreams.sha(3)),
+        new TokenGridParams(16, GranularityMode.ALL_COARSE, ProbabilityModel.ADAPTIVE_ORDER0),
+        List.of(ContainerHeader.codedResolution(1)));
+    assertThat(header.resolutionShift()).isEqualTo(1);
+    assertThat(header.codedWidth()).isEqualTo(50);
+    assertThat(header.codedHeight()).isEqualTo(35);
+    List<Slice> slices = List.of(new Slice(0, 2, new byte[] {1}), new Slice(2, 1, new byte[] {2}));
+    ContainerReader r = ContainerReader.open(ContainerWriter.write(header, slices));
+    assertThat(r.versionMinor()).isEqualTo(1); // Spec §2.2.3: the lowest minor version it needs
+    assertThat(r.header()).isEqualTo(header);
+    assertThat(r.remainingSlices()).isEqualTo(slices);
+
+    ContainerHeader quarter = new ContainerHeader(p, header.model(), header.grid(),
+        List.of(ContainerHeader.codedResolution(2)));
+    assertThat(quarter.codedWidth()).isEqualTo(25);
+    assertThat(quarter.codedHeight()).isEqualTo(18); // ceil(70 / 4)
+    assertThat(ContainerReader.open(ContainerWriter.write(TestStreams.multiSliceHeader(),
+        TestStreams.multiSlices())).versionMinor()).isZero();
+    // Slices must tile the coded grid's 3 cell rows, not the picture's 5.
+    assertThatThrownBy(() -> ContainerWriter.write(header, TestStreams.multiSlices()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void headerRefusesMalformedOrUnknownCriticalExtensions() {
+    PictureHeader p = PictureHeader.still(100, 70, ChannelFormat.RGB);
+    ModelId m = new ModelId(3, TestStreams.sha(3));
+    TokenGridParams g = new TokenGridParams(16, GranularityMode.ALL_COARSE, ProbabilityModel.ADAPTIVE_ORDER0);
+    assertThatThrownBy(() -> ContainerHeader.codedResolution(3)).hasMessageContaining("must be 1..2");
+    assertThatThrownBy(() -> new ContainerHeader(p, m, g, List.of(new Extension(1, false, new byte[] {1}))))
+        .hasMessageContaining("must be critical");
+    assertThatThrownBy(() -> new ContainerHeader(p, m, g,
+        List.of(ContainerHeader.codedResolution(1), ContainerHeader.codedResolution(2))))
+        .hasMessageContaining("at most one");
+    assertThatThrownBy(() -> new ContainerHeader(p, m, g, List.of(new Extension(9, true, new byte[0]))))
+        .hasMessageContaining("no critical extension of this type");
+  }
+
+  @Test
   void zeroLengthPayloadsAndExtensionsRoundTrip() throws IOException {
     ContainerHeader header = TestStreams.multiSliceHeader();
     List<Slice> slices = List.of(new Slice(0, 2, new byte[0]), new Slice(2, 3, new byte[0]));

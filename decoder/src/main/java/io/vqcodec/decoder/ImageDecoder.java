@@ -4,6 +4,7 @@ import io.vqcodec.container.ChannelFormat;
 import io.vqcodec.container.ContainerHeader;
 import io.vqcodec.container.ModelId;
 import io.vqcodec.tokenizer.CodeHints;
+import io.vqcodec.tokenizer.ImageScaling;
 import io.vqcodec.tokenizer.TokenGrid;
 import io.vqcodec.tokenizer.TokenPredictor;
 import io.vqcodec.tokenizer.Tokenizer;
@@ -15,7 +16,8 @@ import java.util.Optional;
 
 /**
  * .vqc to image: tokens ({@link TokenDecoder}), model check (Spec §4.3), concealment of lost
- * tokens, then the model's neural decoder.
+ * tokens, then the model's neural decoder, and for reduced-resolution streams the resampling to the
+ * picture's size (Spec §9.6.1).
  *
  * <pre>{@code
  * try (ImageDecoder decoder = ImageDecoder.open();
@@ -82,6 +84,10 @@ public final class ImageDecoder implements AutoCloseable {
     BufferedImage rgb = synthesize(grid, hints, BAND_PIXELS);
     if (lostCells != null) paintLost(rgb, grid, lostCells);
     ContainerHeader h = tokens.header();
+    if (h.resolutionShift() > 0) {
+      // Spec §9.6.1: the grid covers the picture downscaled; resample to the picture's size.
+      rgb = ImageScaling.upscale(rgb, h.resolutionShift(), h.picture().width(), h.picture().height());
+    }
     BufferedImage image = h.picture().channelFormat() == ChannelFormat.GRAY ? toGray(rgb) : rgb;
     return new DecodedPicture(image, tokens);
   }

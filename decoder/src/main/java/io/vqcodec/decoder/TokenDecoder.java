@@ -73,8 +73,9 @@ public final class TokenDecoder {
     ContainerReader reader = ContainerReader.open(in);
     ContainerHeader header = reader.header();
     check.accept(header); // Spec §4.3: before decoding any slice
-    // Sizes come from a header the reader has bounded (Spec §A.1): at most 2^20 cells.
-    TokenGrid grid = new TokenGrid(header.picture().width(), header.picture().height(),
+    // Sizes come from a header the reader has bounded (Spec §A.1): at most 2^20 cells. The grid
+    // covers the coded picture (Spec §6.1, §9.6.1).
+    TokenGrid grid = new TokenGrid(header.codedWidth(), header.codedHeight(),
         header.grid().codebookSize());
     GranularityMode mode = header.grid().granularityMode();
     ContextPrior prior = header.grid().probabilityModel() == ProbabilityModel.GAUSSIAN_MIXTURE

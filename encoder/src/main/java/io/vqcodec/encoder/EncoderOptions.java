@@ -33,11 +33,17 @@ public final class EncoderOptions {
   final GranularityStrategy strategy;
   final int sliceRows;
   final ProbabilityModel probabilityModel;
+  /** Spec §9.6.1 resolution shift 0..2, or {@link #AUTO_SHIFT}. */
+  final int resolutionShift;
+
+  /** Rate targets try every resolution; quality and explicit settings code at full size. */
+  static final int AUTO_SHIFT = -1;
 
   private EncoderOptions(Mode mode, int quality, long targetBytes, double targetBpp,
       int codebookSize, double fineFraction, GranularityStrategy strategy, int sliceRows,
-      ProbabilityModel probabilityModel) {
+      ProbabilityModel probabilityModel, int resolutionShift) {
     this.probabilityModel = probabilityModel;
+    this.resolutionShift = resolutionShift;
     this.mode = mode;
     this.quality = quality;
     this.targetBytes = targetBytes;
@@ -54,19 +60,19 @@ public final class EncoderOptions {
    */
   public static EncoderOptions defaults() {
     return new EncoderOptions(Mode.QUALITY, QualityLadder.DEFAULT, 0, 0, 0, 0,
-        GranularityStrategy.RATE_DISTORTION, DEFAULT_SLICE_ROWS, ProbabilityModel.GAUSSIAN_MIXTURE);
+        GranularityStrategy.RATE_DISTORTION, DEFAULT_SLICE_ROWS, ProbabilityModel.GAUSSIAN_MIXTURE, AUTO_SHIFT);
   }
 
   /** A point of the quality ladder, {@value QualityLadder#MIN}..{@value QualityLadder#MAX}. */
   public EncoderOptions withQuality(int q) {
     QualityLadder.check(q);
-    return new EncoderOptions(Mode.QUALITY, q, 0, 0, 0, 0, strategy, sliceRows, probabilityModel);
+    return new EncoderOptions(Mode.QUALITY, q, 0, 0, 0, 0, strategy, sliceRows, probabilityModel, resolutionShift);
   }
 
   /** The file should have at most {@code bytes} bytes, as close to it as the encoder can get. */
   public EncoderOptions withTargetBytes(long bytes) {
     if (bytes < 1) throw new IllegalArgumentException("target size " + bytes + " must be positive");
-    return new EncoderOptions(Mode.TARGET_BYTES, 0, bytes, 0, 0, 0, strategy, sliceRows, probabilityModel);
+    return new EncoderOptions(Mode.TARGET_BYTES, 0, bytes, 0, 0, 0, strategy, sliceRows, probabilityModel, resolutionShift);
   }
 
   /** A target in bits per pixel (all bytes of the file, headers included). */
@@ -74,7 +80,7 @@ public final class EncoderOptions {
     if (!(bpp > 0) || Double.isInfinite(bpp)) {
       throw new IllegalArgumentException("target bpp " + bpp + " must be positive");
     }
-    return new EncoderOptions(Mode.TARGET_BYTES, 0, 0, bpp, 0, 0, strategy, sliceRows, probabilityModel);
+    return new EncoderOptions(Mode.TARGET_BYTES, 0, 0, bpp, 0, 0, strategy, sliceRows, probabilityModel, resolutionShift);
   }
 
   /** Explicit codebook size K (4096, 1024, 256, 64 or 16) and fraction of fine cells in [0, 1]. */
@@ -82,19 +88,19 @@ public final class EncoderOptions {
     if (!(fineFraction >= 0 && fineFraction <= 1)) {
       throw new IllegalArgumentException("fine fraction " + fineFraction + " must be in [0, 1]");
     }
-    return new EncoderOptions(Mode.EXPLICIT, 0, 0, 0, k, fineFraction, strategy, sliceRows, probabilityModel);
+    return new EncoderOptions(Mode.EXPLICIT, 0, 0, 0, k, fineFraction, strategy, sliceRows, probabilityModel, resolutionShift);
   }
 
   public EncoderOptions withStrategy(GranularityStrategy s) {
     return new EncoderOptions(mode, quality, targetBytes, targetBpp, codebookSize, fineFraction,
-        Objects.requireNonNull(s), sliceRows, probabilityModel);
+        Objects.requireNonNull(s), sliceRows, probabilityModel, resolutionShift);
   }
 
   /** Cell rows per slice, 1 or more (a slice is the unit that survives or is lost). */
   public EncoderOptions withSliceRows(int rows) {
     if (rows < 1) throw new IllegalArgumentException("slice rows " + rows + " must be >= 1");
     return new EncoderOptions(mode, quality, targetBytes, targetBpp, codebookSize, fineFraction,
-        strategy, rows, probabilityModel);
+        strategy, rows, probabilityModel, resolutionShift);
   }
 
   /**
@@ -103,7 +109,20 @@ public final class EncoderOptions {
    */
   public EncoderOptions withProbabilityModel(ProbabilityModel m) {
     return new EncoderOptions(mode, quality, targetBytes, targetBpp, codebookSize, fineFraction,
-        strategy, sliceRows, Objects.requireNonNull(m));
+        strategy, sliceRows, Objects.requireNonNull(m), resolutionShift);
+  }
+
+  /**
+   * Code the picture at 1/2^shift of its size (Spec §9.6.1): 0 = full size, 1 = half, 2 = quarter.
+   * By default a rate target ({@link #withTargetBpp}, {@link #withTargetBytes}) tries all three and
+   * keeps the one with the least error; the quality ladder and explicit settings code at full size.
+   */
+  public EncoderOptions withResolutionShift(int shift) {
+    if (shift < 0 || shift > 2) {
+      throw new IllegalArgumentException("resolution shift " + shift + ": must be 0 (full size), 1 (half) or 2 (quarter)");
+    }
+    return new EncoderOptions(mode, quality, targetBytes, targetBpp, codebookSize, fineFraction,
+        strategy, sliceRows, probabilityModel, shift);
   }
 
   @Override
@@ -113,6 +132,9 @@ public final class EncoderOptions {
       case TARGET_BYTES -> targetBytes > 0 ? "target " + targetBytes + " bytes" : "target " + targetBpp + " bpp";
       case EXPLICIT -> "K=" + codebookSize + " fine " + fineFraction;
     };
-    return what + ", " + strategy + ", " + sliceRows + "-row slices, " + probabilityModel;
+    // Full size is the default and says nothing (so evaluation caches of full-size runs stay valid).
+    String scale = resolutionShift > 0 ? ", 1/" + (1 << resolutionShift) + " size"
+        : resolutionShift == AUTO_SHIFT && mode == Mode.TARGET_BYTES ? ", full/half/quarter size" : "";
+    return what + ", " + strategy + ", " + sliceRows + "-row slices, " + probabilityModel + scale;
   }
 }

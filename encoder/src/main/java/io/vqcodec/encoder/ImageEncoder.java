@@ -3,6 +3,7 @@ package io.vqcodec.encoder;
 import io.vqcodec.container.ChannelFormat;
 import io.vqcodec.container.ContainerHeader;
 import io.vqcodec.container.ContainerWriter;
+import io.vqcodec.container.Extension;
 import io.vqcodec.container.GranularityMode;
 import io.vqcodec.container.ModelId;
 import io.vqcodec.container.PictureHeader;
@@ -11,6 +12,7 @@ import io.vqcodec.container.Slice;
 import io.vqcodec.container.TokenGridParams;
 import io.vqcodec.prior.ContextPrior;
 import io.vqcodec.prior.PriorSliceEncoder;
+import io.vqcodec.tokenizer.ImageScaling;
 import io.vqcodec.tokenizer.TokenGrid;
 import io.vqcodec.tokenizer.Tokenizer;
 import java.awt.image.BufferedImage;
@@ -19,7 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Image to .vqc: tokenizer, granularity choice, rate control, entropy coding, slices, container.
+ * Image to .vqc: resolution, tokenizer, granularity choice, rate control, entropy coding, slices,
+ * container.
  *
  * <pre>{@code
  * try (ImageEncoder encoder = ImageEncoder.open()) {
@@ -80,16 +83,17 @@ public final class ImageEncoder implements AutoCloseable {
       throw new IllegalArgumentException("model " + tokenizer.modelId() + " has no context prior: "
           + "encode with the adaptive order-0 probability model");
     }
-    SourcePicture source = SourcePicture.of(image);
+    SourcePicture input = SourcePicture.of(image);
+    int shift = options.resolutionShift == EncoderOptions.AUTO_SHIFT ? 0 : options.resolutionShift;
     return switch (options.mode) {
-      case QUALITY -> atFraction(source, options, QualityLadder.codebookSize(options.quality),
-          QualityLadder.fineFraction(options.quality));
-      case EXPLICIT -> atFraction(source, options, checkedLevel(options.codebookSize),
+      case QUALITY -> atFraction(input.reduced(shift), options,
+          QualityLadder.codebookSize(options.quality), QualityLadder.fineFraction(options.quality));
+      case EXPLICIT -> atFraction(input.reduced(shift), options, checkedLevel(options.codebookSize),
           options.fineFraction);
       case TARGET_BYTES -> {
         long target = options.targetBytes > 0 ? options.targetBytes
-            : (long) Math.floor(options.targetBpp * source.width * source.height / 8.0);
-        yield atSize(source, options, target);
+            : (long) Math.floor(options.targetBpp * input.width * input.height / 8.0);
+        yield atSize(input, options, target);
       }
     };
   }
@@ -114,20 +118,78 @@ public final class ImageEncoder implements AutoCloseable {
     } else {
       fine = CellRanking.firstCells(CellRanking.rank(options.strategy, level, source), count);
     }
-    return new EncodedPicture(assemble(source, options, level.mix(fine), options.sliceRows), source.width,
-        source.height, k, count, n, true);
+    return picture(assemble(source, options, level.mix(fine)), source, k, count, n, true);
+  }
+
+  /** A stream and the grid it codes. */
+  private record Choice(EncodedPicture picture, TokenGrid grid) {}
+
+  /**
+   * Rate control over resolutions (Spec §9.6.1): at full size, half and quarter (or the one the
+   * options fix), the best stream within {@code target} bytes ({@link #atSizeAndResolution}); of
+   * those, the one with the least squared error against the input, measured by decoding and, for a
+   * reduced resolution, resampling as the decoder does. If nothing fits, the smallest stream.
+   */
+  private EncodedPicture atSize(SourcePicture input, EncoderOptions options, long target) {
+    int[] shifts = options.resolutionShift == EncoderOptions.AUTO_SHIFT ? new int[] {0, 1, 2}
+        : new int[] {options.resolutionShift};
+    Choice best = null;
+    double bestSse = Double.POSITIVE_INFINITY;
+    Choice smallest = null;
+    int largestK = java.util.Arrays.stream(tokenizer.codebookSizes()).max().orElseThrow();
+    for (int shift : shifts) {
+      SourcePicture source = input.reduced(shift);
+      Choice[] found = atSizeAndResolution(source, options, target);
+      if (smallest == null || found[1].picture.bytes().length < smallest.picture.bytes().length) {
+        smallest = found[1];
+      }
+      Choice c = found[0];
+      if (c == null) continue;
+      double sse = shifts.length == 1 ? 0 : fullSizeSse(input, source, c.grid);
+      if (sse < bestSse) {
+        bestSse = sse;
+        best = c;
+      }
+      // Every cell fine at the largest codebook fits: a smaller picture cannot do better.
+      if (c.picture.codebookSize() == largestK && c.picture.fineCells() == c.picture.cells()) break;
+    }
+    return best != null ? best.picture : smallest.picture;
+  }
+
+  /** Squared RGB error of {@code grid} (coding {@code source}) against the input, at full size. */
+  private double fullSizeSse(SourcePicture input, SourcePicture source, TokenGrid grid) {
+    BufferedImage decoded = tokenizer.decode(grid);
+    if (source.resolutionShift > 0) {
+      decoded = ImageScaling.upscale(decoded, source.resolutionShift, input.width, input.height);
+    }
+    int w = input.width;
+    int[] a = new int[w], b = new int[w];
+    double sum = 0;
+    for (int y = 0; y < input.height; y++) {
+      input.rgb.getRGB(0, y, w, 1, a, 0, w);
+      decoded.getRGB(0, y, w, 1, b, 0, w);
+      for (int x = 0; x < w; x++) {
+        int p = a[x], q = b[x];
+        int dr = ((p >> 16) & 255) - ((q >> 16) & 255);
+        int dg = ((p >> 8) & 255) - ((q >> 8) & 255);
+        int db = (p & 255) - (q & 255);
+        sum += dr * dr + dg * dg + db * db;
+      }
+    }
+    return sum;
   }
 
   /**
-   * Rate control: for every codebook level (largest first), the most fine cells (in the strategy's order) whose
-   * stream fits in {@code target} bytes, found by bisection on actual coded sizes; of those, the
-   * level with the least squared error as measured by decoding. If nothing fits, the smallest
-   * stream.
+   * Rate control at one resolution: for every codebook level (largest first), the most fine cells
+   * (in the strategy's order) whose stream fits in {@code target} bytes, found by bisection on
+   * actual coded sizes; of those, the level with the least squared error as measured by decoding.
+   *
+   * @return {@code [best within the target or null, smallest stream]}
    */
-  private EncodedPicture atSize(SourcePicture source, EncoderOptions options, long target) {
-    EncodedPicture best = null;
+  private Choice[] atSizeAndResolution(SourcePicture source, EncoderOptions options, long target) {
+    Choice best = null;
     double bestSse = Double.POSITIVE_INFINITY;
-    EncodedPicture smallest = null;
+    Choice smallest = null;
     int[] sizes = tokenizer.codebookSizes().clone();
     java.util.Arrays.sort(sizes);
     // The encoder network runs once; each level only quantizes its features.
@@ -136,16 +198,17 @@ public final class ImageEncoder implements AutoCloseable {
       int k = sizes[i];
       LevelAnalysis level = new LevelAnalysis(tokenizer, source, k, grids.get(k));
       int n = level.cells();
-      byte[] none = assemble(source, options, level.mix(new boolean[n]), options.sliceRows);
-      if (smallest == null || none.length < smallest.bytes().length) {
-        smallest = new EncodedPicture(none, source.width, source.height, k, 0, n, false);
+      TokenGrid noneGrid = level.mix(new boolean[n]);
+      byte[] none = assemble(source, options, noneGrid);
+      if (smallest == null || none.length < smallest.picture.bytes().length) {
+        smallest = new Choice(picture(none, source, k, 0, n, false), noneGrid);
       }
       if (none.length > target) continue; // before ranking, which may decode the picture twice
       int[] order = CellRanking.rank(options.strategy, level, source);
       // Largest count with size <= target; sizes grow with the count (one cell's tokens at a time).
       int lo = 0, hi = n;
       byte[] loBytes = none;
-      byte[] all = assemble(source, options, level.mix(CellRanking.firstCells(order, n)), options.sliceRows);
+      byte[] all = assemble(source, options, level.mix(CellRanking.firstCells(order, n)));
       if (all.length <= target) {
         lo = n;
         loBytes = all;
@@ -159,7 +222,7 @@ public final class ImageEncoder implements AutoCloseable {
               ? (int) (lo + (target - loSize) * (hi - lo) / Math.max(1, hiSize - loSize))
               : (lo + hi) >>> 1;
           guess = Math.max(lo + 1, Math.min(hi - 1, guess));
-          byte[] b = assemble(source, options, level.mix(CellRanking.firstCells(order, guess)), options.sliceRows);
+          byte[] b = assemble(source, options, level.mix(CellRanking.firstCells(order, guess)));
           if (b.length <= target) {
             lo = guess;
             loSize = b.length;
@@ -170,23 +233,34 @@ public final class ImageEncoder implements AutoCloseable {
           }
         }
       }
-      double sse = level.estimatedSse(CellRanking.firstCells(order, lo));
+      boolean[] fine = CellRanking.firstCells(order, lo);
+      double sse = level.estimatedSse(fine);
       if (sse < bestSse) {
         bestSse = sse;
-        best = new EncodedPicture(loBytes, source.width, source.height, k, lo, n, true);
+        best = new Choice(picture(loBytes, source, k, lo, n, true), level.mix(fine));
       }
       // Levels come largest first: once every cell fits fine, a smaller codebook cannot do better.
       if (lo == n) break;
     }
-    return best != null ? best : smallest;
+    return new Choice[] {best, smallest};
   }
 
-  /** Header, slices of {@code sliceRows} cell rows (Spec §5), container (Spec §2). */
-  private byte[] assemble(SourcePicture source, EncoderOptions options, TokenGrid grid, int sliceRows) {
+  private static EncodedPicture picture(byte[] bytes, SourcePicture source, int k, int fineCells,
+      int cells, boolean targetMet) {
+    return new EncodedPicture(bytes, source.original.width, source.original.height, k, fineCells,
+        cells, source.resolutionShift, targetMet);
+  }
+
+  /**
+   * Header, slices of the options' cell rows (Spec §5), container (Spec §2); a downscaled source
+   * adds the coded-resolution block (Spec §9.6.1).
+   */
+  private byte[] assemble(SourcePicture source, EncoderOptions options, TokenGrid grid) {
+    int sliceRows = options.sliceRows;
     int fineCells = grid.fineCellCount(), cells = grid.cellsWide() * grid.cellsHigh();
     GranularityMode mode = fineCells == 0 ? GranularityMode.ALL_COARSE
         : fineCells == cells ? GranularityMode.ALL_FINE : GranularityMode.MIXED;
-    PictureHeader picture = PictureHeader.still(source.width, source.height,
+    PictureHeader picture = PictureHeader.still(source.original.width, source.original.height,
         source.gray ? ChannelFormat.GRAY : ChannelFormat.RGB);
     ModelId model = new ModelId(tokenizer.modelId(), tokenizer.weightsSha256());
     TokenGridParams params = new TokenGridParams(grid.codebookSize(), mode, options.probabilityModel);
@@ -198,7 +272,9 @@ public final class ImageEncoder implements AutoCloseable {
           : TokenWriter.encodeSlice(grid, first, rows, mode); // Spec §6.3, §8.2
       slices.add(new Slice(first, rows, payload));
     }
-    return ContainerWriter.write(new ContainerHeader(picture, model, params), slices);
+    List<Extension> extensions = source.resolutionShift == 0 ? List.of()
+        : List.of(ContainerHeader.codedResolution(source.resolutionShift));
+    return ContainerWriter.write(new ContainerHeader(picture, model, params, extensions), slices);
   }
 
   /** Closes the tokenizer if this encoder opened it. */

@@ -1,6 +1,7 @@
 package io.vqcodec.encoder;
 
 import io.vqcodec.container.Limits;
+import io.vqcodec.tokenizer.ImageScaling;
 import java.awt.Graphics2D;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -12,16 +13,30 @@ import java.awt.image.Raster;
  * stays marked gray so the stream says so; transparency is refused rather than silently dropped.
  */
 final class SourcePicture {
+  /** The picture to tokenize: the input, or the input downscaled by 2^resolutionShift. */
   final BufferedImage rgb;
   final boolean gray;
+  /** Size of {@link #rgb} (the coded picture). */
   final int width;
   final int height;
+  /** Spec §9.6.1: 0, or the shift of a downscaled picture. */
+  final int resolutionShift;
+  /** The input this picture was made from (itself at shift 0): its size goes in the header. */
+  final SourcePicture original;
 
-  private SourcePicture(BufferedImage rgb, boolean gray) {
+  private SourcePicture(BufferedImage rgb, boolean gray, int resolutionShift, SourcePicture original) {
     this.rgb = rgb;
     this.gray = gray;
     this.width = rgb.getWidth();
     this.height = rgb.getHeight();
+    this.resolutionShift = resolutionShift;
+    this.original = original == null ? this : original;
+  }
+
+  /** This input downscaled by 2^shift (Spec §9.6.1), or itself for shift 0. */
+  SourcePicture reduced(int shift) {
+    if (shift == 0) return original;
+    return new SourcePicture(ImageScaling.downscale(original.rgb, shift), gray, shift, original);
   }
 
   /** @throws IllegalArgumentException with a message for the user if the image cannot be coded */
@@ -47,7 +62,7 @@ final class SourcePicture {
         g.dispose();
       }
     }
-    return new SourcePicture(rgb, gray);
+    return new SourcePicture(rgb, gray, 0, null);
   }
 
   private static boolean opaque(BufferedImage image) {

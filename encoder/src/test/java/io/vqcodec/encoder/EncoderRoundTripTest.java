@@ -111,6 +111,50 @@ class EncoderRoundTripTest {
     assertThat(coded.targetMet()).isFalse();
     assertThat(coded.fineCells()).isZero();
     assertThat(coded.codebookSize()).isEqualTo(16);
+    assertThat(coded.resolutionShift()).isEqualTo(2); // quarter size: the fewest cells
+  }
+
+  /**
+   * Spec §9.6.1: a low target is met at a reduced resolution, and rate control keeps whichever
+   * resolution decodes closest to the input (it measures through the decoder's own resampling).
+   */
+  @Test
+  void lowTargetsCodeAtTheResolutionWithTheLeastError() throws IOException {
+    double bpp = 0.02;
+    EncodedPicture auto = encoder.encode(chelsea, EncoderOptions.defaults().withTargetBpp(bpp));
+    assertThat(auto.targetMet()).isTrue();
+    assertThat(auto.bpp()).isLessThanOrEqualTo(bpp).isGreaterThan(0.95 * bpp);
+    double autoPsnr = psnr(chelsea, decoder.decode(new ByteArrayInputStream(auto.bytes())).image());
+    for (int shift = 0; shift <= 2; shift++) {
+      EncodedPicture fixed = encoder.encode(chelsea,
+          EncoderOptions.defaults().withTargetBpp(bpp).withResolutionShift(shift));
+      assertThat(fixed.resolutionShift()).isEqualTo(shift);
+      DecodedPicture back = decoder.decode(new ByteArrayInputStream(fixed.bytes()));
+      assertThat(back.image().getWidth()).isEqualTo(451);
+      assertThat(back.image().getHeight()).isEqualTo(300);
+      assertThat(back.tokens().header().resolutionShift()).isEqualTo(shift);
+      assertThat(back.tokens().grid().width()).isEqualTo((451 + (1 << shift) - 1) >> shift);
+      assertThat(back.tokens().grid().height()).isEqualTo((300 + (1 << shift) - 1) >> shift);
+      if (fixed.targetMet()) {
+        assertThat(autoPsnr).as("shift %d", shift).isGreaterThanOrEqualTo(psnr(chelsea, back.image()) - 1e-9);
+      }
+    }
+    // At this rate the full-size picture has only a 16-entry codebook left: a smaller picture wins.
+    assertThat(auto.resolutionShift()).isPositive();
+    assertThat(autoPsnr).isGreaterThan(18.0);
+  }
+
+  /** Reduced resolution at odd and tiny sizes: the decoded picture still has the input's size. */
+  @ParameterizedTest
+  @CsvSource({"1, 1, 2", "3, 2, 1", "15, 17, 2", "33, 7, 1", "257, 31, 2"})
+  void anySizeAtReducedResolution(int w, int h, int shift) throws IOException {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    img.getGraphics().drawImage(chelsea, 0, 0, null);
+    EncodedPicture coded = encoder.encode(img, EncoderOptions.defaults().withResolutionShift(shift));
+    DecodedPicture back = decoder.decode(new ByteArrayInputStream(coded.bytes()));
+    assertThat(back.image().getWidth()).isEqualTo(w);
+    assertThat(back.image().getHeight()).isEqualTo(h);
+    assertThat(back.tokens().header().codedWidth()).isEqualTo((w + (1 << shift) - 1) >> shift);
   }
 
   @ParameterizedTest

@@ -111,7 +111,7 @@ final class VqcImageReader extends javax.imageio.ImageReader {
     ImageInputStream in = stream();
     in.seek(start);
     processImageStarted(imageIndex);
-    int slices = Math.max(1, h.picture().cellsHigh());
+    int slices = Math.max(1, (h.codedHeight() + 15) / 16);
     DecodedPicture picture;
     try {
       picture = SharedDecoder.get().decode(new StreamAdapter(in), DecodeOptions.defaults(),

@@ -52,6 +52,10 @@ public final class TrainTokenizer {
   private final int vqStart;
   private final int warmup;
   private final float lr;
+  /** Warm restart (SGDR): from this step on, a second cosine cycle; 0 = none. */
+  private final int restartAt;
+  private final int restartSteps;
+  private final float restartLr;
   private final float beta = 0.25f;
   private final float ssimW;
   private final int valEvery;
@@ -82,6 +86,9 @@ public final class TrainTokenizer {
     vqStart = Integer.parseInt(a.getOrDefault("vq-start", "200"));
     warmup = Integer.parseInt(a.getOrDefault("warmup", "200"));
     lr = Float.parseFloat(a.getOrDefault("lr", "5e-4"));
+    restartAt = Integer.parseInt(a.getOrDefault("restart-at", "0"));
+    restartSteps = Integer.parseInt(a.getOrDefault("restart-steps", "4000"));
+    restartLr = Float.parseFloat(a.getOrDefault("restart-lr", String.valueOf(lr * 0.3f)));
     ssimW = Float.parseFloat(a.getOrDefault("ssim-weight", "0.2"));
     valEvery = Integer.parseInt(a.getOrDefault("val-every", "500"));
     ckptMinutes = Integer.parseInt(a.getOrDefault("ckpt-minutes", "10"));
@@ -100,6 +107,14 @@ public final class TrainTokenizer {
   }
 
   private float lrAt(int s) {
+    if (restartAt > 0 && s >= restartAt) {
+      // Second cycle: linear warm-up over the first 200 steps (Adam's moments were tuned to the
+      // floor LR), then cosine from restartLr to 5% of it, constant after.
+      int r = s - restartAt;
+      if (r < warmup) return restartLr * (r + 1) / warmup;
+      double t = Math.min(1.0, (r - warmup) / (double) Math.max(1, restartSteps - warmup));
+      return (float) (restartLr * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * t))));
+    }
     if (s < warmup) return lr * (s + 1) / warmup;
     double t = Math.min(1.0, (s - warmup) / (double) Math.max(1, steps - warmup));
     return (float) (lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * t))));

@@ -66,6 +66,11 @@ final class EncodeCommand implements Callable<Integer> {
       description = "Cell rows (16 pixels each) per slice, the unit that survives or is lost; default ${DEFAULT-VALUE}.")
   int sliceRows;
 
+  @Option(names = "--downscale", paramLabel = "N",
+      description = "Code the picture at 1/N of its size (1, 2 or 4; the decoder scales it back up). "
+          + "By default --bpp and --size try all three and keep the best; --quality codes at full size.")
+  Integer downscale;
+
   @Option(names = {"-f", "--force"}, description = "Overwrite existing outputs.")
   boolean force;
 
@@ -94,9 +99,10 @@ final class EncodeCommand implements Callable<Integer> {
               + coded.bytes().length + " bytes); wrote that");
         }
         if (verbosity.verbose || jobs.size() == 1) {
-          out.printf(Locale.ROOT, "%s -> %s: %dx%d, %d bytes, %.4f bpp, K=%d, %d of %d cells fine%n",
-              job.input(), job.output(), coded.width(), coded.height(), coded.bytes().length,
-              coded.bpp(), coded.codebookSize(), coded.fineCells(), coded.cells());
+          out.printf(Locale.ROOT, "%s -> %s: %dx%d%s, %d bytes, %.4f bpp, K=%d, %d of %d cells fine%n",
+              job.input(), job.output(), coded.width(), coded.height(),
+              coded.resolutionShift() == 0 ? "" : " coded at 1/" + (1 << coded.resolutionShift()),
+              coded.bytes().length, coded.bpp(), coded.codebookSize(), coded.fineCells(), coded.cells());
         }
       }, verbosity.verbose, err);
     }
@@ -112,6 +118,15 @@ final class EncodeCommand implements Callable<Integer> {
     };
     try {
       EncoderOptions o = EncoderOptions.defaults().withStrategy(strategy).withSliceRows(sliceRows);
+      if (downscale != null) {
+        int shift = switch (downscale) {
+          case 1 -> 0;
+          case 2 -> 1;
+          case 4 -> 2;
+          default -> throw new CliException(ExitCode.USAGE, "--downscale " + downscale + ": must be 1, 2 or 4");
+        };
+        o = o.withResolutionShift(shift);
+      }
       if (rate == null) return o;
       if (rate.quality != null) return o.withQuality(rate.quality);
       if (rate.bpp != null) return o.withTargetBpp(rate.bpp);

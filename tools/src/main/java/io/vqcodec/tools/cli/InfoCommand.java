@@ -89,6 +89,10 @@ final class InfoCommand implements Callable<Integer> {
     DecodedTokens t = f.tokens();
     out.printf(Locale.ROOT, "picture      %dx%d %s, %d bit, %d frame%n", h.picture().width(), h.picture().height(),
         h.picture().channelFormat(), h.picture().bitDepth(), h.picture().frameCount());
+    if (h.resolutionShift() > 0) {
+      out.printf(Locale.ROOT, "coded at     %dx%d (1/%d resolution, Spec §9.6.1)%n", h.codedWidth(),
+          h.codedHeight(), 1 << h.resolutionShift());
+    }
     out.printf(Locale.ROOT, "model        id %d, weights sha256 %s...%n", h.model().id(),
         HexFormat.of().formatHex(h.model().weightsHash()));
     out.printf(Locale.ROOT, "tokens       K=%d, %s, probability model %s%n", h.grid().codebookSize(),
@@ -116,6 +120,8 @@ final class InfoCommand implements Callable<Integer> {
       g.writeNumberField("frames", h.picture().frameCount());
       g.writeStringField("channels", h.picture().channelFormat().name().toLowerCase(Locale.ROOT));
       g.writeNumberField("bit_depth", h.picture().bitDepth());
+      g.writeNumberField("coded_width", h.codedWidth());
+      g.writeNumberField("coded_height", h.codedHeight());
       g.writeNumberField("codebook_size", h.grid().codebookSize());
       g.writeStringField("granularity_mode", h.grid().granularityMode().name().toLowerCase(Locale.ROOT));
       g.writeStringField("probability_model", h.grid().probabilityModel().name().toLowerCase(Locale.ROOT));

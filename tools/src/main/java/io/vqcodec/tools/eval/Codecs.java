@@ -1,6 +1,5 @@
 package io.vqcodec.tools.eval;
 
-import io.vqcodec.encoder.GranularityStrategy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,9 +11,7 @@ public final class Codecs {
   /** Every known codec, available or not, vqcodec first. Adding one is one line here. */
   public static List<EvalCodec> all(int threads) {
     List<EvalCodec> list = new ArrayList<>();
-    list.add(new VqcodecEvalCodec(GranularityStrategy.RATE_DISTORTION));
-    list.add(new VqcodecEvalCodec(GranularityStrategy.ENTROPY));
-    list.add(new VqcodecEvalCodec(GranularityStrategy.UNIFORM));
+    list.addAll(VqcodecEvalCodec.all());
     list.add(new JpegTurboCodec());
     list.add(new WebpCodec(threads));
     list.add(new AvifCodec(threads));

@@ -46,7 +46,7 @@ public final class EvalCommand implements Callable<Integer> {
   Path images = defaultImages();
 
   @Option(names = "--codecs", split = ",", paramLabel = "NAME",
-      description = "Codecs to run: vqcodec, jpeg, webp, avif, jxl, jpeg-imageio; vqcodec-entropy and vqcodec-uniform (granularity ablations, only when named) (default: every available one).")
+      description = "Codecs to run: vqcodec, jpeg, webp, avif, jxl, jpeg-imageio; vqcodec-fullsize (no reduced-resolution coding), vqcodec-entropy and vqcodec-uniform (granularity, at full size): ablations, only when named (default: every available one).")
   List<String> codecs;
 
   @Option(names = "--targets", split = ",", paramLabel = "BPP",

@@ -12,20 +12,38 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * vqcodec itself, in process: the knob is the target bpp handed to the encoder's rate control
  * ({@code vqcodec encode --bpp}), which lands at or just under it, so the harness encodes once per
- * target. Default encoder settings otherwise (8-row slices); the granularity strategy is the
- * shipped rate-distortion one, or an ablation.
+ * target. Default encoder settings otherwise (8-row slices); "vqcodec" is the codec as shipped,
+ * the others are ablations: full size only (no reduced-resolution coding, Spec §9.6.1), and the
+ * entropy and uniform granularity strategies (at full size, as they were first measured).
  */
 final class VqcodecEvalCodec implements EvalCodec {
+  private final String name;
   private final GranularityStrategy strategy;
+  /** Spec §9.6.1 resolution shift, or -1 for the encoder's choice. */
+  private final int resolutionShift;
   private Tokenizer tokenizer;
 
-  /** {@code RATE_DISTORTION} is the codec as shipped ("vqcodec"); the others are ablations. */
-  VqcodecEvalCodec(GranularityStrategy strategy) {
+  private VqcodecEvalCodec(String name, GranularityStrategy strategy, int resolutionShift) {
+    this.name = name;
     this.strategy = strategy;
+    this.resolutionShift = resolutionShift;
+  }
+
+  static List<VqcodecEvalCodec> all() {
+    return List.of(new VqcodecEvalCodec("vqcodec", GranularityStrategy.RATE_DISTORTION, -1),
+        new VqcodecEvalCodec("vqcodec-fullsize", GranularityStrategy.RATE_DISTORTION, 0),
+        new VqcodecEvalCodec("vqcodec-entropy", GranularityStrategy.ENTROPY, 0),
+        new VqcodecEvalCodec("vqcodec-uniform", GranularityStrategy.UNIFORM, 0));
+  }
+
+  private EncoderOptions options() {
+    EncoderOptions o = EncoderOptions.defaults().withStrategy(strategy);
+    return resolutionShift < 0 ? o : o.withResolutionShift(resolutionShift);
   }
 
   private synchronized Tokenizer tokenizer() {
@@ -41,16 +59,12 @@ final class VqcodecEvalCodec implements EvalCodec {
 
   @Override
   public String name() {
-    return switch (strategy) {
-      case RATE_DISTORTION -> "vqcodec";
-      case ENTROPY -> "vqcodec-entropy";
-      case UNIFORM -> "vqcodec-uniform";
-    };
+    return name;
   }
 
   @Override
   public boolean inDefaultRun() {
-    return strategy == GranularityStrategy.RATE_DISTORTION;
+    return name.equals("vqcodec");
   }
 
   @Override
@@ -63,7 +77,8 @@ final class VqcodecEvalCodec implements EvalCodec {
     Tokenizer t = tokenizer();
     return "vqcodec model " + t.modelId() + " (" + t.property("model.name") + ", weights sha256 "
         + HexFormat.of().formatHex(t.weightsSha256(), 0, 8) + ") --bpp rate control, "
-        + EncoderOptions.defaults().withStrategy(strategy) + " (prior sha256 "
+        + options() + (resolutionShift < 0 ? ", full/half/quarter size by rate control" : "")
+        + " (prior sha256 "
         + t.property("prior.sha256").substring(0, 16) + "); DJL PyTorch CPU";
   }
 
@@ -88,7 +103,7 @@ final class VqcodecEvalCodec implements EvalCodec {
     ImageEncoder encoder = ImageEncoder.using(tokenizer());
     ImageDecoder decoder = ImageDecoder.using(tokenizer());
     long t0 = System.nanoTime();
-    EncodedPicture coded = encoder.encode(source.rgb(), EncoderOptions.defaults().withStrategy(strategy).withTargetBpp(knob));
+    EncodedPicture coded = encoder.encode(source.rgb(), options().withTargetBpp(knob));
     long t1 = System.nanoTime();
     BufferedImage decoded = decoder.decode(new ByteArrayInputStream(coded.bytes())).image();
     long t2 = System.nanoTime();
