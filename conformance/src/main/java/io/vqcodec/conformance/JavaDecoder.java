@@ -25,7 +25,8 @@ import java.util.Locale;
  * class path (loaded once).
  *
  * <p>Errors are mapped to Spec §C.4 categories from the exception type and, for {@link
- * FormatException}, its message; the offset is {@link FormatException#offset()}.
+ * FormatException}, its {@link FormatException#reason()}; the offset is {@link
+ * FormatException#offset()}.
  */
 final class JavaDecoder implements AutoCloseable {
   private final boolean modelCheck;
@@ -98,15 +99,9 @@ final class JavaDecoder implements AutoCloseable {
     return DecoderResult.refusal(category(f).name(), f.offset(), f.getMessage());
   }
 
-  /** The category of one of the container reader's messages (see its FormatException texts). */
+  /** Spec §C.4: the category is the reader's reason, one for one. */
   static ErrorCategory category(FormatException e) {
-    String m = e.getMessage();
-    if (m.startsWith("magic ")) return ErrorCategory.NOT_VQC;
-    if (m.startsWith("file ends ")) return ErrorCategory.TRUNCATED_HEADER;
-    if (m.startsWith("version_major ")) return ErrorCategory.UNSUPPORTED_VERSION;
-    if (m.startsWith("header_crc ")) return ErrorCategory.DAMAGED_HEADER;
-    if (m.contains("critical extension")) return ErrorCategory.UNKNOWN_CRITICAL_EXTENSION;
-    return ErrorCategory.INVALID_HEADER;
+    return ErrorCategory.valueOf(e.reason().name());
   }
 
   private ImageDecoder imageDecoder() throws IOException {

@@ -55,11 +55,11 @@ public final class ContainerReader {
     // such even when the stream ends inside the prefix.
     int major = HeaderSyntax.MAGIC.length;
     if (prefix.length > major && (prefix[major] & 0xFF) != HeaderSyntax.VERSION_MAJOR) {
-      throw new FormatException("version_major " + (prefix[major] & 0xFF) + " {at}: this decoder implements"
+      throw new FormatException(FormatException.Reason.UNSUPPORTED_VERSION, "version_major " + (prefix[major] & 0xFF) + " {at}: this decoder implements"
           + " version " + HeaderSyntax.VERSION_MAJOR + ".x only", major);
     }
     if (prefix.length < HeaderSyntax.PREFIX_SIZE) {
-      throw new FormatException("file ends {at}, inside the " + HeaderSyntax.PREFIX_SIZE
+      throw new FormatException(FormatException.Reason.TRUNCATED_HEADER, "file ends {at}, inside the " + HeaderSyntax.PREFIX_SIZE
           + "-byte file header (Spec §2.2)", prefix.length);
     }
     HeaderSyntax s = new HeaderSyntax();
@@ -69,7 +69,7 @@ public final class ContainerReader {
     byte[] buf = Arrays.copyOf(prefix, prefix.length + rest.length);
     System.arraycopy(rest, 0, buf, prefix.length, rest.length);
     if (buf.length < size) {
-      throw new FormatException("file ends {at}, inside the header (header_size " + size
+      throw new FormatException(FormatException.Reason.TRUNCATED_HEADER, "file ends {at}, inside the header (header_size " + size
           + ") (Spec §2.4)", buf.length);
     }
     // Spec §2.4: verify the CRC before interpreting anything after the prefix.
@@ -77,7 +77,7 @@ public final class ContainerReader {
         | ((buf[size - 2] & 0xFF) << 8) | (buf[size - 1] & 0xFF);
     long computed = HeaderSyntax.crc32c(buf, 0, size - 4);
     if (stored != computed) {
-      throw new FormatException(String.format("header_crc 0x%08X {at} does not match 0x%08X computed "
+      throw new FormatException(FormatException.Reason.DAMAGED_HEADER, String.format("header_crc 0x%08X {at} does not match 0x%08X computed "
           + "over bytes 0..%d: the header is damaged (Spec §2.5)", stored, computed, size - 5), size - 4);
     }
     s.visit(new ReadVisitor(buf, size));
@@ -97,7 +97,7 @@ public final class ContainerReader {
     int n = Math.min(b.length, m.length);
     if (Arrays.equals(b, 0, n, m, 0, n)) {
       if (n < m.length) {
-        throw new FormatException("file ends {at}, inside the magic (Spec §2.2)", n);
+        throw new FormatException(FormatException.Reason.TRUNCATED_HEADER, "file ends {at}, inside the magic (Spec §2.2)", n);
       }
       return;
     }
@@ -110,7 +110,7 @@ public final class ContainerReader {
     } else {
       why = "not a .vqc file";
     }
-    throw new FormatException("magic " + got + " {at}: " + why + " (Spec §2.2)", 0);
+    throw new FormatException(FormatException.Reason.NOT_VQC, "magic " + got + " {at}: " + why + " (Spec §2.2)", 0);
   }
 
   public ContainerHeader header() {

@@ -25,7 +25,12 @@ interface FieldVisitor {
    * A rule across fields. {@code message} describes the violation; "{at}" in it becomes the byte
    * offset of the most recent field.
    */
-  void require(boolean ok, String message) throws FormatException;
+  default void require(boolean ok, String message) throws FormatException {
+    require(ok, FormatException.Reason.INVALID_HEADER, message);
+  }
+
+  /** As {@link #require(boolean, String)}, for a refusal of another category than an invalid header. */
+  void require(boolean ok, FormatException.Reason reason, String message) throws FormatException;
 
   /** header_crc: CRC-32C (Spec §1.5) of every header byte before it, as u32. */
   void headerCrc() throws FormatException;

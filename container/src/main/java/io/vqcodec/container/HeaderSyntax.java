@@ -75,7 +75,7 @@ final class HeaderSyntax {
     v.require(Arrays.equals(magic, MAGIC), "magic " + hex(magic, 0, magic.length)
         + " {at}: not a .vqc file");
     versionMajor = v.uint("version_major", 1, versionMajor, 0, 255);
-    v.require(versionMajor == VERSION_MAJOR, "version_major " + versionMajor
+    v.require(versionMajor == VERSION_MAJOR, FormatException.Reason.UNSUPPORTED_VERSION, "version_major " + versionMajor
         + " {at}: this decoder implements version " + VERSION_MAJOR + ".x only");
     versionMinor = v.uint("version_minor", 1, versionMinor, 0, 255);
     headerSize = v.uint("header_size", 4, headerSize, MIN_HEADER_SIZE, Limits.MAX_HEADER_SIZE);
@@ -153,7 +153,7 @@ final class HeaderSyntax {
           + " {at}: type number 0 is invalid");
       boolean critical = (extensionType[i] & CRITICAL_BIT) != 0;
       if (v.reading() && type != CodedResolution.TYPE) {
-        v.require(!critical, e + "extension_type 0x" + Long.toHexString(extensionType[i])
+        v.require(!critical, FormatException.Reason.UNKNOWN_CRITICAL_EXTENSION, e + "extension_type 0x" + Long.toHexString(extensionType[i])
             + " {at}: critical extension " + type + " is not supported by this decoder (Spec §9.4)");
       }
       long len = v.varint(e + "extension_length",

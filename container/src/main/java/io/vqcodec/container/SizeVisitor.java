@@ -39,7 +39,7 @@ final class SizeVisitor implements FieldVisitor {
   }
 
   @Override
-  public void require(boolean ok, String message) {}
+  public void require(boolean ok, FormatException.Reason reason, String message) {}
 
   @Override
   public void headerCrc() {

@@ -61,7 +61,7 @@ final class WriteVisitor implements FieldVisitor {
   }
 
   @Override
-  public void require(boolean ok, String message) {
+  public void require(boolean ok, FormatException.Reason reason, String message) {
     if (checked && !ok) {
       throw new IllegalArgumentException(message.replace(" {at}", "") + " (" + section + ")");
     }

@@ -222,6 +222,16 @@ class HostileInputTest {
         .hasMessageContaining(expected);
     assertThatThrownBy(() -> ContainerReader.open(TestStreams.oneByteAtATime(file)))
         .isInstanceOf(FormatException.class).hasMessageContaining(expected);
+    // Spec §C.4: the reason says which check failed, without parsing the message.
+    FormatException.Reason want = switch (name) {
+      case "version_major 1" -> FormatException.Reason.UNSUPPORTED_VERSION;
+      case "header_crc" -> FormatException.Reason.DAMAGED_HEADER;
+      case "critical extension" -> FormatException.Reason.UNKNOWN_CRITICAL_EXTENSION;
+      case "header_size past the end" -> FormatException.Reason.TRUNCATED_HEADER;
+      default -> FormatException.Reason.INVALID_HEADER;
+    };
+    assertThatThrownBy(() -> ContainerReader.open(file)).isInstanceOfSatisfying(FormatException.class,
+        e -> assertThat(e.reason()).isEqualTo(want));
   }
 
   @Test

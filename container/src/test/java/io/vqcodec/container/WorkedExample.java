@@ -74,7 +74,7 @@ final class WorkedExample {
         return value;
       }
 
-      @Override public void require(boolean ok, String message) { w.require(ok, message); }
+      @Override public void require(boolean ok, FormatException.Reason reason, String message) { w.require(ok, reason, message); }
 
       @Override public void headerCrc() {
         w.headerCrc();

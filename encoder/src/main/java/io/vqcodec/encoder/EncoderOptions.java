@@ -115,7 +115,8 @@ public final class EncoderOptions {
   /**
    * Code the picture at 1/2^shift of its size (Spec §9.6.1): 0 = full size, 1 = half, 2 = quarter.
    * By default a rate target ({@link #withTargetBpp}, {@link #withTargetBytes}) tries all three and
-   * keeps the one with the least error; the quality ladder and explicit settings code at full size.
+   * keeps the one with the least error, a quality step uses its own ({@value QualityLadder#MIN}
+   * and 2 quarter size, 3 to 5 half, the rest full), and explicit settings code at full size.
    */
   public EncoderOptions withResolutionShift(int shift) {
     if (shift < 0 || shift > 2) {

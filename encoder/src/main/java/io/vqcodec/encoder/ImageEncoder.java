@@ -84,10 +84,11 @@ public final class ImageEncoder implements AutoCloseable {
           + "encode with the adaptive order-0 probability model");
     }
     SourcePicture input = SourcePicture.of(image);
-    int shift = options.resolutionShift == EncoderOptions.AUTO_SHIFT ? 0 : options.resolutionShift;
+    boolean auto = options.resolutionShift == EncoderOptions.AUTO_SHIFT;
+    int shift = auto ? 0 : options.resolutionShift;
     return switch (options.mode) {
-      case QUALITY -> atFraction(input.reduced(shift), options,
-          QualityLadder.codebookSize(options.quality), QualityLadder.fineFraction(options.quality));
+      case QUALITY -> atFraction(input.reduced(auto ? QualityLadder.resolutionShift(options.quality) : shift),
+          options, QualityLadder.codebookSize(options.quality), QualityLadder.fineFraction(options.quality));
       case EXPLICIT -> atFraction(input.reduced(shift), options, checkedLevel(options.codebookSize),
           options.fineFraction);
       case TARGET_BYTES -> {

@@ -1,20 +1,23 @@
 package io.vqcodec.encoder;
 
 /**
- * The {@code --quality} ladder: each step is a codebook size K and a fraction of fine cells, in
- * increasing rate and quality. Lower steps shrink the codebook at coarse granularity; upper steps
- * turn more and more cells fine at K = 4096, the cells chosen by the granularity strategy.
- * The bpp and PSNR of each step on Kodak are in the README (measured, not promised).
+ * The {@code --quality} ladder: each step is a resolution (Spec §9.6.1), a codebook size K and a
+ * fraction of fine cells, in increasing rate and quality. The lower steps code a quarter- or
+ * half-size picture, the upper ones the full picture with more and more cells fine at K = 4096
+ * (the cells chosen by the granularity strategy). The steps were chosen on the validation images
+ * (results/ladder/val-settings.md: every step on the rate-distortion frontier of the settings
+ * measured there; smaller codebooks at full size are dominated by a half-size picture at K =
+ * 4096); the bpp and PSNR of each step on Kodak are in the README (measured, not promised).
  */
 final class QualityLadder {
   static final int MIN = 1;
   static final int MAX = 10;
-  static final int DEFAULT = 6;
+  static final int DEFAULT = 7;
 
-  /** {K, fine fraction in percent} per step, MIN first. */
+  /** {resolution shift, K, fine fraction in percent} per step, MIN first. */
   private static final int[][] STEPS = {
-    {64, 0}, {256, 0}, {1024, 0}, {4096, 0}, {4096, 15}, {4096, 30}, {4096, 50}, {4096, 70},
-    {4096, 85}, {4096, 100}
+    {2, 4096, 0}, {2, 4096, 50}, {1, 4096, 0}, {1, 4096, 25}, {1, 4096, 50},
+    {0, 4096, 0}, {0, 4096, 30}, {0, 4096, 50}, {0, 4096, 75}, {0, 4096, 100}
   };
 
   private QualityLadder() {}
@@ -25,13 +28,19 @@ final class QualityLadder {
     }
   }
 
-  static int codebookSize(int q) {
+  /** Spec §9.6.1 resolution shift of step {@code q}: 0 full size, 1 half, 2 quarter. */
+  static int resolutionShift(int q) {
     check(q);
     return STEPS[q - MIN][0];
   }
 
+  static int codebookSize(int q) {
+    check(q);
+    return STEPS[q - MIN][1];
+  }
+
   static double fineFraction(int q) {
     check(q);
-    return STEPS[q - MIN][1] / 100.0;
+    return STEPS[q - MIN][2] / 100.0;
   }
 }

@@ -83,6 +83,7 @@ class EncoderRoundTripTest {
     DecodedPicture back = decoder.decode(new ByteArrayInputStream(coded.bytes()));
     assertThat(back.image().getWidth()).isEqualTo(451);
     assertThat(back.image().getHeight()).isEqualTo(300);
+    assertThat(back.tokens().header().resolutionShift()).isEqualTo(QualityLadder.resolutionShift(quality));
     assertThat(psnr(chelsea, back.image())).isGreaterThan(psnrFloor);
   }
 

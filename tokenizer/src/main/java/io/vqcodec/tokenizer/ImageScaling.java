@@ -64,33 +64,40 @@ public final class ImageScaling {
           + height + " coded at 1/" + (1 << shift));
     }
     Taps tx = new Taps(width, cw, shift), ty = new Taps(height, ch, shift);
-    // Horizontal pass into float planes of coded height, then vertical pass.
-    float[][] planes = new float[3][width * ch];
-    int[] row = new int[cw];
-    for (int y = 0; y < ch; y++) {
-      coded.getRGB(0, y, cw, 1, row, 0, cw);
-      for (int x = 0; x < width; x++) {
-        float r = 0, g = 0, b = 0;
-        for (int k = 0; k < 4; k++) {
-          int p = row[tx.index[4 * x + k]];
-          float wgt = tx.weight[4 * x + k];
-          r += wgt * ((p >> 16) & 255);
-          g += wgt * ((p >> 8) & 255);
-          b += wgt * (p & 255);
-        }
-        planes[0][y * width + x] = r;
-        planes[1][y * width + x] = g;
-        planes[2][y * width + x] = b;
-      }
-    }
-    BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    // Separable: each coded row is resampled horizontally once, into a 4-row ring (the vertical
+    // taps of one output row are 4 consecutive coded rows), so memory stays O(width) however
+    // large the picture (Spec §A.1 allows 2^26 pixels).
+    float[][] ring = new float[4][3 * width];
+    int[] ringRow = {-1, -1, -1, -1};
+    int[] in = new int[cw];
     int[] outRow = new int[width];
+    BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < height; y++) {
+      for (int k = 0; k < 4; k++) {
+        int r = ty.index[4 * y + k], slot = r & 3;
+        if (ringRow[slot] == r) continue;
+        coded.getRGB(0, r, cw, 1, in, 0, cw);
+        float[] h = ring[slot];
+        for (int x = 0; x < width; x++) {
+          float red = 0, green = 0, blue = 0;
+          for (int j = 0; j < 4; j++) {
+            int p = in[tx.index[4 * x + j]];
+            float wgt = tx.weight[4 * x + j];
+            red += wgt * ((p >> 16) & 255);
+            green += wgt * ((p >> 8) & 255);
+            blue += wgt * (p & 255);
+          }
+          h[3 * x] = red;
+          h[3 * x + 1] = green;
+          h[3 * x + 2] = blue;
+        }
+        ringRow[slot] = r;
+      }
       for (int x = 0; x < width; x++) {
         int rgb = 0;
         for (int c = 0; c < 3; c++) {
           float v = 0;
-          for (int k = 0; k < 4; k++) v += ty.weight[4 * y + k] * planes[c][ty.index[4 * y + k] * width + x];
+          for (int k = 0; k < 4; k++) v += ty.weight[4 * y + k] * ring[ty.index[4 * y + k] & 3][3 * x + c];
           rgb = rgb << 8 | Math.max(0, Math.min(255, Math.round(v)));
         }
         outRow[x] = rgb;

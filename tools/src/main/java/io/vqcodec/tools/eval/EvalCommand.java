@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
       "  vqcodec eval --report-only                     (redo summary.md and plots from points.csv)"
     })
 public final class EvalCommand implements Callable<Integer> {
-  static final List<Double> DEFAULT_TARGETS = List.of(0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25);
+  static final List<Double> DEFAULT_TARGETS = List.of(0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25);
   static final List<Double> QUICK_TARGETS = List.of(0.15, 0.25);
   static final int QUICK_IMAGES = 3;
 
@@ -50,7 +50,7 @@ public final class EvalCommand implements Callable<Integer> {
   List<String> codecs;
 
   @Option(names = "--targets", split = ",", paramLabel = "BPP",
-      description = "Target rates in bits per pixel (default: 0.02,0.03,0.05,0.075,0.1,0.15,0.25; --quick: 0.15,0.25).")
+      description = "Target rates in bits per pixel (default: 0.01,0.015,0.02,0.03,0.05,0.075,0.1,0.15,0.25; --quick: 0.15,0.25).")
   List<Double> targets;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")

@@ -41,6 +41,15 @@ final class VqcodecEvalCodec implements EvalCodec {
         new VqcodecEvalCodec("vqcodec-uniform", GranularityStrategy.UNIFORM, 0));
   }
 
+  /**
+   * The options that shape a --bpp encode: without the quality step, which a rate target
+   * overrides (so the cache key does not change when the ladder does).
+   */
+  private String codingOptions() {
+    String all = options().toString();
+    return all.substring(all.indexOf(", ") + 2);
+  }
+
   private EncoderOptions options() {
     EncoderOptions o = EncoderOptions.defaults().withStrategy(strategy);
     return resolutionShift < 0 ? o : o.withResolutionShift(resolutionShift);
@@ -77,7 +86,7 @@ final class VqcodecEvalCodec implements EvalCodec {
     Tokenizer t = tokenizer();
     return "vqcodec model " + t.modelId() + " (" + t.property("model.name") + ", weights sha256 "
         + HexFormat.of().formatHex(t.weightsSha256(), 0, 8) + ") --bpp rate control, "
-        + options() + (resolutionShift < 0 ? ", full/half/quarter size by rate control" : "")
+        + codingOptions() + (resolutionShift < 0 ? ", full/half/quarter size by rate control" : "")
         + " (prior sha256 "
         + t.property("prior.sha256").substring(0, 16) + "); DJL PyTorch CPU";
   }
