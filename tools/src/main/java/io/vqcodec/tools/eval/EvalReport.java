@@ -90,6 +90,28 @@ public final class EvalReport {
         : new Mean(n, total, bpp / total, psnr / total, ms / total, enc / total, dec / total);
   }
 
+  /**
+   * How far one codec's files land from one target, over the images that reach it: mean and worst
+   * (largest magnitude) signed deviation (bpp - target) / target in percent, and how many are within 5%.
+   */
+  record Landing(int reached, int total, double meanPercent, double worstPercent, int within5) {}
+
+  Landing landing(String codec, double target) {
+    int n = 0, total = 0, within = 0;
+    double sum = 0, worst = 0;
+    for (Point p : points) {
+      if (!p.codec().equals(codec) || p.target() != target) continue;
+      total++;
+      if (!p.reached()) continue;
+      double d = (p.bpp() - target) / target * 100;
+      n++;
+      sum += d;
+      if (Math.abs(d) > Math.abs(worst)) worst = d;
+      if (Math.abs(d) <= 5) within++;
+    }
+    return new Landing(n, total, n == 0 ? Double.NaN : sum / n, n == 0 ? Double.NaN : worst, within);
+  }
+
   /** Mean BD-rate of {@code codec} against the anchor over images, and how many images had one. */
   record Bd(double percent, int images) {}
 
@@ -154,7 +176,7 @@ public final class EvalReport {
     for (String c : codecs) {
       for (double t : targets) {
         Mean m = mean(c, t);
-        s.append(String.format(Locale.ROOT, "| %s | %s | %d/%d | %s | %s | %s | %s | %s | %s |%n", c, fmt(t, 3),
+        s.append(String.format(Locale.ROOT, "| %s | %s | %d/%d | %s | %s | %s | %s | %s | %s |%n", c, fmtTarget(t),
             m.reached(), m.total(), fmt(m.bpp(), 4), fmt(m.psnr(), 2), fmt(m.msssim(), 4),
             fmt(Bjontegaard.msssimDb(m.msssim()), 2), fmt(m.encMs(), 0), fmt(m.decMs(), 0)));
       }
@@ -179,6 +201,19 @@ public final class EvalReport {
           }
         }
         s.append(" |\n");
+      }
+    }
+    s.append("\n## Distance from the target\n\n")
+        .append("Per codec and target, over the images that reach it: mean and worst signed deviation of the ")
+        .append("file's bpp from the target, (bpp - target) / target, and how many files land within 5%.\n\n")
+        .append("| codec | target bpp | reached | mean deviation | worst deviation | within 5% |\n")
+        .append("|---|---:|---:|---:|---:|---:|\n");
+    for (String c : codecs) {
+      for (double t : targets) {
+        Landing l = landing(c, t);
+        if (l.reached() == 0) continue;
+        s.append(String.format(Locale.ROOT, "| %s | %s | %d/%d | %+.2f%% | %+.2f%% | %d/%d |%n", c, fmtTarget(t),
+            l.reached(), l.total(), l.meanPercent(), l.worstPercent(), l.within5(), l.reached()));
       }
     }
     s.append("\n## Plots\n\nOne point per codec and target (the table's means); repeated points are drawn once.\n\n")
@@ -216,6 +251,11 @@ public final class EvalReport {
     try (OutputStream svg = Files.newOutputStream(dir.resolve(name + ".svg"))) {
       VectorGraphicsEncoder.saveVectorGraphic(chart, svg, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
     }
+  }
+
+  /** A target as given: three decimals, four below 0.01 (0.0075). */
+  private static String fmtTarget(double t) {
+    return fmt(t, t < 0.01 ? 4 : 3);
   }
 
   private static String fmt(double v, int decimals) {

@@ -91,7 +91,8 @@ public final class LadderSweep {
     }
     StringBuilder md = new StringBuilder();
     md.append("Fixed settings over ").append(files.size()).append(" images of ").append(images)
-        .append(" (means; `LadderSweep`)\n\n| setting | bpp | PSNR dB | MS-SSIM |\n|---|---:|---:|---:|\n");
+        .append(" (means; `LadderSweep ").append(String.join(" ", args))
+        .append("`)\n\n| setting | bpp | PSNR dB | MS-SSIM |\n|---|---:|---:|---:|\n");
     for (int i = 0; i < settings.size(); i++) {
       int n = files.size();
       md.append(String.format(Locale.ROOT, "| %s | %.4f | %.2f | %.4f |%n", settings.get(i),

@@ -176,6 +176,24 @@ class VqcodecCliTest {
     assertThat(r.err).contains("cannot tell the output format from the extension \"xyz\"");
   }
 
+  /** Spec §9.6.1 through the CLI: --downscale, info names the coded size, decode restores the size. */
+  @Test
+  void downscaledEncodeDecodesAtFullSize() throws IOException {
+    Path vqc = dir.resolve("half.vqc"), png = dir.resolve("half.png");
+    Result e = run("encode", "--downscale", "2", sample.toString(), vqc.toString());
+    assertThat(e.code).as(e.err).isZero();
+    assertThat(e.out).contains("451x300 coded at 1/2");
+    assertThat(run("info", vqc.toString()).out).contains("coded at     226x150 (1/2 resolution, Spec §9.6.1)");
+    assertThat(flatJson(run("info", "--json", vqc.toString()).out)).containsEntry("coded_width", 226L)
+        .containsEntry("width", 451L);
+    assertThat(run("decode", vqc.toString(), png.toString()).code).isZero();
+    BufferedImage img = ImageIO.read(png.toFile());
+    assertThat(img.getWidth()).isEqualTo(451);
+    assertThat(img.getHeight()).isEqualTo(300);
+    assertThat(run("encode", "--downscale", "3", sample.toString(), "x.vqc").err)
+        .contains("--downscale 3: must be 1, 2 or 4");
+  }
+
   @Test
   void badOptionValues() {
     assertThat(run("encode", "--quality", "11", sample.toString(), "x.vqc").err)
