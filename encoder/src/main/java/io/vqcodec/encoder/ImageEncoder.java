@@ -10,6 +10,7 @@ import io.vqcodec.container.PictureHeader;
 import io.vqcodec.container.ProbabilityModel;
 import io.vqcodec.container.Slice;
 import io.vqcodec.container.TokenGridParams;
+import io.vqcodec.models.Pixels;
 import io.vqcodec.prior.ContextPrior;
 import io.vqcodec.prior.PriorSliceEncoder;
 import io.vqcodec.tokenizer.ImageScaling;
@@ -125,6 +126,9 @@ public final class ImageEncoder implements AutoCloseable {
   /** A stream and the grid it codes. */
   private record Choice(EncodedPicture picture, TokenGrid grid) {}
 
+  /** What rate control found at one resolution: the best stream within the target (or null), and the smallest. */
+  private record Found(Choice best, Choice smallest) {}
+
   /**
    * Rate control over resolutions (Spec §9.6.1): at full size, half and quarter (or the one the
    * options fix), the best stream within {@code target} bytes ({@link #atSizeAndResolution}); of
@@ -140,11 +144,11 @@ public final class ImageEncoder implements AutoCloseable {
     int largestK = java.util.Arrays.stream(tokenizer.codebookSizes()).max().orElseThrow();
     for (int shift : shifts) {
       SourcePicture source = input.reduced(shift);
-      Choice[] found = atSizeAndResolution(source, options, target);
-      if (smallest == null || found[1].picture.bytes().length < smallest.picture.bytes().length) {
-        smallest = found[1];
+      Found found = atSizeAndResolution(source, options, target);
+      if (smallest == null || found.smallest.picture.bytes().length < smallest.picture.bytes().length) {
+        smallest = found.smallest;
       }
-      Choice c = found[0];
+      Choice c = found.best;
       if (c == null) continue;
       double sse = shifts.length == 1 ? 0 : fullSizeSse(input, source, c.grid);
       if (sse < bestSse) {
@@ -163,31 +167,15 @@ public final class ImageEncoder implements AutoCloseable {
     if (source.resolutionShift > 0) {
       decoded = ImageScaling.upscale(decoded, source.resolutionShift, input.width, input.height);
     }
-    int w = input.width;
-    int[] a = new int[w], b = new int[w];
-    double sum = 0;
-    for (int y = 0; y < input.height; y++) {
-      input.rgb.getRGB(0, y, w, 1, a, 0, w);
-      decoded.getRGB(0, y, w, 1, b, 0, w);
-      for (int x = 0; x < w; x++) {
-        int p = a[x], q = b[x];
-        int dr = ((p >> 16) & 255) - ((q >> 16) & 255);
-        int dg = ((p >> 8) & 255) - ((q >> 8) & 255);
-        int db = (p & 255) - (q & 255);
-        sum += dr * dr + dg * dg + db * db;
-      }
-    }
-    return sum;
+    return Pixels.squaredError(input.rgb, decoded);
   }
 
   /**
    * Rate control at one resolution: for every codebook level (largest first), the most fine cells
    * (in the strategy's order) whose stream fits in {@code target} bytes, found by bisection on
    * actual coded sizes; of those, the level with the least squared error as measured by decoding.
-   *
-   * @return {@code [best within the target or null, smallest stream]}
    */
-  private Choice[] atSizeAndResolution(SourcePicture source, EncoderOptions options, long target) {
+  private Found atSizeAndResolution(SourcePicture source, EncoderOptions options, long target) {
     Choice best = null;
     double bestSse = Double.POSITIVE_INFINITY;
     Choice smallest = null;
@@ -243,7 +231,7 @@ public final class ImageEncoder implements AutoCloseable {
       // Levels come largest first: once every cell fits fine, a smaller codebook cannot do better.
       if (lo == n) break;
     }
-    return new Choice[] {best, smallest};
+    return new Found(best, smallest);
   }
 
   private static EncodedPicture picture(byte[] bytes, SourcePicture source, int k, int fineCells,

@@ -50,18 +50,27 @@ public final class Pixels {
     return q < 0 ? 0 : Math.min(q, 255);
   }
 
-  /** PSNR in dB between two images of equal size, over RGB (8-bit peak). */
-  public static double psnr(BufferedImage a, BufferedImage b) {
+  /** Sum of squared 8-bit differences over R, G and B of two images of equal size. */
+  public static double squaredError(BufferedImage a, BufferedImage b) {
     int w = a.getWidth(), h = a.getHeight();
-    int[] pa = a.getRGB(0, 0, w, h, null, 0, w), pb = b.getRGB(0, 0, w, h, null, 0, w);
+    int[] pa = new int[w], pb = new int[w];
     double se = 0;
-    for (int i = 0; i < pa.length; i++) {
-      for (int s = 0; s <= 16; s += 8) {
-        int d = ((pa[i] >> s) & 255) - ((pb[i] >> s) & 255);
-        se += d * d;
+    for (int y = 0; y < h; y++) {
+      a.getRGB(0, y, w, 1, pa, 0, w);
+      b.getRGB(0, y, w, 1, pb, 0, w);
+      for (int x = 0; x < w; x++) {
+        for (int s = 0; s <= 16; s += 8) {
+          int d = ((pa[x] >> s) & 255) - ((pb[x] >> s) & 255);
+          se += d * d;
+        }
       }
     }
-    double mse = se / (3.0 * pa.length);
+    return se;
+  }
+
+  /** PSNR in dB between two images of equal size, over RGB (8-bit peak). */
+  public static double psnr(BufferedImage a, BufferedImage b) {
+    double mse = squaredError(a, b) / (3.0 * a.getWidth() * a.getHeight());
     return mse == 0 ? 99.0 : 10 * Math.log10(255.0 * 255.0 / mse);
   }
 }
