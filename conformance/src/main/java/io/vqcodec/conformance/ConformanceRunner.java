@@ -15,7 +15,7 @@ import java.util.Objects;
  * and a summary; exits 0 when every vector passes, 1 otherwise, 2 on a usage error.
  *
  * <pre>
- * ConformanceRunner [--vectors DIR] [--tokens-dir DIR] [--write-tokens DIR] [--no-model-check]
+ * ConformanceRunner [--vectors DIR] [--tokens-dir DIR] [--write-tokens DIR]
  * </pre>
  *
  * <ul>
@@ -24,9 +24,7 @@ import java.util.Objects;
  *       NAME.tokens} (canonical serialisation, §C.2) and/or {@code NAME.result} (§C.5) per vector,
  *       NAME being the vector's file name without {@code .vqc};
  *   <li>{@code --write-tokens DIR}: also writes this decoder's output in that form (a reference for
- *       other implementations);
- *   <li>{@code --no-model-check}: skips loading the released model (Spec §4.3 is then checked only
- *       where the tokens-only decoder checks it, and the model-0 model vectors fail).
+ *       other implementations).
  * </ul>
  */
 public final class ConformanceRunner {
@@ -51,16 +49,14 @@ public final class ConformanceRunner {
     Path root = Path.of(System.getProperty("vqcodec.root", "."));
     Path vectors = root.resolve("conformance/vectors");
     Path tokensDir = null, writeDir = null;
-    boolean modelCheck = true;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--vectors" -> vectors = Path.of(args[++i]);
         case "--tokens-dir" -> tokensDir = Path.of(args[++i]);
         case "--write-tokens" -> writeDir = Path.of(args[++i]);
-        case "--no-model-check" -> modelCheck = false;
         default -> {
           System.err.println("usage: ConformanceRunner [--vectors DIR] [--tokens-dir DIR] "
-              + "[--write-tokens DIR] [--no-model-check]");
+              + "[--write-tokens DIR]");
           System.exit(2);
         }
       }
@@ -71,15 +67,13 @@ public final class ConformanceRunner {
     if (tokensDir != null) {
       verdicts = check(manifest, vectors, fromDirectory(tokensDir));
     } else {
-      try (JavaDecoder d = new JavaDecoder(modelCheck)) {
-        Path w = writeDir;
-        if (w != null) Files.createDirectories(w);
-        verdicts = check(manifest, vectors, (name, stream) -> {
-          DecoderResult r = d.decode(stream);
-          if (w != null) writeResult(w, name, r, stream);
-          return r;
-        });
-      }
+      Path w = writeDir;
+      if (w != null) Files.createDirectories(w);
+      verdicts = check(manifest, vectors, (name, stream) -> {
+        DecoderResult r = JavaDecoder.decode(stream);
+        if (w != null) writeResult(w, name, r, stream);
+        return r;
+      });
     }
     long failed = verdicts.stream().filter(v -> !v.pass()).count();
     for (Verdict v : verdicts) System.out.println(v);

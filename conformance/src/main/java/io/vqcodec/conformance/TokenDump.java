@@ -1,6 +1,6 @@
 package io.vqcodec.conformance;
 
-import io.vqcodec.tokenizer.TokenGrid;
+import io.vqcodec.tokens.TokenGrid;
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

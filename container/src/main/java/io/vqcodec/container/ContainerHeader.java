@@ -66,6 +66,19 @@ public record ContainerHeader(PictureHeader picture, ModelId model, TokenGridPar
     return CodedResolution.coded(picture.height(), resolutionShift());
   }
 
+  /**
+   * Cell columns of the token grid: ceil(codedWidth / 16) (Spec §6.1). For a reduced-resolution
+   * stream (Spec §9.6.1) this is less than the picture's own ceil(width / 16).
+   */
+  public int cellsWide() {
+    return Limits.cells(codedWidth());
+  }
+
+  /** Cell rows of the token grid: ceil(codedHeight / 16) (Spec §6.1, §9.6.1). */
+  public int cellsHigh() {
+    return Limits.cells(codedHeight());
+  }
+
   public ContainerHeader(PictureHeader picture, ModelId model, TokenGridParams grid) {
     this(picture, model, grid, List.of());
   }

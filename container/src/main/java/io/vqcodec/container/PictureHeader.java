@@ -36,14 +36,4 @@ public record PictureHeader(int width, int height, ChannelFormat channelFormat, 
   public static PictureHeader still(int width, int height, ChannelFormat channelFormat) {
     return new PictureHeader(width, height, channelFormat, 8, 1, 0, 0);
   }
-
-  /** ceil(width / 16) (Spec §6.1). */
-  public int cellsWide() {
-    return Limits.cells(width);
-  }
-
-  /** ceil(height / 16) (Spec §6.1). */
-  public int cellsHigh() {
-    return Limits.cells(height);
-  }
 }

@@ -25,8 +25,8 @@ final class TestStreams {
   /** slices of {@code rowsEach} cell rows (the last may be shorter) with random payloads. */
   static List<Slice> slices(PictureHeader p, int rowsEach, Random r, int maxPayload) {
     List<Slice> out = new ArrayList<>();
-    for (int row = 0; row < p.cellsHigh(); row += rowsEach) {
-      int rows = Math.min(rowsEach, p.cellsHigh() - row);
+    for (int row = 0; row < Limits.cells(p.height()); row += rowsEach) {
+      int rows = Math.min(rowsEach, Limits.cells(p.height()) - row);
       out.add(new Slice(row, rows, bytes(r, r.nextInt(maxPayload + 1))));
     }
     return out;

@@ -1,5 +1,6 @@
 package io.vqcodec.decoder;
 
+import io.vqcodec.tokens.LossSimulation;
 import java.util.Objects;
 
 /**

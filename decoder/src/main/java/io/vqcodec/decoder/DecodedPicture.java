@@ -1,5 +1,6 @@
 package io.vqcodec.decoder;
 
+import io.vqcodec.tokens.DecodedTokens;
 import java.awt.image.BufferedImage;
 
 /**

@@ -3,15 +3,24 @@ package io.vqcodec.decoder;
 import io.vqcodec.container.ChannelFormat;
 import io.vqcodec.container.ContainerHeader;
 import io.vqcodec.container.ModelId;
-import io.vqcodec.tokenizer.CodeHints;
-import io.vqcodec.tokenizer.ImageScaling;
-import io.vqcodec.tokenizer.TokenGrid;
-import io.vqcodec.tokenizer.TokenPredictor;
-import io.vqcodec.tokenizer.Tokenizer;
+import io.vqcodec.tokens.DecodedTokens;
+import io.vqcodec.tokens.ModelCatalogue;
+import io.vqcodec.tokens.ModelPackage;
+import io.vqcodec.tokens.ModelRegistry;
+import io.vqcodec.tokens.SliceListener;
+import io.vqcodec.tokens.TokenDecoder;
+import io.vqcodec.tokens.UnknownModelException;
+import io.vqcodec.neural.CodeHints;
+import io.vqcodec.neural.ImageScaling;
+import io.vqcodec.tokens.TokenGrid;
+import io.vqcodec.neural.TokenPredictor;
+import io.vqcodec.neural.Tokenizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.HexFormat;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,24 +43,52 @@ import java.util.Optional;
  * the lock.
  */
 public final class ImageDecoder implements AutoCloseable {
-  private final Tokenizer tokenizer;
-  private final boolean ownsTokenizer;
+  private final ModelCatalogue models;
+  /** The tokenizer of each model package met so far, loaded on the first stream that names it. */
+  private final Map<ModelPackage, Tokenizer> tokenizers = new HashMap<>();
+  /** Tokenizers the caller owns ({@link #using}): never closed here. */
+  private final boolean ownsTokenizers;
   /** The masked-token transformer; loaded on the first picture with lost tokens. */
   private Optional<TokenPredictor> predictor;
 
-  private ImageDecoder(Tokenizer tokenizer, boolean ownsTokenizer) {
-    this.tokenizer = tokenizer;
-    this.ownsTokenizer = ownsTokenizer;
+  private ImageDecoder(ModelCatalogue models, boolean ownsTokenizers) {
+    this.models = models;
+    this.ownsTokenizers = ownsTokenizers;
   }
 
-  /** A decoder with the default released model. */
-  public static ImageDecoder open() throws IOException {
-    return new ImageDecoder(Tokenizer.loadDefault(), true);
+  /**
+   * A decoder for every released model ({@link ModelRegistry#builtIn()}); a model's network is
+   * loaded when the first stream that needs it arrives.
+   */
+  public static ImageDecoder open() {
+    return new ImageDecoder(ModelRegistry.builtIn(), true);
   }
 
-  /** A decoder on a tokenizer the caller owns (and closes). */
+  /** A decoder for the streams of one tokenizer, which the caller owns (and closes). */
   public static ImageDecoder using(Tokenizer tokenizer) {
-    return new ImageDecoder(tokenizer, false);
+    ModelPackage model = tokenizer.model();
+    ImageDecoder d = new ImageDecoder(new ModelCatalogue() {
+      @Override
+      public Optional<ModelPackage> find(ModelId id) {
+        return model.matches(id) ? Optional.of(model) : Optional.empty();
+      }
+
+      @Override
+      public List<ModelPackage> packages() {
+        return List.of(model);
+      }
+    }, false);
+    d.tokenizers.put(model, tokenizer);
+    return d;
+  }
+
+  private synchronized Tokenizer tokenizer(ModelPackage model) throws IOException {
+    Tokenizer t = tokenizers.get(model);
+    if (t == null) {
+      t = Tokenizer.open(model);
+      tokenizers.put(model, t);
+    }
+    return t;
   }
 
   /** Decodes with the default options. */
@@ -69,7 +106,8 @@ public final class ImageDecoder implements AutoCloseable {
    */
   public DecodedPicture decode(InputStream in, DecodeOptions options, SliceListener listener)
       throws IOException {
-    DecodedTokens tokens = TokenDecoder.decode(in, this::checkModel, options.loss(), listener);
+    DecodedTokens tokens = TokenDecoder.decode(in, models, options.loss(), listener);
+    Tokenizer tokenizer = tokenizer(tokens.model());
     TokenGrid grid = tokens.grid();
     boolean[] lostCells = options.concealment() == Concealment.NONE ? lostCells(grid) : null;
     CodeHints hints = null;
@@ -81,7 +119,7 @@ public final class ImageDecoder implements AutoCloseable {
       Optional<TokenPredictor> p = predictor();
       if (p.isPresent()) hints = p.get().expectedCodes(grid, tokenizer, 1);
     }
-    BufferedImage rgb = synthesize(grid, hints, BAND_PIXELS);
+    BufferedImage rgb = synthesize(tokenizer, grid, hints, BAND_PIXELS);
     if (lostCells != null) paintLost(rgb, grid, lostCells);
     ContainerHeader h = tokens.header();
     if (h.resolutionShift() > 0) {
@@ -103,7 +141,7 @@ public final class ImageDecoder implements AutoCloseable {
   static final int BAND_OVERLAP_ROWS = 2;
 
   /** Pixels of {@code grid}: whole, or band by band for large pictures. */
-  BufferedImage synthesize(TokenGrid grid, CodeHints hints, long bandPixels) {
+  static BufferedImage synthesize(Tokenizer tokenizer, TokenGrid grid, CodeHints hints, long bandPixels) {
     long pixels = 256L * grid.cellsWide() * grid.cellsHigh();
     if (pixels <= bandPixels) return tokenizer.decode(grid, hints);
     int w = grid.width(), h = grid.height();
@@ -142,39 +180,6 @@ public final class ImageDecoder implements AutoCloseable {
       }
     }
     return band;
-  }
-
-  /**
-   * Spec §4.3: refuse a stream for other weights, and say which. The model package also holds
-   * the weights of the ids it lists in {@code model.same.weights.ids} (Spec §4.4: ids 2 and 3
-   * share weights); the context prior belongs to its own id only (Spec §8.3.2.1).
-   */
-  private void checkModel(ContainerHeader header) throws IOException {
-    ModelId want = header.model();
-    byte[] have = tokenizer.weightsSha256();
-    if (want.matches(tokenizer.modelId(), have)) {
-      TokenDecoder.checkPrior(header);
-      return;
-    }
-    String same = tokenizer.property("model.same.weights.ids");
-    if (same != null && want.id() != tokenizer.modelId()) {
-      for (String id : same.split(",")) {
-        if (want.matches(Long.parseLong(id.strip()), have)) {
-          TokenDecoder.checkPrior(header);
-          return;
-        }
-      }
-    }
-    HexFormat hex = HexFormat.of();
-    String need = "stream needs model " + want.id() + " (weights sha256 "
-        + hex.formatHex(want.weightsHash()) + "...)";
-    if (want.id() == tokenizer.modelId()) {
-      throw new UnknownModelException(need + "; this decoder has model " + tokenizer.modelId()
-          + " with weights sha256 " + hex.formatHex(have, 0, ModelId.HASH_BYTES)
-          + "...: different weights", want.id());
-    }
-    throw new UnknownModelException(need + "; this decoder has only model " + tokenizer.modelId()
-        + " (" + tokenizer.property("model.name") + ")", want.id());
   }
 
   private static boolean[] lostCells(TokenGrid g) {
@@ -237,10 +242,11 @@ public final class ImageDecoder implements AutoCloseable {
     return predictor;
   }
 
-  /** Closes the predictor, and the tokenizer if this decoder opened it. */
+  /** Closes the predictor, and the tokenizers this decoder opened. */
   @Override
   public synchronized void close() {
     if (predictor != null) predictor.ifPresent(TokenPredictor::close);
-    if (ownsTokenizer) tokenizer.close();
+    if (ownsTokenizers) tokenizers.values().forEach(Tokenizer::close);
+    tokenizers.clear();
   }
 }

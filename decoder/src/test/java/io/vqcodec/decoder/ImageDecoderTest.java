@@ -1,10 +1,14 @@
 package io.vqcodec.decoder;
 
+import io.vqcodec.tokens.TokenDecoder;
+import io.vqcodec.tokens.LossSimulation;
+import io.vqcodec.tokens.SliceReport;
+import io.vqcodec.tokens.DecodedTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vqcodec.tokenizer.CodeHints;
-import io.vqcodec.tokenizer.TokenGrid;
-import io.vqcodec.tokenizer.Tokenizer;
+import io.vqcodec.neural.CodeHints;
+import io.vqcodec.tokens.TokenGrid;
+import io.vqcodec.neural.Tokenizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,9 +64,9 @@ class ImageDecoderTest {
     try (InputStream in = stream()) {
       tokens = TokenDecoder.decode(in, LossSimulation.NONE, null);
     }
-    BufferedImage whole = decoder.synthesize(tokens.grid(), null, Long.MAX_VALUE);
+    BufferedImage whole = ImageDecoder.synthesize(tokenizer, tokens.grid(), null, Long.MAX_VALUE);
     // Bands of 4 cell rows plus 2 rows of context on each side.
-    BufferedImage banded = decoder.synthesize(tokens.grid(), null, 256L * tokens.grid().cellsWide() * 8);
+    BufferedImage banded = ImageDecoder.synthesize(tokenizer, tokens.grid(), null, 256L * tokens.grid().cellsWide() * 8);
     assertThat(banded.getWidth()).isEqualTo(whole.getWidth());
     assertThat(banded.getHeight()).isEqualTo(whole.getHeight());
     assertThat(psnr(whole, banded)).isGreaterThan(35.0);
@@ -95,9 +99,9 @@ class ImageDecoderTest {
         }
       }
     }
-    BufferedImage clean = decoder.synthesize(grid, null, Long.MAX_VALUE);
-    BufferedImage banded = decoder.synthesize(damaged, hints, 256L * grid.cellsWide() * 8);
-    BufferedImage unhinted = decoder.synthesize(damaged, null, Long.MAX_VALUE);
+    BufferedImage clean = ImageDecoder.synthesize(tokenizer, grid, null, Long.MAX_VALUE);
+    BufferedImage banded = ImageDecoder.synthesize(tokenizer, damaged, hints, 256L * grid.cellsWide() * 8);
+    BufferedImage unhinted = ImageDecoder.synthesize(tokenizer, damaged, null, Long.MAX_VALUE);
     assertThat(psnr(clean, banded)).isGreaterThan(35.0);
     assertThat(psnr(clean, unhinted)).isLessThan(psnr(clean, banded) - 3);
   }

@@ -1,6 +1,6 @@
 package io.vqcodec.encoder;
 
-import io.vqcodec.tokenizer.TokenGrid;
+import io.vqcodec.tokens.TokenGrid;
 import java.util.Arrays;
 import java.util.Comparator;
 

@@ -10,12 +10,12 @@ import io.vqcodec.container.PictureHeader;
 import io.vqcodec.container.ProbabilityModel;
 import io.vqcodec.container.Slice;
 import io.vqcodec.container.TokenGridParams;
-import io.vqcodec.models.Pixels;
-import io.vqcodec.prior.ContextPrior;
-import io.vqcodec.prior.PriorSliceEncoder;
-import io.vqcodec.tokenizer.ImageScaling;
-import io.vqcodec.tokenizer.TokenGrid;
-import io.vqcodec.tokenizer.Tokenizer;
+import io.vqcodec.neural.Pixels;
+import io.vqcodec.tokens.ContextPrior;
+import io.vqcodec.tokens.SliceCoder;
+import io.vqcodec.neural.ImageScaling;
+import io.vqcodec.tokens.TokenGrid;
+import io.vqcodec.neural.Tokenizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -44,12 +44,7 @@ public final class ImageEncoder implements AutoCloseable {
     this.ownsTokenizer = ownsTokenizer;
     // The prior ships in the same model package (Spec §4.4, §8.3.2.1); a model without one codes
     // with model 0 only.
-    this.prior = tokenizer.property("prior.file") != null ? ContextPrior.loadDefault() : null;
-    if (prior != null && !java.util.HexFormat.of().formatHex(prior.sha256())
-        .equalsIgnoreCase(tokenizer.property("prior.sha256"))) {
-      throw new IOException("the context prior on the class path is not the one model "
-          + tokenizer.modelId() + " names (prior.sha256 " + tokenizer.property("prior.sha256") + ")");
-    }
+    this.prior = tokenizer.model().hasPrior() ? tokenizer.model().prior() : null;
   }
 
   /** An encoder with the default released model. */
@@ -256,9 +251,10 @@ public final class ImageEncoder implements AutoCloseable {
     List<Slice> slices = new ArrayList<>();
     for (int first = 0; first < grid.cellsHigh(); first += sliceRows) {
       int rows = Math.min(sliceRows, grid.cellsHigh() - first);
-      byte[] payload = options.probabilityModel == ProbabilityModel.GAUSSIAN_MIXTURE
-          ? PriorSliceEncoder.encodeSlice(prior, grid, first, rows, mode) // Spec §8.3.2.4
-          : TokenWriter.encodeSlice(grid, first, rows, mode); // Spec §6.3, §8.2
+      // Spec §8.1: the context prior (§8.3.2.4) or adaptive order-0 (§6.3, §8.2)
+      byte[] payload = SliceCoder.encode(
+          options.probabilityModel == ProbabilityModel.GAUSSIAN_MIXTURE ? prior : null,
+          grid, first, rows, mode);
       slices.add(new Slice(first, rows, payload));
     }
     List<Extension> extensions = source.resolutionShift == 0 ? List.of()

@@ -1,7 +1,7 @@
 package io.vqcodec.encoder;
 
-import io.vqcodec.tokenizer.TokenGrid;
-import io.vqcodec.tokenizer.Tokenizer;
+import io.vqcodec.tokens.TokenGrid;
+import io.vqcodec.neural.Tokenizer;
 import java.awt.image.BufferedImage;
 
 /**

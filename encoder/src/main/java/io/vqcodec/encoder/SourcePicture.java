@@ -1,7 +1,7 @@
 package io.vqcodec.encoder;
 
 import io.vqcodec.container.Limits;
-import io.vqcodec.tokenizer.ImageScaling;
+import io.vqcodec.neural.ImageScaling;
 import java.awt.Graphics2D;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;

@@ -1,5 +1,6 @@
 package io.vqcodec.tools.eval;
 
+import io.vqcodec.neural.Pixels;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -159,7 +160,7 @@ public final class EvalCommand implements Callable<Integer> {
           + " from a " + img.width() + "x" + img.height() + " image");
     }
     double bpp = c.bytes() * 8.0 / ((double) img.width() * img.height());
-    return new Evaluation(knob, c.bytes(), bpp, Metrics.psnr(img.rgb(), c.decoded()),
+    return new Evaluation(knob, c.bytes(), bpp, Pixels.psnr(img.rgb(), c.decoded()),
         Metrics.msssim(img.rgb(), c.decoded()), c.encodeNanos() / 1e6, c.decodeNanos() / 1e6);
   }
 

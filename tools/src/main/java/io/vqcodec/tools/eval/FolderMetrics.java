@@ -1,5 +1,6 @@
 package io.vqcodec.tools.eval;
 
+import io.vqcodec.neural.Pixels;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,7 +39,7 @@ public final class FolderMetrics {
       BufferedImage a = SourceImage.toRgb(ImageIO.read(png.toFile()));
       BufferedImage b = SourceImage.toRgb(ImageIO.read(decoded.resolve(name + ".png").toFile()));
       bpp += 8.0 * Files.size(coded.resolve(name + ".vqc")) / ((double) a.getWidth() * a.getHeight());
-      psnr += Metrics.psnr(a, b);
+      psnr += Pixels.psnr(a, b);
       msssim += Metrics.msssim(a, b);
     }
     int n = pngs.size();

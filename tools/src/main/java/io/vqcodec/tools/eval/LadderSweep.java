@@ -1,10 +1,11 @@
 package io.vqcodec.tools.eval;
 
+import io.vqcodec.neural.Pixels;
 import io.vqcodec.decoder.ImageDecoder;
 import io.vqcodec.encoder.EncodedPicture;
 import io.vqcodec.encoder.EncoderOptions;
 import io.vqcodec.encoder.ImageEncoder;
-import io.vqcodec.tokenizer.Tokenizer;
+import io.vqcodec.neural.Tokenizer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -80,7 +81,7 @@ public final class LadderSweep {
         for (int i = 0; i < settings.size(); i++) {
           EncodedPicture coded = encoder.encode(img, settings.get(i).options());
           BufferedImage back = SourceImage.toRgb(decoder.decode(new ByteArrayInputStream(coded.bytes())).image());
-          double psnr = Metrics.psnr(img, back), ms = Metrics.msssim(img, back);
+          double psnr = Pixels.psnr(img, back), ms = Metrics.msssim(img, back);
           sums[i][0] += coded.bpp();
           sums[i][1] += psnr;
           sums[i][2] += ms;

@@ -3,7 +3,8 @@ package io.vqcodec.tools.eval;
 import java.awt.image.BufferedImage;
 
 /**
- * Full-reference quality metrics on 8-bit RGB, the way CompressAI reports "psnr-rgb" and "ms-ssim-rgb".
+ * Full-reference quality metrics on 8-bit RGB, the way CompressAI reports "psnr-rgb" and "ms-ssim-rgb"
+ * (PSNR itself is {@link io.vqcodec.neural.Pixels#psnr}, the project's one PSNR).
  *
  * <ul>
  *   <li>PSNR: one MSE over all pixels of all three channels, {@code 10 log10(255^2 / MSE)};
@@ -29,28 +30,6 @@ public final class Metrics {
   private static final double C1 = (0.01 * 255) * (0.01 * 255);
   private static final double C2 = (0.03 * 255) * (0.03 * 255);
   private static final double[] GAUSS = gaussian();
-
-  /** PSNR in dB of {@code b} against {@code a} over R, G and B; {@code +Infinity} when identical. */
-  public static double psnr(BufferedImage a, BufferedImage b) {
-    checkSizes(a, b);
-    int w = a.getWidth(), h = a.getHeight();
-    int[] ra = new int[w], rb = new int[w];
-    long sse = 0;
-    for (int y = 0; y < h; y++) {
-      a.getRGB(0, y, w, 1, ra, 0, w);
-      b.getRGB(0, y, w, 1, rb, 0, w);
-      for (int x = 0; x < w; x++) {
-        int pa = ra[x], pb = rb[x];
-        int dr = ((pa >> 16) & 0xff) - ((pb >> 16) & 0xff);
-        int dg = ((pa >> 8) & 0xff) - ((pb >> 8) & 0xff);
-        int db = (pa & 0xff) - (pb & 0xff);
-        sse += dr * dr + dg * dg + db * db;
-      }
-    }
-    if (sse == 0) return Double.POSITIVE_INFINITY;
-    double mse = (double) sse / (3.0 * w * h);
-    return 10 * Math.log10(255.0 * 255.0 / mse);
-  }
 
   /** MS-SSIM of {@code b} against {@code a}, the mean of the R, G and B channels' values. */
   public static double msssim(BufferedImage a, BufferedImage b) {

@@ -1,11 +1,12 @@
 package io.vqcodec.tools.eval;
 
+import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.decoder.ImageDecoder;
 import io.vqcodec.encoder.EncodedPicture;
 import io.vqcodec.encoder.EncoderOptions;
 import io.vqcodec.encoder.GranularityStrategy;
 import io.vqcodec.encoder.ImageEncoder;
-import io.vqcodec.tokenizer.Tokenizer;
+import io.vqcodec.neural.Tokenizer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -78,7 +79,7 @@ final class VqcodecEvalCodec implements EvalCodec {
 
   @Override
   public boolean available() {
-    return Tokenizer.class.getClassLoader().getResource(Tokenizer.DEFAULT_MODEL + "model.properties") != null;
+    return ModelRegistry.builtIn().byName("tok-v1").isPresent();
   }
 
   @Override

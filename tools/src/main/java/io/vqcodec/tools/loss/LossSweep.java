@@ -1,8 +1,9 @@
 package io.vqcodec.tools.loss;
 
-import io.vqcodec.tokenizer.TokenGrid;
-import io.vqcodec.tokenizer.TokenPredictor;
-import io.vqcodec.tokenizer.Tokenizer;
+import io.vqcodec.neural.Pixels;
+import io.vqcodec.tokens.TokenGrid;
+import io.vqcodec.neural.TokenPredictor;
+import io.vqcodec.neural.Tokenizer;
 import io.vqcodec.tools.eval.Metrics;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -114,7 +115,7 @@ public final class LossSweep {
           for (int p : ps) {
             if (p == 0 && ref != null) {
               for (String m : METHODS) {
-                rows.add(new Row(name, mode, 0, m, 0, Metrics.psnr(img, ref), Metrics.msssim(img, ref), Double.NaN));
+                rows.add(new Row(name, mode, 0, m, 0, Pixels.psnr(img, ref), Metrics.msssim(img, ref), Double.NaN));
               }
               continue;
             }
@@ -123,29 +124,29 @@ public final class LossSweep {
             if (p == 0) {
               ref = tok.decode(damaged);
               for (String m : METHODS) {
-                rows.add(new Row(name, mode, 0, m, 0, Metrics.psnr(img, ref), Metrics.msssim(img, ref), Double.NaN));
+                rows.add(new Row(name, mode, 0, m, 0, Pixels.psnr(img, ref), Metrics.msssim(img, ref), Double.NaN));
               }
               continue;
             }
             TokenGrid tg = damaged.copy();
             tp.conceal(tg, passes, false);
             BufferedImage rt = tok.decode(tg);
-            rows.add(new Row(name, mode, p, "transformer", lost, Metrics.psnr(img, rt), Metrics.msssim(img, rt),
+            rows.add(new Row(name, mode, p, "transformer", lost, Pixels.psnr(img, rt), Metrics.msssim(img, rt),
                 agreement(clean, damaged, tg)));
             TokenGrid tm = damaged.copy();
             tp.conceal(tm, passes, true);
             BufferedImage rm = tok.decode(tm);
-            rows.add(new Row(name, mode, p, "transformer-mean", lost, Metrics.psnr(img, rm), Metrics.msssim(img, rm),
+            rows.add(new Row(name, mode, p, "transformer-mean", lost, Pixels.psnr(img, rm), Metrics.msssim(img, rm),
                 agreement(clean, damaged, tm)));
             BufferedImage rs = tok.decode(damaged, tp.expectedCodes(damaged, tok, passes));
-            rows.add(new Row(name, mode, p, "transformer-soft", lost, Metrics.psnr(img, rs), Metrics.msssim(img, rs),
+            rows.add(new Row(name, mode, p, "transformer-soft", lost, Pixels.psnr(img, rs), Metrics.msssim(img, rs),
                 Double.NaN));
             BufferedImage rf = tok.decode(damaged);
-            rows.add(new Row(name, mode, p, "fallback", lost, Metrics.psnr(img, rf), Metrics.msssim(img, rf), Double.NaN));
+            rows.add(new Row(name, mode, p, "fallback", lost, Pixels.psnr(img, rf), Metrics.msssim(img, rf), Double.NaN));
             TokenGrid zero = damaged.copy();
             fillLost(zero, 0);
             BufferedImage rz = tok.decode(zero);
-            rows.add(new Row(name, mode, p, "none", lost, Metrics.psnr(img, rz), Metrics.msssim(img, rz),
+            rows.add(new Row(name, mode, p, "none", lost, Pixels.psnr(img, rz), Metrics.msssim(img, rz),
                 agreement(clean, damaged, zero)));
           }
         }

@@ -1,5 +1,6 @@
 package io.vqcodec.tools.eval;
 
+import io.vqcodec.neural.Pixels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -69,7 +70,7 @@ class MetricsTest {
   @Test
   void identicalImages() {
     BufferedImage a = random(256, 192, 1);
-    assertThat(Metrics.psnr(a, a)).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(Pixels.psnr(a, a)).isEqualTo(Double.POSITIVE_INFINITY);
     assertThat(Metrics.msssim(a, a)).isEqualTo(1.0);
     assertThat(Metrics.msssim(a, addNoise(a, 0, 5))).isEqualTo(1.0);
   }
@@ -89,11 +90,11 @@ class MetricsTest {
       }
     }
     // MSE = 1: 10 log10(255^2) = 48.1308036...
-    assertThat(Metrics.psnr(a, b)).isCloseTo(48.13080360867910, within(1e-12));
+    assertThat(Pixels.psnr(a, b)).isCloseTo(48.13080360867910, within(1e-12));
     // Off by 1 in one channel only: MSE = 1/3.
     BufferedImage c = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < 48; y++) for (int x = 0; x < 64; x++) c.setRGB(x, y, a.getRGB(x, y) ^ 0x000001);
-    assertThat(Metrics.psnr(a, c)).isCloseTo(48.13080360867910 + 10 * Math.log10(3), within(1e-12));
+    assertThat(Pixels.psnr(a, c)).isCloseTo(48.13080360867910 + 10 * Math.log10(3), within(1e-12));
   }
 
   @Test
@@ -106,7 +107,7 @@ class MetricsTest {
     for (int i = 0; i < noise.length; i++) {
       BufferedImage[] p = pattern(256, 192, noise[i]);
       assertThat(Metrics.msssim(p[0], p[1])).as("noise %d", noise[i]).isCloseTo(msssim[i], within(1e-9));
-      assertThat(Metrics.psnr(p[0], p[1])).as("noise %d", noise[i]).isCloseTo(psnr[i], within(1e-9));
+      assertThat(Pixels.psnr(p[0], p[1])).as("noise %d", noise[i]).isCloseTo(psnr[i], within(1e-9));
     }
   }
 
@@ -125,7 +126,7 @@ class MetricsTest {
     double prevMs = 1.0, prevPsnr = Double.POSITIVE_INFINITY;
     for (int amp : new int[] {1, 2, 4, 8, 16, 32, 64}) {
       BufferedImage b = addNoise(a, amp, 11);
-      double ms = Metrics.msssim(a, b), ps = Metrics.psnr(a, b);
+      double ms = Metrics.msssim(a, b), ps = Pixels.psnr(a, b);
       assertThat(ms).as("amplitude %d", amp).isLessThan(prevMs).isGreaterThan(0);
       assertThat(ps).as("amplitude %d", amp).isLessThan(prevPsnr);
       prevMs = ms;
@@ -135,7 +136,7 @@ class MetricsTest {
 
   @Test
   void rejectsMismatchedAndTooSmallImages() {
-    assertThatThrownBy(() -> Metrics.psnr(random(64, 64, 1), random(64, 65, 1)))
+    assertThatThrownBy(() -> Pixels.psnr(random(64, 64, 1), random(64, 65, 1)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Metrics.msssim(random(175, 200, 1), random(175, 200, 1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("176");
@@ -148,7 +149,7 @@ class MetricsTest {
     long t0 = System.nanoTime();
     Metrics.msssim(a, b);
     long t1 = System.nanoTime();
-    Metrics.psnr(a, b);
+    Pixels.psnr(a, b);
     long t2 = System.nanoTime();
     System.out.printf("768x512: MS-SSIM %.1f ms, PSNR %.1f ms%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6);
     // Generous bound: the machine is shared; typical is well under 100 ms.

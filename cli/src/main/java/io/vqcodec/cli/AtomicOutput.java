@@ -1,0 +1,89 @@
+package io.vqcodec.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Writes an output file so that it appears whole or not at all: the bytes go to a temporary file
+ * beside the target, which is renamed over the target only after it was written and closed. A
+ * failure deletes the temporary file, so no half file is ever left behind.
+ */
+final class AtomicOutput {
+  /** Writes the content of one output. */
+  interface Body {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  private AtomicOutput() {}
+
+  /**
+   * Refuses early, before any work, when {@code target} exists and {@code force} is false.
+   *
+   * @throws CliException with {@link ExitCode#OUTPUT}
+   */
+  static void checkWritable(Path target, boolean force) throws CliException {
+    if (Files.isDirectory(target)) {
+      throw new CliException(ExitCode.OUTPUT, target + ": is a directory");
+    }
+    if (!force && Files.exists(target)) {
+      throw new CliException(ExitCode.OUTPUT, target + ": exists (use --force to overwrite)");
+    }
+    Path parent = target.toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      throw new CliException(ExitCode.OUTPUT, target + ": folder " + parent + " does not exist");
+    }
+  }
+
+  static void write(Path target, boolean force, Body body) throws CliException, IOException {
+    checkWritable(target, force);
+    Path dir = target.toAbsolutePath().getParent();
+    Path tmp;
+    try {
+      tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    } catch (IOException e) {
+      throw new CliException(ExitCode.OUTPUT, target + ": cannot write in " + dir + ": " + e.getMessage(), e);
+    }
+    try {
+      // createTempFile makes the file private (0600); outputs get the usual 0644.
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: keep its default permissions.
+    }
+    boolean done = false;
+    try {
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        body.writeTo(out);
+      }
+      if (force) {
+        try {
+          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } else {
+        // rename(2) would replace a file that appeared since checkWritable; link(2) fails instead.
+        try {
+          Files.createLink(target, tmp);
+          Files.delete(tmp);
+        } catch (UnsupportedOperationException e) {
+          Files.move(tmp, target);
+        }
+      }
+      done = true;
+    } catch (FileAlreadyExistsException e) {
+      throw new CliException(ExitCode.OUTPUT, target + ": exists (use --force to overwrite)", e);
+    } catch (IOException e) {
+      throw new CliException(ExitCode.OUTPUT, target + ": cannot write: " + Images.message(e), e);
+    } finally {
+      if (!done) {
+        Files.deleteIfExists(tmp);
+      }
+    }
+  }
+}

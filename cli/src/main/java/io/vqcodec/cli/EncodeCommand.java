@@ -1,0 +1,138 @@
+package io.vqcodec.cli;
+
+import io.vqcodec.encoder.EncodedPicture;
+import io.vqcodec.encoder.EncoderOptions;
+import io.vqcodec.encoder.GranularityStrategy;
+import io.vqcodec.encoder.ImageEncoder;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vqcodec encode IN... OUT}. */
+@Command(
+    name = "encode",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Encodes images (PNG, JPEG, BMP, TIFF, WebP, PNM, GIF; 8-bit RGB or gray, no transparency) as .vqc.",
+      "With one input, OUT is the output file; with several inputs or a folder, OUT is a folder."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  vqcodec encode photo.png photo.vqc",
+      "  vqcodec encode --quality 9 photo.png photo.vqc",
+      "  vqcodec encode --bpp 0.08 photo.png photo.vqc",
+      "  vqcodec encode --size 4000 photo.png photo.vqc",
+      "  vqcodec encode --force pictures/ coded/",
+      "",
+      ExitCode.HELP
+    })
+final class EncodeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin Vqcodec.Verbosity verbosity;
+
+  @Parameters(arity = "2..*", paramLabel = "IN... OUT", description = "Input images or folders, then the output.")
+  List<Path> paths;
+
+  static final class Rate {
+    @Option(names = {"-q", "--quality"}, paramLabel = "Q",
+        description = "Quality step " + EncoderOptions.MIN_QUALITY + " (smallest) to " + EncoderOptions.MAX_QUALITY
+            + " (best); default " + EncoderOptions.DEFAULT_QUALITY + ".")
+    Integer quality;
+
+    @Option(names = "--bpp", paramLabel = "X", description = "Target bits per pixel (whole file); lands at or just under it.")
+    Double bpp;
+
+    @Option(names = "--size", paramLabel = "BYTES", description = "Target file size in bytes; lands at or just under it.")
+    Long size;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  Rate rate;
+
+  @Option(names = "--granularity", paramLabel = "HOW", defaultValue = "rd",
+      description = "How cells are chosen for fine tokens: rd (rate-distortion, default), entropy, uniform.")
+  String granularity;
+
+  @Option(names = "--slice-rows", paramLabel = "N", defaultValue = "" + EncoderOptions.DEFAULT_SLICE_ROWS,
+      description = "Cell rows (16 pixels each) per slice, the unit that survives or is lost; default ${DEFAULT-VALUE}.")
+  int sliceRows;
+
+  @Option(names = "--downscale", paramLabel = "N",
+      description = "Code the picture at 1/N of its size (1, 2 or 4; the decoder scales it back up). "
+          + "By default --bpp and --size try all three and keep the best; --quality codes at full size.")
+  Integer downscale;
+
+  @Option(names = {"-f", "--force"}, description = "Overwrite existing outputs.")
+  boolean force;
+
+  @Override
+  public Integer call() throws Exception {
+    EncoderOptions options = options();
+    List<Batch.Job> jobs = Batch.plan(paths, "vqc", Images.INPUT_EXTENSIONS);
+    for (Batch.Job job : jobs) {
+      if (jobs.size() == 1) AtomicOutput.checkWritable(job.output(), force);
+    }
+    var err = spec.commandLine().getErr();
+    var out = spec.commandLine().getOut();
+    try (ImageEncoder encoder = ImageEncoder.open()) {
+      return Batch.run(jobs, job -> {
+        BufferedImage image = Images.read(job.input());
+        AtomicOutput.checkWritable(job.output(), force);
+        EncodedPicture coded;
+        try {
+          coded = encoder.encode(image, options);
+        } catch (IllegalArgumentException e) {
+          throw new CliException(ExitCode.BAD_INPUT, job.input() + ": " + e.getMessage(), e);
+        }
+        AtomicOutput.write(job.output(), force, os -> os.write(coded.bytes()));
+        if (!coded.targetMet()) {
+          err.println("vqcodec: warning: " + job.input() + ": the target is below the smallest stream ("
+              + coded.bytes().length + " bytes); wrote that");
+        }
+        if (verbosity.verbose || jobs.size() == 1) {
+          out.printf(Locale.ROOT, "%s -> %s: %dx%d%s, %d bytes, %.4f bpp, K=%d, %d of %d cells fine%n",
+              job.input(), job.output(), coded.width(), coded.height(),
+              coded.resolutionShift() == 0 ? "" : " coded at 1/" + (1 << coded.resolutionShift()),
+              coded.bytes().length, coded.bpp(), coded.codebookSize(), coded.fineCells(), coded.cells());
+        }
+      }, verbosity.verbose, err);
+    }
+  }
+
+  private EncoderOptions options() throws CliException {
+    GranularityStrategy strategy = switch (granularity.toLowerCase(Locale.ROOT)) {
+      case "rd" -> GranularityStrategy.RATE_DISTORTION;
+      case "entropy" -> GranularityStrategy.ENTROPY;
+      case "uniform" -> GranularityStrategy.UNIFORM;
+      default -> throw new CliException(ExitCode.USAGE,
+          "--granularity " + granularity + ": must be rd, entropy or uniform");
+    };
+    try {
+      EncoderOptions o = EncoderOptions.defaults().withStrategy(strategy).withSliceRows(sliceRows);
+      if (downscale != null) {
+        int shift = switch (downscale) {
+          case 1 -> 0;
+          case 2 -> 1;
+          case 4 -> 2;
+          default -> throw new CliException(ExitCode.USAGE, "--downscale " + downscale + ": must be 1, 2 or 4");
+        };
+        o = o.withResolutionShift(shift);
+      }
+      if (rate == null) return o;
+      if (rate.quality != null) return o.withQuality(rate.quality);
+      if (rate.bpp != null) return o.withTargetBpp(rate.bpp);
+      return o.withTargetBytes(rate.size);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCode.USAGE, e.getMessage(), e);
+    }
+  }
+}

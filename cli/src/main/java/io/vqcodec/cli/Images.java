@@ -1,0 +1,94 @@
+package io.vqcodec.cli;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+
+/** Reading and writing ordinary image files (ImageIO with the TwelveMonkeys plugins), with errors a user can read. */
+final class Images {
+  /** File extensions that {@code encode} picks up from a folder. */
+  static final List<String> INPUT_EXTENSIONS =
+      List.of("png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp", "ppm", "pgm", "pnm", "pam", "gif");
+
+  private Images() {}
+
+  static BufferedImage read(Path file) throws CliException {
+    if (!Files.exists(file)) throw new CliException(ExitCode.BAD_INPUT, file + ": no such file");
+    if (Files.isDirectory(file)) throw new CliException(ExitCode.BAD_INPUT, file + ": is a folder");
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      if (in == null) throw new CliException(ExitCode.BAD_INPUT, file + ": cannot open");
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        throw new CliException(ExitCode.BAD_INPUT, file + ": not an image format this build reads ("
+            + String.join(", ", readableFormats()) + ")");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        return reader.read(0);
+      } finally {
+        reader.dispose();
+      }
+    } catch (NoSuchFileException e) {
+      throw new CliException(ExitCode.BAD_INPUT, file + ": no such file", e);
+    } catch (IOException | RuntimeException e) {
+      throw new CliException(ExitCode.BAD_INPUT, file + ": cannot read image: " + message(e), e);
+    }
+  }
+
+  /** The writer for {@code file}'s extension, or a usage error that lists the choices. */
+  static ImageWriter writerFor(Path file) throws CliException {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    Iterator<ImageWriter> it = ImageIO.getImageWritersBySuffix(ext);
+    while (it.hasNext()) {
+      ImageWriter w = it.next();
+      if (!Arrays.asList(w.getOriginatingProvider().getFormatNames()).contains("vqc")) return w;
+    }
+    throw new CliException(ExitCode.USAGE, file + ": cannot tell the output format from the extension \""
+        + ext + "\" (use one of " + String.join(", ", writableSuffixes()) + ")");
+  }
+
+  static void write(BufferedImage image, ImageWriter writer, OutputStream out) throws IOException {
+    try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+      writer.setOutput(ios);
+      writer.write(null, new IIOImage(image, null, null), writer.getDefaultWriteParam());
+    } finally {
+      writer.dispose();
+    }
+  }
+
+  private static TreeSet<String> readableFormats() {
+    TreeSet<String> s = new TreeSet<>();
+    for (String f : ImageIO.getReaderFileSuffixes()) s.add(f.toLowerCase(Locale.ROOT));
+    return s;
+  }
+
+  private static TreeSet<String> writableSuffixes() {
+    TreeSet<String> s = new TreeSet<>();
+    for (String f : ImageIO.getWriterFileSuffixes()) {
+      if (!f.equalsIgnoreCase("vqc")) s.add(f.toLowerCase(Locale.ROOT));
+    }
+    return s;
+  }
+
+  static String message(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+}

@@ -1,0 +1,93 @@
+package io.vqcodec.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code vqcodec} command: subcommands encode, decode, info. ({@code vqcodec eval}, the
+ * evaluation harness, is offline work in the tools module; {@code bin/vqcodec} runs it from there.)
+ */
+@Command(
+    name = "vqcodec",
+    mixinStandardHelpOptions = true,
+    versionProvider = Vqcodec.Version.class,
+    description = "A learned image codec: VQ tokens, a context prior and an arithmetic coder.",
+    subcommands = {EncodeCommand.class, DecodeCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  vqcodec encode photo.png photo.vqc",
+      "  vqcodec encode --quality 3 photo.png photo.vqc",
+      "  vqcodec decode photo.vqc photo-decoded.png",
+      "  vqcodec info --json photo.vqc",
+      "  vqcodec encode --force pictures/ coded/     (every image in a folder)",
+      "  vqcodec eval --help                         (rate-distortion evaluation: tools/EVAL.md)",
+      "",
+      ExitCode.HELP
+    })
+public final class Vqcodec {
+  /** Shared by every subcommand: show stack traces of failures. */
+  static final class Verbosity {
+    @Option(names = {"-v", "--verbose"}, description = "On failure, print the full cause (stack trace).")
+    boolean verbose;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Vqcodec.class.getPackage().getImplementationVersion();
+      return new String[] {"vqcodec " + (v == null ? "(development build)" : v)};
+    }
+  }
+
+  private Vqcodec() {}
+
+  public static void main(String[] args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs the CLI with the given streams; returns the exit code. Used by tests. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Vqcodec());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(
+        (ex, cmd, parseResult) -> {
+          boolean verbose = parseResult.hasMatchedOption("--verbose");
+          return report(ex, verbose, cmd.getErr());
+        });
+    cli.setParameterExceptionHandler(
+        (ex, cmdArgs) -> {
+          CommandLine cmd = ex.getCommandLine();
+          cmd.getErr().println("vqcodec: " + ex.getMessage());
+          cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
+          return ExitCode.USAGE;
+        });
+    return cli.execute(args);
+  }
+
+  /** One line for the user; the stack trace only with --verbose. */
+  static int report(Throwable ex, boolean verbose, PrintWriter err) {
+    int code;
+    String message;
+    if (ex instanceof CliException) {
+      code = ((CliException) ex).exitCode();
+      message = ex.getMessage();
+    } else if (ex instanceof OutOfMemoryError) {
+      code = ExitCode.INTERNAL;
+      message = "out of memory (raise it with VQCODEC_JAVA_OPTS=-Xmx...)";
+    } else {
+      code = ExitCode.INTERNAL;
+      message = "internal error: " + ex;
+    }
+    err.println("vqcodec: " + message);
+    if (verbose) {
+      ex.printStackTrace(err);
+    } else if (code == ExitCode.INTERNAL) {
+      err.println("Rerun with --verbose for details.");
+    }
+    err.flush();
+    return code;
+  }
+}

@@ -1,0 +1,322 @@
+package io.vqcodec.neural;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.vqcodec.neural.TensorFile.Tensor;
+import io.vqcodec.tokens.ModelPackage;
+import io.vqcodec.tokens.ModelRegistry;
+import io.vqcodec.tokens.TokenGrid;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Image to {@link TokenGrid} and back through a released tokenizer model (a {@link ModelPackage}
+ * from the {@link ModelRegistry}, whose weights SHA-256 is checked at load).
+ *
+ * <p>Input images are 8-bit RGB or gray (gray is replicated to three channels; alpha is ignored),
+ * edge-replicated to a multiple of 16 before the network; outputs are cropped back. Codebook levels
+ * ({@link #codebookSizes()}) are nested: a level of size K maps every encoder output to the nearest
+ * of its K centroids (derived from the full codebook by k-means), and token values index that
+ * level's table.
+ *
+ * <p>{@link TokenGrid#LOST} tokens are concealed in {@link #decode} before pixel synthesis.
+ *
+ * <p>Thread safety: all public methods are {@code synchronized}; one instance can be shared, but
+ * calls run one at a time (use one instance per thread for parallelism). Every call runs in its own
+ * NDManager sub-manager, so memory does not grow across calls.
+ */
+public final class Tokenizer implements AutoCloseable {
+  private final NDManager manager;
+  private final TokNet net;
+  private final int modelId;
+  private final byte[] sha256;
+  private final int[] sizes;
+  private final Map<Integer, Codebook> books = new LinkedHashMap<>();
+  private final Map<Integer, float[]> meanCode = new LinkedHashMap<>();
+  private final ModelPackage model;
+
+  private Tokenizer(ModelPackage model) throws IOException {
+    this.model = model;
+    String arch = model.property("arch");
+    String cbs = model.property("codebook.sizes");
+    if (model.id() <= 0 || arch == null || cbs == null) {
+      throw new IOException(model + " is not a tokenizer: model.properties lacks model.id, arch or codebook.sizes");
+    }
+    byte[] weights = model.weights(); // SHA-256 checked by the package
+    this.sha256 = model.weightsSha256();
+    try {
+      this.modelId = Math.toIntExact(model.id());
+      TokNetConfig cfg = TokNetConfig.parse(arch);
+      this.sizes = Arrays.stream(cbs.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+      Map<String, Tensor> t = TensorFile.read(weights);
+      Map<String, float[]> vals = new LinkedHashMap<>();
+      for (String k : TokNet.shapes(cfg).keySet()) {
+        Tensor x = t.get("net." + k);
+        if (x == null) throw new IOException("weights lack net." + k);
+        vals.put(k, x.data());
+      }
+      for (int k : sizes) {
+        Tensor c = t.get("codebook." + k);
+        if (c == null || c.data().length != k * cfg.dim) throw new IOException("weights lack codebook." + k);
+        books.put(k, new Codebook(c.data(), cfg.dim));
+        Tensor u = t.get("usage." + k);
+        meanCode.put(k, weightedMean(c.data(), u == null ? null : u.data(), cfg.dim));
+      }
+      this.manager = NDManager.newBaseManager();
+      this.net = new TokNet(cfg, TokNet.toArrays(manager, cfg, vals));
+    } catch (IllegalArgumentException e) {
+      throw new IOException("malformed model: " + e.getMessage(), e);
+    }
+  }
+
+  /** The tokenizer of a model package (its weights are read and checked here). */
+  public static Tokenizer open(ModelPackage model) throws IOException {
+    return new Tokenizer(model);
+  }
+
+  /** The released default tokenizer ({@link ModelRegistry#defaultTokenizer()}). */
+  public static Tokenizer loadDefault() throws IOException {
+    return new Tokenizer(ModelRegistry.builtIn().defaultTokenizer());
+  }
+
+  /** The model package these weights come from. */
+  public ModelPackage model() { return model; }
+
+  /** Explicit registry id of the model (never reused). */
+  public int modelId() { return modelId; }
+
+  /** SHA-256 of the weights file, as checked at load. */
+  public byte[] weightsSha256() { return sha256.clone(); }
+
+  /** Codebook levels, largest first, e.g. {4096, 1024, 256, 64, 16}. */
+  public int[] codebookSizes() { return sizes.clone(); }
+
+  /**
+   * A copy of the codebook at level {@code codebookSize}: {@code codebookSize * dim} floats, entry
+   * {@code t} at {@code [t * dim, (t + 1) * dim)}.
+   */
+  public float[] codebookTable(int codebookSize) { return book(codebookSize).table().clone(); }
+
+  /** A model.properties value (e.g. {@code model.name}, {@code train.step}), or null. */
+  public String property(String key) { return model.property(key); }
+
+  /**
+   * Tokens of {@code image} at codebook level {@code codebookSize}; {@code fineCells[cy * cellsWide
+   * + cx]} selects fine cells (null: all fine).
+   */
+  public synchronized TokenGrid encode(BufferedImage image, int codebookSize, boolean[] fineCells) {
+    TokenGrid[] both = encodeBoth(image, codebookSize);
+    TokenGrid g = both[0];
+    if (fineCells != null && fineCells.length != g.cellsWide() * g.cellsHigh()) {
+      throw new IllegalArgumentException("fineCells has " + fineCells.length + " entries, grid has "
+          + g.cellsWide() * g.cellsHigh() + " cells");
+    }
+    for (int cy = 0; cy < g.cellsHigh(); cy++) {
+      for (int cx = 0; cx < g.cellsWide(); cx++) {
+        boolean fine = fineCells == null || fineCells[cy * g.cellsWide() + cx];
+        if (!fine) {
+          g.setFine(cx, cy, false);
+          g.setCoarseToken(cx, cy, both[1].coarseToken(cx, cy));
+          for (int k = 0; k < 4; k++) g.setFineToken(2 * cx + (k & 1), 2 * cy + (k >> 1), 0);
+        }
+      }
+    }
+    return g;
+  }
+
+  /**
+   * Both granularities at once: {@code [0]} is the all-fine grid, {@code [1]} the all-coarse grid.
+   * The encoder does not depend on the mask, so the grid {@link #encode} returns for any mask takes
+   * its fine cells from {@code [0]} and its coarse cells from {@code [1]}: rate-distortion choices can
+   * encode once and mix.
+   */
+  public synchronized TokenGrid[] encodeBoth(BufferedImage image, int codebookSize) {
+    return encodeLevels(image, new int[] {codebookSize}).get(codebookSize);
+  }
+
+  /**
+   * {@link #encodeBoth} at several codebook levels, running the encoder network once: the map
+   * holds, per requested size, {@code [all-fine grid, all-coarse grid]}.
+   */
+  public synchronized Map<Integer, TokenGrid[]> encodeLevels(BufferedImage image, int[] codebookSizes) {
+    for (int k : codebookSizes) book(k); // validate before any work
+    int w = image.getWidth(), h = image.getHeight();
+    int pw = (w + 15) / 16 * 16, ph = (h + 15) / 16 * 16;
+    Map<Integer, TokenGrid[]> out = new LinkedHashMap<>();
+    try (NDManager sub = manager.newSubManager()) {
+      attach(sub);
+      NDArray x = sub.create(Pixels.toPlanar(image, pw, ph), new Shape(1, 3, ph, pw));
+      NDArray[] z = net.encode(x);
+      int fw = pw / 8, cw = pw / 16;
+      for (int k : codebookSizes) {
+        Codebook book = book(k);
+        TokenGrid fine = new TokenGrid(w, h, k), coarse = new TokenGrid(w, h, k);
+        int[] f = book.nearest(sub, z[0]), c = book.nearest(sub, z[1]);
+        for (int cy = 0; cy < coarse.cellsHigh(); cy++) {
+          for (int cx = 0; cx < coarse.cellsWide(); cx++) {
+            fine.setFine(cx, cy, true);
+            coarse.setCoarseToken(cx, cy, c[cy * cw + cx]);
+          }
+        }
+        for (int fy = 0; fy < fine.fineHigh(); fy++) {
+          for (int fx = 0; fx < fine.fineWide(); fx++) fine.setFineToken(fx, fy, f[fy * fw + fx]);
+        }
+        out.put(k, new TokenGrid[] {fine, coarse});
+      }
+    }
+    return out;
+  }
+
+  /**
+   * RGB pixels of {@code grid} ({@code grid.width()} x {@code grid.height()}).
+   *
+   * <p>Concealment of {@link TokenGrid#LOST} tokens: a lost fine token takes the mean embedding of
+   * the known fine tokens of its cell; a lost coarse token, or a fine cell with all four lost, takes
+   * the mean of the known same-granularity embeddings of the 8-neighbour cells, else the
+   * usage-weighted mean code of the level.
+   */
+  public synchronized BufferedImage decode(TokenGrid grid) {
+    return decode(grid, null);
+  }
+
+  /**
+   * {@link #decode(TokenGrid)}, but a {@link TokenGrid#LOST} token with a hint in {@code hints}
+   * (null: none) is decoded from the hint's code vector; lost tokens without one are concealed as
+   * in {@link #decode(TokenGrid)}.
+   */
+  public synchronized BufferedImage decode(TokenGrid grid, CodeHints hints) {
+    Codebook book = book(grid.codebookSize());
+    int d = book.dim();
+    if (hints != null && !hints.fits(grid, d)) {
+      throw new IllegalArgumentException(hints + " do not fit a grid of " + grid.cellsWide() + "x"
+          + grid.cellsHigh() + " cells with codes of " + d);
+    }
+    float[] table = book.table();
+    int cwid = grid.cellsWide(), chei = grid.cellsHigh(), fw = 2 * cwid, fh = 2 * chei;
+    float[] qf = new float[d * fw * fh], qc = new float[d * cwid * chei];
+    float[] m8 = new float[fw * fh], m16 = new float[cwid * chei];
+    boolean[] knownF = new boolean[fw * fh], knownC = new boolean[cwid * chei];
+    for (int cy = 0; cy < chei; cy++) {
+      for (int cx = 0; cx < cwid; cx++) {
+        if (grid.isFine(cx, cy)) {
+          m16[cy * cwid + cx] = 1f;
+          for (int k = 0; k < 4; k++) {
+            int fx = 2 * cx + (k & 1), fy = 2 * cy + (k >> 1), p = fy * fw + fx;
+            m8[p] = 1f;
+            int t = grid.fineToken(fx, fy);
+            if (t != TokenGrid.LOST) {
+              knownF[p] = true;
+              for (int j = 0; j < d; j++) qf[j * fw * fh + p] = table[t * d + j];
+            } else if (hints != null && hints.hasFine(p)) {
+              knownF[p] = true;
+              for (int j = 0; j < d; j++) qf[j * fw * fh + p] = hints.fine(p, j);
+            }
+          }
+        } else {
+          int t = grid.coarseToken(cx, cy), p = cy * cwid + cx;
+          if (t != TokenGrid.LOST) {
+            knownC[p] = true;
+            for (int j = 0; j < d; j++) qc[j * cwid * chei + p] = table[t * d + j];
+          } else if (hints != null && hints.hasCoarse(p)) {
+            knownC[p] = true;
+            for (int j = 0; j < d; j++) qc[j * cwid * chei + p] = hints.coarse(p, j);
+          }
+        }
+      }
+    }
+    conceal(grid, qf, qc, knownF, knownC, meanCode.get(grid.codebookSize()), d);
+    int pw = 16 * cwid, ph = 16 * chei;
+    try (NDManager sub = manager.newSubManager()) {
+      attach(sub);
+      NDArray y = net.decode(sub.create(qf, new Shape(1, d, fh, fw)), sub.create(qc, new Shape(1, d, chei, cwid)),
+          sub.create(m8, new Shape(1, 1, fh, fw)), sub.create(m16, new Shape(1, 1, chei, cwid)));
+      return Pixels.toImage(y.toFloatArray(), pw, ph, grid.width(), grid.height());
+    }
+  }
+
+  private static void conceal(TokenGrid g, float[] qf, float[] qc, boolean[] knownF, boolean[] knownC,
+      float[] mean, int d) {
+    int cw = g.cellsWide(), ch = g.cellsHigh(), fw = 2 * cw, fplane = fw * 2 * ch, cplane = cw * ch;
+    for (int cy = 0; cy < ch; cy++) {
+      for (int cx = 0; cx < cw; cx++) {
+        if (g.isFine(cx, cy)) {
+          float[] acc = new float[d];
+          int n = 0;
+          for (int k = 0; k < 4; k++) {
+            int p = (2 * cy + (k >> 1)) * fw + 2 * cx + (k & 1);
+            if (knownF[p]) {
+              n++;
+              for (int j = 0; j < d; j++) acc[j] += qf[j * fplane + p];
+            }
+          }
+          if (n == 0) {
+            // neighbouring cells' known fine tokens
+            for (int ny = cy - 1; ny <= cy + 1; ny++) {
+              for (int nx = cx - 1; nx <= cx + 1; nx++) {
+                if (nx < 0 || ny < 0 || nx >= cw || ny >= ch || !g.isFine(nx, ny)) continue;
+                for (int k = 0; k < 4; k++) {
+                  int p = (2 * ny + (k >> 1)) * fw + 2 * nx + (k & 1);
+                  if (knownF[p]) {
+                    n++;
+                    for (int j = 0; j < d; j++) acc[j] += qf[j * fplane + p];
+                  }
+                }
+              }
+            }
+          }
+          for (int k = 0; k < 4; k++) {
+            int p = (2 * cy + (k >> 1)) * fw + 2 * cx + (k & 1);
+            if (knownF[p]) continue;
+            for (int j = 0; j < d; j++) qf[j * fplane + p] = n > 0 ? acc[j] / n : mean[j];
+          }
+        } else if (!knownC[cy * cw + cx]) {
+          float[] acc = new float[d];
+          int n = 0;
+          for (int ny = cy - 1; ny <= cy + 1; ny++) {
+            for (int nx = cx - 1; nx <= cx + 1; nx++) {
+              if (nx < 0 || ny < 0 || nx >= cw || ny >= ch || g.isFine(nx, ny) || !knownC[ny * cw + nx]) continue;
+              n++;
+              for (int j = 0; j < d; j++) acc[j] += qc[j * cplane + ny * cw + nx];
+            }
+          }
+          for (int j = 0; j < d; j++) qc[j * cplane + cy * cw + cx] = n > 0 ? acc[j] / n : mean[j];
+        }
+      }
+    }
+  }
+
+  private Codebook book(int size) {
+    Codebook b = books.get(size);
+    if (b == null) {
+      throw new IllegalArgumentException("codebook size " + size + " not in " + Arrays.toString(sizes));
+    }
+    return b;
+  }
+
+  private void attach(NDManager sub) {
+    for (NDArray p : net.params().values()) p.tempAttach(sub);
+  }
+
+  private static float[] weightedMean(float[] table, float[] usage, int d) {
+    int k = table.length / d;
+    double[] acc = new double[d];
+    double tot = 0;
+    for (int i = 0; i < k; i++) {
+      double w = usage == null ? 1 : Math.max(0, usage[i]) + 1e-6;
+      tot += w;
+      for (int j = 0; j < d; j++) acc[j] += w * table[i * d + j];
+    }
+    float[] m = new float[d];
+    for (int j = 0; j < d; j++) m[j] = (float) (acc[j] / tot);
+    return m;
+  }
+
+  @Override
+  public synchronized void close() {
+    manager.close();
+  }
+}

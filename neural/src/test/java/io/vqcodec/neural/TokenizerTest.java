@@ -1,0 +1,136 @@
+package io.vqcodec.neural;
+
+import io.vqcodec.tokens.ModelRegistry;
+import io.vqcodec.tokens.TokenGrid;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Properties;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TokenizerTest {
+  /** The released tok-v1 (step 13856) reaches 26.2 dB on this crop at K=4096 (24.1 dB at K=256). */
+  static final double PSNR_FLOOR = 23.0;
+
+  static Tokenizer tok;
+
+  @BeforeAll
+  static void load() throws IOException {
+    tok = Tokenizer.loadDefault();
+  }
+
+  @AfterAll
+  static void close() {
+    tok.close();
+  }
+
+  static Path data() {
+    return Paths.get(System.getProperty("vqcodec.root", "."), "..", "shared", "data");
+  }
+
+  static BufferedImage chelseaCrop() throws IOException {
+    BufferedImage full = ImageIO.read(data().resolve("val/skimage/chelsea.png").toFile());
+    BufferedImage crop = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+    crop.getGraphics().drawImage(full.getSubimage(160, 80, 64, 48), 0, 0, null);
+    return crop;
+  }
+
+  @Test
+  void releasedModelIdentity() {
+    assertThat(tok.modelId()).isEqualTo(3);
+    assertThat(tok.codebookSizes()).containsExactly(4096, 1024, 256, 64, 16);
+    assertThat(tok.weightsSha256()).hasSize(32);
+  }
+
+  @Test
+  void realImageRoundTripBeatsFloor() throws IOException {
+    BufferedImage img = chelseaCrop();
+    TokenGrid g = tok.encode(img, 4096, null);
+    assertThat(g.width()).isEqualTo(64);
+    assertThat(g.height()).isEqualTo(48);
+    assertThat(g.cellsWide()).isEqualTo(4);
+    assertThat(g.cellsHigh()).isEqualTo(3);
+    assertThat(g.fineCellCount()).isEqualTo(12);
+    BufferedImage rec = tok.decode(g);
+    assertThat(Pixels.psnr(img, rec)).isGreaterThan(PSNR_FLOOR);
+    // a coarser level still decodes to something close
+    assertThat(Pixels.psnr(img, tok.decode(tok.encode(img, 256, null)))).isGreaterThan(PSNR_FLOOR - 3);
+  }
+
+  @Test
+  void encodeWithMaskEqualsComposedEncodeBoth() throws IOException {
+    BufferedImage img = chelseaCrop();
+    boolean[] cells = new boolean[12];
+    Random r = new Random(3);
+    for (int i = 0; i < cells.length; i++) cells[i] = r.nextBoolean();
+    TokenGrid g = tok.encode(img, 1024, cells);
+    assertThat(g).isEqualTo(mix(tok.encodeBoth(img, 1024), cells));
+    assertThat(g.tokenCount()).isEqualTo(12 + 3 * g.fineCellCount());
+  }
+
+  @Test
+  void oddSizesRoundTripShape() {
+    for (int[] wh : new int[][] {{1, 1}, {17, 33}}) {
+      BufferedImage img = new BufferedImage(wh[0], wh[1], BufferedImage.TYPE_BYTE_GRAY);
+      TokenGrid g = tok.encode(img, 64, null);
+      assertThat(g.cellsWide()).isEqualTo((wh[0] + 15) / 16);
+      assertThat(g.cellsHigh()).isEqualTo((wh[1] + 15) / 16);
+      BufferedImage rec = tok.decode(g);
+      assertThat(rec.getWidth()).isEqualTo(wh[0]);
+      assertThat(rec.getHeight()).isEqualTo(wh[1]);
+    }
+  }
+
+  @Test
+  void lostTokensAreConcealed() throws IOException {
+    BufferedImage img = chelseaCrop();
+    TokenGrid g = tok.encode(img, 4096, new boolean[] {true, false, true, false, true, true, false, false, true,
+        true, true, false});
+    g.setFineToken(0, 0, TokenGrid.LOST);
+    g.setCoarseToken(1, 0, TokenGrid.LOST);
+    for (int k = 0; k < 4; k++) g.setFineToken(4 + (k & 1), 2 + (k >> 1), TokenGrid.LOST);
+    BufferedImage rec = tok.decode(g);
+    assertThat(rec.getWidth()).isEqualTo(64);
+    assertThat(Pixels.psnr(img, rec)).isGreaterThan(12.0);
+  }
+
+  @Test
+  void unknownCodebookSizeIsRejected() throws IOException {
+    assertThatThrownBy(() -> tok.encode(chelseaCrop(), 100, null)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void sha256MismatchIsAClearIOException(@TempDir Path dir) throws IOException {
+    Properties p = new Properties();
+    try (InputStream in = resource("model.properties")) {
+      p.load(in);
+    }
+    try (InputStream in = resource(p.getProperty("weights.file"))) {
+      Files.copy(in, dir.resolve(p.getProperty("weights.file")));
+    }
+    p.setProperty("weights.sha256", "00".repeat(32));
+    try (var out = Files.newOutputStream(dir.resolve("model.properties"))) {
+      p.store(out, null);
+    }
+    assertThatThrownBy(() -> Tokenizer.open(ModelRegistry.loadFolder(dir))).isInstanceOf(IOException.class).hasMessageContaining("SHA-256 mismatch");
+  }
+
+  private static InputStream resource(String name) {
+    return Tokenizer.class.getClassLoader().getResourceAsStream("io/vqcodec/models/tok-v1/" + name);
+  }
+
+  private static TokenGrid mix(TokenGrid[] both, boolean[] cells) {
+    return TokenGrid.mix(both[0], both[1], cells);
+  }
+}

@@ -1,0 +1,185 @@
+package io.vqcodec.tokens;
+
+import io.vqcodec.container.ModelId;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * One released model package: {@code model.properties}, the weights file it names and, for a
+ * stream model with a context prior, the prior file (Spec §4.4, §8.3.2.1). Files are read on first
+ * use and checked against the SHA-256 the properties state; the package is immutable and
+ * thread-safe.
+ *
+ * <p>Only {@link ModelRegistry} makes packages. Keys of {@code model.properties}: {@code
+ * model.name}; {@code model.id} (absent for a package that no stream names, such as the concealment
+ * predictor); {@code model.same.weights.ids} (other stream ids whose weights are these, Spec §4.4);
+ * {@code weights.file}, {@code weights.sha256}; {@code prior.file}, {@code prior.sha256}; the
+ * network's {@code arch} and {@code codebook.sizes}; training provenance ({@code train.*}).
+ */
+public final class ModelPackage {
+  /** Reads one file of a package (class path resource or folder). */
+  @FunctionalInterface
+  interface Files {
+    InputStream open(String name) throws IOException;
+  }
+
+  /** Largest weights file accepted (the released ones are 9 to 13 MB). */
+  static final int MAX_WEIGHTS = 1 << 30;
+
+  private final String source;
+  private final Properties props;
+  private final Files files;
+  private final long id;
+  private final long[] sameWeightsIds;
+  private final byte[] weightsSha256;
+  private byte[] weights;
+  private ContextPrior prior;
+
+  ModelPackage(String source, Properties props, Files files) throws IOException {
+    this.source = source;
+    this.props = props;
+    this.files = files;
+    String sha = require("weights.sha256");
+    require("model.name");
+    try {
+      this.weightsSha256 = HexFormat.of().parseHex(sha.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IOException(source + ": weights.sha256 is not 64 hex digits: " + sha.trim(), e);
+    }
+    try {
+      String idText = props.getProperty("model.id");
+      this.id = idText == null ? 0 : Long.parseLong(idText.trim());
+      String same = props.getProperty("model.same.weights.ids", "").trim();
+      this.sameWeightsIds = same.isEmpty() ? new long[0]
+          : Arrays.stream(same.split(",")).map(String::trim).mapToLong(Long::parseLong).toArray();
+    } catch (IllegalArgumentException e) {
+      throw new IOException(source + ": malformed model.properties: " + e.getMessage(), e);
+    }
+    if (weightsSha256.length != 32) throw new IOException(source + ": weights.sha256 is not 64 hex digits");
+    if (props.getProperty("prior.file") != null && props.getProperty("prior.sha256") == null) {
+      throw new IOException(source + ": prior.file without prior.sha256");
+    }
+  }
+
+  private String require(String key) throws IOException {
+    String v = props.getProperty(key);
+    if (v == null) throw new IOException(source + ": model.properties lacks " + key);
+    return v;
+  }
+
+  /** The package's name, e.g. {@code tok-v1}. */
+  public String name() {
+    return props.getProperty("model.name").trim();
+  }
+
+  /** The stream model id (Spec §4.4) of this package, or 0 if no stream names it. */
+  public long id() {
+    return id;
+  }
+
+  /** Every stream model id whose weights these are: {@link #id()} and {@code model.same.weights.ids}. */
+  public long[] decodableIds() {
+    long[] all = new long[sameWeightsIds.length + (id > 0 ? 1 : 0)];
+    int n = 0;
+    if (id > 0) all[n++] = id;
+    for (long s : sameWeightsIds) all[n++] = s;
+    return all;
+  }
+
+  /** Spec §4.3: the stream's model_identification names these weights (under one of its ids). */
+  public boolean matches(ModelId model) {
+    for (long i : decodableIds()) {
+      if (model.matches(i, weightsSha256)) return true;
+    }
+    return false;
+  }
+
+  /** The full SHA-256 of the weights file. */
+  public byte[] weightsSha256() {
+    return weightsSha256.clone();
+  }
+
+  /** A {@code model.properties} value, or null. */
+  public String property(String key) {
+    String v = props.getProperty(key);
+    return v == null ? null : v.trim();
+  }
+
+  /** The weights file's bytes, checked against {@code weights.sha256}. */
+  public synchronized byte[] weights() throws IOException {
+    if (weights == null) {
+      byte[] w = read(props.getProperty("weights.file", "weights.vqt").trim(), MAX_WEIGHTS);
+      check("weights", w, weightsSha256);
+      weights = w;
+    }
+    return weights;
+  }
+
+  /** Whether this package holds a context prior (for stream id {@link #id()} only, Spec §8.3.2.1). */
+  public boolean hasPrior() {
+    return props.getProperty("prior.file") != null;
+  }
+
+  /**
+   * The context prior of stream model {@link #id()}, checked against {@code prior.sha256}.
+   *
+   * @throws IOException if the package has no prior or its file is missing, damaged or malformed
+   */
+  public synchronized ContextPrior prior() throws IOException {
+    if (prior == null) {
+      if (!hasPrior()) throw new IOException(source + " has no context prior");
+      byte[] p = read(props.getProperty("prior.file").trim(), ContextPrior.MAX_FILE);
+      check("prior", p, HexFormat.of().parseHex(props.getProperty("prior.sha256").trim()));
+      prior = ContextPrior.load(new ByteArrayInputStream(p));
+    }
+    return prior;
+  }
+
+  private byte[] read(String name, int max) throws IOException {
+    try (InputStream in = files.open(name)) {
+      byte[] b = in.readNBytes(max + 1);
+      if (b.length > max) throw new IOException(source + ": " + name + " is larger than " + max + " bytes");
+      return b;
+    }
+  }
+
+  private void check(String what, byte[] bytes, byte[] want) throws IOException {
+    byte[] have = sha256(bytes);
+    if (!MessageDigest.isEqual(have, want)) {
+      HexFormat hex = HexFormat.of();
+      throw new IOException(source + ": " + what + " SHA-256 mismatch: model.properties says "
+          + hex.formatHex(want) + ", file has " + hex.formatHex(have));
+    }
+  }
+
+  static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
+
+  /** Stream ids of the packages, for messages. */
+  static String describe(List<ModelPackage> packages) {
+    List<String> s = new ArrayList<>();
+    for (ModelPackage p : packages) {
+      if (p.id() > 0) s.add(p.id() + " (" + p.name() + ")");
+    }
+    if (s.isEmpty()) return "no models";
+    return (s.size() == 1 ? "only model " : "only models ") + String.join(", ", s);
+  }
+
+  @Override
+  public String toString() {
+    return "ModelPackage[" + name() + (id > 0 ? ", id " + id : "") + ", " + source + "]";
+  }
+}

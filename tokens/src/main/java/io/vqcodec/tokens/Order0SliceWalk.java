@@ -1,0 +1,57 @@
+package io.vqcodec.tokens;
+
+import io.vqcodec.container.GranularityMode;
+import io.vqcodec.entropy.AdaptiveBinaryModel;
+import io.vqcodec.entropy.AdaptiveModel;
+import io.vqcodec.entropy.EntropyDecodingException;
+
+/**
+ * slice_data() under prob_model_id 0, adaptive order-0 (Spec §6.3, §8.2), written once: the encoder
+ * and the decoder are subclasses that only say what to do with each symbol.
+ */
+abstract class Order0SliceWalk {
+  /** Codes (encoder) or decodes (decoder) one granularity flag; returns it. */
+  abstract boolean flag(AdaptiveBinaryModel m, boolean isFine) throws EntropyDecodingException;
+
+  /** Codes or decodes one token with {@code m}; {@code value} is the grid's current token. */
+  abstract int token(AdaptiveModel m, int value) throws EntropyDecodingException;
+
+  /** Spec §6.3 over cell rows {@code firstRow .. firstRow + rowCount - 1} of {@code g}. */
+  final void run(TokenGrid g, int firstRow, int rowCount, GranularityMode mode)
+      throws EntropyDecodingException {
+    // reset_models(), Spec §8.2: six models, all in their initial state at the start of every slice.
+    AdaptiveBinaryModel[] granularity = new AdaptiveBinaryModel[4];
+    for (int i = 0; i < 4; i++) granularity[i] = new AdaptiveBinaryModel();
+    AdaptiveModel coarse = new AdaptiveModel(g.codebookSize());
+    AdaptiveModel fine = new AdaptiveModel(g.codebookSize());
+    for (int cy = firstRow; cy < firstRow + rowCount; cy++) {
+      for (int cx = 0; cx < g.cellsWide(); cx++) {
+        boolean isFine;
+        if (mode == GranularityMode.MIXED) {
+          isFine = flag(granularity[granularityContext(g, cx, cy, firstRow)], g.isFine(cx, cy));
+        } else {
+          isFine = mode == GranularityMode.ALL_FINE;
+        }
+        g.setFine(cx, cy, isFine);
+        if (!isFine) {
+          g.setCoarseToken(cx, cy, token(coarse, g.coarseToken(cx, cy)));
+        } else {
+          for (int q = 0; q < 4; q++) {
+            int fx = 2 * cx + (q & 1), fy = 2 * cy + (q >> 1);
+            g.setFineToken(fx, fy, token(fine, g.fineToken(fx, fy)));
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Spec §6.4, the granularity flag's context for both probability models: left + 2 * above;
+   * neighbours outside the picture or the slice count as coarse.
+   */
+  static int granularityContext(TokenGrid g, int cx, int cy, int firstRow) {
+    int left = cx > 0 && g.isFine(cx - 1, cy) ? 1 : 0;
+    int above = cy > firstRow && g.isFine(cx, cy - 1) ? 1 : 0;
+    return left + 2 * above;
+  }
+}

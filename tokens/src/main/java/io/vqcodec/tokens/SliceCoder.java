@@ -1,0 +1,153 @@
+package io.vqcodec.tokens;
+
+import io.vqcodec.container.GranularityMode;
+import io.vqcodec.entropy.AdaptiveBinaryModel;
+import io.vqcodec.entropy.AdaptiveModel;
+import io.vqcodec.entropy.Cdf;
+import io.vqcodec.entropy.EntropyDecodingException;
+import io.vqcodec.entropy.RansDecoder;
+import io.vqcodec.entropy.RansEncoder;
+
+/**
+ * slice_data() payloads (Spec §6.3) under either probability model (Spec §8.1): adaptive order-0
+ * ({@code prior == null}, Spec §8.2) or the context prior (Spec §8.3.2.4). The encoder and the
+ * decoder run the same walk of the syntax ({@link Order0SliceWalk}, {@link SliceWalk}); only what
+ * happens to each symbol differs.
+ */
+public final class SliceCoder {
+  private SliceCoder() {}
+
+  /**
+   * The payload of the slice covering cell rows {@code firstRow .. firstRow + rowCount - 1}; {@code
+   * grid} is not modified.
+   *
+   * @param prior the context prior (prob_model_id 2), or null for adaptive order-0 (prob_model_id 0)
+   * @throws IllegalArgumentException if the rows are outside the grid, a coded token is {@link
+   *     TokenGrid#LOST}, a cell's granularity disagrees with a forced {@code mode}, or the prior has
+   *     no level for the grid's codebook size
+   */
+  public static byte[] encode(ContextPrior prior, TokenGrid grid, int firstRow, int rowCount,
+      GranularityMode mode) {
+    return encode(prior, SliceWalk.ALL, grid, firstRow, rowCount, mode);
+  }
+
+  /** As {@link #encode}, with the prior's components limited to {@code enabled} (ablations). */
+  static byte[] encode(ContextPrior prior, int[] enabled, TokenGrid grid, int firstRow, int rowCount,
+      GranularityMode mode) {
+    check(grid, firstRow, rowCount, mode);
+    RansEncoder enc = new RansEncoder(5 * grid.cellsWide() * rowCount + 16);
+    // The walks write the values they code back into the grid: give them a private copy of the rows.
+    TokenGrid rows = grid.copyRows(firstRow, rowCount);
+    try {
+      if (prior == null) {
+        new Order0SliceWalk() {
+          @Override
+          boolean flag(AdaptiveBinaryModel m, boolean isFine) {
+            enc.encode(m, isFine ? 1 : 0);
+            return isFine;
+          }
+
+          @Override
+          int token(AdaptiveModel m, int value) {
+            enc.encode(m, value);
+            return value;
+          }
+        }.run(rows, firstRow, rowCount, mode);
+      } else {
+        new SliceWalk() {
+          @Override
+          protected boolean flag(AdaptiveBinaryModel m, boolean isFine) {
+            enc.encode(m, isFine ? 1 : 0);
+            return isFine;
+          }
+
+          @Override
+          protected int token(Cdf cdf, int value) {
+            enc.encode(cdf, value);
+            return value;
+          }
+        }.run(prior.level(grid.codebookSize()), enabled, rows, firstRow, rowCount, mode);
+      }
+    } catch (EntropyDecodingException e) {
+      throw new IllegalStateException(e); // the encoder never decodes
+    }
+    return enc.finish();
+  }
+
+  /**
+   * Decodes one slice payload into {@code grid} (the flags and tokens of its rows). On an
+   * exception the rows hold partial results: the caller marks them lost (Spec §6.6).
+   *
+   * @param prior the context prior (prob_model_id 2), or null for adaptive order-0 (prob_model_id 0)
+   * @throws EntropyDecodingException if the payload is truncated, malformed or does not terminate
+   *     properly (Spec §7.6)
+   * @throws IllegalArgumentException if the rows are outside the grid or the prior has no level for
+   *     the grid's codebook size
+   */
+  public static void decode(ContextPrior prior, byte[] payload, TokenGrid grid, int firstRow,
+      int rowCount, GranularityMode mode) throws EntropyDecodingException {
+    decode(prior, SliceWalk.ALL, payload, grid, firstRow, rowCount, mode);
+  }
+
+  static void decode(ContextPrior prior, int[] enabled, byte[] payload, TokenGrid grid, int firstRow,
+      int rowCount, GranularityMode mode) throws EntropyDecodingException {
+    if (firstRow < 0 || rowCount < 1 || firstRow + rowCount > grid.cellsHigh()) {
+      throw new IllegalArgumentException("rows [" + firstRow + ", " + (firstRow + rowCount)
+          + ") outside 0.." + grid.cellsHigh());
+    }
+    ContextPrior.Level lv = prior == null ? null : prior.level(grid.codebookSize());
+    RansDecoder dec = new RansDecoder(payload, 0, payload.length); // init_decoder, Spec §7.3
+    if (prior == null) {
+      new Order0SliceWalk() {
+        @Override
+        boolean flag(AdaptiveBinaryModel m, boolean isFine) throws EntropyDecodingException {
+          return dec.decode(m) == 1;
+        }
+
+        @Override
+        int token(AdaptiveModel m, int value) throws EntropyDecodingException {
+          return dec.decode(m);
+        }
+      }.run(grid, firstRow, rowCount, mode);
+    } else {
+      new SliceWalk() {
+        @Override
+        protected boolean flag(AdaptiveBinaryModel m, boolean isFine) throws EntropyDecodingException {
+          return dec.decode(m) == 1;
+        }
+
+        @Override
+        protected int token(Cdf cdf, int value) throws EntropyDecodingException {
+          return dec.decode(cdf);
+        }
+      }.run(lv, enabled, grid, firstRow, rowCount, mode);
+    }
+    dec.verifyEnd(); // check_end(), Spec §6.6, §7.6
+  }
+
+  /** What the encoder refuses to code: rows outside the grid, lost tokens, flags against the mode. */
+  private static void check(TokenGrid g, int firstRow, int rowCount, GranularityMode mode) {
+    if (firstRow < 0 || rowCount < 1 || firstRow + rowCount > g.cellsHigh()) {
+      throw new IllegalArgumentException("rows [" + firstRow + ", " + (firstRow + rowCount)
+          + ") outside 0.." + g.cellsHigh());
+    }
+    for (int cy = firstRow; cy < firstRow + rowCount; cy++) {
+      for (int cx = 0; cx < g.cellsWide(); cx++) {
+        boolean f = g.isFine(cx, cy);
+        if ((mode == GranularityMode.ALL_FINE && !f) || (mode == GranularityMode.ALL_COARSE && f)) {
+          throw new IllegalArgumentException("cell (" + cx + "," + cy + ") is "
+              + (f ? "fine" : "coarse") + " but the granularity mode is " + mode);
+        }
+        if (f) {
+          for (int k = 0; k < 4; k++) {
+            if (g.fineToken(2 * cx + (k & 1), 2 * cy + (k >> 1)) == TokenGrid.LOST) {
+              throw new IllegalArgumentException("lost token in cell (" + cx + "," + cy + ")");
+            }
+          }
+        } else if (g.coarseToken(cx, cy) == TokenGrid.LOST) {
+          throw new IllegalArgumentException("lost token in cell (" + cx + "," + cy + ")");
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.vqcodec.tokens;
+
+import io.vqcodec.container.GranularityMode;
+import io.vqcodec.entropy.AdaptiveBinaryModel;
+import io.vqcodec.entropy.Cdf;
+import io.vqcodec.entropy.EntropyDecodingException;
+
+/**
+ * slice_data() under prob_model_id 2 (Spec §8.3.2.4), written once: the encoder, the decoder and the
+ * offline tools (prior fitting, cost reports) are subclasses that only say what to do with each
+ * symbol, so they cannot drift apart. Public for those tools; a decoder uses {@link SliceCoder}.
+ */
+public abstract class SliceWalk {
+  /** Every component of every pass enabled (Spec §8.3.2.4); ablations pass fewer. */
+  static final int[] ALL = {0x3F, 0x3F, 0x3F};
+
+  /** A fresh copy of {@link #ALL}: the neighbour components enabled per pass. */
+  public static int[] allComponents() {
+    return ALL.clone();
+  }
+
+  /** Codes (encoder) or decodes (decoder) one granularity flag; returns it. */
+  protected abstract boolean flag(AdaptiveBinaryModel m, boolean isFine) throws EntropyDecodingException;
+
+  /** Codes or decodes one token with {@code cdf}; {@code value} is the grid's current token. */
+  protected abstract int token(Cdf cdf, int value) throws EntropyDecodingException;
+
+  private PmfBuilder pb;
+  private int[] enabled;
+
+  /**
+   * One token of pass {@code pass} with available neighbours {@code nb[i]} for the bits i of {@code
+   * mask}; by default builds its CDF (Spec §8.3.2.5) and calls {@link #token(Cdf, int)}.
+   */
+  protected int token(int pass, int mask, int[] nb, int value) throws EntropyDecodingException {
+    int t = token(pb.cdf(pass, mask, nb), value);
+    pb.update(pass, t);
+    return t;
+  }
+
+  /** Spec §8.3.2.4; {@code lv} may be null for a subclass that overrides {@link #token(int, int, int[], int)}. */
+  public final void run(ContextPrior.Level lv, int[] enabled, TokenGrid g, int firstRow, int rowCount, GranularityMode mode)
+      throws EntropyDecodingException {
+    int cw = g.cellsWide();
+    int lastRow = firstRow + rowCount; // exclusive
+    if (firstRow < 0 || rowCount < 1 || lastRow > g.cellsHigh()) {
+      throw new IllegalArgumentException("rows [" + firstRow + ", " + lastRow + ") outside 0.." + g.cellsHigh());
+    }
+    if (lv != null && g.codebookSize() != lv.k) throw new IllegalArgumentException("grid K " + g.codebookSize() + " != " + lv.k);
+    // 1. granularity (Spec §6.4 contexts, flags of the whole slice first)
+    if (mode == GranularityMode.MIXED) {
+      AdaptiveBinaryModel[] gm = new AdaptiveBinaryModel[4];
+      for (int i = 0; i < 4; i++) gm[i] = new AdaptiveBinaryModel();
+      for (int cy = firstRow; cy < lastRow; cy++) {
+        for (int cx = 0; cx < cw; cx++) {
+          int ctx = Order0SliceWalk.granularityContext(g, cx, cy, firstRow);
+          g.setFine(cx, cy, flag(gm[ctx], g.isFine(cx, cy)));
+        }
+      }
+    } else {
+      boolean f = mode == GranularityMode.ALL_FINE;
+      for (int cy = firstRow; cy < lastRow; cy++) {
+        for (int cx = 0; cx < cw; cx++) g.setFine(cx, cy, f);
+      }
+    }
+    this.enabled = enabled;
+    this.pb = lv == null ? null : new PmfBuilder(lv);
+    int[] nb = new int[6];
+    // 2. pass 0: coarse tokens, raster order; neighbours L, A, AL, AR
+    for (int cy = firstRow; cy < lastRow; cy++) {
+      for (int cx = 0; cx < cw; cx++) {
+        if (g.isFine(cx, cy)) continue;
+        int mask = 0;
+        mask |= coarseNb(g, cx - 1, cy, firstRow, nb, 0);
+        mask |= coarseNb(g, cx, cy - 1, firstRow, nb, 1);
+        mask |= coarseNb(g, cx - 1, cy - 1, firstRow, nb, 2);
+        mask |= coarseNb(g, cx + 1, cy - 1, firstRow, nb, 3);
+        g.setCoarseToken(cx, cy, token(0, mask & enabled[0], nb, g.coarseToken(cx, cy)));
+      }
+    }
+    // 3. passes 1 and 2: fine tokens with (fx + fy) even, then odd, raster order over the slice's fine rows
+    int fw = g.fineWide();
+    int fy0 = 2 * firstRow, fy1 = 2 * lastRow;
+    for (int pass = 1; pass <= 2; pass++) {
+      int parity = pass - 1;
+      for (int fy = fy0; fy < fy1; fy++) {
+        for (int fx = (fy + parity) & 1; fx < fw; fx += 2) {
+          if (!g.isFine(fx >> 1, fy >> 1)) continue;
+          int mask = 0;
+          if (pass == 1) {
+            mask |= fineNb(g, fx - 2, fy, fy0, fy1, nb, 0);
+            mask |= fineNb(g, fx - 1, fy - 1, fy0, fy1, nb, 1);
+            mask |= fineNb(g, fx + 1, fy - 1, fy0, fy1, nb, 2);
+            mask |= fineNb(g, fx, fy - 2, fy0, fy1, nb, 3);
+          } else {
+            mask |= fineNb(g, fx - 1, fy, fy0, fy1, nb, 0);
+            mask |= fineNb(g, fx + 1, fy, fy0, fy1, nb, 1);
+            mask |= fineNb(g, fx, fy - 1, fy0, fy1, nb, 2);
+            mask |= fineNb(g, fx, fy + 1, fy0, fy1, nb, 3);
+          }
+          int cx = fx >> 1, cy = fy >> 1;
+          mask |= coarseNb(g, (fx & 1) == 0 ? cx - 1 : cx + 1, cy, firstRow, lastRow, nb, 4);
+          mask |= coarseNb(g, cx, (fy & 1) == 0 ? cy - 1 : cy + 1, firstRow, lastRow, nb, 5);
+          g.setFineToken(fx, fy, token(pass, mask & enabled[pass], nb, g.fineToken(fx, fy)));
+        }
+      }
+    }
+  }
+
+  /** A causal coarse neighbour (rows above it in the slice are all coded before it). */
+  private static int coarseNb(TokenGrid g, int cx, int cy, int firstRow, int[] nb, int i) {
+    return coarseNb(g, cx, cy, firstRow, Integer.MAX_VALUE, nb, i);
+  }
+
+  private static int coarseNb(TokenGrid g, int cx, int cy, int firstRow, int lastRow, int[] nb, int i) {
+    if (cx < 0 || cx >= g.cellsWide() || cy < firstRow || cy >= lastRow || cy >= g.cellsHigh() || g.isFine(cx, cy)) {
+      return 0;
+    }
+    nb[i] = g.coarseToken(cx, cy);
+    return 1 << i;
+  }
+
+  private static int fineNb(TokenGrid g, int fx, int fy, int fy0, int fy1, int[] nb, int i) {
+    if (fx < 0 || fx >= g.fineWide() || fy < fy0 || fy >= fy1 || !g.isFine(fx >> 1, fy >> 1)) return 0;
+    nb[i] = g.fineToken(fx, fy);
+    return 1 << i;
+  }
+}

@@ -1,0 +1,241 @@
+package io.vqcodec.tokens;
+
+import io.vqcodec.container.ContainerHeader;
+import io.vqcodec.container.ContainerReader;
+import io.vqcodec.container.GranularityMode;
+import io.vqcodec.container.ModelId;
+import io.vqcodec.container.ProbabilityModel;
+import io.vqcodec.container.Slice;
+import io.vqcodec.entropy.EntropyDecodingException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * .vqc stream to tokens, without any neural network: parsing (Spec §2 to §5), entropy decoding
+ * (Spec §6 to §8) and loss handling (Spec §5.5). Reads the stream once, front to back, holding at
+ * most one slice payload besides the token grid; every size is bounded by the container reader
+ * before anything is allocated (Spec Annex A). Stateless and thread-safe.
+ */
+public final class TokenDecoder {
+  private TokenDecoder() {}
+
+  /**
+   * Decodes the tokens of {@code in} with the released models on the class path ({@link
+   * ModelRegistry#builtIn()}).
+   *
+   * @see #decode(InputStream, ModelCatalogue, LossSimulation, SliceListener)
+   */
+  public static DecodedTokens decode(InputStream in, LossSimulation loss, SliceListener listener)
+      throws IOException {
+    return decode(in, ModelRegistry.builtIn(), loss, listener);
+  }
+
+  /**
+   * Decodes the tokens of {@code in}.
+   *
+   * @param models the models this decoder has: the stream must name one of them (Spec §4.3)
+   * @param loss tokens or slices to discard on purpose; {@link LossSimulation#NONE} normally
+   * @param listener told about each slice as it is decoded; may be null
+   * @throws io.vqcodec.container.FormatException if the header is malformed or damaged (nothing
+   *     can be decoded); damaged or missing slices do not throw, they are reported and their tokens
+   *     are lost
+   * @throws UnknownModelException if the stream needs a model or context prior that {@code
+   *     models} does not have
+   * @throws IOException if reading {@code in} fails
+   */
+  public static DecodedTokens decode(InputStream in, ModelCatalogue models, LossSimulation loss,
+      SliceListener listener) throws IOException {
+    ContainerReader reader = ContainerReader.open(in);
+    ContainerHeader header = reader.header();
+    ModelPackage model = checkModel(header, models); // Spec §4.3: before decoding any slice
+    ContextPrior prior = header.grid().probabilityModel() == ProbabilityModel.GAUSSIAN_MIXTURE
+        ? model.prior() : null;
+    // Sizes come from a header the reader has bounded (Spec §A.1): at most 2^20 cells. The grid
+    // covers the coded picture (Spec §6.1, §9.6.1).
+    TokenGrid grid = new TokenGrid(header.codedWidth(), header.codedHeight(),
+        header.grid().codebookSize());
+    GranularityMode mode = header.grid().granularityMode();
+    boolean[] dropSlice = loss.unit() == LossSimulation.Unit.SLICE
+        ? choose(reader.sliceCount(), loss.fraction(), new SplittableRandom(loss.seed())) : null;
+    List<SliceReport> reports = new ArrayList<>(reader.sliceCount());
+    int lost = 0;
+    for (Slice s; (s = reader.nextSlice()) != null; ) {
+      int index = reports.size();
+      SliceReport.Outcome outcome;
+      String detail = "";
+      if (dropSlice != null && dropSlice[index]) {
+        outcome = SliceReport.Outcome.SIMULATED_LOSS;
+        detail = "discarded by the loss simulation";
+      } else {
+        switch (s.status()) {
+          case OK -> {
+            if (s.payloadSize() == 0) {
+              outcome = SliceReport.Outcome.DROPPED;
+              detail = "dropped by the encoder (empty payload)";
+            } else {
+              outcome = SliceReport.Outcome.DECODED;
+              try {
+                SliceCoder.decode(prior, s.payload(), grid, s.firstRow(), s.rowCount(), mode);
+              } catch (EntropyDecodingException e) {
+                outcome = SliceReport.Outcome.UNDECODABLE;
+                detail = e.getMessage();
+              }
+            }
+          }
+          case CRC_MISMATCH -> {
+            outcome = SliceReport.Outcome.DAMAGED;
+            detail = "payload fails its CRC-32C";
+          }
+          case TRUNCATED -> {
+            outcome = SliceReport.Outcome.TRUNCATED;
+            detail = "stream ends inside the payload";
+          }
+          default -> {
+            outcome = SliceReport.Outcome.MISSING;
+            detail = "stream ends before the payload";
+          }
+        }
+      }
+      if (outcome.lost()) lost += markLost(grid, s.firstRow(), s.rowCount(), mode);
+      SliceReport report = new SliceReport(index, s.firstRow(), s.rowCount(),
+          s.status() == Slice.Status.OK ? s.payloadSize() : -1, outcome, detail);
+      reports.add(report);
+      if (listener != null) listener.sliceDecoded(report);
+    }
+    if (loss.active() && loss.unit() != LossSimulation.Unit.SLICE) {
+      lost += dropTokens(grid, loss);
+    }
+    return new DecodedTokens(header, model, grid, reports, reader.headerSize(), reader.endCodeValid(),
+        lost);
+  }
+
+  /**
+   * Spec §4.3: the package holding the weights the stream names, else refuse and say which model
+   * the stream needs and, for the same id, that the weights differ. Spec §8.3.2.1: tokens coded
+   * with the context prior need the prior of exactly the stream's id (ids that share weights,
+   * Spec §4.4, do not share priors).
+   */
+  static ModelPackage checkModel(ContainerHeader header, ModelCatalogue models)
+      throws UnknownModelException {
+    ModelId want = header.model();
+    ModelPackage model = models.find(want).orElse(null);
+    HexFormat hex = HexFormat.of();
+    if (model == null) {
+      String need = "stream needs model " + want.id() + " (weights sha256 "
+          + hex.formatHex(want.weightsHash()) + "...)";
+      for (ModelPackage p : models.packages()) {
+        for (long id : p.decodableIds()) {
+          if (id == want.id()) {
+            throw new UnknownModelException(need + "; this decoder has model " + id
+                + " with weights sha256 " + hex.formatHex(p.weightsSha256(), 0, ModelId.HASH_BYTES)
+                + "...: different weights", want.id());
+          }
+        }
+      }
+      throw new UnknownModelException(need + "; this decoder has "
+          + ModelPackage.describe(models.packages()), want.id());
+    }
+    if (header.grid().probabilityModel() == ProbabilityModel.GAUSSIAN_MIXTURE
+        && (model.id() != want.id() || !model.hasPrior())) {
+      throw new UnknownModelException("stream codes its tokens with the context prior of model "
+          + want.id() + "; this decoder has " + (model.hasPrior()
+              ? "the prior of model " + model.id() + " only" : "no context prior"), want.id());
+    }
+    return model;
+  }
+
+  /**
+   * Spec §5.5: every token of the slice's cells is lost. Their granularity is unknown; the decoder
+   * takes the stream's forced granularity, else fine (four lost tokens per cell), which lets
+   * concealment work at the finer scale.
+   */
+  private static int markLost(TokenGrid grid, int firstRow, int rowCount, GranularityMode mode) {
+    boolean fine = mode != GranularityMode.ALL_COARSE;
+    int n = 0;
+    for (int cy = firstRow; cy < firstRow + rowCount; cy++) {
+      for (int cx = 0; cx < grid.cellsWide(); cx++) {
+        grid.setFine(cx, cy, fine);
+        grid.setCoarseToken(cx, cy, fine ? 0 : TokenGrid.LOST);
+        for (int q = 0; q < 4; q++) {
+          grid.setFineToken(2 * cx + (q & 1), 2 * cy + (q >> 1), fine ? TokenGrid.LOST : 0);
+        }
+        n += fine ? 4 : 1;
+      }
+    }
+    return n;
+  }
+
+  /** Marks a share of the coded tokens lost, one by one or in bursts. */
+  private static int dropTokens(TokenGrid grid, LossSimulation loss) {
+    // The coded tokens in raster order of cells (a fine cell's four in Spec §6.3 order).
+    int cw = grid.cellsWide(), n = grid.tokenCount();
+    int[] cellOf = new int[n];
+    int[] quarter = new int[n];
+    int t = 0;
+    for (int cy = 0; cy < grid.cellsHigh(); cy++) {
+      for (int cx = 0; cx < cw; cx++) {
+        if (grid.isFine(cx, cy)) {
+          for (int q = 0; q < 4; q++) {
+            cellOf[t] = cy * cw + cx;
+            quarter[t++] = q;
+          }
+        } else {
+          cellOf[t] = cy * cw + cx;
+          quarter[t++] = -1;
+        }
+      }
+    }
+    SplittableRandom random = new SplittableRandom(loss.seed());
+    boolean[] drop;
+    if (loss.unit() == LossSimulation.Unit.TOKEN) {
+      drop = choose(n, loss.fraction(), random);
+    } else {
+      drop = new boolean[n];
+      int target = (int) Math.round(loss.fraction() * n), dropped = 0;
+      while (dropped < target) {
+        int start = random.nextInt(n);
+        for (int i = start; i < Math.min(n, start + LossSimulation.BURST) && dropped < target; i++) {
+          if (!drop[i]) {
+            drop[i] = true;
+            dropped++;
+          }
+        }
+      }
+    }
+    int lost = 0;
+    for (int i = 0; i < n; i++) {
+      if (!drop[i]) continue;
+      int cx = cellOf[i] % cw, cy = cellOf[i] / cw, q = quarter[i];
+      if (q < 0) {
+        if (grid.coarseToken(cx, cy) == TokenGrid.LOST) continue;
+        grid.setCoarseToken(cx, cy, TokenGrid.LOST);
+      } else {
+        int fx = 2 * cx + (q & 1), fy = 2 * cy + (q >> 1);
+        if (grid.fineToken(fx, fy) == TokenGrid.LOST) continue;
+        grid.setFineToken(fx, fy, TokenGrid.LOST);
+      }
+      lost++;
+    }
+    return lost;
+  }
+
+  /** Exactly round(fraction * n) of n items, chosen by a seeded partial shuffle. */
+  private static boolean[] choose(int n, double fraction, SplittableRandom random) {
+    int count = (int) Math.round(fraction * n);
+    int[] idx = new int[n];
+    for (int i = 0; i < n; i++) idx[i] = i;
+    boolean[] chosen = new boolean[n];
+    for (int i = 0; i < count; i++) {
+      int j = i + random.nextInt(n - i);
+      int tmp = idx[i];
+      idx[i] = idx[j];
+      idx[j] = tmp;
+      chosen[idx[i]] = true;
+    }
+    return chosen;
+  }
+}

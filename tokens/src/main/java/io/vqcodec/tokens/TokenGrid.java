@@ -1,0 +1,204 @@
+package io.vqcodec.tokens;
+
+import java.util.Arrays;
+
+/**
+ * The tokens of one picture: the unit that the tokenizer produces, the entropy coder codes and the
+ * neural decoder consumes.
+ *
+ * <p>The picture is covered by cells of {@value #CELL}x{@value #CELL} pixels ({@code
+ * ceil(width/16)} by {@code ceil(height/16)}); pixels past the right and bottom edges are padding.
+ * Each cell is either <em>coarse</em> (one token for the whole cell) or <em>fine</em> (2x2 tokens,
+ * one per {@value #FINE}x{@value #FINE} block). All tokens index one codebook of {@link
+ * #codebookSize()} entries. A token may be {@link #LOST} (its slice was damaged or dropped), to be
+ * concealed before pixel synthesis.
+ *
+ * <p>Fine tokens are stored on the full 1/8-resolution grid ({@code 2*cellsWide} by {@code
+ * 2*cellsHigh}); entries of coarse cells are unused and kept at 0. Not thread-safe.
+ */
+public final class TokenGrid {
+  /** Side of a granularity cell, in pixels. */
+  public static final int CELL = 16;
+  /** Side of the block a fine token covers, in pixels. */
+  public static final int FINE = 8;
+  /** Marks a token that could not be decoded. */
+  public static final int LOST = -1;
+
+  private final int width;
+  private final int height;
+  private final int cellsWide;
+  private final int cellsHigh;
+  private final int codebookSize;
+  private final boolean[] fine;
+  private final int[] coarse;
+  private final int[] fineTokens;
+
+  /**
+   * An all-coarse grid of zero tokens.
+   *
+   * @throws IllegalArgumentException if a dimension or the codebook size is not positive
+   */
+  public TokenGrid(int width, int height, int codebookSize) {
+    if (width <= 0 || height <= 0) {
+      throw new IllegalArgumentException("picture size must be positive: " + width + "x" + height);
+    }
+    if (codebookSize <= 0) {
+      throw new IllegalArgumentException("codebook size must be positive: " + codebookSize);
+    }
+    this.width = width;
+    this.height = height;
+    this.cellsWide = (width + CELL - 1) / CELL;
+    this.cellsHigh = (height + CELL - 1) / CELL;
+    this.codebookSize = codebookSize;
+    this.fine = new boolean[cellsWide * cellsHigh];
+    this.coarse = new int[cellsWide * cellsHigh];
+    this.fineTokens = new int[4 * cellsWide * cellsHigh];
+  }
+
+  public int width() { return width; }
+  public int height() { return height; }
+  public int cellsWide() { return cellsWide; }
+  public int cellsHigh() { return cellsHigh; }
+  /** Width of the fine-token grid, {@code 2 * cellsWide()}. */
+  public int fineWide() { return 2 * cellsWide; }
+  /** Height of the fine-token grid, {@code 2 * cellsHigh()}. */
+  public int fineHigh() { return 2 * cellsHigh; }
+  public int codebookSize() { return codebookSize; }
+
+  public boolean isFine(int cx, int cy) { return fine[cell(cx, cy)]; }
+
+  public void setFine(int cx, int cy, boolean isFine) { fine[cell(cx, cy)] = isFine; }
+
+  /** The token of a coarse cell. */
+  public int coarseToken(int cx, int cy) { return coarse[cell(cx, cy)]; }
+
+  public void setCoarseToken(int cx, int cy, int token) { coarse[cell(cx, cy)] = checkToken(token); }
+
+  /** A token of the fine grid; {@code (fx/2, fy/2)} is its cell. */
+  public int fineToken(int fx, int fy) {
+    if (fx < 0 || fy < 0 || fx >= 2 * cellsWide || fy >= 2 * cellsHigh) {
+      throw new IndexOutOfBoundsException("fine token (" + fx + "," + fy + ")");
+    }
+    return fineTokens[fy * 2 * cellsWide + fx];
+  }
+
+  public void setFineToken(int fx, int fy, int token) {
+    if (fx < 0 || fy < 0 || fx >= 2 * cellsWide || fy >= 2 * cellsHigh) {
+      throw new IndexOutOfBoundsException("fine token (" + fx + "," + fy + ")");
+    }
+    fineTokens[fy * 2 * cellsWide + fx] = checkToken(token);
+  }
+
+  /** Number of fine cells. */
+  public int fineCellCount() {
+    int n = 0;
+    for (boolean f : fine) {
+      if (f) n++;
+    }
+    return n;
+  }
+
+  /** Number of tokens that are coded: one per coarse cell, four per fine cell. */
+  public int tokenCount() {
+    int f = fineCellCount();
+    return (fine.length - f) + 4 * f;
+  }
+
+  /** An independent copy (granularity map and every token). */
+  public TokenGrid copy() {
+    TokenGrid c = new TokenGrid(width, height, codebookSize);
+    System.arraycopy(fine, 0, c.fine, 0, fine.length);
+    System.arraycopy(coarse, 0, c.coarse, 0, coarse.length);
+    System.arraycopy(fineTokens, 0, c.fineTokens, 0, fineTokens.length);
+    return c;
+  }
+
+  /**
+   * The grid that takes each cell from {@code allFine} where {@code fineCells[cy * cellsWide + cx]}
+   * is set and from {@code allCoarse} elsewhere (two grids of one picture and codebook level).
+   */
+  public static TokenGrid mix(TokenGrid allFine, TokenGrid allCoarse, boolean[] fineCells) {
+    TokenGrid g = new TokenGrid(allFine.width, allFine.height, allFine.codebookSize);
+    if (allCoarse.width != g.width || allCoarse.height != g.height
+        || allCoarse.codebookSize != g.codebookSize || fineCells.length != g.fine.length) {
+      throw new IllegalArgumentException("grids or cell map of different sizes");
+    }
+    for (int i = 0; i < fineCells.length; i++) {
+      g.fine[i] = fineCells[i];
+      g.coarse[i] = fineCells[i] ? 0 : allCoarse.coarse[i];
+    }
+    for (int fy = 0; fy < g.fineHigh(); fy++) {
+      for (int fx = 0; fx < g.fineWide(); fx++) {
+        int i = fy * g.fineWide() + fx;
+        g.fineTokens[i] = fineCells[(fy >> 1) * g.cellsWide + (fx >> 1)] ? allFine.fineTokens[i] : 0;
+      }
+    }
+    return g;
+  }
+
+  /**
+   * A grid of the same size holding only cell rows {@code firstRow .. firstRow + rowCount - 1} of
+   * this one (granularity and tokens); the other rows are all-coarse zero tokens.
+   */
+  public TokenGrid copyRows(int firstRow, int rowCount) {
+    if (firstRow < 0 || rowCount < 0 || firstRow + rowCount > cellsHigh) {
+      throw new IndexOutOfBoundsException("rows [" + firstRow + ", " + (firstRow + rowCount)
+          + ") of " + cellsHigh);
+    }
+    TokenGrid c = new TokenGrid(width, height, codebookSize);
+    int from = firstRow * cellsWide, n = rowCount * cellsWide;
+    System.arraycopy(fine, from, c.fine, from, n);
+    System.arraycopy(coarse, from, c.coarse, from, n);
+    System.arraycopy(fineTokens, 4 * from, c.fineTokens, 4 * from, 4 * n);
+    return c;
+  }
+
+  private int cell(int cx, int cy) {
+    if (cx < 0 || cy < 0 || cx >= cellsWide || cy >= cellsHigh) {
+      throw new IndexOutOfBoundsException("cell (" + cx + "," + cy + ") of " + cellsWide + "x" + cellsHigh);
+    }
+    return cy * cellsWide + cx;
+  }
+
+  private int checkToken(int token) {
+    if (token != LOST && (token < 0 || token >= codebookSize)) {
+      throw new IllegalArgumentException("token " + token + " outside codebook of " + codebookSize);
+    }
+    return token;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof TokenGrid)) return false;
+    TokenGrid g = (TokenGrid) o;
+    if (width != g.width || height != g.height || codebookSize != g.codebookSize
+        || !Arrays.equals(fine, g.fine)) {
+      return false;
+    }
+    // Only coded tokens take part: the unused entries under the other granularity do not.
+    for (int cy = 0; cy < cellsHigh; cy++) {
+      for (int cx = 0; cx < cellsWide; cx++) {
+        if (isFine(cx, cy)) {
+          for (int k = 0; k < 4; k++) {
+            int fx = 2 * cx + (k & 1), fy = 2 * cy + (k >> 1);
+            if (fineToken(fx, fy) != g.fineToken(fx, fy)) return false;
+          }
+        } else if (coarseToken(cx, cy) != g.coarseToken(cx, cy)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * (31 * width + height) + Arrays.hashCode(fine);
+  }
+
+  @Override
+  public String toString() {
+    return "TokenGrid[" + width + "x" + height + ", cells " + cellsWide + "x" + cellsHigh
+        + ", K=" + codebookSize + ", fine cells " + fineCellCount() + "]";
+  }
+}

@@ -1,0 +1,124 @@
+package io.vqcodec.tokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vqcodec.container.ModelId;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The released packages against the registry table of Spec §4.4, and the registry's checks. */
+class ModelRegistryTest {
+  static final Path ROOT = Path.of(System.getProperty("vqcodec.root", ".."));
+
+  /** One row of the Spec §4.4 table. */
+  record Row(long id, String weightsSha256, String priorSha256, String levels, String status) {}
+
+  static List<Row> specTable() throws IOException {
+    String spec = Files.readString(ROOT.resolve("bitstream-spec/04-model-identification.md"),
+        StandardCharsets.UTF_8);
+    Matcher m = Pattern.compile("(?m)^\\| (\\d+) \\| (.*?) \\| `([0-9a-f]{64})` \\| ([0-9, ]+) \\| (\\w+)")
+        .matcher(spec);
+    List<Row> rows = new ArrayList<>();
+    while (m.find()) {
+      Matcher prior = Pattern.compile("`prior\\.sha256` `([0-9a-f]{64})`").matcher(m.group(2));
+      rows.add(new Row(Long.parseLong(m.group(1)), m.group(3), prior.find() ? prior.group(1) : null,
+          m.group(4).replace(" ", ""), m.group(5)));
+    }
+    return rows;
+  }
+
+  @Test
+  void everyReleasedRowOfSpec44IsOnTheClassPathExactly() throws IOException {
+    List<Row> rows = specTable();
+    assertThat(rows).extracting(Row::id).contains(1L, 2L, 3L);
+    ModelRegistry registry = ModelRegistry.builtIn();
+    HexFormat hex = HexFormat.of();
+    for (Row r : rows) {
+      ModelId id = new ModelId(r.id(), hex.parseHex(r.weightsSha256()));
+      if (!r.status().equals("released")) {
+        assertThat(registry.find(id)).as("withdrawn model %d", r.id()).isEmpty();
+        continue;
+      }
+      ModelPackage p = registry.find(id).orElseThrow(() -> new AssertionError("model " + r.id()));
+      assertThat(hex.formatHex(p.weightsSha256())).isEqualTo(r.weightsSha256());
+      assertThat(p.property("codebook.sizes").replace(" ", "")).isEqualTo(r.levels());
+      if (r.priorSha256() != null) {
+        // Spec §8.3.2.1: the prior belongs to exactly this id.
+        assertThat(p.id()).isEqualTo(r.id());
+        assertThat(p.property("prior.sha256")).isEqualTo(r.priorSha256());
+        assertThat(hex.formatHex(p.prior().sha256())).isEqualTo(r.priorSha256());
+      } else {
+        assertThat(p.id() == r.id() && p.hasPrior()).as("model %d has no prior", r.id()).isFalse();
+      }
+      // The weights file is the one the table names (not only its first 16 bytes).
+      assertThat(hex.formatHex(ModelPackage.sha256(p.weights()))).isEqualTo(r.weightsSha256());
+    }
+  }
+
+  @Test
+  void everyStreamIdOfAPackageHasAReleasedRow() throws IOException {
+    List<Row> rows = specTable();
+    for (ModelPackage p : ModelRegistry.builtIn().packages()) {
+      for (long id : p.decodableIds()) {
+        assertThat(rows).as("%s id %d in Spec §4.4", p, id).anyMatch(r -> r.id() == id
+            && r.status().equals("released")
+            && r.weightsSha256().equals(HexFormat.of().formatHex(p.weightsSha256())));
+      }
+    }
+    assertThat(ModelRegistry.builtIn().defaultTokenizer().id()).isPositive();
+    assertThat(ModelRegistry.builtIn().defaultPredictor()).isPresent();
+  }
+
+  @Test
+  void sameIdWithOtherWeightsAndUnknownIdsAreNotFound() throws IOException {
+    ModelRegistry registry = ModelRegistry.builtIn();
+    ModelPackage tok = registry.defaultTokenizer();
+    byte[] other = tok.weightsSha256();
+    other[0] ^= 1;
+    assertThat(registry.find(new ModelId(tok.id(), other))).isEmpty();
+    assertThat(registry.find(new ModelId(999, tok.weightsSha256()))).isEmpty();
+  }
+
+  @Test
+  void damagedWeightsOrPriorAreClearErrors(@TempDir Path dir) throws IOException {
+    ModelPackage tok = ModelRegistry.builtIn().defaultTokenizer();
+    Properties p = new Properties();
+    p.setProperty("model.name", "damaged");
+    p.setProperty("model.id", "3");
+    p.setProperty("weights.file", "w.bin");
+    p.setProperty("weights.sha256", HexFormat.of().formatHex(tok.weightsSha256()));
+    p.setProperty("prior.file", "p.bin");
+    p.setProperty("prior.sha256", tok.property("prior.sha256"));
+    try (var out = Files.newOutputStream(dir.resolve("model.properties"))) {
+      p.store(out, null);
+    }
+    Files.write(dir.resolve("w.bin"), new byte[] {1, 2, 3});
+    Files.write(dir.resolve("p.bin"), new byte[] {4, 5, 6});
+    ModelPackage bad = ModelRegistry.loadFolder(dir);
+    assertThatThrownBy(bad::weights).isInstanceOf(IOException.class).hasMessageContaining("weights SHA-256 mismatch");
+    assertThatThrownBy(bad::prior).isInstanceOf(IOException.class).hasMessageContaining("prior SHA-256 mismatch");
+    Files.delete(dir.resolve("p.bin"));
+    assertThatThrownBy(bad::prior).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void malformedPropertiesAreRefusedWhenTheFolderIsRead(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("model.properties"), "model.name=x\nweights.sha256=abc\n");
+    assertThatThrownBy(() -> ModelRegistry.loadFolder(dir)).isInstanceOf(IOException.class)
+        .hasMessageContaining("weights.sha256");
+    Files.writeString(dir.resolve("model.properties"), "weights.sha256=" + "00".repeat(32) + "\n");
+    assertThatThrownBy(() -> ModelRegistry.loadFolder(dir)).isInstanceOf(IOException.class)
+        .hasMessageContaining("lacks model.name");
+  }
+}

@@ -1,0 +1,31 @@
+package io.vqcodec.tokens;
+
+import java.util.Random;
+
+/** Deterministic synthetic token grids with spatial structure (smooth fields, repeats and noise). */
+final class TestGrids {
+  private TestGrids() {}
+
+  /** @param fineRatio probability that a cell is fine (1 = all fine, 0 = all coarse) */
+  static TokenGrid make(int w, int h, int k, double fineRatio, long seed) {
+    Random r = new Random(seed);
+    TokenGrid g = new TokenGrid(w, h, k);
+    double fx0 = r.nextDouble() * 0.3, fy0 = r.nextDouble() * 0.3;
+    for (int cy = 0; cy < g.cellsHigh(); cy++) {
+      for (int cx = 0; cx < g.cellsWide(); cx++) {
+        g.setFine(cx, cy, r.nextDouble() < fineRatio);
+        g.setCoarseToken(cx, cy, field(2 * cx, 2 * cy, k, fx0, fy0, r));
+      }
+    }
+    for (int fy = 0; fy < g.fineHigh(); fy++) {
+      for (int fx = 0; fx < g.fineWide(); fx++) g.setFineToken(fx, fy, field(fx, fy, k, fx0, fy0, r));
+    }
+    return g;
+  }
+
+  private static int field(int x, int y, int k, double fx, double fy, Random r) {
+    if (r.nextInt(8) == 0) return r.nextInt(k);
+    double v = 0.5 + 0.25 * Math.sin(x * fx) + 0.25 * Math.cos(y * fy);
+    return Math.min(k - 1, Math.max(0, (int) (v * k)));
+  }
+}

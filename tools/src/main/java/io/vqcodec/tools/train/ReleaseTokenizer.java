@@ -1,0 +1,134 @@
+package io.vqcodec.tools.train;
+
+import io.vqcodec.neural.TensorFile;
+import io.vqcodec.neural.TensorFile.Tensor;
+import io.vqcodec.neural.TokNet;
+import io.vqcodec.neural.TokNetConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Turns a training checkpoint into a released model folder: {@code weights.vqt} (network weights
+ * as binary16; codebooks and code usage as float32) and {@code model.properties}.
+ *
+ * <p>Nested sub-codebooks: for each smaller size (1024, 256, 64, 16) a usage-weighted k-means of
+ * the trained codes (weights: EMA code counts + 1e-3; k-means++ seeding with {@code new
+ * Random(size)}; 50 Lloyd iterations), so every level is deterministic given the checkpoint.
+ *
+ * <p>Usage: {@code --ckpt runs/tok-v1/ckpt-N.vqt --out DIR --model-id 1 --name tok-v1 --arch ...}.
+ */
+public final class ReleaseTokenizer {
+  static final int[] LEVELS = {1024, 256, 64, 16};
+
+  private ReleaseTokenizer() {}
+
+  public static void main(String[] args) throws IOException {
+    Map<String, String> a = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].substring(2), args[i + 1]);
+    Path ckpt = Paths.get(a.get("ckpt"));
+    Path out = Paths.get(a.get("out"));
+    int id = Integer.parseInt(a.get("model-id"));
+    String name = a.getOrDefault("name", out.getFileName().toString());
+    TokNetConfig cfg = TokNetConfig.parse(a.get("arch"));
+    Map<String, Tensor> ck = TensorFile.read(ckpt);
+    int step = (int) ck.get("meta.step").data()[0];
+    Map<String, Tensor> w = new LinkedHashMap<>();
+    for (String k : TokNet.shapes(cfg).keySet()) w.put("net." + k, ck.get("net." + k));
+    Tensor cb = ck.get("vq.codebook");
+    int dim = (int) cb.dims()[1], k0 = (int) cb.dims()[0];
+    if (dim != cfg.dim) throw new IllegalArgumentException("codebook dim " + dim + " != arch dim " + cfg.dim);
+    float[] usage = ck.get("vq.ema_count").data();
+    w.put("codebook." + k0, cb);
+    w.put("usage." + k0, new Tensor(new long[] {k0}, usage));
+    StringBuilder sizes = new StringBuilder().append(k0);
+    for (int k : LEVELS) {
+      float[][] r = kmeans(cb.data(), usage, dim, k, new Random(k), 50);
+      w.put("codebook." + k, new Tensor(new long[] {k, dim}, r[0]));
+      w.put("usage." + k, new Tensor(new long[] {k}, r[1]));
+      sizes.append(',').append(k);
+    }
+    Files.createDirectories(out);
+    Path wf = out.resolve("weights.vqt");
+    TensorFile.write(wf, w, n -> n.startsWith("net."));
+    byte[] bytes = Files.readAllBytes(wf);
+    String props = "# vqcodec tokenizer model; weights.vqt is checked against weights.sha256 at load\n"
+        + "model.id=" + id + "\n"
+        + "model.name=" + name + "\n"
+        + "arch=" + cfg + "\n"
+        + "codebook.sizes=" + sizes + "\n"
+        + "weights.file=weights.vqt\n"
+        + "weights.sha256=" + TensorFile.hex(TensorFile.sha256(bytes)) + "\n"
+        + "train.step=" + step + "\n"
+        + "train.checkpoint=" + ckpt.getFileName() + "\n";
+    Files.writeString(out.resolve("model.properties"), props);
+    System.out.printf("released %s step %d: %d bytes%n", out, step, bytes.length);
+  }
+
+  /** Weighted k-means; returns {centroids (k*dim), cluster weights (k)}. */
+  static float[][] kmeans(float[] x, float[] weight, int dim, int k, Random rnd, int iters) {
+    int n = x.length / dim;
+    double[] wt = new double[n];
+    for (int i = 0; i < n; i++) wt[i] = Math.max(0, weight[i]) + 1e-3;
+    float[] c = new float[k * dim];
+    double[] dmin = new double[n];
+    java.util.Arrays.fill(dmin, Double.MAX_VALUE);
+    int first = pick(wt, null, rnd);
+    System.arraycopy(x, first * dim, c, 0, dim);
+    for (int j = 1; j < k; j++) {
+      for (int i = 0; i < n; i++) dmin[i] = Math.min(dmin[i], dist(x, i, c, j - 1, dim));
+      int p = pick(wt, dmin, rnd);
+      System.arraycopy(x, p * dim, c, j * dim, dim);
+    }
+    int[] assign = new int[n];
+    double[] cw = new double[k];
+    for (int it = 0; it < iters; it++) {
+      for (int i = 0; i < n; i++) {
+        double best = Double.MAX_VALUE;
+        for (int j = 0; j < k; j++) {
+          double d = dist(x, i, c, j, dim);
+          if (d < best) {
+            best = d;
+            assign[i] = j;
+          }
+        }
+      }
+      double[] sum = new double[k * dim];
+      java.util.Arrays.fill(cw, 0);
+      for (int i = 0; i < n; i++) {
+        cw[assign[i]] += wt[i];
+        for (int t = 0; t < dim; t++) sum[assign[i] * dim + t] += wt[i] * x[i * dim + t];
+      }
+      for (int j = 0; j < k; j++) {
+        if (cw[j] > 0) for (int t = 0; t < dim; t++) c[j * dim + t] = (float) (sum[j * dim + t] / cw[j]);
+      }
+    }
+    float[] cwf = new float[k];
+    for (int j = 0; j < k; j++) cwf[j] = (float) cw[j];
+    return new float[][] {c, cwf};
+  }
+
+  private static double dist(float[] x, int i, float[] c, int j, int dim) {
+    double s = 0;
+    for (int t = 0; t < dim; t++) {
+      double d = x[i * dim + t] - c[j * dim + t];
+      s += d * d;
+    }
+    return s;
+  }
+
+  private static int pick(double[] wt, double[] dmin, Random rnd) {
+    double tot = 0;
+    for (int i = 0; i < wt.length; i++) tot += wt[i] * (dmin == null ? 1 : dmin[i]);
+    double r = rnd.nextDouble() * tot;
+    for (int i = 0; i < wt.length; i++) {
+      r -= wt[i] * (dmin == null ? 1 : dmin[i]);
+      if (r <= 0) return i;
+    }
+    return wt.length - 1;
+  }
+}

@@ -1,0 +1,29 @@
+package io.vqcodec.tools.train;
+
+import io.vqcodec.neural.TensorFile;
+import io.vqcodec.neural.TensorFile.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A training checkpoint without its Adam moments (a third of the size), small enough to commit:
+ * {@code StripCheckpoint IN.vqt OUT.vqt}. {@link TrainTokenizer} and {@link TrainMaskPredictor}
+ * resume from it with the moments at zero.
+ */
+public final class StripCheckpoint {
+  private StripCheckpoint() {}
+
+  public static void main(String[] args) throws IOException {
+    if (args.length != 2) throw new IllegalArgumentException("usage: StripCheckpoint IN.vqt OUT.vqt");
+    Path out = Paths.get(args[1]);
+    Map<String, Tensor> t = new LinkedHashMap<>(TensorFile.read(Paths.get(args[0])));
+    t.keySet().removeIf(n -> n.startsWith("adam."));
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    TensorFile.write(out, t);
+    System.out.println("wrote " + out + " (" + Files.size(out) + " bytes, " + t.size() + " tensors)");
+  }
+}

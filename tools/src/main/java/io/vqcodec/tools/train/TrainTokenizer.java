@@ -1,0 +1,591 @@
+package io.vqcodec.tools.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.vqcodec.neural.Codebook;
+import io.vqcodec.neural.Ssim;
+import io.vqcodec.neural.TensorFile;
+import io.vqcodec.neural.TensorFile.Tensor;
+import io.vqcodec.neural.TokNet;
+import io.vqcodec.neural.TokNetConfig;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+/**
+ * Trains the VQ tokenizer ({@link TokNet} plus one shared EMA codebook). See models/README.md.
+ *
+ * <p>Quantizer: K codes of dimension d, nearest by squared distance; codebook updated by EMA
+ * (decay 0.99, Laplace-smoothed counts) instead of a codebook loss, initialised by k-means on encoder
+ * outputs collected during a short pure-autoencoder warm-up, with dead codes (unused for
+ * {@code --dead-after} steps) re-seeded from random current encoder outputs; straight-through
+ * gradients and a commitment loss (beta). Reconstruction loss: L1 + w * (1 - SSIM). Every sample
+ * gets a random fine ratio r ~ U[0,1] and per-cell Bernoulli(r) granularity.
+ */
+public final class TrainTokenizer {
+  private final Map<String, String> a;
+  private final TokNetConfig cfg;
+  private final int K;
+  private final Path out;
+  private final int steps;
+  private final int maxSteps;
+  private final int smallSteps;
+  private final int vqStart;
+  private final int warmup;
+  private final float lr;
+  /** Warm restart (SGDR): from this step on, a second cosine cycle; 0 = none. */
+  private final int restartAt;
+  private final int restartSteps;
+  private final float restartLr;
+  private final float beta = 0.25f;
+  private final float ssimW;
+  private final int valEvery;
+  private final int ckptMinutes;
+  private final float emaDecay = 0.99f;
+  private final int deadAfter;
+
+  private NDManager base;
+  private Map<String, NDArray> params;
+  private Map<String, NDArray> adamM = new LinkedHashMap<>(), adamV = new LinkedHashMap<>();
+  private float[] cb, emaCount, emaSum;
+  private int[] lastUsed;
+  private boolean vqReady;
+  private int step;
+  private final List<float[]> reservoir = new ArrayList<>();
+  private final Random rnd;
+  private volatile boolean stopRequested;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  private TrainTokenizer(Map<String, String> a) {
+    this.a = a;
+    cfg = TokNetConfig.parse(a.getOrDefault("arch", "16,64,128,128,1,2,1,1,3,2"));
+    K = Integer.parseInt(a.getOrDefault("codebook", "4096"));
+    out = Paths.get(a.getOrDefault("out", "runs/tok-v1"));
+    steps = Integer.parseInt(a.getOrDefault("steps", "20000"));
+    maxSteps = Integer.parseInt(a.getOrDefault("max-steps", String.valueOf(steps)));
+    smallSteps = Integer.parseInt(a.getOrDefault("small-steps", String.valueOf(steps / 2)));
+    vqStart = Integer.parseInt(a.getOrDefault("vq-start", "200"));
+    warmup = Integer.parseInt(a.getOrDefault("warmup", "200"));
+    lr = Float.parseFloat(a.getOrDefault("lr", "5e-4"));
+    restartAt = Integer.parseInt(a.getOrDefault("restart-at", "0"));
+    restartSteps = Integer.parseInt(a.getOrDefault("restart-steps", "4000"));
+    restartLr = Float.parseFloat(a.getOrDefault("restart-lr", String.valueOf(lr * 0.3f)));
+    ssimW = Float.parseFloat(a.getOrDefault("ssim-weight", "0.2"));
+    valEvery = Integer.parseInt(a.getOrDefault("val-every", "500"));
+    ckptMinutes = Integer.parseInt(a.getOrDefault("ckpt-minutes", "10"));
+    deadAfter = Integer.parseInt(a.getOrDefault("dead-after", "300"));
+    rnd = new Random(Long.parseLong(a.getOrDefault("seed", "7")));
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> a = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--")) throw new IllegalArgumentException("unexpected " + args[i]);
+      String k = args[i].substring(2);
+      a.put(k, i + 1 < args.length && !args[i + 1].startsWith("--") ? args[++i] : "true");
+    }
+    new TrainTokenizer(a).run();
+  }
+
+  private float lrAt(int s) {
+    if (restartAt > 0 && s >= restartAt) {
+      // Second cycle: linear warm-up over the first 200 steps (Adam's moments were tuned to the
+      // floor LR), then cosine from restartLr to 5% of it, constant after.
+      int r = s - restartAt;
+      if (r < warmup) return restartLr * (r + 1) / warmup;
+      double t = Math.min(1.0, (r - warmup) / (double) Math.max(1, restartSteps - warmup));
+      return (float) (restartLr * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * t))));
+    }
+    if (s < warmup) return lr * (s + 1) / warmup;
+    double t = Math.min(1.0, (s - warmup) / (double) Math.max(1, steps - warmup));
+    return (float) (lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * t))));
+  }
+
+  private void run() throws Exception {
+    Files.createDirectories(out);
+    Path dataDir = Paths.get(a.getOrDefault("data", "../shared/data/train"));
+    long t0 = System.nanoTime();
+    ImageData data = ImageData.load(dataDir, out.resolveSibling("train-cache.bin"));
+    System.out.printf(Locale.ROOT, "loaded %d training images in %.1f s%n", data.images.size(), (System.nanoTime() - t0) / 1e9);
+    List<float[]> val = loadVal(a.containsKey("val") ? Paths.get(a.get("val")) : null, 256);
+    System.out.printf(Locale.ROOT, "arch %s, %d parameters, K=%d%n", cfg, TokNet.paramCount(cfg), K);
+
+    base = NDManager.newBaseManager();
+    Path ck = newestCheckpoint();
+    if (ck != null) {
+      loadCheckpoint(ck);
+      System.out.println("resumed from " + ck + " at step " + step);
+    } else {
+      params = TokNet.toArrays(base, cfg, TokNet.init(cfg, 1));
+      for (Map.Entry<String, NDArray> e : params.entrySet()) {
+        adamM.put(e.getKey(), base.zeros(e.getValue().getShape()));
+        adamV.put(e.getKey(), base.zeros(e.getValue().getShape()));
+      }
+      cb = new float[K * cfg.dim];
+      emaCount = new float[K];
+      emaSum = new float[K * cfg.dim];
+      lastUsed = new int[K];
+      step = 0;
+    }
+    for (NDArray p : params.values()) p.setRequiresGradient(true);
+    TokNet net = new TokNet(cfg, params);
+
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopRequested = true;
+      try {
+        stopped.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+    }));
+
+    Path trainLog = out.resolve("train-log.csv"), valLog = out.resolve("val-log.csv");
+    if (!Files.exists(trainLog)) {
+      Files.writeString(trainLog, "step,time_s,img_per_s,lr,crop,loss,l1,ssim,commit,psnr_train,codes_used_window,reseeded\n");
+    }
+    if (!Files.exists(valLog)) {
+      Files.writeString(valLog, "step,time_s,psnr_fine,ssim_fine,psnr_coarse,ssim_coarse,psnr_mix,ssim_mix,used_fine,used_coarse,perplexity\n");
+    }
+    long startNs = System.nanoTime();
+    double elapsedBase = readElapsed();
+    long lastCkpt = System.nanoTime();
+    double sLoss = 0, sL1 = 0, sSsim = 0, sCommit = 0, sMse = 0;
+    int sN = 0, reseeded = 0, imgs = 0;
+    long winStart = System.nanoTime();
+    boolean[] usedWin = new boolean[K];
+    float[] xb = null;
+    int logEvery = 50;
+    try {
+      while (step < maxSteps && !stopRequested) {
+        boolean small = step < smallSteps;
+        int size = small ? 64 : 128, n = small ? 32 : 16;
+        if (xb == null || xb.length != n * 3 * size * size) xb = new float[n * 3 * size * size];
+        data.batch(rnd, n, size, xb);
+        int c16 = size / 16, f8 = size / 8;
+        float[] m8 = randomMask(n, c16);
+        float[] m16 = subsample(m8, n, c16);
+        float curLr = lrAt(step);
+        boolean vq = step >= vqStart;
+        if (vq && !vqReady) kmeansInit();
+        try (NDManager sub = base.newSubManager()) {
+          attachAll(sub);
+          NDArray x = sub.create(xb, new Shape(n, 3, size, size));
+          NDArray mask = sub.create(m8, new Shape(n, 1, f8, f8));
+          NDArray mask16 = sub.create(m16, new Shape(n, 1, c16, c16));
+          float[] zfRows, zcRows;
+          int[] idxF = null, idxC = null;
+          float[] stats;
+          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray[] z = net.encode(x);
+            zfRows = z[0].stopGradient().transpose(0, 2, 3, 1).toFloatArray();
+            zcRows = z[1].stopGradient().transpose(0, 2, 3, 1).toFloatArray();
+            NDArray inF = z[0], inC = z[1], commit = null;
+            if (vq) {
+              Codebook book = new Codebook(cb, cfg.dim);
+              idxF = nearestRows(book, zfRows);
+              idxC = nearestRows(book, zcRows);
+              NDArray qf = book.lookup(sub, idxF, n, f8, f8);
+              NDArray qc = book.lookup(sub, idxC, n, c16, c16);
+              inF = z[0].add(qf.sub(z[0]).stopGradient());
+              inC = z[1].add(qc.sub(z[1]).stopGradient());
+              commit = z[0].sub(qf).square().mean().add(z[1].sub(qc).square().mean());
+            }
+            NDArray y = net.decode(inF, inC, mask, mask16);
+            NDArray diff = y.sub(x);
+            NDArray l1 = diff.abs().mean();
+            NDArray ssim = Ssim.ssim(y, x).mean();
+            NDArray loss = l1.add(ssim.mul(-ssimW).add(ssimW));
+            if (commit != null) loss = loss.add(commit.mul(beta));
+            gc.backward(loss);
+            stats = new float[] {loss.getFloat(), l1.getFloat(), ssim.getFloat(),
+                commit == null ? 0f : commit.getFloat(), diff.stopGradient().square().mean().getFloat()};
+          }
+          adam(curLr);
+          if (vq) {
+            emaUpdate(zfRows, idxF, zcRows, idxC, usedWin);
+            if (step % 50 == 0) reseeded += reseed(zfRows, zcRows);
+          } else {
+            addReservoir(zfRows);
+            addReservoir(zcRows);
+          }
+          sLoss += stats[0];
+          sL1 += stats[1];
+          sSsim += stats[2];
+          sCommit += stats[3];
+          sMse += stats[4];
+          sN++;
+          imgs += n;
+        }
+        step++;
+        if (step % logEvery == 0) {
+          double secs = (System.nanoTime() - winStart) / 1e9;
+          int used = 0;
+          for (boolean u : usedWin) if (u) used++;
+          String line = String.format(Locale.ROOT, "%d,%.1f,%.2f,%.6f,%d,%.5f,%.5f,%.5f,%.5f,%.3f,%d,%d%n", step,
+              elapsedBase + (System.nanoTime() - startNs) / 1e9, imgs / secs, curLr, size, sLoss / sN, sL1 / sN,
+              sSsim / sN, sCommit / sN, 10 * Math.log10(1.0 / (sMse / sN)), used, reseeded);
+          Files.writeString(trainLog, line, StandardOpenOption.APPEND);
+          System.out.print(line);
+          sLoss = sL1 = sSsim = sCommit = sMse = 0;
+          sN = imgs = reseeded = 0;
+          usedWin = new boolean[K];
+          winStart = System.nanoTime();
+        }
+        if (vqReady && (step % valEvery == 0 || step == vqStart + 1) && !val.isEmpty()) {
+          String line = validate(net, val, elapsedBase + (System.nanoTime() - startNs) / 1e9);
+          Files.writeString(valLog, line, StandardOpenOption.APPEND);
+          System.out.print("val " + line);
+        }
+        if ((System.nanoTime() - lastCkpt) / 60e9 >= ckptMinutes) {
+          saveCheckpoint(elapsedBase + (System.nanoTime() - startNs) / 1e9);
+          lastCkpt = System.nanoTime();
+        }
+      }
+      saveCheckpoint(elapsedBase + (System.nanoTime() - startNs) / 1e9);
+      System.out.println("stopped at step " + step);
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  // ---- optimiser -----------------------------------------------------------------------------
+
+  private void attachAll(NDManager sub) {
+    for (NDArray p : params.values()) p.tempAttach(sub);
+    for (NDArray p : adamM.values()) p.tempAttach(sub);
+    for (NDArray p : adamV.values()) p.tempAttach(sub);
+  }
+
+  /** Adam (beta1 0.9, beta2 0.99, eps 1e-8), bias-corrected; zeroes the gradients. */
+  private void adam(float curLr) {
+    float b1 = 0.9f, b2 = 0.99f;
+    int t = step + 1;
+    float c1 = (float) (1 - Math.pow(b1, t)), c2 = (float) (1 - Math.pow(b2, t));
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      NDArray p = e.getValue();
+      NDArray g = p.getGradient();
+      NDArray m = adamM.get(e.getKey()), v = adamV.get(e.getKey());
+      m.muli(b1).addi(g.mul(1 - b1));
+      v.muli(b2).addi(g.square().mul(1 - b2));
+      NDArray upd = m.div(c1).div(v.div(c2).sqrt().add(1e-8f)).mul(curLr);
+      p.subi(upd);
+      g.muli(0f);
+    }
+  }
+
+  // ---- quantiser -----------------------------------------------------------------------------
+
+  private int[] nearestRows(Codebook book, float[] rows) {
+    try (NDManager m = base.newSubManager()) {
+      int n = rows.length / cfg.dim;
+      NDArray z = m.create(rows, new Shape(n, cfg.dim)).transpose().reshape(1, cfg.dim, 1, n);
+      return book.nearest(m, z);
+    }
+  }
+
+  private void addReservoir(float[] rows) {
+    int d = cfg.dim;
+    for (int i = 0; i < rows.length / d; i++) {
+      float[] r = new float[d];
+      System.arraycopy(rows, i * d, r, 0, d);
+      if (reservoir.size() < 40000) {
+        reservoir.add(r);
+      } else {
+        reservoir.set(rnd.nextInt(reservoir.size()), r);
+      }
+    }
+  }
+
+  /** k-means (8 Lloyd iterations) of the warm-up encoder outputs into K codes. */
+  private void kmeansInit() {
+    int d = cfg.dim, n = reservoir.size();
+    if (n == 0) throw new IllegalStateException("no encoder outputs collected; vq-start must be > 0");
+    float[] rows = new float[n * d];
+    for (int i = 0; i < n; i++) System.arraycopy(reservoir.get(i), 0, rows, i * d, d);
+    for (int k = 0; k < K; k++) {
+      System.arraycopy(rows, rnd.nextInt(n) * d, cb, k * d, d);
+      for (int j = 0; j < d; j++) cb[k * d + j] += (float) (rnd.nextGaussian() * 1e-3);
+    }
+    for (int it = 0; it < 8; it++) {
+      int[] idx = nearestRows(new Codebook(cb, d), rows);
+      double[] sum = new double[K * d];
+      int[] cnt = new int[K];
+      for (int i = 0; i < n; i++) {
+        cnt[idx[i]]++;
+        for (int j = 0; j < d; j++) sum[idx[i] * d + j] += rows[i * d + j];
+      }
+      for (int k = 0; k < K; k++) {
+        if (cnt[k] > 0) {
+          for (int j = 0; j < d; j++) cb[k * d + j] = (float) (sum[k * d + j] / cnt[k]);
+        } else {
+          System.arraycopy(rows, rnd.nextInt(n) * d, cb, k * d, d);
+        }
+      }
+    }
+    for (int k = 0; k < K; k++) {
+      emaCount[k] = 1f;
+      System.arraycopy(cb, k * d, emaSum, k * d, d);
+      lastUsed[k] = step;
+    }
+    reservoir.clear();
+    vqReady = true;
+    System.out.println("k-means codebook init from " + n + " vectors at step " + step);
+  }
+
+  private void emaUpdate(float[] zf, int[] idxF, float[] zc, int[] idxC, boolean[] usedWin) {
+    int d = cfg.dim;
+    float[] cnt = new float[K];
+    float[] sum = new float[K * d];
+    accumulate(zf, idxF, cnt, sum, usedWin);
+    accumulate(zc, idxC, cnt, sum, usedWin);
+    double total = 0;
+    for (int k = 0; k < K; k++) {
+      emaCount[k] = emaDecay * emaCount[k] + (1 - emaDecay) * cnt[k];
+      total += emaCount[k];
+      for (int j = 0; j < d; j++) emaSum[k * d + j] = emaDecay * emaSum[k * d + j] + (1 - emaDecay) * sum[k * d + j];
+    }
+    double eps = 1e-5;
+    for (int k = 0; k < K; k++) {
+      double c = (emaCount[k] + eps) / (total + K * eps) * total;
+      for (int j = 0; j < d; j++) cb[k * d + j] = (float) (emaSum[k * d + j] / c);
+    }
+  }
+
+  private void accumulate(float[] rows, int[] idx, float[] cnt, float[] sum, boolean[] usedWin) {
+    int d = cfg.dim;
+    for (int i = 0; i < idx.length; i++) {
+      int k = idx[i];
+      cnt[k]++;
+      lastUsed[k] = step;
+      usedWin[k] = true;
+      for (int j = 0; j < d; j++) sum[k * d + j] += rows[i * d + j];
+    }
+  }
+
+  /** Replaces codes unused for {@code deadAfter} steps by random current encoder outputs. */
+  private int reseed(float[] zf, float[] zc) {
+    int d = cfg.dim, nf = zf.length / d, nc = zc.length / d, r = 0;
+    double mean = 0;
+    for (float c : emaCount) mean += c;
+    mean /= K;
+    for (int k = 0; k < K; k++) {
+      if (step - lastUsed[k] < deadAfter) continue;
+      int i = rnd.nextInt(nf + nc);
+      float[] src = i < nf ? zf : zc;
+      int off = (i < nf ? i : i - nf) * d;
+      for (int j = 0; j < d; j++) {
+        cb[k * d + j] = src[off + j] + (float) (rnd.nextGaussian() * 1e-3);
+        emaSum[k * d + j] = (float) (cb[k * d + j] * mean);
+      }
+      emaCount[k] = (float) mean;
+      lastUsed[k] = step;
+      r++;
+    }
+    return r;
+  }
+
+  /** The 1/16 mask of a 1/8 mask (top-left of each 2x2 cell). */
+  static float[] subsample(float[] m8, int n, int c16) {
+    int f8 = 2 * c16;
+    float[] out = new float[n * c16 * c16];
+    for (int b = 0; b < n; b++) {
+      for (int y = 0; y < c16; y++) {
+        for (int x = 0; x < c16; x++) out[(b * c16 + y) * c16 + x] = m8[b * f8 * f8 + 2 * y * f8 + 2 * x];
+      }
+    }
+    return out;
+  }
+
+  private float[] randomMask(int n, int c16) {
+    int f8 = 2 * c16;
+    float[] m = new float[n * f8 * f8];
+    for (int b = 0; b < n; b++) {
+      double r = rnd.nextDouble();
+      for (int cy = 0; cy < c16; cy++) {
+        for (int cx = 0; cx < c16; cx++) {
+          float v = rnd.nextDouble() < r ? 1f : 0f;
+          for (int k = 0; k < 4; k++) m[b * f8 * f8 + (2 * cy + (k >> 1)) * f8 + 2 * cx + (k & 1)] = v;
+        }
+      }
+    }
+    return m;
+  }
+
+  // ---- validation ----------------------------------------------------------------------------
+
+  static List<float[]> loadVal(Path dir, int size) throws IOException {
+    List<float[]> out = new ArrayList<>();
+    if (dir == null) return out;
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(dir)) {
+      files = s.filter(Files::isRegularFile).filter(ImageData::isImage).sorted().toList();
+    }
+    for (Path f : files) {
+      BufferedImage img;
+      try {
+        img = ImageIO.read(f.toFile());
+      } catch (IOException | RuntimeException e) {
+        img = null;
+      }
+      if (img == null || img.getWidth() < size || img.getHeight() < size) {
+        System.err.println("val: skipping " + f);
+        continue;
+      }
+      int x0 = (img.getWidth() - size) / 2, y0 = (img.getHeight() - size) / 2;
+      out.add(io.vqcodec.neural.Pixels.toPlanar(img.getSubimage(x0, y0, size, size), size, size));
+    }
+    System.out.println("validation: " + out.size() + " center crops of " + size);
+    return out;
+  }
+
+  private String validate(TokNet net, List<float[]> val, double time) {
+    int size = 256, n = val.size(), f8 = size / 8, c16 = size / 16;
+    double[][] psnr = new double[3][], ssim = new double[3][];
+    boolean[] usedF = new boolean[K], usedC = new boolean[K];
+    long[] hist = new long[K];
+    Random mr = new Random(99);
+    float[] half = new float[f8 * f8];
+    for (int cy = 0; cy < c16; cy++) {
+      for (int cx = 0; cx < c16; cx++) {
+        float v = mr.nextBoolean() ? 1f : 0f;
+        for (int k = 0; k < 4; k++) half[(2 * cy + (k >> 1)) * f8 + 2 * cx + (k & 1)] = v;
+      }
+    }
+    for (int mode = 0; mode < 3; mode++) {
+      psnr[mode] = new double[n];
+      ssim[mode] = new double[n];
+    }
+    Codebook book = new Codebook(cb, cfg.dim);
+    for (int i = 0; i < n; i++) {
+      try (NDManager sub = base.newSubManager()) {
+        for (NDArray p : params.values()) p.tempAttach(sub);
+        NDArray x = sub.create(val.get(i), new Shape(1, 3, size, size));
+        NDArray[] z = net.encode(x);
+        int[] idxF = book.nearest(sub, z[0]), idxC = book.nearest(sub, z[1]);
+        for (int k : idxF) { usedF[k] = true; hist[k]++; }
+        for (int k : idxC) { usedC[k] = true; hist[k]++; }
+        NDArray qf = book.lookup(sub, idxF, 1, f8, f8), qc = book.lookup(sub, idxC, 1, c16, c16);
+        for (int mode = 0; mode < 3; mode++) {
+          float[] mk = mode == 2 ? half : new float[f8 * f8];
+          if (mode == 0) java.util.Arrays.fill(mk, 1f);
+          NDArray y = net.decode(qf, qc, sub.create(mk, new Shape(1, 1, f8, f8)),
+              sub.create(subsample(mk, 1, c16), new Shape(1, 1, c16, c16)));
+          NDArray yq = y.clip(0f, 1f).mul(255f).round().div(255f);
+          double mse = yq.sub(x).square().mean().getFloat();
+          psnr[mode][i] = 10 * Math.log10(1.0 / Math.max(mse, 1e-10));
+          ssim[mode][i] = Ssim.ssim(yq, x).getFloat(0);
+        }
+      }
+    }
+    int uf = 0, uc = 0;
+    for (int k = 0; k < K; k++) {
+      if (usedF[k]) uf++;
+      if (usedC[k]) uc++;
+    }
+    long tot = 0;
+    for (long h : hist) tot += h;
+    double ent = 0;
+    for (long h : hist) if (h > 0) ent -= (h / (double) tot) * Math.log(h / (double) tot);
+    return String.format(Locale.ROOT, "%d,%.1f,%.3f,%.4f,%.3f,%.4f,%.3f,%.4f,%d,%d,%.1f%n", step, time, mean(psnr[0]),
+        mean(ssim[0]), mean(psnr[1]), mean(ssim[1]), mean(psnr[2]), mean(ssim[2]), uf, uc, Math.exp(ent));
+  }
+
+  private static double mean(double[] v) {
+    double s = 0;
+    for (double x : v) s += x;
+    return s / v.length;
+  }
+
+  // ---- checkpoints ---------------------------------------------------------------------------
+
+  private Path newestCheckpoint() throws IOException {
+    try (Stream<Path> s = Files.list(out)) {
+      return s.filter(p -> p.getFileName().toString().matches("ckpt-\\d+\\.vqt"))
+          .max(Comparator.comparingInt(TrainTokenizer::ckptStep)).orElse(null);
+    }
+  }
+
+  static int ckptStep(Path p) {
+    String n = p.getFileName().toString();
+    return Integer.parseInt(n.substring(5, n.length() - 4));
+  }
+
+  private double readElapsed() {
+    try {
+      Path p = out.resolve("elapsed.txt");
+      return Files.exists(p) ? Double.parseDouble(Files.readString(p).trim()) : 0;
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private synchronized void saveCheckpoint(double elapsed) throws IOException {
+    Map<String, Tensor> t = new LinkedHashMap<>();
+    t.put("meta.step", new Tensor(new long[] {1}, new float[] {step}));
+    t.put("meta.vq_ready", new Tensor(new long[] {1}, new float[] {vqReady ? 1 : 0}));
+    try (NDManager sub = base.newSubManager()) {
+      for (Map.Entry<String, NDArray> e : params.entrySet()) {
+        t.put("net." + e.getKey(), new Tensor(e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
+      }
+      for (Map.Entry<String, NDArray> e : adamM.entrySet()) {
+        t.put("adam.m." + e.getKey(), new Tensor(e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
+        t.put("adam.v." + e.getKey(), new Tensor(e.getValue().getShape().getShape(), adamV.get(e.getKey()).toFloatArray()));
+      }
+    }
+    t.put("vq.codebook", new Tensor(new long[] {K, cfg.dim}, cb.clone()));
+    t.put("vq.ema_count", new Tensor(new long[] {K}, emaCount.clone()));
+    t.put("vq.ema_sum", new Tensor(new long[] {K, cfg.dim}, emaSum.clone()));
+    float[] lu = new float[K];
+    for (int k = 0; k < K; k++) lu[k] = lastUsed[k];
+    t.put("vq.last_used", new Tensor(new long[] {K}, lu));
+    Path f = out.resolve("ckpt-" + step + ".vqt");
+    TensorFile.write(f, t);
+    Files.writeString(out.resolve("elapsed.txt"), String.format(Locale.ROOT, "%.1f", elapsed));
+    Files.writeString(out.resolve("run.properties"), "arch=" + cfg + "\ncodebook=" + K + "\nstep=" + step + "\n");
+    System.out.println("checkpoint " + f);
+    try (Stream<Path> s = Files.list(out)) {
+      List<Path> all = s.filter(p -> p.getFileName().toString().matches("ckpt-\\d+\\.vqt"))
+          .sorted(Comparator.comparingInt(TrainTokenizer::ckptStep)).toList();
+      for (int i = 0; i < all.size() - 4; i++) Files.deleteIfExists(all.get(i));
+    }
+  }
+
+  private void loadCheckpoint(Path f) throws IOException {
+    Map<String, Tensor> t = TensorFile.read(f);
+    step = (int) t.get("meta.step").data()[0];
+    vqReady = t.get("meta.vq_ready").data()[0] != 0;
+    Map<String, float[]> vals = new LinkedHashMap<>();
+    for (String k : TokNet.shapes(cfg).keySet()) vals.put(k, t.get("net." + k).data());
+    params = TokNet.toArrays(base, cfg, vals);
+    for (Map.Entry<String, Shape> e : TokNet.shapes(cfg).entrySet()) {
+      Tensor m = t.get("adam.m." + e.getKey()), v = t.get("adam.v." + e.getKey());
+      adamM.put(e.getKey(), m == null ? base.zeros(e.getValue()) : base.create(m.data(), e.getValue()));
+      adamV.put(e.getKey(), v == null ? base.zeros(e.getValue()) : base.create(v.data(), e.getValue()));
+    }
+    cb = t.get("vq.codebook").data();
+    emaCount = t.get("vq.ema_count").data();
+    emaSum = t.get("vq.ema_sum").data();
+    float[] lu = t.get("vq.last_used").data();
+    lastUsed = new int[K];
+    for (int k = 0; k < K; k++) lastUsed[k] = (int) lu[k];
+  }
+}
