@@ -1,5 +1,6 @@
 package io.vqcodec.tools.prior;
 
+import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.SliceWalk;
 import io.vqcodec.tokens.ContextPrior;
 import io.vqcodec.container.GranularityMode;
@@ -566,21 +567,41 @@ public final class PriorFit {
     return ContextPrior.load(new java.io.ByteArrayInputStream(ContextPrior.serialize(lv)));
   }
 
+  /** The default tokenizer's codebooks at levels {@code ks}. */
   static float[][] codebooks(int[] ks) throws IOException {
     try (Tokenizer tok = Tokenizer.loadDefault()) {
-      float[][] b = new float[ks.length][];
-      for (int i = 0; i < ks.length; i++) b[i] = tok.codebookTable(ks[i]);
-      return b;
+      return codebooks(tok, ks);
     }
   }
 
+  static float[][] codebooks(Tokenizer tok, int[] ks) {
+    float[][] b = new float[ks.length][];
+    for (int i = 0; i < ks.length; i++) b[i] = tok.codebookTable(ks[i]);
+    return b;
+  }
+
+  /**
+   * Fits the prior of {@code tok}'s levels {@code ks} on a token corpus made with the same tokenizer
+   * ({@link TokenCorpus}) and returns its parameter file (Spec §8.3.2.2), validated by loading it.
+   */
+  public static byte[] fitFile(Tokenizer tok, int[] ks, List<TokenCorpus.Entry> train, PrintStream log)
+      throws IOException {
+    float[][] books = codebooks(tok, ks);
+    ContextPrior.Level[] lv = new ContextPrior.Level[ks.length];
+    for (int i = 0; i < ks.length; i++) lv[i] = fitLevel(ks[i], books[i], train, SliceWalk.allComponents(), log);
+    byte[] bytes = ContextPrior.serialize(lv);
+    ContextPrior.load(new java.io.ByteArrayInputStream(bytes)); // validates
+    return bytes;
+  }
+
   public static void main(String[] args) throws Exception {
-    String train = "runs/tokens/train.tok", out = null, levels = "4096,1024,256,64,16";
+    String train = "runs/tokens/train.tok", out = null, levels = "4096,1024,256,64,16", model = null;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--train" -> train = args[i + 1];
         case "--out" -> out = args[i + 1];
         case "--levels" -> levels = args[i + 1];
+        case "--model" -> model = args[i + 1];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -588,11 +609,11 @@ public final class PriorFit {
     int[] ks = Arrays.stream(levels.split(",")).mapToInt(Integer::parseInt).toArray();
     List<TokenCorpus.Entry> tr = TokenCorpus.read(Paths.get(train));
     long t0 = System.nanoTime();
-    ContextPrior.Level[] lv = new ContextPrior.Level[ks.length];
-    float[][] books = codebooks(ks);
-    for (int i = 0; i < ks.length; i++) lv[i] = fitLevel(ks[i], books[i], tr, SliceWalk.allComponents(), System.out);
-    byte[] bytes = ContextPrior.serialize(lv);
-    ContextPrior.load(new java.io.ByteArrayInputStream(bytes)); // validates
+    byte[] bytes;
+    try (Tokenizer tok = model == null ? Tokenizer.loadDefault()
+        : Tokenizer.open(ModelRegistry.loadFolder(Paths.get(model)))) {
+      bytes = fitFile(tok, ks, tr, System.out);
+    }
     Path p = Paths.get(out);
     if (p.getParent() != null) Files.createDirectories(p.getParent());
     Files.write(p, bytes);

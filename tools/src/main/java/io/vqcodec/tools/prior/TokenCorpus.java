@@ -1,5 +1,6 @@
 package io.vqcodec.tools.prior;
 
+import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.neural.Tokenizer;
 import io.vqcodec.tokens.TokenGrid;
 import java.awt.Graphics2D;
@@ -209,13 +210,14 @@ public final class TokenCorpus {
   }
 
   public static void main(String[] args) throws Exception {
-    String images = null, outFile = null, levels = null;
+    String images = null, outFile = null, levels = null, model = null;
     int maxSide = 1024, every = 1, limit = Integer.MAX_VALUE;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--images" -> images = args[i + 1];
         case "--out" -> outFile = args[i + 1];
         case "--levels" -> levels = args[i + 1];
+        case "--model" -> model = args[i + 1];
         case "--max-side" -> maxSide = Integer.parseInt(args[i + 1]);
         case "--every" -> every = Integer.parseInt(args[i + 1]);
         case "--limit" -> limit = Integer.parseInt(args[i + 1]);
@@ -223,11 +225,24 @@ public final class TokenCorpus {
       }
     }
     if (images == null || outFile == null) {
-      System.err.println("usage: TokenCorpus --images DIR --out FILE.tok [--max-side 1024] [--every 1]"
-          + " [--limit N] [--levels 4096,1024,256,64,16]");
+      System.err.println("usage: TokenCorpus --images DIR --out FILE.tok [--model PACKAGE_DIR] [--max-side 1024]"
+          + " [--every 1] [--limit N] [--levels 4096,1024,256,64,16]");
       System.exit(2);
     }
-    Path root = Paths.get(images);
+    try (Tokenizer tok = model == null ? Tokenizer.loadDefault()
+        : Tokenizer.open(ModelRegistry.loadFolder(Paths.get(model)))) {
+      int[] ks = levels == null ? tok.codebookSizes()
+          : Arrays.stream(levels.split(",")).mapToInt(Integer::parseInt).toArray();
+      build(tok, ks, Paths.get(images), maxSide, every, limit, Paths.get(outFile));
+    }
+  }
+
+  /**
+   * Tokenizes every {@code every}-th image under {@code root} (at most {@code limit}, each scaled to
+   * at most {@code maxSide}) at levels {@code ks} and writes the corpus to {@code out}.
+   */
+  public static void build(Tokenizer tok, int[] ks, Path root, int maxSide, int every, int limit, Path out)
+      throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.walk(root)) {
       files = s.filter(Files::isRegularFile)
@@ -235,15 +250,11 @@ public final class TokenCorpus {
     }
     List<Path> chosen = new ArrayList<>();
     for (int i = 0; i < files.size() && chosen.size() < limit; i += every) chosen.add(files.get(i));
-    Path out = Paths.get(outFile);
     if (out.getParent() != null) Files.createDirectories(out.getParent());
     long t0 = System.nanoTime();
     int n = 0;
-    try (Tokenizer tok = Tokenizer.loadDefault();
-        OutputStream os = Files.newOutputStream(out);
+    try (OutputStream os = Files.newOutputStream(out);
         DataOutputStream dos = new DataOutputStream(new BufferedOutputStream(os, 1 << 16))) {
-      int[] ks = levels == null ? tok.codebookSizes()
-          : Arrays.stream(levels.split(",")).mapToInt(Integer::parseInt).toArray();
       writeHeader(dos);
       for (Path f : chosen) {
         BufferedImage img = ImageIO.read(f.toFile());

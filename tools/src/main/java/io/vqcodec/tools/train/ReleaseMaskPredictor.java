@@ -5,27 +5,19 @@ import io.vqcodec.neural.TensorFile;
 import io.vqcodec.neural.TensorFile.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.HashMap;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Releases a {@link TrainMaskPredictor} checkpoint: {@code weights.vqt} (network only, binary16) and
- * {@code model.properties} (name, arch, SHA-256 of the weights, checked at load).
- *
- * <p>{@code ReleaseMaskPredictor --ckpt runs/mask-v1/ckpt-N.vqt --arch 16,128,4,4 --out
- * models/src/main/resources/io/vqcodec/models/mask-v1 [--name mask-v1]}
+ * The weights file of a {@link TrainMaskPredictor} checkpoint (network only, binary16); run through
+ * {@link ReleaseModel}, which writes the whole package.
  */
-public final class ReleaseMaskPredictor {
+final class ReleaseMaskPredictor {
   private ReleaseMaskPredictor() {}
 
-  public static void main(String[] args) throws Exception {
-    Map<String, String> a = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    Path ck = Paths.get(a.get("ckpt"));
-    MaskNet.Config cfg = MaskNet.Config.parse(a.getOrDefault("arch", "16,128,4,4"));
-    Path out = Paths.get(a.get("out"));
+  /** Writes {@code out/weights.vqt} (the network) from a checkpoint; returns {step, sha256 hex}. */
+  static String[] writeWeights(Path ck, MaskNet.Config cfg, Path out) throws IOException {
     Files.createDirectories(out);
     Map<String, Tensor> t = TensorFile.read(ck);
     Map<String, Tensor> w = new LinkedHashMap<>();
@@ -34,15 +26,6 @@ public final class ReleaseMaskPredictor {
     TensorFile.write(wf, w, n -> true);
     String sha = TensorFile.hex(TensorFile.sha256(Files.readAllBytes(wf)));
     int step = (int) t.get("meta.step").data()[0];
-    String props = "# vqcodec masked-token predictor (loss concealment); weights.vqt is checked against weights.sha256 at load\n"
-        + "model.name=" + a.getOrDefault("name", "mask-v1") + "\n"
-        + "arch=" + cfg + "\n"
-        + "levels=4096,1024,256,64,16\n"
-        + "weights.file=weights.vqt\n"
-        + "weights.sha256=" + sha + "\n"
-        + "train.step=" + step + "\n"
-        + "train.checkpoint=" + ck.getFileName() + "\n";
-    Files.writeString(out.resolve("model.properties"), props);
-    System.out.println("released step " + step + " -> " + wf + " (" + Files.size(wf) + " bytes, sha256 " + sha + ")");
+    return new String[] {Integer.toString(step), sha};
   }
 }

@@ -20,21 +20,21 @@ import java.util.Random;
  * the trained codes (weights: EMA code counts + 1e-3; k-means++ seeding with {@code new
  * Random(size)}; 50 Lloyd iterations), so every level is deterministic given the checkpoint.
  *
- * <p>Usage: {@code --ckpt runs/tok-v1/ckpt-N.vqt --out DIR --model-id 1 --name tok-v1 --arch ...}.
+ * <p>Run through {@link ReleaseModel}, which writes the whole package.
  */
-public final class ReleaseTokenizer {
+final class ReleaseTokenizer {
   static final int[] LEVELS = {1024, 256, 64, 16};
 
   private ReleaseTokenizer() {}
 
-  public static void main(String[] args) throws IOException {
-    Map<String, String> a = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].substring(2), args[i + 1]);
-    Path ckpt = Paths.get(a.get("ckpt"));
-    Path out = Paths.get(a.get("out"));
-    int id = Integer.parseInt(a.get("model-id"));
-    String name = a.getOrDefault("name", out.getFileName().toString());
-    TokNetConfig cfg = TokNetConfig.parse(a.get("arch"));
+  /** What {@link #writeWeights} wrote. */
+  record Weights(int step, String codebookSizes, byte[] sha256, long bytes) {}
+
+  /**
+   * Writes {@code out/weights.vqt} from a training checkpoint: the network as binary16, the trained
+   * codebook and its nested sub-codebooks ({@link #LEVELS}) with their usage as float32.
+   */
+  static Weights writeWeights(Path ckpt, TokNetConfig cfg, Path out) throws IOException {
     Map<String, Tensor> ck = TensorFile.read(ckpt);
     int step = (int) ck.get("meta.step").data()[0];
     Map<String, Tensor> w = new LinkedHashMap<>();
@@ -56,17 +56,7 @@ public final class ReleaseTokenizer {
     Path wf = out.resolve("weights.vqt");
     TensorFile.write(wf, w, n -> n.startsWith("net."));
     byte[] bytes = Files.readAllBytes(wf);
-    String props = "# vqcodec tokenizer model; weights.vqt is checked against weights.sha256 at load\n"
-        + "model.id=" + id + "\n"
-        + "model.name=" + name + "\n"
-        + "arch=" + cfg + "\n"
-        + "codebook.sizes=" + sizes + "\n"
-        + "weights.file=weights.vqt\n"
-        + "weights.sha256=" + TensorFile.hex(TensorFile.sha256(bytes)) + "\n"
-        + "train.step=" + step + "\n"
-        + "train.checkpoint=" + ckpt.getFileName() + "\n";
-    Files.writeString(out.resolve("model.properties"), props);
-    System.out.printf("released %s step %d: %d bytes%n", out, step, bytes.length);
+    return new Weights(step, sizes.toString(), TensorFile.sha256(bytes), bytes.length);
   }
 
   /** Weighted k-means; returns {centroids (k*dim), cluster weights (k)}. */

@@ -1,5 +1,6 @@
 package io.vqcodec.tools.train;
 
+import io.vqcodec.tokens.ModelRegistry;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -268,15 +269,9 @@ public final class TrainMaskPredictor {
     }
   }
 
-  /** The tok-v1 codebooks at every level, from the released tokenizer weights on the classpath. */
+  /** The default tokenizer's codebooks at every level, from its released weights (the registry). */
   static Map<Integer, float[]> tokenizerCodes() throws IOException {
-    byte[] w;
-    try (java.io.InputStream in = TrainMaskPredictor.class.getClassLoader()
-        .getResourceAsStream("io/vqcodec/models/tok-v1/weights.vqt")) {
-      if (in == null) throw new IOException("tok-v1 weights not on the classpath");
-      w = in.readAllBytes();
-    }
-    Map<String, Tensor> t = TensorFile.read(w);
+    Map<String, Tensor> t = TensorFile.read(ModelRegistry.builtIn().defaultTokenizer().weights());
     Map<Integer, float[]> out = new HashMap<>();
     for (int k : MaskNet.LEVELS) out.put(k, t.get("codebook." + k).data());
     return out;

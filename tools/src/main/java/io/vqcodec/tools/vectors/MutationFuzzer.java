@@ -75,7 +75,7 @@ public final class MutationFuzzer {
   public static void main(String[] args) throws Exception {
     Path root = Path.of(System.getProperty("vqcodec.root", "."));
     Path vectors = root.resolve("conformance/vectors");
-    Path save = root.resolve("conformance/target/fuzz-failures");
+    Path save = root.resolve("tools/target/fuzz-failures");
     int iterations = 100_000;
     long seed = 1, timeoutMs = 10_000;
     for (int i = 0; i < args.length; i++) {
