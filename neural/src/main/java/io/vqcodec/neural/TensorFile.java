@@ -12,8 +12,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -162,14 +160,6 @@ public final class TensorFile {
     }
     if (e == 31) return Float.intBitsToFloat(s | 0x7f800000 | (m << 13));
     return Float.intBitsToFloat(s | ((e - 15 + 127) << 23) | (m << 13));
-  }
-
-  public static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   public static String hex(byte[] b) {

@@ -7,8 +7,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -236,7 +234,7 @@ public final class ContextPrior {
         levels[l] = new Level(k, dim, dshift, tlen, code, freq, table, thr, beta, weights);
       }
       if (in.available() != 0) throw new IOException(in.available() + " trailing bytes in prior file");
-      return new ContextPrior(levels, sha256(all));
+      return new ContextPrior(levels, ModelPackage.sha256(all));
     } catch (EOFException e) {
       throw new IOException("prior file truncated", e);
     }
@@ -307,14 +305,6 @@ public final class ContextPrior {
       return bo.toByteArray();
     } catch (IOException e) {
       throw new IllegalStateException(e); // a byte array stream does not fail
-    }
-  }
-
-  public static byte[] sha256(byte[] b) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(b);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

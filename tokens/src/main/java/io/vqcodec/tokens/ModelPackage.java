@@ -160,7 +160,8 @@ public final class ModelPackage {
     }
   }
 
-  static byte[] sha256(byte[] bytes) {
+  /** SHA-256 (FIPS 180-4) of {@code bytes}: the hash of every model file (Spec §4.2). */
+  public static byte[] sha256(byte[] bytes) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(bytes);
     } catch (NoSuchAlgorithmException e) {

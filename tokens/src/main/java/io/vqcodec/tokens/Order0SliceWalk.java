@@ -6,18 +6,24 @@ import io.vqcodec.entropy.AdaptiveModel;
 import io.vqcodec.entropy.EntropyDecodingException;
 
 /**
- * slice_data() under prob_model_id 0, adaptive order-0 (Spec §6.3, §8.2), written once: the encoder
- * and the decoder are subclasses that only say what to do with each symbol.
+ * slice_data() under prob_model_id 0, adaptive order-0 (Spec §6.3, §8.2), written once: the encoder,
+ * the decoder and the offline tools (cost reports) are subclasses that only say what to do with
+ * each symbol. Public for those tools; a decoder uses {@link SliceCoder}.
  */
-abstract class Order0SliceWalk {
-  /** Codes (encoder) or decodes (decoder) one granularity flag; returns it. */
-  abstract boolean flag(AdaptiveBinaryModel m, boolean isFine) throws EntropyDecodingException;
+public abstract class Order0SliceWalk {
+  /** Codes (encoder) or decodes (decoder) one granularity flag with {@code m}; returns it. */
+  protected abstract boolean flag(AdaptiveBinaryModel m, boolean isFine)
+      throws EntropyDecodingException;
 
-  /** Codes or decodes one token with {@code m}; {@code value} is the grid's current token. */
-  abstract int token(AdaptiveModel m, int value) throws EntropyDecodingException;
+  /**
+   * Codes or decodes one token of a fine or coarse cell with {@code m}; {@code value} is the grid's
+   * current token. Returns the token.
+   */
+  protected abstract int token(AdaptiveModel m, boolean fine, int value)
+      throws EntropyDecodingException;
 
   /** Spec §6.3 over cell rows {@code firstRow .. firstRow + rowCount - 1} of {@code g}. */
-  final void run(TokenGrid g, int firstRow, int rowCount, GranularityMode mode)
+  public final void run(TokenGrid g, int firstRow, int rowCount, GranularityMode mode)
       throws EntropyDecodingException {
     // reset_models(), Spec §8.2: six models, all in their initial state at the start of every slice.
     AdaptiveBinaryModel[] granularity = new AdaptiveBinaryModel[4];
@@ -34,11 +40,11 @@ abstract class Order0SliceWalk {
         }
         g.setFine(cx, cy, isFine);
         if (!isFine) {
-          g.setCoarseToken(cx, cy, token(coarse, g.coarseToken(cx, cy)));
+          g.setCoarseToken(cx, cy, token(coarse, false, g.coarseToken(cx, cy)));
         } else {
           for (int q = 0; q < 4; q++) {
             int fx = 2 * cx + (q & 1), fy = 2 * cy + (q >> 1);
-            g.setFineToken(fx, fy, token(fine, g.fineToken(fx, fy)));
+            g.setFineToken(fx, fy, token(fine, true, g.fineToken(fx, fy)));
           }
         }
       }

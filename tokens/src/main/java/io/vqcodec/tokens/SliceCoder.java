@@ -42,13 +42,13 @@ public final class SliceCoder {
       if (prior == null) {
         new Order0SliceWalk() {
           @Override
-          boolean flag(AdaptiveBinaryModel m, boolean isFine) {
+          protected boolean flag(AdaptiveBinaryModel m, boolean isFine) {
             enc.encode(m, isFine ? 1 : 0);
             return isFine;
           }
 
           @Override
-          int token(AdaptiveModel m, int value) {
+          protected int token(AdaptiveModel m, boolean fine, int value) {
             enc.encode(m, value);
             return value;
           }
@@ -100,12 +100,12 @@ public final class SliceCoder {
     if (prior == null) {
       new Order0SliceWalk() {
         @Override
-        boolean flag(AdaptiveBinaryModel m, boolean isFine) throws EntropyDecodingException {
+        protected boolean flag(AdaptiveBinaryModel m, boolean isFine) throws EntropyDecodingException {
           return dec.decode(m) == 1;
         }
 
         @Override
-        int token(AdaptiveModel m, int value) throws EntropyDecodingException {
+        protected int token(AdaptiveModel m, boolean fine, int value) throws EntropyDecodingException {
           return dec.decode(m);
         }
       }.run(grid, firstRow, rowCount, mode);

@@ -1,5 +1,6 @@
 package io.vqcodec.tools.prior;
 
+import io.vqcodec.tokens.ModelPackage;
 import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.SliceWalk;
 import io.vqcodec.tokens.ContextPrior;
@@ -618,6 +619,6 @@ public final class PriorFit {
     if (p.getParent() != null) Files.createDirectories(p.getParent());
     Files.write(p, bytes);
     System.out.printf(Locale.ROOT, "%d images, %s: %d bytes, sha256 %s, %.0f s%n", tr.size(), p, bytes.length,
-        HexFormat.of().formatHex(ContextPrior.sha256(bytes)), (System.nanoTime() - t0) / 1e9);
+        HexFormat.of().formatHex(ModelPackage.sha256(bytes)), (System.nanoTime() - t0) / 1e9);
   }
 }

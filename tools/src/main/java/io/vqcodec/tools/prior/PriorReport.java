@@ -1,5 +1,6 @@
 package io.vqcodec.tools.prior;
 
+import io.vqcodec.tokens.Order0SliceWalk;
 import io.vqcodec.tokens.SliceWalk;
 import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.SliceCoder;
@@ -82,49 +83,45 @@ public final class PriorReport {
 
   static double log2(double v) { return Math.log(v) / Math.log(2); }
 
-  /** The symbols in Spec §6.3 order: per cell (raster), a flag (mixed only) and its 1 or 4 tokens. */
+  /**
+   * Visits the symbols of a whole grid coded as one slice in Spec §6.3 order (the order-0 walk of the
+   * token layer): per cell (raster), a flag (mixed only, with its §6.4 model) and its 1 or 4 tokens.
+   */
   interface Visitor {
-    void flag(int ctx, boolean fine);
+    void flag(AdaptiveBinaryModel m, boolean fine);
 
     void token(boolean fine, int t);
   }
 
   static void visit(TokenGrid g, GranularityMode mode, Visitor v) {
-    for (int cy = 0; cy < g.cellsHigh(); cy++) {
-      for (int cx = 0; cx < g.cellsWide(); cx++) {
-        boolean f = g.isFine(cx, cy);
-        if (mode == GranularityMode.MIXED) {
-          int left = cx > 0 && g.isFine(cx - 1, cy) ? 1 : 0, above = cy > 0 && g.isFine(cx, cy - 1) ? 1 : 0;
-          v.flag(left + 2 * above, f);
+    try {
+      new Order0SliceWalk() {
+        @Override
+        protected boolean flag(AdaptiveBinaryModel m, boolean isFine) {
+          v.flag(m, isFine);
+          return isFine;
         }
-        if (f) {
-          for (int q = 0; q < 4; q++) v.token(true, g.fineToken(2 * cx + (q & 1), 2 * cy + (q >> 1)));
-        } else {
-          v.token(false, g.coarseToken(cx, cy));
+
+        @Override
+        protected int token(AdaptiveModel m, boolean fine, int value) {
+          v.token(fine, value);
+          return value;
         }
-      }
+      }.run(g.copy(), 0, g.cellsHigh(), mode);
+    } catch (EntropyDecodingException e) {
+      throw new IllegalStateException(e); // nothing is decoded
     }
   }
 
+  /** prob_model_id 0: the codec's own order-0 payload. */
   static int adaptive(TokenGrid g, GranularityMode mode) {
-    RansEncoder enc = new RansEncoder();
-    AdaptiveBinaryModel[] gm = {new AdaptiveBinaryModel(), new AdaptiveBinaryModel(), new AdaptiveBinaryModel(),
-        new AdaptiveBinaryModel()};
-    AdaptiveModel coarse = new AdaptiveModel(g.codebookSize()), fine = new AdaptiveModel(g.codebookSize());
-    visit(g, mode, new Visitor() {
-      public void flag(int ctx, boolean f) { enc.encode(gm[ctx], f ? 1 : 0); }
-
-      public void token(boolean f, int t) { enc.encode(f ? fine : coarse, t); }
-    });
-    return enc.finish().length;
+    return SliceCoder.encode(null, g, 0, g.cellsHigh(), mode).length;
   }
 
   static int staticCdf(TokenGrid g, GranularityMode mode, Cdf[] cdf) {
     RansEncoder enc = new RansEncoder();
-    AdaptiveBinaryModel[] gm = {new AdaptiveBinaryModel(), new AdaptiveBinaryModel(), new AdaptiveBinaryModel(),
-        new AdaptiveBinaryModel()};
     visit(g, mode, new Visitor() {
-      public void flag(int ctx, boolean f) { enc.encode(gm[ctx], f ? 1 : 0); }
+      public void flag(AdaptiveBinaryModel m, boolean f) { enc.encode(m, f ? 1 : 0); }
 
       public void token(boolean f, int t) { enc.encode(cdf[f ? 1 : 0], t); }
     });
@@ -135,7 +132,7 @@ public final class PriorReport {
   static int huffman(TokenGrid g, GranularityMode mode, int[][] len) {
     long[] bits = {0};
     visit(g, mode, new Visitor() {
-      public void flag(int ctx, boolean f) { bits[0] += 1; }
+      public void flag(AdaptiveBinaryModel m, boolean f) { bits[0] += 1; }
 
       public void token(boolean f, int t) { bits[0] += len[f ? 1 : 0][t]; }
     });
@@ -146,7 +143,7 @@ public final class PriorReport {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     boolean two = g.codebookSize() > 256;
     visit(g, mode, new Visitor() {
-      public void flag(int ctx, boolean f) { out.write(f ? 1 : 0); }
+      public void flag(AdaptiveBinaryModel m, boolean f) { out.write(f ? 1 : 0); }
 
       public void token(boolean f, int t) {
         out.write(t & 0xFF);

@@ -1,5 +1,6 @@
 package io.vqcodec.tools.train;
 
+import io.vqcodec.tokens.ModelPackage;
 import io.vqcodec.neural.MaskNet;
 import io.vqcodec.neural.TensorFile;
 import io.vqcodec.neural.TensorFile.Tensor;
@@ -24,7 +25,7 @@ final class ReleaseMaskPredictor {
     for (String k : MaskNet.shapes(cfg).keySet()) w.put("net." + k, t.get("net." + k));
     Path wf = out.resolve("weights.vqt");
     TensorFile.write(wf, w, n -> true);
-    String sha = TensorFile.hex(TensorFile.sha256(Files.readAllBytes(wf)));
+    String sha = TensorFile.hex(ModelPackage.sha256(Files.readAllBytes(wf)));
     int step = (int) t.get("meta.step").data()[0];
     return new String[] {Integer.toString(step), sha};
   }

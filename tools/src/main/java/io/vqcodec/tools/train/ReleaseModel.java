@@ -100,7 +100,7 @@ public final class ReleaseModel {
         prior = PriorFit.fitFile(tok, ks, train, System.out);
       }
       Files.write(out.resolve("prior.bin"), prior);
-      priorSha = HexFormat.of().formatHex(ContextPrior.sha256(prior));
+      priorSha = HexFormat.of().formatHex(ModelPackage.sha256(prior));
       p.setProperty("prior.file", "prior.bin");
       p.setProperty("prior.sha256", priorSha);
       store(p, out, "vqcodec tokenizer model with its context prior (prob_model_id 2, Spec section 8.3.2)");

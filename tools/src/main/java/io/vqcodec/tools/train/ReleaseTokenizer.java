@@ -1,5 +1,6 @@
 package io.vqcodec.tools.train;
 
+import io.vqcodec.tokens.ModelPackage;
 import io.vqcodec.neural.TensorFile;
 import io.vqcodec.neural.TensorFile.Tensor;
 import io.vqcodec.neural.TokNet;
@@ -56,7 +57,7 @@ final class ReleaseTokenizer {
     Path wf = out.resolve("weights.vqt");
     TensorFile.write(wf, w, n -> n.startsWith("net."));
     byte[] bytes = Files.readAllBytes(wf);
-    return new Weights(step, sizes.toString(), TensorFile.sha256(bytes), bytes.length);
+    return new Weights(step, sizes.toString(), ModelPackage.sha256(bytes), bytes.length);
   }
 
   /** Weighted k-means; returns {centroids (k*dim), cluster weights (k)}. */
