@@ -5,8 +5,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -16,8 +18,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * Maps the positional arguments {@code IN... OUT} of encode and decode to (input, output) pairs
  * and runs them. One input file and a non-directory OUT: OUT is the output file. Otherwise (several
  * inputs, an input folder, or OUT an existing folder) OUT is a folder and each output is named
- * after its input with the new extension. A failing input does not stop the others; the exit code
- * is the first failure's.
+ * after its input with the new extension; two inputs that would give the same output name (g.png
+ * and g.jpg) are refused before any work. An output that is an input is refused. A failing input
+ * does not stop the others; the exit code is the first failure's.
  */
 final class Batch {
   /** One input and where its output goes. */
@@ -44,7 +47,7 @@ final class Batch {
     }
     boolean single = inputs.size() == 1 && !Files.isDirectory(inputs.get(0));
     if (single && !Files.isDirectory(out)) {
-      return List.of(new Job(inputs.get(0), out));
+      return checked(List.of(new Job(inputs.get(0), out)));
     }
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new CliException(ExitCode.USAGE, out + ": must be a folder when there are several inputs");
@@ -73,8 +76,31 @@ final class Batch {
       throw new CliException(ExitCode.OUTPUT, out + ": cannot create folder: " + e.getMessage(), e);
     }
     List<Job> jobs = new ArrayList<>();
+    Map<Path, Path> claimed = new HashMap<>();
     for (Path f : files) {
-      jobs.add(new Job(f, out.resolve(replaceExtension(f.getFileName().toString(), outExtension))));
+      Path o = out.resolve(replaceExtension(f.getFileName().toString(), outExtension));
+      Path first = claimed.putIfAbsent(o.toAbsolutePath().normalize(), f);
+      if (first != null) {
+        // Refused before any work: a silent overwrite would lose one result.
+        throw new CliException(ExitCode.OUTPUT, first + " and " + f + " would both be written to " + o
+            + "; code them separately or rename one");
+      }
+      jobs.add(new Job(f, o));
+    }
+    return checked(jobs);
+  }
+
+  /** Refuses an output that is one of the inputs (under any name): writing it would destroy the input. */
+  private static List<Job> checked(List<Job> jobs) throws CliException {
+    for (Job j : jobs) {
+      try {
+        if (Files.exists(j.output()) && Files.isSameFile(j.output(), j.input())) {
+          throw new CliException(ExitCode.OUTPUT, j.output() + " is the input " + j.input()
+              + ": refusing to overwrite it");
+        }
+      } catch (IOException e) {
+        throw new CliException(ExitCode.OUTPUT, j.output() + ": " + e.getMessage(), e);
+      }
     }
     return jobs;
   }

@@ -74,9 +74,15 @@ final class EncodeCommand implements Callable<Integer> {
   @Option(names = {"-f", "--force"}, description = "Overwrite existing outputs.")
   boolean force;
 
+  @Option(names = "--max-pixels", paramLabel = "N",
+      description = "Refuse inputs of more than N pixels, read from the file's header before decoding "
+          + "(default: the format's limit, 67108864 = 2^26).")
+  long maxPixels = io.vqcodec.container.Limits.MAX_PIXELS;
+
   @Override
   public Integer call() throws Exception {
     EncoderOptions options = options();
+    if (maxPixels < 1) throw new CliException(ExitCode.USAGE, "--max-pixels " + maxPixels + ": must be positive");
     List<Batch.Job> jobs = Batch.plan(paths, "vqc", Images.INPUT_EXTENSIONS);
     for (Batch.Job job : jobs) {
       if (jobs.size() == 1) AtomicOutput.checkWritable(job.output(), force);
@@ -85,7 +91,8 @@ final class EncodeCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     try (ImageEncoder encoder = ImageEncoder.open()) {
       return Batch.run(jobs, job -> {
-        BufferedImage image = Images.read(job.input());
+        BufferedImage image = Images.read(job.input(), maxPixels,
+            warning -> err.println("vqcodec: warning: " + warning));
         AtomicOutput.checkWritable(job.output(), force);
         EncodedPicture coded;
         try {

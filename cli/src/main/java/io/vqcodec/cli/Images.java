@@ -6,11 +6,14 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import io.vqcodec.container.Limits;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -26,7 +29,14 @@ final class Images {
 
   private Images() {}
 
-  static BufferedImage read(Path file) throws CliException {
+  /**
+   * Reads the first image of {@code file}. Its size is read from the header first and checked
+   * against {@code maxPixels} and the format's limits (Spec Annex A) before any pixel is decoded, so
+   * a small file claiming a huge picture costs nothing. A file the reader warns about (truncated or
+   * damaged data, which ImageIO would otherwise decode in part) is refused. Further frames of an
+   * animated image are not coded: {@code warnings} hears about them.
+   */
+  static BufferedImage read(Path file, long maxPixels, Consumer<String> warnings) throws CliException {
     if (!Files.exists(file)) throw new CliException(ExitCode.BAD_INPUT, file + ": no such file");
     if (Files.isDirectory(file)) throw new CliException(ExitCode.BAD_INPUT, file + ": is a folder");
     try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
@@ -38,8 +48,20 @@ final class Images {
       }
       ImageReader reader = readers.next();
       try {
-        reader.setInput(in, true, true);
-        return reader.read(0);
+        reader.setInput(in, false, true);
+        checkSize(file, reader.getWidth(0), reader.getHeight(0), maxPixels);
+        List<String> damage = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> damage.add(warning));
+        BufferedImage image = reader.read(0);
+        if (!damage.isEmpty()) {
+          throw new CliException(ExitCode.BAD_INPUT, file + ": truncated or damaged image data ("
+              + damage.get(0) + ")");
+        }
+        if (reader.getFormatName().equalsIgnoreCase("gif")) {
+          int frames = reader.getNumImages(true);
+          if (frames > 1) warnings.accept(file + ": animated; coded the first of " + frames + " frames");
+        }
+        return image;
       } finally {
         reader.dispose();
       }
@@ -47,6 +69,18 @@ final class Images {
       throw new CliException(ExitCode.BAD_INPUT, file + ": no such file", e);
     } catch (IOException | RuntimeException e) {
       throw new CliException(ExitCode.BAD_INPUT, file + ": cannot read image: " + message(e), e);
+    }
+  }
+
+  private static void checkSize(Path file, int w, int h, long maxPixels) throws CliException {
+    long pixels = (long) w * h;
+    if (w > Limits.MAX_WIDTH || h > Limits.MAX_HEIGHT || pixels > Limits.MAX_PIXELS) {
+      throw new CliException(ExitCode.BAD_INPUT, file + ": " + w + "x" + h + " is larger than the format "
+          + "allows (" + Limits.MAX_WIDTH + " pixels per side, " + Limits.MAX_PIXELS + " pixels in all)");
+    }
+    if (pixels > maxPixels) {
+      throw new CliException(ExitCode.BAD_INPUT, file + ": " + w + "x" + h + " is " + pixels
+          + " pixels, more than --max-pixels " + maxPixels);
     }
   }
 

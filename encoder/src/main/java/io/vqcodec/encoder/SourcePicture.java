@@ -5,6 +5,7 @@ import io.vqcodec.neural.ImageScaling;
 import java.awt.Graphics2D;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 
 /**
@@ -66,6 +67,18 @@ final class SourcePicture {
   }
 
   private static boolean opaque(BufferedImage image) {
+    if (image.getColorModel() instanceof IndexColorModel icm) {
+      // A palette with transparent entries (PNG tRNS) has no alpha raster: look at the pixels' entries.
+      Raster r = image.getRaster();
+      int[] row = new int[r.getWidth()];
+      for (int y = 0; y < r.getHeight(); y++) {
+        r.getSamples(0, y, r.getWidth(), 1, 0, row);
+        for (int i : row) {
+          if (icm.getAlpha(i) != 255) return false;
+        }
+      }
+      return true;
+    }
     Raster alpha = image.getAlphaRaster();
     if (alpha == null) return true;
     int max = (1 << image.getColorModel().getComponentSize(image.getColorModel().getNumComponents() - 1)) - 1;
