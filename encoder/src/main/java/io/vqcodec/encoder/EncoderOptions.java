@@ -8,9 +8,10 @@ import java.util.Objects;
  * codebook size and fine-cell fraction. Immutable; each {@code with...} method returns a copy.
  *
  * <p>The quality ladder (see {@link QualityLadder}) runs from {@value QualityLadder#MIN} (smallest)
- * to {@value QualityLadder#MAX}; rate targets are met by the encoder's own search over codebook
- * size and fine-cell fraction (the file lands at or below the target when the target is
- * reachable).
+ * to {@value QualityLadder#MAX}, each step a resolution (its lower steps a half- or quarter-size
+ * picture, Spec §9.6.1), codebook size and fine-cell fraction; rate targets are met by the
+ * encoder's own search over resolution, codebook size and number of fine cells (the file lands at
+ * or below the target when the target is reachable).
  */
 public final class EncoderOptions {
   /** Default slice height in cell rows (Spec §5.7: 4 to 8 cell rows). */
@@ -36,7 +37,10 @@ public final class EncoderOptions {
   /** Spec §9.6.1 resolution shift 0..2, or {@link #AUTO_SHIFT}. */
   final int resolutionShift;
 
-  /** Rate targets try every resolution; quality and explicit settings code at full size. */
+  /**
+   * No resolution fixed: rate targets try every one, a quality step uses its own ({@link
+   * QualityLadder#resolutionShift}), explicit settings code at full size.
+   */
   static final int AUTO_SHIFT = -1;
 
   private EncoderOptions(Mode mode, int quality, long targetBytes, double targetBpp,
@@ -133,7 +137,8 @@ public final class EncoderOptions {
       case TARGET_BYTES -> targetBytes > 0 ? "target " + targetBytes + " bytes" : "target " + targetBpp + " bpp";
       case EXPLICIT -> "K=" + codebookSize + " fine " + fineFraction;
     };
-    // Full size is the default and says nothing (so evaluation caches of full-size runs stay valid).
+    // For people (messages, logs), never a cache key: caches build their own from the settings.
+    // Full size says nothing.
     String scale = resolutionShift > 0 ? ", 1/" + (1 << resolutionShift) + " size"
         : resolutionShift == AUTO_SHIFT && mode == Mode.TARGET_BYTES ? ", full/half/quarter size" : "";
     return what + ", " + strategy + ", " + sliceRows + "-row slices, " + probabilityModel + scale;

@@ -19,7 +19,10 @@ import io.vqcodec.neural.Tokenizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Image to .vqc: resolution, tokenizer, granularity choice, rate control, entropy coding, slices,
@@ -100,7 +103,7 @@ public final class ImageEncoder implements AutoCloseable {
       if (s == k) return k;
     }
     throw new IllegalArgumentException("codebook size " + k + ": this model offers "
-        + java.util.Arrays.toString(tokenizer.codebookSizes()));
+        + Arrays.toString(tokenizer.codebookSizes()));
   }
 
   private EncodedPicture atFraction(SourcePicture source, EncoderOptions options, int k,
@@ -111,122 +114,111 @@ public final class ImageEncoder implements AutoCloseable {
     boolean[] fine;
     if (count == 0 || count == n) {
       fine = new boolean[n];
-      java.util.Arrays.fill(fine, count == n);
+      Arrays.fill(fine, count == n);
     } else {
       fine = CellRanking.firstCells(CellRanking.rank(options.strategy, level, source), count);
     }
     return picture(assemble(source, options, level.mix(fine)), source, k, count, n, true);
   }
 
-  /** A stream and the grid it codes. */
-  private record Choice(EncodedPicture picture, TokenGrid grid) {}
-
-  /** What rate control found at one resolution: the best stream within the target (or null), and the smallest. */
-  private record Found(Choice best, Choice smallest) {}
-
   /**
-   * Rate control over resolutions (Spec §9.6.1): at full size, half and quarter (or the one the
-   * options fix), the best stream within {@code target} bytes ({@link #atSizeAndResolution}); of
-   * those, the one with the least squared error against the input, measured by decoding and, for a
-   * reduced resolution, resampling as the decoder does. If nothing fits, the smallest stream.
+   * Rate control (Spec §9.6.1 resolutions, then codebook levels and fine cells; {@link
+   * RateControl}): at full size, half and quarter, or the one the options fix.
    */
   private EncodedPicture atSize(SourcePicture input, EncoderOptions options, long target) {
     int[] shifts = options.resolutionShift == EncoderOptions.AUTO_SHIFT ? new int[] {0, 1, 2}
         : new int[] {options.resolutionShift};
-    Choice best = null;
-    double bestSse = Double.POSITIVE_INFINITY;
-    Choice smallest = null;
-    int largestK = java.util.Arrays.stream(tokenizer.codebookSizes()).max().orElseThrow();
-    for (int shift : shifts) {
-      SourcePicture source = input.reduced(shift);
-      Found found = atSizeAndResolution(source, options, target);
-      if (smallest == null || found.smallest.picture.bytes().length < smallest.picture.bytes().length) {
-        smallest = found.smallest;
-      }
-      Choice c = found.best;
-      if (c == null) continue;
-      double sse = shifts.length == 1 ? 0 : fullSizeSse(input, source, c.grid);
-      if (sse < bestSse) {
-        bestSse = sse;
-        best = c;
-      }
-      // Every cell fine at the largest codebook fits: a smaller picture cannot do better.
-      if (c.picture.codebookSize() == largestK && c.picture.fineCells() == c.picture.cells()) break;
-    }
-    return best != null ? best.picture : smallest.picture;
-  }
-
-  /** Squared RGB error of {@code grid} (coding {@code source}) against the input, at full size. */
-  private double fullSizeSse(SourcePicture input, SourcePicture source, TokenGrid grid) {
-    BufferedImage decoded = tokenizer.decode(grid);
-    if (source.resolutionShift > 0) {
-      decoded = ImageScaling.upscale(decoded, source.resolutionShift, input.width, input.height);
-    }
-    return Pixels.squaredError(input.rgb, decoded);
+    RateControl.Choice c = RateControl.search(new CodedCandidates(input, options), shifts,
+        tokenizer.codebookSizes(), target);
+    return new EncodedPicture(c.stream(), input.width, input.height, c.codebookSize(), c.fineCells(),
+        c.cells(), c.resolutionShift(), c.targetMet());
   }
 
   /**
-   * Rate control at one resolution: for every codebook level (largest first), the most fine cells
-   * (in the strategy's order) whose stream fits in {@code target} bytes, found by bisection on
-   * actual coded sizes; of those, the level with the least squared error as measured by decoding.
+   * Rate control's candidates for one input, coded for real. Per resolution the encoder network
+   * runs once (each codebook level only quantizes its features); per level the grids, and on first
+   * use the per-cell errors and the strategy's cell order, are kept for the whole search.
    */
-  private Found atSizeAndResolution(SourcePicture source, EncoderOptions options, long target) {
-    Choice best = null;
-    double bestSse = Double.POSITIVE_INFINITY;
-    Choice smallest = null;
-    int[] sizes = tokenizer.codebookSizes().clone();
-    java.util.Arrays.sort(sizes);
-    // The encoder network runs once; each level only quantizes its features.
-    java.util.Map<Integer, TokenGrid[]> grids = tokenizer.encodeLevels(source.rgb, sizes);
-    for (int i = sizes.length - 1; i >= 0; i--) {
-      int k = sizes[i];
-      LevelAnalysis level = new LevelAnalysis(tokenizer, source, k, grids.get(k));
-      int n = level.cells();
-      TokenGrid noneGrid = level.mix(new boolean[n]);
-      byte[] none = assemble(source, options, noneGrid);
-      if (smallest == null || none.length < smallest.picture.bytes().length) {
-        smallest = new Choice(picture(none, source, k, 0, n, false), noneGrid);
+  private final class CodedCandidates implements RateControl.Candidates {
+    private final SourcePicture input;
+    private final EncoderOptions options;
+    private final Map<Integer, Resolution> resolutions = new HashMap<>();
+
+    /** One resolution: the picture, every level's token grids, the levels analysed so far. */
+    private final class Resolution {
+      final SourcePicture source;
+      final Map<Integer, TokenGrid[]> grids;
+      final Map<Integer, Level> levels = new HashMap<>();
+
+      Resolution(int shift) {
+        source = input.reduced(shift);
+        int[] sizes = tokenizer.codebookSizes().clone();
+        Arrays.sort(sizes);
+        grids = tokenizer.encodeLevels(source.rgb, sizes);
       }
-      if (none.length > target) continue; // before ranking, which may decode the picture twice
-      int[] order = CellRanking.rank(options.strategy, level, source);
-      // Largest count with size <= target; sizes grow with the count (one cell's tokens at a time).
-      int lo = 0, hi = n;
-      byte[] loBytes = none;
-      byte[] all = assemble(source, options, level.mix(CellRanking.firstCells(order, n)));
-      if (all.length <= target) {
-        lo = n;
-        loBytes = all;
-      } else {
-        // Size is close to linear in the count: interpolate (regula falsi), falling back to
-        // bisection after a few steps, so the exact search costs a handful of entropy codings
-        // (each a full pass of the context prior) instead of log2(cells).
-        long loSize = none.length, hiSize = all.length;
-        for (int step = 0; hi - lo > 1; step++) {
-          int guess = step < 4
-              ? (int) (lo + (target - loSize) * (hi - lo) / Math.max(1, hiSize - loSize))
-              : (lo + hi) >>> 1;
-          guess = Math.max(lo + 1, Math.min(hi - 1, guess));
-          byte[] b = assemble(source, options, level.mix(CellRanking.firstCells(order, guess)));
-          if (b.length <= target) {
-            lo = guess;
-            loSize = b.length;
-            loBytes = b;
-          } else {
-            hi = guess;
-            hiSize = b.length;
-          }
-        }
+
+      Level level(int k) {
+        return levels.computeIfAbsent(k,
+            size -> new Level(new LevelAnalysis(tokenizer, source, size, grids.get(size)), source));
       }
-      boolean[] fine = CellRanking.firstCells(order, lo);
-      double sse = level.estimatedSse(fine);
-      if (sse < bestSse) {
-        bestSse = sse;
-        best = new Choice(picture(loBytes, source, k, lo, n, true), level.mix(fine));
-      }
-      // Levels come largest first: once every cell fits fine, a smaller codebook cannot do better.
-      if (lo == n) break;
     }
-    return new Found(best, smallest);
+
+    /** A codebook level and, once a stream with some fine cells is asked for, its cell order. */
+    private final class Level {
+      final LevelAnalysis analysis;
+      private final SourcePicture source;
+      private int[] order;
+
+      Level(LevelAnalysis analysis, SourcePicture source) {
+        this.analysis = analysis;
+        this.source = source;
+      }
+
+      /** The first {@code count} cells of the order; no fine cells needs no ranking (which may decode twice). */
+      boolean[] fineCells(int count) {
+        if (count == 0) return new boolean[analysis.cells()];
+        if (order == null) order = CellRanking.rank(options.strategy, analysis, source);
+        return CellRanking.firstCells(order, count);
+      }
+    }
+
+    CodedCandidates(SourcePicture input, EncoderOptions options) {
+      this.input = input;
+      this.options = options;
+    }
+
+    private Resolution at(int shift) {
+      return resolutions.computeIfAbsent(shift, Resolution::new);
+    }
+
+    private TokenGrid grid(int shift, int k, int fineCells) {
+      Level level = at(shift).level(k);
+      return level.analysis.mix(level.fineCells(fineCells));
+    }
+
+    @Override
+    public int cells(int shift, int k) {
+      return at(shift).level(k).analysis.cells();
+    }
+
+    @Override
+    public byte[] stream(int shift, int k, int fineCells) {
+      return assemble(at(shift).source, options, grid(shift, k, fineCells));
+    }
+
+    /** Cells decoded in isolation ({@link LevelAnalysis#estimatedSse}). */
+    @Override
+    public double codedResolutionError(int shift, int k, int fineCells) {
+      Level level = at(shift).level(k);
+      return level.analysis.estimatedSse(level.fineCells(fineCells));
+    }
+
+    @Override
+    public double fullSizeError(int shift, int k, int fineCells) {
+      BufferedImage decoded = tokenizer.decode(grid(shift, k, fineCells));
+      if (shift > 0) decoded = ImageScaling.upscale(decoded, shift, input.width, input.height);
+      return Pixels.squaredError(input.rgb, decoded);
+    }
   }
 
   private static EncodedPicture picture(byte[] bytes, SourcePicture source, int k, int fineCells,

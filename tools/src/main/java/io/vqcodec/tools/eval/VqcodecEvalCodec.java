@@ -1,12 +1,14 @@
 package io.vqcodec.tools.eval;
 
-import io.vqcodec.tokens.ModelRegistry;
+import io.vqcodec.container.ProbabilityModel;
 import io.vqcodec.decoder.ImageDecoder;
 import io.vqcodec.encoder.EncodedPicture;
 import io.vqcodec.encoder.EncoderOptions;
 import io.vqcodec.encoder.GranularityStrategy;
 import io.vqcodec.encoder.ImageEncoder;
 import io.vqcodec.neural.Tokenizer;
+import io.vqcodec.tokens.ModelPackage;
+import io.vqcodec.tokens.ModelRegistry;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -25,7 +27,11 @@ import java.util.List;
 final class VqcodecEvalCodec implements EvalCodec {
   private final String name;
   private final GranularityStrategy strategy;
-  /** Spec §9.6.1 resolution shift, or -1 for the encoder's choice. */
+  /** Cell rows per slice: the encoder's default. */
+  private final int sliceRows = EncoderOptions.DEFAULT_SLICE_ROWS;
+  /** The context prior (Spec §8.3.2): the encoder's default. */
+  private final ProbabilityModel probabilityModel = ProbabilityModel.GAUSSIAN_MIXTURE;
+  /** Spec §9.6.1 resolution shift, or -1 for rate control's choice among full, half and quarter size. */
   private final int resolutionShift;
   private Tokenizer tokenizer;
 
@@ -43,16 +49,29 @@ final class VqcodecEvalCodec implements EvalCodec {
   }
 
   /**
-   * The options that shape a --bpp encode: without the quality step, which a rate target
-   * overrides (so the cache key does not change when the ladder does).
+   * The part of the cache key that names the encoder settings: every setting of {@link #options()}
+   * that shapes a {@code --bpp} stream besides the target itself, so a changed setting misses the
+   * cache. Built from this codec's fields (the same ones {@link #options()} is built from), never
+   * from {@code EncoderOptions.toString()}:
+   * {@code "<strategy>, <rows>-row slices, <probability model>"}, then
+   * {@code ", full/half/quarter size by rate control"} when rate control picks the resolution,
+   * {@code ", 1/2 size"} or {@code ", 1/4 size"} when it is fixed to a reduced one, and nothing
+   * for full size only. The quality step is left out: a rate target overrides it.
+   *
+   * <p>The wording is that of the committed {@code results/*}{@code /cache.csv} files
+   * (VqcodecEvalCodecTest checks it): reword it and every cached encode is redone. A new encoder
+   * setting that changes the stream belongs here and in {@link #options()}.
    */
-  private String codingOptions() {
-    String all = options().toString();
-    return all.substring(all.indexOf(", ") + 2);
+  String codingKey() {
+    String resolution = resolutionShift < 0 ? ", full/half/quarter size by rate control"
+        : resolutionShift > 0 ? ", 1/" + (1 << resolutionShift) + " size" : "";
+    return strategy + ", " + sliceRows + "-row slices, " + probabilityModel + resolution;
   }
 
+  /** The encoder options of a --bpp encode, without the target. */
   private EncoderOptions options() {
-    EncoderOptions o = EncoderOptions.defaults().withStrategy(strategy);
+    EncoderOptions o = EncoderOptions.defaults().withStrategy(strategy).withSliceRows(sliceRows)
+        .withProbabilityModel(probabilityModel);
     return resolutionShift < 0 ? o : o.withResolutionShift(resolutionShift);
   }
 
@@ -84,12 +103,15 @@ final class VqcodecEvalCodec implements EvalCodec {
 
   @Override
   public String configuration() {
-    Tokenizer t = tokenizer();
-    return "vqcodec model " + t.modelId() + " (" + t.property("model.name") + ", weights sha256 "
-        + HexFormat.of().formatHex(t.weightsSha256(), 0, 8) + ") --bpp rate control, "
-        + codingOptions() + (resolutionShift < 0 ? ", full/half/quarter size by rate control" : "")
-        + " (prior sha256 "
-        + t.property("prior.sha256").substring(0, 16) + "); DJL PyTorch CPU";
+    return configuration(tokenizer().model());
+  }
+
+  /** The configuration string with {@code model}'s id, name, weights and prior hashes, and {@link #codingKey()}. */
+  String configuration(ModelPackage model) {
+    return "vqcodec model " + model.id() + " (" + model.property("model.name") + ", weights sha256 "
+        + HexFormat.of().formatHex(model.weightsSha256(), 0, 8) + ") --bpp rate control, "
+        + codingKey() + " (prior sha256 " + model.property("prior.sha256").substring(0, 16)
+        + "); DJL PyTorch CPU";
   }
 
   /** PyTorch's intra-op pool uses every core by default; state the machine's count. */

@@ -1,0 +1,233 @@
+package io.vqcodec.encoder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Rate control against made-up rate/distortion models: no network, no entropy coder. */
+class RateControlTest {
+  private static final int[] SIZES = {4096, 1024, 256, 64, 16};
+  private static final int[] ALL_SHIFTS = {0, 1, 2};
+
+  /** A function of one candidate (shift, K, fine cells). */
+  interface Measure {
+    double of(int shift, int k, int fineCells);
+  }
+
+  /**
+   * A made-up encoder: sizes and errors from functions, cells 100 at full size, 25 at half, 9 at
+   * quarter; records every stream coded and every full-size error asked for.
+   */
+  static final class FakeCandidates implements RateControl.Candidates {
+    final Measure bytes;
+    final Measure codedError;
+    final Measure fullSizeError;
+    final List<String> coded = new ArrayList<>();
+    final List<String> decodedAtFullSize = new ArrayList<>();
+
+    FakeCandidates(Measure bytes, Measure codedError, Measure fullSizeError) {
+      this.bytes = bytes;
+      this.codedError = codedError;
+      this.fullSizeError = fullSizeError;
+    }
+
+    /**
+     * Sizes grow with K, the fine cells and the resolution; errors shrink with each. At any one
+     * candidate a smaller picture is smaller but worse.
+     */
+    static FakeCandidates monotone() {
+      return new FakeCandidates(
+          (shift, k, n) -> (100 + 10 * log2(k) + 10 * n * log2(k)) >> (2 * shift),
+          (shift, k, n) -> 1000.0 / log2(k) - n,
+          (shift, k, n) -> (1000.0 / log2(k) - n / 10.0) * (1 + shift));
+    }
+
+    static int log2(int k) {
+      return 31 - Integer.numberOfLeadingZeros(k);
+    }
+
+    @Override
+    public int cells(int shift, int k) {
+      return new int[] {100, 25, 9}[shift];
+    }
+
+    @Override
+    public byte[] stream(int shift, int k, int fineCells) {
+      coded.add(shift + "/" + k + "/" + fineCells);
+      return new byte[(int) bytes.of(shift, k, fineCells)];
+    }
+
+    @Override
+    public double codedResolutionError(int shift, int k, int fineCells) {
+      return codedError.of(shift, k, fineCells);
+    }
+
+    @Override
+    public double fullSizeError(int shift, int k, int fineCells) {
+      decodedAtFullSize.add(shift + "/" + k + "/" + fineCells);
+      return fullSizeError.of(shift, k, fineCells);
+    }
+
+    int size(int shift, int k, int fineCells) {
+      return (int) bytes.of(shift, k, fineCells);
+    }
+  }
+
+  @Test
+  void aTargetAboveTheLargestStreamGetsEveryCellFineAtFullSizeAndTheLargestCodebook() {
+    FakeCandidates fake = FakeCandidates.monotone();
+    RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, 1_000_000);
+    assertThat(c).extracting("resolutionShift", "codebookSize", "fineCells", "cells", "targetMet")
+        .containsExactly(0, 4096, 100, 100, true);
+    assertThat(c.stream()).hasSize(fake.size(0, 4096, 100));
+    // Nothing smaller can do better: no other level or resolution is coded.
+    assertThat(fake.coded).containsExactly("0/4096/0", "0/4096/100");
+  }
+
+  @Test
+  void aTargetBelowTheSmallestStreamGetsTheSmallestAndSaysSo() {
+    FakeCandidates fake = FakeCandidates.monotone();
+    int smallest = fake.size(2, 16, 0);
+    RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, smallest - 1);
+    assertThat(c).extracting("resolutionShift", "codebookSize", "fineCells", "cells", "targetMet")
+        .containsExactly(2, 16, 0, 9, false);
+    assertThat(c.stream()).hasSize(smallest);
+    assertThat(fake.decodedAtFullSize).isEmpty();
+  }
+
+  @Test
+  void theSmallestStreamThatExactlyFitsMeetsTheTarget() {
+    FakeCandidates fake = FakeCandidates.monotone();
+    RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, fake.size(2, 16, 0));
+    assertThat(c).extracting("resolutionShift", "codebookSize", "fineCells", "targetMet")
+        .containsExactly(2, 16, 0, true);
+  }
+
+  @Test
+  void ofEqualSmallestStreamsTheFirstTriedIsKept() {
+    // Every all-coarse stream has the same size: full size at the largest codebook is tried first.
+    FakeCandidates fake = new FakeCandidates((shift, k, n) -> 50 + n, (shift, k, n) -> 0, (shift, k, n) -> 0);
+    RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, 49);
+    assertThat(c).extracting("resolutionShift", "codebookSize", "targetMet").containsExactly(0, 4096, false);
+  }
+
+  /** The target is in bytes, inclusive: a stream of exactly the target fits, one byte more does not. */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 2, 37, 50, 98, 99})
+  void theTargetInBytesIsMetExactlyWhenAStreamHasThatSize(int fineCells) {
+    FakeCandidates fake = FakeCandidates.monotone();
+    int[] one = {4096};
+    long target = fake.size(0, 4096, fineCells);
+    RateControl.Choice exact = RateControl.search(fake, new int[] {0}, one, target);
+    assertThat(exact.fineCells()).isEqualTo(fineCells);
+    assertThat(exact.stream()).hasSize((int) target);
+    RateControl.Choice under = RateControl.search(fake, new int[] {0}, one, target - 1);
+    assertThat(under.fineCells()).isEqualTo(fineCells - 1 < 0 ? 0 : fineCells - 1);
+    assertThat(under.targetMet()).isEqualTo(fineCells > 0);
+  }
+
+  /** Whatever the shape of size against fine cells, the search finds the most cells that fit. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+  void findsTheMostFineCellsThatFitOnAnyMonotoneSizeCurve(int seed) {
+    Random random = new Random(seed);
+    int n = 100;
+    long[] size = new long[n + 1];
+    size[0] = 20 + random.nextInt(100);
+    for (int i = 1; i <= n; i++) {
+      // Cells of very different cost, with runs of equal sizes (cells that cost less than a byte).
+      size[i] = size[i - 1] + (random.nextInt(4) == 0 ? 0 : random.nextInt(1 + seed * 20));
+    }
+    FakeCandidates fake = new FakeCandidates((shift, k, c) -> size[c], (shift, k, c) -> -c, (shift, k, c) -> -c);
+    for (long target = size[0]; target <= size[n]; target += 1 + random.nextInt(7)) {
+      fake.coded.clear();
+      RateControl.Choice c = RateControl.search(fake, new int[] {0}, new int[] {4096}, target);
+      int most = 0;
+      while (most < n && size[most + 1] <= target) most++;
+      assertThat(c.fineCells()).as("target %d", target).isEqualTo(most);
+      assertThat((long) c.stream().length).isEqualTo(size[most]).isLessThanOrEqualTo(target);
+      // A few interpolation steps, then bisection: never a scan.
+      assertThat(fake.coded).hasSizeLessThanOrEqualTo(2 + 4 + 7);
+    }
+  }
+
+  @Test
+  void onALinearSizeCurveInterpolationLandsAtOnce() {
+    FakeCandidates fake = new FakeCandidates((shift, k, c) -> 1000 + 7 * c, (shift, k, c) -> -c, (shift, k, c) -> -c);
+    RateControl.Choice c = RateControl.search(fake, new int[] {0}, new int[] {4096}, 1000 + 7 * 61 + 3);
+    assertThat(c.fineCells()).isEqualTo(61);
+    // None, all, the interpolated count, and the next count up to prove it is the most.
+    assertThat(fake.coded).containsExactly("0/4096/0", "0/4096/100", "0/4096/61", "0/4096/62");
+  }
+
+  @Test
+  void aLevelWhoseCoarsestStreamDoesNotFitIsSkippedForASmallerCodebook() {
+    FakeCandidates fake = FakeCandidates.monotone();
+    long target = fake.size(0, 1024, 0) + 5; // below K = 4096 all coarse
+    assertThat(target).isLessThan(fake.size(0, 4096, 0));
+    RateControl.Choice c = RateControl.search(fake, new int[] {0}, SIZES, target);
+    assertThat(c.codebookSize()).isNotEqualTo(4096);
+    assertThat(c.targetMet()).isTrue();
+    assertThat(c.stream().length).isLessThanOrEqualTo((int) target);
+    assertThat(fake.coded).contains("0/4096/0").doesNotContain("0/4096/100");
+  }
+
+  @Test
+  void levelsCompareByTheirCodedResolutionErrorAndTheLargerCodebookWinsTies() {
+    // Every level fits 10 fine cells; the error says which level is best.
+    Measure bytes = (shift, k, n) -> 100 + 10 * n;
+    long target = 200;
+    FakeCandidates prefers256 = new FakeCandidates(bytes, (shift, k, n) -> k == 256 ? 1 : 2, (s, k, n) -> 0);
+    assertThat(RateControl.search(prefers256, new int[] {0}, SIZES, target).codebookSize()).isEqualTo(256);
+    FakeCandidates tied = new FakeCandidates(bytes, (shift, k, n) -> 5, (s, k, n) -> 0);
+    RateControl.Choice c = RateControl.search(tied, new int[] {0}, SIZES, target);
+    assertThat(c).extracting("codebookSize", "fineCells").containsExactly(4096, 10);
+  }
+
+  @Test
+  void resolutionsCompareByFullSizeErrorAndTheLargerPictureWinsTies() {
+    Measure bytes = (shift, k, n) -> 100 + 10 * n;
+    FakeCandidates prefersHalf = new FakeCandidates(bytes, (s, k, n) -> 0, (shift, k, n) -> shift == 1 ? 1 : 2);
+    RateControl.Choice half = RateControl.search(prefersHalf, ALL_SHIFTS, SIZES, 200);
+    assertThat(half).extracting("resolutionShift", "cells").containsExactly(1, 25);
+    assertThat(prefersHalf.decodedAtFullSize).containsExactly("0/4096/10", "1/4096/10", "2/4096/9");
+
+    FakeCandidates tied = new FakeCandidates(bytes, (s, k, n) -> 0, (shift, k, n) -> 7);
+    assertThat(RateControl.search(tied, ALL_SHIFTS, SIZES, 200).resolutionShift()).isZero();
+  }
+
+  @Test
+  void aSmallerPictureThatGetsEveryCellFineEndsTheSearch() {
+    FakeCandidates fake = FakeCandidates.monotone();
+    // Enough for every half-size cell fine at K = 4096, not for the full-size picture.
+    long target = fake.size(1, 4096, 25);
+    assertThat(target).isLessThan(fake.size(0, 4096, 100));
+    RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, target);
+    assertThat(c.stream().length).isLessThanOrEqualTo((int) target);
+    assertThat(fake.coded).noneMatch(s -> s.startsWith("2/"));
+  }
+
+  @Test
+  void aFixedResolutionIsNeverDecodedAtFullSize() {
+    FakeCandidates fake = FakeCandidates.monotone();
+    RateControl.Choice c = RateControl.search(fake, new int[] {1}, SIZES, fake.size(1, 4096, 12));
+    assertThat(c).extracting("resolutionShift", "codebookSize", "fineCells", "cells", "targetMet")
+        .containsExactly(1, 4096, 12, 25, true);
+    assertThat(fake.decodedAtFullSize).isEmpty();
+  }
+
+  @Test
+  void theChoiceKeepsTheStreamItMeasured() {
+    FakeCandidates fake = FakeCandidates.monotone();
+    long target = fake.size(0, 4096, 40) + 3;
+    RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, target);
+    assertThat(c.stream()).hasSize(fake.size(c.resolutionShift(), c.codebookSize(), c.fineCells()));
+    // No candidate is coded twice.
+    assertThat(fake.coded).doesNotHaveDuplicates();
+  }
+}

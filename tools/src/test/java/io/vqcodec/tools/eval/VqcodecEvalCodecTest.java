@@ -1,0 +1,65 @@
+package io.vqcodec.tools.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vqcodec.tokens.ModelPackage;
+import io.vqcodec.tokens.ModelRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * vqcodec's cache key: the committed caches must keep matching, or every cached encode is redone
+ * (ResultCache keys on the configuration string).
+ */
+class VqcodecEvalCodecTest {
+  private static VqcodecEvalCodec codec(String name) {
+    return VqcodecEvalCodec.all().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  /** Configuration strings per codec name in a committed {@code results/<folder>/cache.csv}. */
+  private static Map<String, Set<String>> cached(String folder) throws IOException {
+    Path file = Path.of(System.getProperty("vqcodec.root", ".."), "results", folder, "cache.csv");
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    assertThat(lines.get(0)).isEqualTo(ResultCache.HEADER);
+    Map<String, Set<String>> configurations = new HashMap<>();
+    for (String line : lines.subList(1, lines.size())) {
+      List<String> f = Csv.split(line);
+      configurations.computeIfAbsent(f.get(0), k -> new HashSet<>()).add(f.get(1));
+    }
+    return configurations;
+  }
+
+  @Test
+  void theCodingKeyNamesEverySettingThatShapesTheStream() {
+    assertThat(codec("vqcodec").codingKey())
+        .isEqualTo("RATE_DISTORTION, 8-row slices, GAUSSIAN_MIXTURE, full/half/quarter size by rate control");
+    assertThat(codec("vqcodec-fullsize").codingKey()).isEqualTo("RATE_DISTORTION, 8-row slices, GAUSSIAN_MIXTURE");
+    assertThat(codec("vqcodec-entropy").codingKey()).isEqualTo("ENTROPY, 8-row slices, GAUSSIAN_MIXTURE");
+    assertThat(codec("vqcodec-uniform").codingKey()).isEqualTo("UNIFORM, 8-row slices, GAUSSIAN_MIXTURE");
+  }
+
+  @Test
+  void theReleasedModelsConfigurationsMatchTheCommittedCaches() throws IOException {
+    ModelPackage model = ModelRegistry.builtIn().byName("tok-v1").orElseThrow();
+    String shipped = codec("vqcodec").configuration(model);
+    assertThat(shipped).isEqualTo("vqcodec model 3 (tok-v1, weights sha256 9e5457fcec34ef2d) --bpp rate control, "
+        + "RATE_DISTORTION, 8-row slices, GAUSSIAN_MIXTURE, full/half/quarter size by rate control "
+        + "(prior sha256 e1d4bed34d6223bd); DJL PyTorch CPU");
+    assertThat(cached("kodak").get("vqcodec")).contains(shipped);
+    assertThat(cached("rate").get("vqcodec")).contains(shipped);
+    String fullSize = codec("vqcodec-fullsize").configuration(model);
+    assertThat(cached("rate").get("vqcodec-fullsize")).contains(fullSize);
+    Map<String, Set<String>> granularity = cached("granularity");
+    for (String name : List.of("vqcodec-fullsize", "vqcodec-entropy", "vqcodec-uniform")) {
+      assertThat(granularity.get(name)).as(name).contains(codec(name).configuration(model));
+    }
+  }
+}
