@@ -3,6 +3,7 @@ package io.vqcodec.tokens;
 import io.vqcodec.container.ContainerHeader;
 import io.vqcodec.container.ContainerReader;
 import io.vqcodec.container.GranularityMode;
+import io.vqcodec.container.Limits;
 import io.vqcodec.container.ModelId;
 import io.vqcodec.container.ProbabilityModel;
 import io.vqcodec.container.Slice;
@@ -49,8 +50,21 @@ public final class TokenDecoder {
    */
   public static DecodedTokens decode(InputStream in, ModelCatalogue models, LossSimulation loss,
       SliceListener listener) throws IOException {
+    return decode(in, models, loss, Limits.MAX_PIXELS, listener);
+  }
+
+  /**
+   * As {@link #decode(InputStream, ModelCatalogue, LossSimulation, SliceListener)}, refusing a
+   * picture of more than {@code maxPixels} pixels from its header, before anything is allocated for
+   * it or any slice is read: a service's own limit below the format's (Spec §A.1).
+   *
+   * @throws PictureTooLargeException if the picture has more than {@code maxPixels} pixels
+   */
+  public static DecodedTokens decode(InputStream in, ModelCatalogue models, LossSimulation loss,
+      long maxPixels, SliceListener listener) throws IOException {
     ContainerReader reader = ContainerReader.open(in);
     ContainerHeader header = reader.header();
+    PictureTooLargeException.check(header.picture().width(), header.picture().height(), maxPixels);
     ModelPackage model = checkModel(header, models); // Spec §4.3: before decoding any slice
     ContextPrior prior = header.grid().probabilityModel() == ProbabilityModel.GAUSSIAN_MIXTURE
         ? model.prior() : null;
