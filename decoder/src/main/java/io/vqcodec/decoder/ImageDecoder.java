@@ -3,6 +3,7 @@ package io.vqcodec.decoder;
 import io.vqcodec.container.ChannelFormat;
 import io.vqcodec.container.ContainerHeader;
 import io.vqcodec.container.ModelId;
+import io.vqcodec.decoder.conceal.Concealer;
 import io.vqcodec.tokens.DecodedTokens;
 import io.vqcodec.tokens.ModelCatalogue;
 import io.vqcodec.tokens.ModelPackage;
@@ -13,7 +14,6 @@ import io.vqcodec.tokens.UnknownModelException;
 import io.vqcodec.neural.CodeHints;
 import io.vqcodec.neural.ImageScaling;
 import io.vqcodec.tokens.TokenGrid;
-import io.vqcodec.neural.TokenPredictor;
 import io.vqcodec.neural.Tokenizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -25,7 +25,8 @@ import java.util.Optional;
 
 /**
  * .vqc to image: tokens ({@link TokenDecoder}), model check (Spec §4.3), concealment of lost
- * tokens, then the model's neural decoder, and for reduced-resolution streams the resampling to the
+ * tokens ({@link Concealment}, done by {@code io.vqcodec.decoder.conceal}), then the model's neural
+ * decoder, and for reduced-resolution streams the resampling to the
  * picture's size (Spec §9.6.1).
  *
  * <pre>{@code
@@ -48,8 +49,8 @@ public final class ImageDecoder implements AutoCloseable {
   private final Map<ModelPackage, Tokenizer> tokenizers = new HashMap<>();
   /** Tokenizers the caller owns ({@link #using}): never closed here. */
   private final boolean ownsTokenizers;
-  /** The masked-token transformer; loaded on the first picture with lost tokens. */
-  private Optional<TokenPredictor> predictor;
+  /** Concealment.PREDICT: loads the masked-token transformer on the first picture with lost tokens. */
+  private final Concealer prediction = Concealer.maskedTokenPrediction();
 
   private ImageDecoder(ModelCatalogue models, boolean ownsTokenizers) {
     this.models = models;
@@ -109,18 +110,10 @@ public final class ImageDecoder implements AutoCloseable {
     DecodedTokens tokens = TokenDecoder.decode(in, models, options.loss(), listener);
     Tokenizer tokenizer = tokenizer(tokens.model());
     TokenGrid grid = tokens.grid();
-    boolean[] lostCells = options.concealment() == Concealment.NONE ? lostCells(grid) : null;
-    CodeHints hints = null;
-    if (options.concealment() == Concealment.PREDICT && tokens.lostTokens() > 0) {
-      // The expected code under the transformer's prediction, in one pass: measured on the
-      // validation images (tools/LOSS.md) it beats every hard-token choice and the neighbour mean.
-      // Without the predictor (or for a level it does not know), lost tokens fall back to the
-      // tokenizer's neighbour concealment in synthesize().
-      Optional<TokenPredictor> p = predictor();
-      if (p.isPresent()) hints = p.get().expectedCodes(grid, tokenizer, 1);
-    }
-    BufferedImage rgb = synthesize(tokenizer, grid, hints, BAND_PIXELS);
-    if (lostCells != null) paintLost(rgb, grid, lostCells);
+    Concealer concealer = tokens.lostTokens() > 0 ? concealer(options.concealment()) : null;
+    CodeHints codes = concealer == null ? null : concealer.codes(grid, tokenizer);
+    BufferedImage rgb = synthesize(tokenizer, grid, codes, BAND_PIXELS);
+    if (concealer != null) concealer.paint(rgb, grid);
     ContainerHeader h = tokens.header();
     if (h.resolutionShift() > 0) {
       // Spec §9.6.1: the grid covers the picture downscaled; resample to the picture's size.
@@ -140,10 +133,14 @@ public final class ImageDecoder implements AutoCloseable {
   /** Cell rows of context decoded above and below each band and then cropped away. */
   static final int BAND_OVERLAP_ROWS = 2;
 
-  /** Pixels of {@code grid}: whole, or band by band for large pictures. */
-  static BufferedImage synthesize(Tokenizer tokenizer, TokenGrid grid, CodeHints hints, long bandPixels) {
+  /**
+   * Pixels of {@code grid}: whole, or band by band for large pictures.
+   *
+   * @param codes a code vector for every lost token of {@code grid} (null when none is lost)
+   */
+  static BufferedImage synthesize(Tokenizer tokenizer, TokenGrid grid, CodeHints codes, long bandPixels) {
     long pixels = 256L * grid.cellsWide() * grid.cellsHigh();
-    if (pixels <= bandPixels) return tokenizer.decode(grid, hints);
+    if (pixels <= bandPixels) return tokenizer.decode(grid, codes);
     int w = grid.width(), h = grid.height();
     int bandRows = (int) Math.max(1, bandPixels / (256L * grid.cellsWide()) - 2 * BAND_OVERLAP_ROWS);
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
@@ -152,7 +149,7 @@ public final class ImageDecoder implements AutoCloseable {
       int r1 = Math.min(grid.cellsHigh(), r0 + bandRows);
       int c0 = Math.max(0, r0 - BAND_OVERLAP_ROWS), c1 = Math.min(grid.cellsHigh(), r1 + BAND_OVERLAP_ROWS);
       TokenGrid band = rows(grid, c0, c1);
-      BufferedImage img = tokenizer.decode(band, hints == null ? null : hints.rows(c0, c1));
+      BufferedImage img = tokenizer.decode(band, codes == null ? null : codes.rows(c0, c1));
       for (int y = 16 * r0; y < Math.min(h, 16 * r1); y++) {
         img.getRGB(0, y - 16 * c0, w, 1, row, 0, w);
         out.setRGB(0, y, w, 1, row, 0, w);
@@ -182,44 +179,6 @@ public final class ImageDecoder implements AutoCloseable {
     return band;
   }
 
-  private static boolean[] lostCells(TokenGrid g) {
-    int cw = g.cellsWide();
-    boolean[] lost = new boolean[cw * g.cellsHigh()];
-    for (int cy = 0; cy < g.cellsHigh(); cy++) {
-      for (int cx = 0; cx < cw; cx++) {
-        boolean l = false;
-        if (g.isFine(cx, cy)) {
-          for (int q = 0; q < 4; q++) {
-            l |= g.fineToken(2 * cx + (q & 1), 2 * cy + (q >> 1)) == TokenGrid.LOST;
-          }
-        } else {
-          l = g.coarseToken(cx, cy) == TokenGrid.LOST;
-        }
-        lost[cy * cw + cx] = l;
-      }
-    }
-    return lost;
-  }
-
-  /** Concealment NONE: mid-gray over every cell (or 8x8 block) whose token was lost. */
-  private static void paintLost(BufferedImage img, TokenGrid g, boolean[] lostCells) {
-    int cw = g.cellsWide();
-    for (int cy = 0; cy < g.cellsHigh(); cy++) {
-      for (int cx = 0; cx < cw; cx++) {
-        if (!lostCells[cy * cw + cx]) continue;
-        for (int q = 0; q < 4; q++) {
-          boolean blockLost = !g.isFine(cx, cy)
-              || g.fineToken(2 * cx + (q & 1), 2 * cy + (q >> 1)) == TokenGrid.LOST;
-          if (!blockLost) continue;
-          int x0 = 16 * cx + 8 * (q & 1), y0 = 16 * cy + 8 * (q >> 1);
-          for (int y = y0; y < Math.min(y0 + 8, img.getHeight()); y++) {
-            for (int x = x0; x < Math.min(x0 + 8, img.getWidth()); x++) img.setRGB(x, y, 0x808080);
-          }
-        }
-      }
-    }
-  }
-
   private static BufferedImage toGray(BufferedImage rgb) {
     int w = rgb.getWidth(), h = rgb.getHeight();
     BufferedImage gray = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
@@ -237,15 +196,18 @@ public final class ImageDecoder implements AutoCloseable {
     return gray;
   }
 
-  private synchronized Optional<TokenPredictor> predictor() throws IOException {
-    if (predictor == null) predictor = TokenPredictor.loadDefaultIfPresent();
-    return predictor;
+  private Concealer concealer(Concealment c) {
+    return switch (c) {
+      case PREDICT -> prediction;
+      case NEIGHBOURS -> Concealer.neighbourMean();
+      case NONE -> Concealer.grayCells();
+    };
   }
 
   /** Closes the predictor, and the tokenizers this decoder opened. */
   @Override
   public synchronized void close() {
-    if (predictor != null) predictor.ifPresent(TokenPredictor::close);
+    prediction.close();
     if (ownsTokenizers) tokenizers.values().forEach(Tokenizer::close);
     tokenizers.clear();
   }

@@ -1,15 +1,18 @@
 package io.vqcodec.neural;
 
 import io.vqcodec.tokens.TokenGrid;
+import java.util.Arrays;
 
 /**
- * Code vectors for {@link TokenGrid#LOST} tokens, supplied by a concealment model in place of a
- * token: {@link Tokenizer#decode(TokenGrid, CodeHints)} feeds them to the decoder network where the
- * grid has no token. A code vector need not be a codeword: the expected codeword under a predicted
- * distribution ({@link TokenPredictor#expectedCodes}) lies between the likely tokens, which costs
- * less squared error than committing to one of them when the prediction is uncertain.
+ * Code vectors for {@link TokenGrid#LOST} tokens, supplied by concealment in place of a token:
+ * {@link Tokenizer#decode(TokenGrid, CodeHints)} feeds them to the decoder network where the grid
+ * has no token, and needs one for every lost token. A code vector need not be a codeword: the
+ * expected codeword under a predicted distribution ({@link TokenPredictor#expectedCodes}) lies
+ * between the likely tokens, which costs less squared error than committing to one of them when
+ * the prediction is uncertain.
  *
- * <p>Positions without a hint keep the tokenizer's own neighbour concealment.
+ * <p>Positions: fine position ({@code fx}, {@code fy}) of the fine grid ({@code 2 * cellsWide}
+ * wide), or the coarse token of cell ({@code cx}, {@code cy}).
  */
 public final class CodeHints {
   private final int cellsWide, cellsHigh, dim;
@@ -62,6 +65,24 @@ public final class CodeHints {
     System.arraycopy(coarse, c0 * cellsWide * dim, h.coarse, 0, (c1 - c0) * cellsWide * dim);
     System.arraycopy(coarseSet, c0 * cellsWide, h.coarseSet, 0, (c1 - c0) * cellsWide);
     return h;
+  }
+
+  /** Whether fine position ({@code fx}, {@code fy}) has a hint. */
+  public boolean hasFine(int fx, int fy) { return fineSet[fy * 2 * cellsWide + fx]; }
+
+  /** Whether the coarse token of cell ({@code cx}, {@code cy}) has a hint. */
+  public boolean hasCoarse(int cx, int cy) { return coarseSet[cy * cellsWide + cx]; }
+
+  /** A copy of the code of fine position ({@code fx}, {@code fy}) (zeros without a hint). */
+  public float[] fineCode(int fx, int fy) {
+    int p = fy * 2 * cellsWide + fx;
+    return Arrays.copyOfRange(fine, p * dim, (p + 1) * dim);
+  }
+
+  /** A copy of the code of the coarse token of cell ({@code cx}, {@code cy}) (zeros without a hint). */
+  public float[] coarseCode(int cx, int cy) {
+    int p = cy * cellsWide + cx;
+    return Arrays.copyOfRange(coarse, p * dim, (p + 1) * dim);
   }
 
   boolean hasFine(int p) { return fineSet[p]; }

@@ -23,10 +23,13 @@ import java.util.Optional;
  * the rest.
  *
  * <pre>{@code
- * Optional<TokenPredictor> tp = TokenPredictor.loadDefaultIfPresent();   // empty when not packaged
- * int filled = tp.isPresent() ? tp.get().conceal(grid) : 0;              // grid's LOST tokens, in place
- * BufferedImage img = tokenizer.decode(grid);                             // conceals what is left
+ * Optional<TokenPredictor> tp = TokenPredictor.loadDefaultIfPresent();  // empty when not packaged
+ * CodeHints hints = tp.get().expectedCodes(grid, tokenizer, 1);         // every LOST token; null for an unknown level
+ * BufferedImage img = tokenizer.decode(grid, hints);
  * }</pre>
+ *
+ * <p>The decoder's concealment (this prediction, and the neighbour mean for what it leaves) is in
+ * the decoder module's {@code io.vqcodec.decoder.conceal}.
  *
  * <p>A unit is one fine token of a fine cell, or the single token of a coarse cell. The network sees
  * windows of {@code side x side} positions of the fine grid (16x16 for mask-v1: 128x128 pixels);

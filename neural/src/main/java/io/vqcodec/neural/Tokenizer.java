@@ -23,7 +23,9 @@ import java.util.Map;
  * of its K centroids (derived from the full codebook by k-means), and token values index that
  * level's table.
  *
- * <p>{@link TokenGrid#LOST} tokens are concealed in {@link #decode} before pixel synthesis.
+ * <p>{@link #decode} only synthesises: a {@link TokenGrid#LOST} token needs a code vector from
+ * concealment ({@link CodeHints}); the codebook tables and each level's mean code are what
+ * concealment works from.
  *
  * <p>Thread safety: all public methods are {@code synchronized}; one instance can be shared, but
  * calls run one at a time (use one instance per thread for parallelism). Every call runs in its own
@@ -101,6 +103,16 @@ public final class Tokenizer implements AutoCloseable {
    */
   public float[] codebookTable(int codebookSize) { return book(codebookSize).table().clone(); }
 
+  /**
+   * The mean codeword of level {@code codebookSize}, each codeword weighted by its usage count in
+   * the weights file (equal weights without one): {@code dim} floats, a copy. The least-squares
+   * guess for a token about which nothing is known.
+   */
+  public float[] meanCode(int codebookSize) {
+    book(codebookSize);
+    return meanCode.get(codebookSize).clone();
+  }
+
   /** A model.properties value (e.g. {@code model.name}, {@code train.step}), or null. */
   public String property(String key) { return model.property(key); }
 
@@ -172,21 +184,25 @@ public final class Tokenizer implements AutoCloseable {
   }
 
   /**
-   * RGB pixels of {@code grid} ({@code grid.width()} x {@code grid.height()}).
+   * RGB pixels of {@code grid} ({@code grid.width()} x {@code grid.height()}), which has no {@link
+   * TokenGrid#LOST} token.
    *
-   * <p>Concealment of {@link TokenGrid#LOST} tokens: a lost fine token takes the mean embedding of
-   * the known fine tokens of its cell; a lost coarse token, or a fine cell with all four lost, takes
-   * the mean of the known same-granularity embeddings of the 8-neighbour cells, else the
-   * usage-weighted mean code of the level.
+   * @throws IllegalArgumentException if a token is lost (conceal it first: {@link #decode(TokenGrid,
+   *     CodeHints)}) or the grid's codebook size is not one of {@link #codebookSizes()}
    */
   public synchronized BufferedImage decode(TokenGrid grid) {
     return decode(grid, null);
   }
 
   /**
-   * {@link #decode(TokenGrid)}, but a {@link TokenGrid#LOST} token with a hint in {@code hints}
-   * (null: none) is decoded from the hint's code vector; lost tokens without one are concealed as
-   * in {@link #decode(TokenGrid)}.
+   * RGB pixels of {@code grid} ({@code grid.width()} x {@code grid.height()}), the code vector of
+   * every {@link TokenGrid#LOST} token taken from {@code hints}. This only synthesises: choosing
+   * code vectors for lost tokens (concealment) is the caller's work.
+   *
+   * @param hints a code vector for every lost token of {@code grid} (hints elsewhere are ignored);
+   *     may be null when no token is lost
+   * @throws IllegalArgumentException if a lost token has no hint, the hints do not fit the grid, or
+   *     the grid's codebook size is not one of {@link #codebookSizes()}
    */
   public synchronized BufferedImage decode(TokenGrid grid, CodeHints hints) {
     Codebook book = book(grid.codebookSize());
@@ -199,7 +215,6 @@ public final class Tokenizer implements AutoCloseable {
     int cwid = grid.cellsWide(), chei = grid.cellsHigh(), fw = 2 * cwid, fh = 2 * chei;
     float[] qf = new float[d * fw * fh], qc = new float[d * cwid * chei];
     float[] m8 = new float[fw * fh], m16 = new float[cwid * chei];
-    boolean[] knownF = new boolean[fw * fh], knownC = new boolean[cwid * chei];
     for (int cy = 0; cy < chei; cy++) {
       for (int cx = 0; cx < cwid; cx++) {
         if (grid.isFine(cx, cy)) {
@@ -209,83 +224,33 @@ public final class Tokenizer implements AutoCloseable {
             m8[p] = 1f;
             int t = grid.fineToken(fx, fy);
             if (t != TokenGrid.LOST) {
-              knownF[p] = true;
               for (int j = 0; j < d; j++) qf[j * fw * fh + p] = table[t * d + j];
             } else if (hints != null && hints.hasFine(p)) {
-              knownF[p] = true;
               for (int j = 0; j < d; j++) qf[j * fw * fh + p] = hints.fine(p, j);
+            } else {
+              throw new IllegalArgumentException("fine token (" + fx + ", " + fy
+                  + ") is lost and has no code hint: conceal lost tokens before decoding");
             }
           }
         } else {
           int t = grid.coarseToken(cx, cy), p = cy * cwid + cx;
           if (t != TokenGrid.LOST) {
-            knownC[p] = true;
             for (int j = 0; j < d; j++) qc[j * cwid * chei + p] = table[t * d + j];
           } else if (hints != null && hints.hasCoarse(p)) {
-            knownC[p] = true;
             for (int j = 0; j < d; j++) qc[j * cwid * chei + p] = hints.coarse(p, j);
+          } else {
+            throw new IllegalArgumentException("coarse token of cell (" + cx + ", " + cy
+                + ") is lost and has no code hint: conceal lost tokens before decoding");
           }
         }
       }
     }
-    conceal(grid, qf, qc, knownF, knownC, meanCode.get(grid.codebookSize()), d);
     int pw = 16 * cwid, ph = 16 * chei;
     try (NDManager sub = manager.newSubManager()) {
       attach(sub);
       NDArray y = net.decode(sub.create(qf, new Shape(1, d, fh, fw)), sub.create(qc, new Shape(1, d, chei, cwid)),
           sub.create(m8, new Shape(1, 1, fh, fw)), sub.create(m16, new Shape(1, 1, chei, cwid)));
       return Pixels.toImage(y.toFloatArray(), pw, ph, grid.width(), grid.height());
-    }
-  }
-
-  private static void conceal(TokenGrid g, float[] qf, float[] qc, boolean[] knownF, boolean[] knownC,
-      float[] mean, int d) {
-    int cw = g.cellsWide(), ch = g.cellsHigh(), fw = 2 * cw, fplane = fw * 2 * ch, cplane = cw * ch;
-    for (int cy = 0; cy < ch; cy++) {
-      for (int cx = 0; cx < cw; cx++) {
-        if (g.isFine(cx, cy)) {
-          float[] acc = new float[d];
-          int n = 0;
-          for (int k = 0; k < 4; k++) {
-            int p = (2 * cy + (k >> 1)) * fw + 2 * cx + (k & 1);
-            if (knownF[p]) {
-              n++;
-              for (int j = 0; j < d; j++) acc[j] += qf[j * fplane + p];
-            }
-          }
-          if (n == 0) {
-            // neighbouring cells' known fine tokens
-            for (int ny = cy - 1; ny <= cy + 1; ny++) {
-              for (int nx = cx - 1; nx <= cx + 1; nx++) {
-                if (nx < 0 || ny < 0 || nx >= cw || ny >= ch || !g.isFine(nx, ny)) continue;
-                for (int k = 0; k < 4; k++) {
-                  int p = (2 * ny + (k >> 1)) * fw + 2 * nx + (k & 1);
-                  if (knownF[p]) {
-                    n++;
-                    for (int j = 0; j < d; j++) acc[j] += qf[j * fplane + p];
-                  }
-                }
-              }
-            }
-          }
-          for (int k = 0; k < 4; k++) {
-            int p = (2 * cy + (k >> 1)) * fw + 2 * cx + (k & 1);
-            if (knownF[p]) continue;
-            for (int j = 0; j < d; j++) qf[j * fplane + p] = n > 0 ? acc[j] / n : mean[j];
-          }
-        } else if (!knownC[cy * cw + cx]) {
-          float[] acc = new float[d];
-          int n = 0;
-          for (int ny = cy - 1; ny <= cy + 1; ny++) {
-            for (int nx = cx - 1; nx <= cx + 1; nx++) {
-              if (nx < 0 || ny < 0 || nx >= cw || ny >= ch || g.isFine(nx, ny) || !knownC[ny * cw + nx]) continue;
-              n++;
-              for (int j = 0; j < d; j++) acc[j] += qc[j * cplane + ny * cw + nx];
-            }
-          }
-          for (int j = 0; j < d; j++) qc[j * cplane + cy * cw + cx] = n > 0 ? acc[j] / n : mean[j];
-        }
-      }
     }
   }
 

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
 import java.util.Properties;
 import java.util.Random;
 import javax.imageio.ImageIO;
@@ -92,17 +93,56 @@ class TokenizerTest {
     }
   }
 
+  /** A hint is the code the decoder network gets: the lost token's own codeword restores it exactly. */
   @Test
-  void lostTokensAreConcealed() throws IOException {
+  void lostTokensTakeTheirHints() throws IOException {
     BufferedImage img = chelseaCrop();
-    TokenGrid g = tok.encode(img, 4096, new boolean[] {true, false, true, false, true, true, false, false, true,
+    TokenGrid clean = tok.encode(img, 4096, new boolean[] {true, false, true, false, true, true, false, false, true,
         true, true, false});
+    TokenGrid g = clean.copy();
+    CodeHints hints = new CodeHints(4, 3, tok.meanCode(4096).length);
+    float[] table = tok.codebookTable(4096);
+    int d = hints.dim();
     g.setFineToken(0, 0, TokenGrid.LOST);
+    hints.setFine(0, 0, Arrays.copyOfRange(table, clean.fineToken(0, 0) * d, (clean.fineToken(0, 0) + 1) * d));
     g.setCoarseToken(1, 0, TokenGrid.LOST);
-    for (int k = 0; k < 4; k++) g.setFineToken(4 + (k & 1), 2 + (k >> 1), TokenGrid.LOST);
-    BufferedImage rec = tok.decode(g);
-    assertThat(rec.getWidth()).isEqualTo(64);
-    assertThat(Pixels.psnr(img, rec)).isGreaterThan(12.0);
+    hints.setCoarse(1, 0, Arrays.copyOfRange(table, clean.coarseToken(1, 0) * d, (clean.coarseToken(1, 0) + 1) * d));
+    BufferedImage expected = tok.decode(clean), actual = tok.decode(g, hints);
+    for (int y = 0; y < 48; y++) {
+      for (int x = 0; x < 64; x++) assertThat(actual.getRGB(x, y)).isEqualTo(expected.getRGB(x, y));
+    }
+  }
+
+  /** Concealment is the decoder's (io.vqcodec.decoder.conceal): a lost token without a hint is an error. */
+  @Test
+  void lostTokenWithoutHintIsRejected() {
+    TokenGrid g = new TokenGrid(32, 16, 256);
+    g.setFine(1, 0, true);
+    g.setCoarseToken(0, 0, TokenGrid.LOST);
+    assertThatThrownBy(() -> tok.decode(g)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("coarse token of cell (0, 0) is lost");
+    g.setCoarseToken(0, 0, 5);
+    g.setFineToken(3, 1, TokenGrid.LOST);
+    CodeHints other = new CodeHints(2, 1, tok.meanCode(256).length);
+    other.setFine(2, 1, tok.meanCode(256));
+    assertThatThrownBy(() -> tok.decode(g, other)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fine token (3, 1) is lost");
+  }
+
+  @Test
+  void meanCodeIsAConvexMixOfTheCodewords() {
+    float[] table = tok.codebookTable(16), mean = tok.meanCode(16);
+    int d = mean.length;
+    assertThat(table).hasSize(16 * d);
+    for (int j = 0; j < d; j++) {
+      float lo = Float.MAX_VALUE, hi = -Float.MAX_VALUE;
+      for (int t = 0; t < 16; t++) {
+        lo = Math.min(lo, table[t * d + j]);
+        hi = Math.max(hi, table[t * d + j]);
+      }
+      assertThat(mean[j]).isBetween(lo - 1e-6f, hi + 1e-6f);
+    }
+    assertThatThrownBy(() -> tok.meanCode(100)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
