@@ -8,6 +8,7 @@ import io.vqcodec.tokens.DecodedTokens;
 import io.vqcodec.decoder.ImageDecoder;
 import io.vqcodec.tokens.LossSimulation;
 import io.vqcodec.tokens.SliceReport;
+import io.vqcodec.tokens.PictureTooLargeException;
 import io.vqcodec.tokens.UnknownModelException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -70,6 +71,11 @@ final class DecodeCommand implements Callable<Integer> {
       description = "What --simulate-loss discards: token (random tokens, default), burst (runs of 16 tokens), slice.")
   String lossUnit;
 
+  @Option(names = "--max-pixels", paramLabel = "N",
+      description = "Refuse streams of pictures with more than N pixels, from the header before decoding "
+          + "(default: the format's limit, 67108864 = 2^26).")
+  long maxPixels = io.vqcodec.container.Limits.MAX_PIXELS;
+
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of --simulate-loss; default ${DEFAULT-VALUE}.")
   long seed;
 
@@ -117,6 +123,8 @@ final class DecodeCommand implements Callable<Integer> {
       throw new CliException(ExitCode.BAD_INPUT, input + ": no such file", e);
     } catch (UnknownModelException e) {
       throw new CliException(ExitCode.UNKNOWN_MODEL, input + ": " + e.getMessage(), e);
+    } catch (PictureTooLargeException e) {
+      throw new CliException(ExitCode.BAD_INPUT, input + ": " + e.getMessage() + " (--max-pixels)", e);
     } catch (FormatException e) {
       throw new CliException(ExitCode.BAD_INPUT, input + ": corrupt or not a .vqc file: " + e.getMessage(), e);
     } catch (IOException e) {
@@ -132,7 +140,8 @@ final class DecodeCommand implements Callable<Integer> {
       default -> throw new CliException(ExitCode.USAGE, "--conceal " + conceal + ": must be predict or neighbours");
     };
     if (noConceal) c = Concealment.NONE;
-    DecodeOptions o = DecodeOptions.defaults().withConcealment(c);
+    if (maxPixels < 1) throw new CliException(ExitCode.USAGE, "--max-pixels " + maxPixels + ": must be positive");
+    DecodeOptions o = DecodeOptions.defaults().withConcealment(c).withMaxPixels(maxPixels);
     if (simulateLoss == null) return o;
     if (!(simulateLoss >= 0 && simulateLoss <= 100)) {
       throw new CliException(ExitCode.USAGE, "--simulate-loss " + simulateLoss + ": must be a percentage, 0 to 100");

@@ -102,6 +102,24 @@ class HostileUseTest {
     assertThat((System.nanoTime() - t0) / 1e9).as("refused without decoding").isLessThan(60);
   }
 
+  /**
+   * Defect 7: decode cost amplification. The suite's valid 122-byte stream of a 16384x4096 picture
+   * is refused from its header under a pixel limit, at once.
+   */
+  @Test
+  void pixelLimitRefusesAHugePictureFromItsHeader() throws IOException {
+    Path vqc = Paths.get(System.getProperty("vqcodec.root", ".."),
+        "conformance/vectors/size-max-cells-16384x4096-pm0.vqc");
+    long t0 = System.nanoTime();
+    VqcodecCliTest.Result res = run("decode", "--max-pixels", "16777216", vqc.toString(),
+        dir.resolve("huge.png").toString());
+    assertThat(res.code()).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(res.err().strip()).isEqualTo("vqcodec: " + vqc + ": picture 16384x4096 has 67108864 "
+        + "pixels, more than the limit of 16777216 (--max-pixels)");
+    assertThat(dir.resolve("huge.png")).doesNotExist();
+    assertThat((System.nanoTime() - t0) / 1e9).as("refused without decoding").isLessThan(60);
+  }
+
   /** Defect 5: a truncated JPEG is refused, not encoded from a half-decoded picture. */
   @Test
   void truncatedJpegIsRefused() throws IOException {

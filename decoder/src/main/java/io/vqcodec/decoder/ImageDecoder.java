@@ -18,10 +18,15 @@ import io.vqcodec.neural.Tokenizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
  * .vqc to image: tokens ({@link TokenDecoder}), model check (Spec §4.3), concealment of lost
@@ -39,14 +44,18 @@ import java.util.Optional;
  * <p>The stream is read once, front to back, and need not be complete: slices that never arrive
  * are concealed. A {@link SliceListener} hears about each slice as it is decoded.
  *
+ * <p>Start-up: a model's network (the PyTorch engine, the weights) is loaded on a background
+ * thread as soon as a stream's header names the model (Spec §4.3), while its slices are still
+ * being entropy decoded, so the two overlap.
+ *
  * <p>Thread safety: an instance may be shared between threads; neural decoding runs one picture
  * at a time (open one decoder per thread to decode in parallel). Entropy decoding does not hold
  * the lock.
  */
 public final class ImageDecoder implements AutoCloseable {
   private final ModelCatalogue models;
-  /** The tokenizer of each model package met so far, loaded on the first stream that names it. */
-  private final Map<ModelPackage, Tokenizer> tokenizers = new HashMap<>();
+  /** The tokenizer of each model package met so far, loading from the first header that names it. */
+  private final Map<ModelPackage, CompletableFuture<Tokenizer>> tokenizers = new HashMap<>();
   /** Tokenizers the caller owns ({@link #using}): never closed here. */
   private final boolean ownsTokenizers;
   /** Concealment.PREDICT: loads the masked-token transformer on the first picture with lost tokens. */
@@ -79,18 +88,59 @@ public final class ImageDecoder implements AutoCloseable {
         return List.of(model);
       }
     }, false);
-    d.tokenizers.put(model, tokenizer);
+    d.tokenizers.put(model, CompletableFuture.completedFuture(tokenizer));
     return d;
   }
 
-  private synchronized Tokenizer tokenizer(ModelPackage model) throws IOException {
-    Tokenizer t = tokenizers.get(model);
-    if (t == null) {
-      t = Tokenizer.open(model);
-      tokenizers.put(model, t);
-    }
+  /** Loads threads: daemons, so that a load in flight never keeps the JVM alive. */
+  private static final Executor LOADER = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "vqcodec-model-loader");
+    t.setDaemon(true);
     return t;
+  });
+
+  /** Starts loading {@code model}'s network unless it is loaded or loading. */
+  private synchronized CompletableFuture<Tokenizer> load(ModelPackage model) {
+    return tokenizers.computeIfAbsent(model, m -> CompletableFuture.supplyAsync(() -> {
+      try {
+        return Tokenizer.open(m);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, LOADER));
   }
+
+  /** {@code model}'s network, waiting for its load; a failed load is retried by the next stream. */
+  private Tokenizer tokenizer(ModelPackage model) throws IOException {
+    CompletableFuture<Tokenizer> f = load(model);
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      synchronized (this) {
+        tokenizers.remove(model, f);
+      }
+      Throwable c = e.getCause();
+      if (c instanceof UncheckedIOException u) throw u.getCause();
+      if (c instanceof RuntimeException r) throw r;
+      if (c instanceof Error err) throw err;
+      throw new IOException(c);
+    }
+  }
+
+  /** The catalogue, starting to load a model's network the moment a header names it. */
+  private final ModelCatalogue prefetching = new ModelCatalogue() {
+    @Override
+    public Optional<ModelPackage> find(ModelId id) {
+      Optional<ModelPackage> p = models.find(id);
+      p.ifPresent(ImageDecoder.this::load);
+      return p;
+    }
+
+    @Override
+    public List<ModelPackage> packages() {
+      return models.packages();
+    }
+  };
 
   /** Decodes with the default options. */
   public DecodedPicture decode(InputStream in) throws IOException {
@@ -107,7 +157,8 @@ public final class ImageDecoder implements AutoCloseable {
    */
   public DecodedPicture decode(InputStream in, DecodeOptions options, SliceListener listener)
       throws IOException {
-    DecodedTokens tokens = TokenDecoder.decode(in, models, options.loss(), listener);
+    DecodedTokens tokens =
+        TokenDecoder.decode(in, prefetching, options.loss(), options.maxPixels(), listener);
     Tokenizer tokenizer = tokenizer(tokens.model());
     TokenGrid grid = tokens.grid();
     Concealer concealer = tokens.lostTokens() > 0 ? concealer(options.concealment()) : null;
@@ -208,7 +259,15 @@ public final class ImageDecoder implements AutoCloseable {
   @Override
   public synchronized void close() {
     prediction.close();
-    if (ownsTokenizers) tokenizers.values().forEach(Tokenizer::close);
+    if (ownsTokenizers) {
+      for (CompletableFuture<Tokenizer> f : tokenizers.values()) {
+        try {
+          f.join().close();
+        } catch (CompletionException e) {
+          // never loaded: nothing to close
+        }
+      }
+    }
     tokenizers.clear();
   }
 }

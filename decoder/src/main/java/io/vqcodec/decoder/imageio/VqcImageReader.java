@@ -9,6 +9,8 @@ import io.vqcodec.decoder.ImageDecoder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.IIOException;
@@ -20,8 +22,14 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * ImageIO reader for .vqc still pictures: one image per stream, no metadata. Width, height and the
- * image type come from the header alone; pixels need the model, loaded once per JVM on first use.
- * Lost slices are concealed; progress is reported per slice.
+ * image type come from the header alone; pixels need the model. Lost slices are concealed;
+ * progress is reported per slice.
+ *
+ * <p>Limits: {@link #getDefaultReadParam()} is a {@link VqcReadParam}, whose {@code maxPixels}
+ * refuses a picture from its header before decoding (default: the system property {@code
+ * vqcodec.maxPixels}, else the format's limit). Decoders come from a pool shared by the JVM's
+ * readers: a model is loaded once per pooled decoder, and one expensive picture occupies one
+ * decoder, never the others (another thread's read takes another decoder).
  */
 final class VqcImageReader extends javax.imageio.ImageReader {
   private ContainerHeader header;
@@ -112,24 +120,50 @@ final class VqcImageReader extends javax.imageio.ImageReader {
     in.seek(start);
     processImageStarted(imageIndex);
     int slices = Math.max(1, (h.codedHeight() + 15) / 16);
+    long maxPixels = param instanceof VqcReadParam v ? v.getMaxPixels() : VqcReadParam.defaultMaxPixels();
     DecodedPicture picture;
+    ImageDecoder decoder = DecoderPool.take();
     try {
-      picture = SharedDecoder.get().decode(new StreamAdapter(in), DecodeOptions.defaults(),
+      picture = decoder.decode(new StreamAdapter(in), DecodeOptions.defaults().withMaxPixels(maxPixels),
           report -> processImageProgress(100f * (report.firstRow() + report.rowCount()) / slices));
     } catch (IOException e) {
       throw new IIOException("cannot decode .vqc stream: " + e.getMessage(), e);
+    } finally {
+      DecoderPool.give(decoder);
     }
     processImageComplete();
     return picture.image();
   }
 
-  /** One decoder (one model load) per JVM, made on first use. */
-  static final class SharedDecoder {
-    private static ImageDecoder instance;
+  @Override
+  public ImageReadParam getDefaultReadParam() {
+    return new VqcReadParam();
+  }
 
-    static synchronized ImageDecoder get() throws IOException {
-      if (instance == null) instance = ImageDecoder.open();
-      return instance;
+  /**
+   * The JVM's idle decoders. A read takes one (or opens one when all are busy) and gives it back;
+   * at most one idle decoder per processor is kept, the rest are closed.
+   */
+  static final class DecoderPool {
+    private static final Deque<ImageDecoder> IDLE = new ArrayDeque<>();
+    private static final int KEEP = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+    static ImageDecoder take() {
+      synchronized (IDLE) {
+        ImageDecoder d = IDLE.pollFirst();
+        if (d != null) return d;
+      }
+      return ImageDecoder.open();
+    }
+
+    static void give(ImageDecoder d) {
+      synchronized (IDLE) {
+        if (IDLE.size() < KEEP) {
+          IDLE.addFirst(d);
+          return;
+        }
+      }
+      d.close();
     }
   }
 
