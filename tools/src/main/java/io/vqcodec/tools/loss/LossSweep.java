@@ -1,290 +1,286 @@
 package io.vqcodec.tools.loss;
 
+import io.vqcodec.decoder.Concealment;
+import io.vqcodec.decoder.DecodeOptions;
+import io.vqcodec.decoder.DecodedPicture;
+import io.vqcodec.decoder.ImageDecoder;
+import io.vqcodec.encoder.EncodedPicture;
+import io.vqcodec.encoder.EncoderOptions;
+import io.vqcodec.encoder.ImageEncoder;
 import io.vqcodec.neural.Pixels;
-import io.vqcodec.tokens.TokenGrid;
-import io.vqcodec.neural.TokenPredictor;
 import io.vqcodec.neural.Tokenizer;
+import io.vqcodec.tokens.LossSimulation;
+import io.vqcodec.tokens.TokenGrid;
 import io.vqcodec.tools.eval.Metrics;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
- * Token-loss sweep: how much quality survives when tokens or slices are lost, with three
- * concealments.
+ * Loss sweep: how much quality survives when tokens or slices of a real stream are lost, with
+ * each concealment a user can choose. It measures the decoder as shipped: each image is encoded
+ * ({@link ImageEncoder}), then decoded by {@link ImageDecoder} with the decoder's own loss
+ * simulation ({@link DecodeOptions#withLoss}, {@link LossSimulation}), exactly what {@code vqcodec
+ * decode --simulate-loss P --loss-unit U --seed S --conceal C} does.
  *
- * <p>{@code LossSweep [--images ../shared/data/kodak] [--out results/loss/loss-sweep] [--k 4096]
- * [--granularity fine|coarse] [--p 0,5,10,20,30] [--modes token,slice] [--seed 1] [--passes 4]
- * [--quick] [--merge part1.csv,part2.csv]}; {@code --merge} only rewrites the summary from the rows of
- * sweeps run in parts (the other options must match theirs). Each image is tokenized (all-fine or all-coarse at level K); per mode and P, a seeded
- * damage pattern marks tokens LOST:
+ * <p>{@code LossSweep [--images ../shared/data/kodak] [--out results/loss/loss-sweep] [--quality
+ * 7] [--slice-rows 1] [--units token,burst,slice] [--p 5,10,20,30]
+ * [--conceal predict,neighbours,none] [--seed 1] [--limit N] [--part I/N] [--merge a.csv,b.csv]}
  *
  * <ul>
- *   <li>{@code token}: round(P% of the units) chosen uniformly without replacement (a unit is a fine
- *       token, or the token of a coarse cell);
- *   <li>{@code slice}: round(P% of the cell rows) whole cell rows (slices of one cell row, Spec §5)
- *       chosen uniformly without replacement: bursts of lost tokens.
+ *   <li>Images: the sorted images of the folder (the first {@code --limit}); {@code --part I/N}
+ *       takes those whose index is I modulo N, so that N processes can share the work; {@code
+ *       --merge} rewrites the summary from their CSV files.
+ *   <li>Streams: {@code vqcodec encode -q Q --slice-rows R}; one-row slices by default, so that a
+ *       share of the slices is the same share of the picture (at the default 8-row slices a Kodak
+ *       picture has 4 to 6 slices).
+ *   <li>Loss: image {@code i} (its index in the sorted folder) is decoded with seed {@code seed +
+ *       i}, so every row can be reproduced with the CLI; with one seed the tokens lost at P% are
+ *       among those lost at a larger P.
+ *   <li>Metrics: PSNR ({@link Pixels#psnr}) and MS-SSIM ({@link Metrics#msssim}) against the
+ *       original picture; the drop is against the same stream decoded without loss.
  * </ul>
  *
- * <p>Reconstructions: {@code transformer} ({@link TokenPredictor#conceal}, most probable tokens,
- * then decode), {@code transformer-mean} (the same with the tokens nearest the mean predicted code),
- * {@code fallback} (the tokenizer's built-in neighbour-mean embedding concealment in {@link
- * Tokenizer#decode}), {@code none} (every LOST token replaced by token 0, then decode). PSNR (RGB)
- * and MS-SSIM against the original image. Writes {@code <out>.csv} (per image) and {@code <out>.md}
- * (means). {@code --quick}: the first 3 images, P = 0, 20.
+ * <p>Writes {@code <out>.csv} (one row per image and decode) and {@code <out>.md} (means).
  */
 public final class LossSweep {
-  static final String[] METHODS = {"transformer", "transformer-mean", "transformer-soft", "fallback", "none"};
-
   private LossSweep() {}
 
-  /** One measured row. */
-  public record Row(String image, String mode, int p, String method, int lost, double psnr, double msssim,
-      double top1) {}
+  /** Concealments a user can choose, by their CLI names ({@code vqcodec decode --conceal}). */
+  static final Map<String, Concealment> CONCEALMENTS = Map.of(
+      "predict", Concealment.PREDICT, "neighbours", Concealment.NEIGHBOURS, "none", Concealment.NONE);
+
+  /** The settings of a sweep. */
+  record Settings(int quality, int sliceRows, String[] units, int[] ps, String[] conceal, long seed) {
+    EncoderOptions encoderOptions() {
+      return EncoderOptions.defaults().withQuality(quality).withSliceRows(sliceRows);
+    }
+
+    String describe() {
+      return String.format(Locale.ROOT, "`vqcodec encode -q %d --slice-rows %d`; loss seed %d + image index",
+          quality, sliceRows, seed);
+    }
+  }
+
+  /**
+   * One decode of one image; {@code p == 0} is the lossless decode ({@code unit} and {@code
+   * conceal} are then "-").
+   */
+  record Row(String image, double bpp, String unit, int p, String conceal, long seed, int lostTokens,
+      int tokens, int lostCells, int cells, double psnr, double msssim) {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> a = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
-      String k = args[i].replaceFirst("^--", "");
-      if (k.equals("quick")) {
-        a.put(k, "true");
-      } else {
-        a.put(k, args[++i]);
+      if (!args[i].startsWith("--") || i + 1 == args.length) {
+        throw new IllegalArgumentException("options are --name value pairs: " + args[i]);
       }
+      a.put(args[i].substring(2), args[++i]);
     }
-    boolean quick = a.containsKey("quick");
-    Path images = Paths.get(a.getOrDefault("images", "../shared/data/kodak"));
-    Path out = Paths.get(a.getOrDefault("out", quick ? "results/loss/loss-sweep-quick" : "results/loss/loss-sweep"));
-    int k = Integer.parseInt(a.getOrDefault("k", "4096"));
-    boolean coarse = a.getOrDefault("granularity", "fine").equals("coarse");
-    int[] ps = Arrays.stream(a.getOrDefault("p", quick ? "0,20" : "0,5,10,20,30").split(","))
-        .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-    String[] modes = a.getOrDefault("modes", "token,slice").split(",");
-    long seed = Long.parseLong(a.getOrDefault("seed", "1"));
-    int passes = Integer.parseInt(a.getOrDefault("passes", String.valueOf(TokenPredictor.DEFAULT_PASSES)));
-    int limit = quick ? 3 : Integer.parseInt(a.getOrDefault("limit", "1000000"));
-    List<Row> rows = a.containsKey("merge") ? read(a.get("merge").split(","))
-        : run(images, k, coarse, ps, modes, seed, passes, limit);
-    write(out, rows, k, coarse, seed, passes, ps, modes);
+    Path out = Paths.get(a.getOrDefault("out", "results/loss/loss-sweep"));
+    Settings s = new Settings(
+        Integer.parseInt(a.getOrDefault("quality", String.valueOf(EncoderOptions.DEFAULT_QUALITY))),
+        Integer.parseInt(a.getOrDefault("slice-rows", "1")),
+        a.getOrDefault("units", "token,burst,slice").split(","),
+        Arrays.stream(a.getOrDefault("p", "5,10,20,30").split(",")).mapToInt(x -> Integer.parseInt(x.trim())).toArray(),
+        a.getOrDefault("conceal", "predict,neighbours,none").split(","),
+        Long.parseLong(a.getOrDefault("seed", "1")));
+    for (String c : s.conceal()) concealment(c);
+    for (String u : s.units()) unit(u);
+    List<Row> rows;
+    if (a.containsKey("merge")) {
+      rows = read(a.get("merge").split(","));
+    } else {
+      String[] part = a.getOrDefault("part", "0/1").split("/");
+      rows = run(images(Paths.get(a.getOrDefault("images", "../shared/data/kodak")),
+          Integer.parseInt(a.getOrDefault("limit", String.valueOf(Integer.MAX_VALUE)))),
+          Integer.parseInt(part[0]), Integer.parseInt(part[1]), s);
+    }
+    write(out, rows, s);
   }
 
-  /** Rows of sweeps written earlier ({@code --merge a.csv,b.csv}: parts run in parallel). */
-  static List<Row> read(String[] csvs) throws Exception {
-    List<Row> rows = new ArrayList<>();
-    for (String c : csvs) {
-      List<String> lines = Files.readAllLines(Paths.get(c.trim()));
-      for (String line : lines.subList(1, lines.size())) {
-        String[] f = line.split(",", -1);
-        rows.add(new Row(f[0], f[1], Integer.parseInt(f[2]), f[3], Integer.parseInt(f[4]), Double.parseDouble(f[5]),
-            Double.parseDouble(f[6]), f[7].isEmpty() ? Double.NaN : Double.parseDouble(f[7])));
-      }
-    }
-    return rows;
-  }
-
-  /** Runs the sweep over the sorted images of a folder. */
-  public static List<Row> run(Path images, int k, boolean coarse, int[] ps, String[] modes, long seed, int passes,
-      int limit) throws Exception {
-    List<Path> files;
-    try (Stream<Path> s = Files.list(images)) {
-      files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(png|jpg|jpeg|bmp|tif|tiff)"))
+  /** The sorted images of a folder, the first {@code limit}. */
+  static List<Path> images(Path folder, int limit) throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(png|jpg|jpeg|bmp|tif|tiff)"))
           .sorted().limit(limit).toList();
     }
+  }
+
+  /** Encodes and decodes the images whose index is {@code part} modulo {@code parts}. */
+  static List<Row> run(List<Path> images, int part, int parts, Settings s) throws IOException {
     List<Row> rows = new ArrayList<>();
-    try (Tokenizer tok = Tokenizer.loadDefault();
-        TokenPredictor tp = TokenPredictor.loadDefault()) {
-      for (int fi = 0; fi < files.size(); fi++) {
-        Path f = files.get(fi);
-        String name = f.getFileName().toString();
-        BufferedImage img = ImageIO.read(f.toFile());
-        TokenGrid clean = tok.encodeBoth(img, k)[coarse ? 1 : 0];
-        BufferedImage ref = null;
+    try (Tokenizer tokenizer = Tokenizer.loadDefault();
+        ImageEncoder encoder = ImageEncoder.using(tokenizer);
+        ImageDecoder decoder = ImageDecoder.using(tokenizer)) {
+      for (int i = part; i < images.size(); i += parts) {
         long t0 = System.nanoTime();
-        for (String mode : modes) {
-          for (int p : ps) {
-            if (p == 0 && ref != null) {
-              for (String m : METHODS) {
-                rows.add(new Row(name, mode, 0, m, 0, Pixels.psnr(img, ref), Metrics.msssim(img, ref), Double.NaN));
-              }
-              continue;
+        Path file = images.get(i);
+        String name = file.getFileName().toString();
+        BufferedImage original = ImageIO.read(file.toFile());
+        if (original == null) throw new IOException(file + ": not an image ImageIO reads");
+        EncodedPicture coded = encoder.encode(original, s.encoderOptions());
+        long seed = s.seed() + i;
+        DecodedPicture lossless = decode(decoder, coded, DecodeOptions.defaults());
+        TokenGrid grid = lossless.tokens().grid();
+        int tokens = grid.tokenCount(), cells = grid.cellsWide() * grid.cellsHigh();
+        double losslessPsnr = Pixels.psnr(original, lossless.image());
+        rows.add(new Row(name, coded.bpp(), "-", 0, "-", seed, 0, tokens, 0, cells, losslessPsnr,
+            Metrics.msssim(original, lossless.image())));
+        int decodes = 1;
+        for (String unit : s.units()) {
+          for (int p : s.ps()) {
+            for (String c : s.conceal()) {
+              DecodeOptions options = new DecodeOptions(concealment(c), new LossSimulation(unit(unit), p / 100.0, seed));
+              DecodedPicture d = decode(decoder, coded, options);
+              rows.add(new Row(name, coded.bpp(), unit, p, c, seed, d.tokens().lostTokens(), tokens,
+                  lostCells(d.tokens().grid()), cells, Pixels.psnr(original, d.image()), Metrics.msssim(original, d.image())));
+              decodes++;
             }
-            TokenGrid damaged = clean.copy();
-            int lost = damage(damaged, mode, p, new Random(seed * 1_000_003L + fi * 1009L + p * 31L + mode.hashCode()));
-            if (p == 0) {
-              ref = tok.decode(damaged);
-              for (String m : METHODS) {
-                rows.add(new Row(name, mode, 0, m, 0, Pixels.psnr(img, ref), Metrics.msssim(img, ref), Double.NaN));
-              }
-              continue;
-            }
-            TokenGrid tg = damaged.copy();
-            tp.conceal(tg, passes, false);
-            BufferedImage rt = tok.decode(tg);
-            rows.add(new Row(name, mode, p, "transformer", lost, Pixels.psnr(img, rt), Metrics.msssim(img, rt),
-                agreement(clean, damaged, tg)));
-            TokenGrid tm = damaged.copy();
-            tp.conceal(tm, passes, true);
-            BufferedImage rm = tok.decode(tm);
-            rows.add(new Row(name, mode, p, "transformer-mean", lost, Pixels.psnr(img, rm), Metrics.msssim(img, rm),
-                agreement(clean, damaged, tm)));
-            BufferedImage rs = tok.decode(damaged, tp.expectedCodes(damaged, tok, passes));
-            rows.add(new Row(name, mode, p, "transformer-soft", lost, Pixels.psnr(img, rs), Metrics.msssim(img, rs),
-                Double.NaN));
-            BufferedImage rf = tok.decode(damaged);
-            rows.add(new Row(name, mode, p, "fallback", lost, Pixels.psnr(img, rf), Metrics.msssim(img, rf), Double.NaN));
-            TokenGrid zero = damaged.copy();
-            fillLost(zero, 0);
-            BufferedImage rz = tok.decode(zero);
-            rows.add(new Row(name, mode, p, "none", lost, Pixels.psnr(img, rz), Metrics.msssim(img, rz),
-                agreement(clean, damaged, zero)));
           }
         }
-        System.out.printf(Locale.ROOT, "%s done in %.1f s%n", name, (System.nanoTime() - t0) / 1e9);
+        System.out.printf(Locale.ROOT, "%s: %.4f bpp, lossless %.2f dB, %d decodes in %.1f s%n", name, coded.bpp(),
+            losslessPsnr, decodes, (System.nanoTime() - t0) / 1e9);
       }
     }
     return rows;
   }
 
-  /** Marks round(p% of units or cell rows) LOST; returns the number of lost tokens (units). */
-  static int damage(TokenGrid g, String mode, int p, Random rnd) {
-    int cw = g.cellsWide(), ch = g.cellsHigh();
-    if (mode.equals("slice")) {
-      int n = (int) Math.round(ch * p / 100.0);
-      int[] order = shuffled(ch, rnd);
-      int lost = 0;
-      for (int i = 0; i < n; i++) {
-        int cy = order[i];
-        for (int cx = 0; cx < cw; cx++) lost += loseCell(g, cx, cy);
-      }
-      return lost;
-    }
-    if (!mode.equals("token")) throw new IllegalArgumentException("mode must be token or slice: " + mode);
-    List<int[]> units = new ArrayList<>();
-    for (int cy = 0; cy < ch; cy++) {
-      for (int cx = 0; cx < cw; cx++) {
+  private static DecodedPicture decode(ImageDecoder decoder, EncodedPicture coded, DecodeOptions options)
+      throws IOException {
+    return decoder.decode(new ByteArrayInputStream(coded.bytes()), options, null);
+  }
+
+  static Concealment concealment(String name) {
+    Concealment c = CONCEALMENTS.get(name.trim());
+    if (c == null) throw new IllegalArgumentException("--conceal " + name + ": must be predict, neighbours or none");
+    return c;
+  }
+
+  static LossSimulation.Unit unit(String name) {
+    return switch (name.trim()) {
+      case "token" -> LossSimulation.Unit.TOKEN;
+      case "burst" -> LossSimulation.Unit.BURST;
+      case "slice" -> LossSimulation.Unit.SLICE;
+      default -> throw new IllegalArgumentException("--units " + name + ": must be token, burst or slice");
+    };
+  }
+
+  /** Cells with at least one lost token. */
+  static int lostCells(TokenGrid g) {
+    int n = 0;
+    for (int cy = 0; cy < g.cellsHigh(); cy++) {
+      for (int cx = 0; cx < g.cellsWide(); cx++) {
+        boolean lost = false;
         if (g.isFine(cx, cy)) {
-          for (int j = 0; j < 4; j++) units.add(new int[] {2 * cx + j % 2, 2 * cy + j / 2, 0});
+          for (int q = 0; q < 4; q++) lost |= g.fineToken(2 * cx + (q & 1), 2 * cy + (q >> 1)) == TokenGrid.LOST;
         } else {
-          units.add(new int[] {cx, cy, 1});
+          lost = g.coarseToken(cx, cy) == TokenGrid.LOST;
         }
-      }
-    }
-    int n = (int) Math.round(units.size() * p / 100.0);
-    int[] order = shuffled(units.size(), rnd);
-    for (int i = 0; i < n; i++) {
-      int[] u = units.get(order[i]);
-      if (u[2] == 0) {
-        g.setFineToken(u[0], u[1], TokenGrid.LOST);
-      } else {
-        g.setCoarseToken(u[0], u[1], TokenGrid.LOST);
+        if (lost) n++;
       }
     }
     return n;
   }
 
-  private static int loseCell(TokenGrid g, int cx, int cy) {
-    if (!g.isFine(cx, cy)) {
-      g.setCoarseToken(cx, cy, TokenGrid.LOST);
-      return 1;
-    }
-    for (int j = 0; j < 4; j++) g.setFineToken(2 * cx + j % 2, 2 * cy + j / 2, TokenGrid.LOST);
-    return 4;
-  }
+  static final String CSV_HEADER = "image,bpp,unit,p,conceal,seed,lost_tokens,tokens,lost_cells,cells,psnr,msssim";
 
-  private static int[] shuffled(int n, Random rnd) {
-    int[] a = new int[n];
-    for (int i = 0; i < n; i++) a[i] = i;
-    for (int i = n - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1), t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
-    return a;
-  }
-
-  /** Fraction of the tokens LOST in {@code damaged} that {@code filled} restores to {@code clean}'s value. */
-  static double agreement(TokenGrid clean, TokenGrid damaged, TokenGrid filled) {
-    int n = 0, ok = 0;
-    for (int cy = 0; cy < clean.cellsHigh(); cy++) {
-      for (int cx = 0; cx < clean.cellsWide(); cx++) {
-        if (clean.isFine(cx, cy)) {
-          for (int j = 0; j < 4; j++) {
-            int fx = 2 * cx + j % 2, fy = 2 * cy + j / 2;
-            if (damaged.fineToken(fx, fy) != TokenGrid.LOST) continue;
-            n++;
-            if (filled.fineToken(fx, fy) == clean.fineToken(fx, fy)) ok++;
-          }
-        } else if (damaged.coarseToken(cx, cy) == TokenGrid.LOST) {
-          n++;
-          if (filled.coarseToken(cx, cy) == clean.coarseToken(cx, cy)) ok++;
-        }
+  /** Rows of sweeps written earlier (parts run in parallel). */
+  static List<Row> read(String[] csvs) throws IOException {
+    List<Row> rows = new ArrayList<>();
+    for (String c : csvs) {
+      List<String> lines = Files.readAllLines(Paths.get(c.trim()));
+      if (lines.isEmpty() || !lines.get(0).equals(CSV_HEADER)) throw new IOException(c + ": not a loss sweep CSV");
+      for (String line : lines.subList(1, lines.size())) {
+        String[] f = line.split(",", -1);
+        rows.add(new Row(f[0], Double.parseDouble(f[1]), f[2], Integer.parseInt(f[3]), f[4], Long.parseLong(f[5]),
+            Integer.parseInt(f[6]), Integer.parseInt(f[7]), Integer.parseInt(f[8]), Integer.parseInt(f[9]),
+            Double.parseDouble(f[10]), Double.parseDouble(f[11])));
       }
     }
-    return n == 0 ? Double.NaN : ok / (double) n;
+    rows.sort((x, y) -> x.image().compareTo(y.image()));
+    return rows;
   }
 
-  static void fillLost(TokenGrid g, int token) {
-    for (int cy = 0; cy < g.cellsHigh(); cy++) {
-      for (int cx = 0; cx < g.cellsWide(); cx++) {
-        if (g.isFine(cx, cy)) {
-          for (int j = 0; j < 4; j++) {
-            int fx = 2 * cx + j % 2, fy = 2 * cy + j / 2;
-            if (g.fineToken(fx, fy) == TokenGrid.LOST) g.setFineToken(fx, fy, token);
-          }
-        } else if (g.coarseToken(cx, cy) == TokenGrid.LOST) {
-          g.setCoarseToken(cx, cy, token);
-        }
-      }
-    }
-  }
-
-  static void write(Path out, List<Row> rows, int k, boolean coarse, long seed, int passes, int[] ps, String[] modes)
-      throws Exception {
+  static void write(Path out, List<Row> rows, Settings s) throws IOException {
     if (out.getParent() != null) Files.createDirectories(out.getParent());
-    StringBuilder csv = new StringBuilder("image,mode,p,method,lost_tokens,psnr,msssim,token_top1\n");
+    StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
     for (Row r : rows) {
-      csv.append(String.format(Locale.ROOT, "%s,%s,%d,%s,%d,%.4f,%.5f,%s%n", r.image(), r.mode(), r.p(), r.method(),
-          r.lost(), r.psnr(), r.msssim(), Double.isNaN(r.top1()) ? "" : String.format(Locale.ROOT, "%.4f", r.top1())));
+      csv.append(String.format(Locale.ROOT, "%s,%.5f,%s,%d,%s,%d,%d,%d,%d,%d,%.4f,%.5f%n", r.image(), r.bpp(), r.unit(),
+          r.p(), r.conceal(), r.seed(), r.lostTokens(), r.tokens(), r.lostCells(), r.cells(), r.psnr(), r.msssim()));
     }
     Files.writeString(out.resolveSibling(out.getFileName() + ".csv"), csv.toString());
-    long images = rows.stream().map(Row::image).distinct().count();
-    StringBuilder md = new StringBuilder();
-    md.append(String.format(Locale.ROOT, "# Token-loss sweep (%d images, K=%d, all-%s grid, seed %d, %d transformer passes)%n%n",
-        images, k, coarse ? "coarse" : "fine", seed, passes));
-    md.append("Mean over images. dPSNR = mean PSNR minus the mean PSNR at P = 0 (no loss). ")
-        .append("`transformer` = mask-v1 most probable tokens, `transformer-mean` = tokens nearest the predicted mean code; `transformer-soft` = the predicted mean code itself fed to the decoder (no token); `none` replaces lost tokens by token 0; `fallback` is the tokenizer's neighbour-mean embedding; ")
-        .append("token top-1 = fraction of lost tokens restored exactly.\n\n");
-    md.append("| mode | P % | method | PSNR dB | dPSNR dB | MS-SSIM | token top-1 |\n|---|---|---|---|---|---|---|\n");
-    for (String mode : modes) {
-      double base = mean(rows, mode, 0, "fallback", true);
-      for (int p : ps) {
-        for (String m : METHODS) {
-          double psnr = mean(rows, mode, p, m, true), ms = mean(rows, mode, p, m, false);
-          double t1 = rows.stream().filter(r -> r.mode().equals(mode) && r.p() == p && r.method().equals(m)
-              && !Double.isNaN(r.top1())).mapToDouble(Row::top1).average().orElse(Double.NaN);
-          md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.2f | %+.2f | %.4f | %s |%n", mode, p, p == 0 ? "(no loss)" : m, psnr,
-              psnr - base, ms, Double.isNaN(t1) ? "" : String.format(Locale.ROOT, "%.3f", t1)));
-          if (p == 0) break;
-        }
-      }
-    }
-    Files.writeString(out.resolveSibling(out.getFileName() + ".md"), md.toString());
+    String md = summary(rows, s);
+    Files.writeString(out.resolveSibling(out.getFileName() + ".md"), md);
     System.out.print(md);
   }
 
-  private static double mean(List<Row> rows, String mode, int p, String m, boolean psnr) {
-    return rows.stream().filter(r -> r.mode().equals(mode) && r.p() == p && r.method().equals(m))
-        .mapToDouble(r -> psnr ? r.psnr() : r.msssim()).average().orElse(Double.NaN);
+  /** The markdown summary: means over the images. */
+  static String summary(List<Row> rows, Settings s) {
+    List<Row> lossless = rows.stream().filter(r -> r.p() == 0).toList();
+    double basePsnr = lossless.stream().mapToDouble(Row::psnr).average().orElse(Double.NaN);
+    double baseMs = lossless.stream().mapToDouble(Row::msssim).average().orElse(Double.NaN);
+    double bpp = lossless.stream().mapToDouble(Row::bpp).average().orElse(Double.NaN);
+    StringBuilder md = new StringBuilder();
+    md.append(String.format(Locale.ROOT, "# Loss sweep (%d images; %s)%n%n", lossless.size(), s.describe()));
+    md.append("Written by `io.vqcodec.tools.loss.LossSweep` (command: `tools/LOSS.md`).\n\n");
+    md.append(String.format(Locale.ROOT, "Streams: mean %.4f bpp; decoded without loss: PSNR %.2f dB, MS-SSIM %.4f "
+        + "(against the original pictures).%n%n", bpp, basePsnr, baseMs));
+    md.append("Loss by the decoder's own simulation (`vqcodec decode --simulate-loss P --loss-unit U`): `token` = P% of the "
+        + "coded tokens at random, `burst` = runs of 16 coded tokens, `slice` = P% of the slices (rounded to whole "
+        + "slices); the decoder does not know the granularity of a lost slice's cells and takes them as fine (4 lost "
+        + "tokens each, so `tokens lost` can exceed P% there; `cells lost` is the share of cells with a lost token). "
+        + "Concealment: `predict` (the default), `neighbours`, `none` (lost cells gray). Means over images; dPSNR "
+        + "and dMS-SSIM against the same streams decoded without loss.\n\n");
+    md.append("| lost | predict (default) | neighbours | none |\n|---|---:|---:|---:|\n");
+    for (String unit : s.units()) {
+      for (int p : s.ps()) {
+        md.append(String.format(Locale.ROOT, "| %d%% %ss |", p, unit));
+        for (String c : List.of("predict", "neighbours", "none")) {
+          List<Row> sel = select(rows, unit, p, c);
+          md.append(sel.isEmpty() ? " |" : String.format(Locale.ROOT, " %+.2f dB (%.4f) |",
+              mean(sel, Row::psnr) - basePsnr, mean(sel, Row::msssim)));
+        }
+        md.append('\n');
+      }
+    }
+    md.append("\ndPSNR; in brackets MS-SSIM.\n\n");
+    md.append("| unit | P % | conceal | tokens lost % | cells lost % | PSNR dB | dPSNR dB | MS-SSIM | dMS-SSIM |\n")
+        .append("|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
+    md.append(String.format(Locale.ROOT, "| - | 0 | (no loss) | 0.0 | 0.0 | %.2f | +0.00 | %.4f | +0.0000 |%n",
+        basePsnr, baseMs));
+    for (String unit : s.units()) {
+      for (int p : s.ps()) {
+        for (String c : s.conceal()) {
+          List<Row> sel = select(rows, unit, p, c);
+          if (sel.isEmpty()) continue;
+          double psnr = mean(sel, Row::psnr), ms = mean(sel, Row::msssim);
+          md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %.1f | %.2f | %+.2f | %.4f | %+.4f |%n", unit, p, c,
+              100 * mean(sel, r -> r.lostTokens() / (double) r.tokens()),
+              100 * mean(sel, r -> r.lostCells() / (double) r.cells()), psnr, psnr - basePsnr, ms, ms - baseMs));
+        }
+      }
+    }
+    return md.toString();
+  }
+
+  private static List<Row> select(List<Row> rows, String unit, int p, String conceal) {
+    return rows.stream().filter(r -> r.unit().equals(unit) && r.p() == p && r.conceal().equals(conceal)).toList();
+  }
+
+  private static double mean(List<Row> rows, ToDoubleFunction<Row> f) {
+    return rows.stream().mapToDouble(f).average().orElse(Double.NaN);
   }
 }
