@@ -143,7 +143,8 @@ public final class LossSweep {
         for (String unit : s.units()) {
           for (int p : s.ps()) {
             for (String c : s.conceal()) {
-              DecodeOptions options = new DecodeOptions(concealment(c), new LossSimulation(unit(unit), p / 100.0, seed));
+              DecodeOptions options = DecodeOptions.defaults().withConcealment(concealment(c))
+                  .withLoss(new LossSimulation(unit(unit), p / 100.0, seed));
               DecodedPicture d = decode(decoder, coded, options);
               rows.add(new Row(name, coded.bpp(), unit, p, c, seed, d.tokens().lostTokens(), tokens,
                   lostCells(d.tokens().grid()), cells, Pixels.psnr(original, d.image()), Metrics.msssim(original, d.image())));
