@@ -60,7 +60,7 @@ final class DecodeCommand implements Callable<Integer> {
   boolean noConceal;
 
   @Option(names = "--conceal", paramLabel = "HOW", defaultValue = "predict",
-      description = "How lost tokens are concealed: predict (transformer when the model has one, default), neighbours.")
+      description = "How lost tokens are concealed: predict (transformer when the model has one, default), neighbours, none (gray cells, as --no-conceal).")
   String conceal;
 
   @Option(names = "--simulate-loss", paramLabel = "P",
@@ -137,7 +137,7 @@ final class DecodeCommand implements Callable<Integer> {
       case "predict" -> Concealment.PREDICT;
       case "neighbours", "neighbors" -> Concealment.NEIGHBOURS;
       case "none" -> Concealment.NONE;
-      default -> throw new CliException(ExitCode.USAGE, "--conceal " + conceal + ": must be predict or neighbours");
+      default -> throw new CliException(ExitCode.USAGE, "--conceal " + conceal + ": must be predict, neighbours or none");
     };
     if (noConceal) c = Concealment.NONE;
     if (maxPixels < 1) throw new CliException(ExitCode.USAGE, "--max-pixels " + maxPixels + ": must be positive");
