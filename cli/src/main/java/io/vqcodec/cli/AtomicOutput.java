@@ -2,8 +2,8 @@ package io.vqcodec.cli;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +16,9 @@ import java.util.regex.Pattern;
  * Writes an output file so that it appears whole or not at all: the bytes go to a temporary file
  * beside the target, which is renamed over the target only after it was written and closed. A
  * failure deletes the temporary file, so no half file is ever left behind. A run killed outright
- * (SIGKILL, power loss) cannot delete its temporary file; its name holds the process id
- * ({@code .NAME.PID.RANDOM.tmp}), and the next run that writes into the folder deletes those whose
- * process is gone.
+ * (SIGKILL, power loss) cannot delete its temporary file; its name holds the process id ({@code
+ * .NAME.PID.RANDOM.tmp}), and the next run that writes into the folder deletes those whose process
+ * is gone.
  */
 final class AtomicOutput {
   /** Writes the content of one output. */
@@ -81,10 +81,12 @@ final class AtomicOutput {
     Path tmp;
     try {
       removeStaleTemporaries(dir);
-      tmp = Files.createTempFile(dir,
-          "." + target.getFileName() + "." + ProcessHandle.current().pid() + ".", ".tmp");
+      tmp =
+          Files.createTempFile(
+              dir, "." + target.getFileName() + "." + ProcessHandle.current().pid() + ".", ".tmp");
     } catch (IOException e) {
-      throw new CliException(ExitCode.OUTPUT, target + ": cannot write in " + dir + ": " + e.getMessage(), e);
+      throw new CliException(
+          ExitCode.OUTPUT, target + ": cannot write in " + dir + ": " + e.getMessage(), e);
     }
     try {
       // createTempFile makes the file private (0600); outputs get the usual 0644.
@@ -99,7 +101,8 @@ final class AtomicOutput {
       }
       if (force) {
         try {
-          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }

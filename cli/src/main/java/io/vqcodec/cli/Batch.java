@@ -15,8 +15,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Maps the positional arguments {@code IN... OUT} of encode and decode to (input, output) pairs
- * and runs them. One input file and a non-directory OUT: OUT is the output file. Otherwise (several
+ * Maps the positional arguments {@code IN... OUT} of encode and decode to (input, output) pairs and
+ * runs them. One input file and a non-directory OUT: OUT is the output file. Otherwise (several
  * inputs, an input folder, or OUT an existing folder) OUT is a folder and each output is named
  * after its input with the new extension; two inputs that would give the same output name (g.png
  * and g.jpg) are refused before any work. An output that is an input is refused. A failing input
@@ -50,7 +50,8 @@ final class Batch {
       return checked(List.of(new Job(inputs.get(0), out)));
     }
     if (Files.exists(out) && !Files.isDirectory(out)) {
-      throw new CliException(ExitCode.USAGE, out + ": must be a folder when there are several inputs");
+      throw new CliException(
+          ExitCode.USAGE, out + ": must be a folder when there are several inputs");
     }
     List<Path> files = new ArrayList<>();
     for (Path in : inputs) {
@@ -61,14 +62,16 @@ final class Batch {
               .sorted()
               .forEach(files::add);
         } catch (IOException e) {
-          throw new CliException(ExitCode.BAD_INPUT, in + ": cannot list folder: " + e.getMessage(), e);
+          throw new CliException(
+              ExitCode.BAD_INPUT, in + ": cannot list folder: " + e.getMessage(), e);
         }
       } else {
         files.add(in);
       }
     }
     if (files.isEmpty()) {
-      throw new CliException(ExitCode.BAD_INPUT, "no input files (looked for " + inputExtensions + ")");
+      throw new CliException(
+          ExitCode.BAD_INPUT, "no input files (looked for " + inputExtensions + ")");
     }
     try {
       Files.createDirectories(out);
@@ -82,21 +85,31 @@ final class Batch {
       Path first = claimed.putIfAbsent(o.toAbsolutePath().normalize(), f);
       if (first != null) {
         // Refused before any work: a silent overwrite would lose one result.
-        throw new CliException(ExitCode.OUTPUT, first + " and " + f + " would both be written to " + o
-            + "; code them separately or rename one");
+        throw new CliException(
+            ExitCode.OUTPUT,
+            first
+                + " and "
+                + f
+                + " would both be written to "
+                + o
+                + "; code them separately or rename one");
       }
       jobs.add(new Job(f, o));
     }
     return checked(jobs);
   }
 
-  /** Refuses an output that is one of the inputs (under any name): writing it would destroy the input. */
+  /**
+   * Refuses an output that is one of the inputs (under any name): writing it would destroy the
+   * input.
+   */
   private static List<Job> checked(List<Job> jobs) throws CliException {
     for (Job j : jobs) {
       try {
         if (Files.exists(j.output()) && Files.isSameFile(j.output(), j.input())) {
-          throw new CliException(ExitCode.OUTPUT, j.output() + " is the input " + j.input()
-              + ": refusing to overwrite it");
+          throw new CliException(
+              ExitCode.OUTPUT,
+              j.output() + " is the input " + j.input() + ": refusing to overwrite it");
         }
       } catch (IOException e) {
         throw new CliException(ExitCode.OUTPUT, j.output() + ": " + e.getMessage(), e);
@@ -109,10 +122,15 @@ final class Batch {
   static int run(List<Job> jobs, Step step, boolean verbose, PrintWriter err) {
     int exit = ExitCode.OK;
     // A bar only on a terminal: logs and pipes get the per-file lines alone.
-    ProgressBar bar = jobs.size() > 1 && System.console() != null
-        ? new ProgressBarBuilder().setTaskName("vqcodec").setInitialMax(jobs.size())
-            .setStyle(ProgressBarStyle.ASCII).continuousUpdate().build()
-        : null;
+    ProgressBar bar =
+        jobs.size() > 1 && System.console() != null
+            ? new ProgressBarBuilder()
+                .setTaskName("vqcodec")
+                .setInitialMax(jobs.size())
+                .setStyle(ProgressBarStyle.ASCII)
+                .continuousUpdate()
+                .build()
+            : null;
     try {
       for (Job job : jobs) {
         try {

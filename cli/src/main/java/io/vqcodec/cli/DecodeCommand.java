@@ -4,11 +4,11 @@ import io.vqcodec.container.FormatException;
 import io.vqcodec.decoder.Concealment;
 import io.vqcodec.decoder.DecodeOptions;
 import io.vqcodec.decoder.DecodedPicture;
-import io.vqcodec.tokens.DecodedTokens;
 import io.vqcodec.decoder.ImageDecoder;
+import io.vqcodec.tokens.DecodedTokens;
 import io.vqcodec.tokens.LossSimulation;
-import io.vqcodec.tokens.SliceReport;
 import io.vqcodec.tokens.PictureTooLargeException;
+import io.vqcodec.tokens.SliceReport;
 import io.vqcodec.tokens.UnknownModelException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -50,33 +50,58 @@ final class DecodeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Vqcodec.Verbosity verbosity;
 
-  @Parameters(arity = "2..*", paramLabel = "IN... OUT", description = ".vqc files or folders, then the output.")
+  @Parameters(
+      arity = "2..*",
+      paramLabel = "IN... OUT",
+      description = ".vqc files or folders, then the output.")
   List<Path> paths;
 
-  @Option(names = {"-f", "--force"}, description = "Overwrite existing outputs.")
+  @Option(
+      names = {"-f", "--force"},
+      description = "Overwrite existing outputs.")
   boolean force;
 
-  @Option(names = "--no-conceal", description = "Show lost tokens as mid-gray instead of concealing them.")
+  @Option(
+      names = "--no-conceal",
+      description = "Show lost tokens as mid-gray instead of concealing them.")
   boolean noConceal;
 
-  @Option(names = "--conceal", paramLabel = "HOW", defaultValue = "predict",
-      description = "How lost tokens are concealed: predict (transformer when the model has one, default), neighbours, none (gray cells, as --no-conceal).")
+  @Option(
+      names = "--conceal",
+      paramLabel = "HOW",
+      defaultValue = "predict",
+      description =
+          "How lost tokens are concealed: predict (transformer when the model has one, default), neighbours, none (gray cells, as --no-conceal).")
   String conceal;
 
-  @Option(names = "--simulate-loss", paramLabel = "P",
-      description = "Testing: discard P percent of the tokens (or slices, see --loss-unit) before reconstruction.")
+  @Option(
+      names = "--simulate-loss",
+      paramLabel = "P",
+      description =
+          "Testing: discard P percent of the tokens (or slices, see --loss-unit) before reconstruction.")
   Double simulateLoss;
 
-  @Option(names = "--loss-unit", paramLabel = "UNIT", defaultValue = "token",
-      description = "What --simulate-loss discards: token (random tokens, default), burst (runs of 16 tokens), slice.")
+  @Option(
+      names = "--loss-unit",
+      paramLabel = "UNIT",
+      defaultValue = "token",
+      description =
+          "What --simulate-loss discards: token (random tokens, default), burst (runs of 16 tokens), slice.")
   String lossUnit;
 
-  @Option(names = "--max-pixels", paramLabel = "N",
-      description = "Refuse streams of pictures with more than N pixels, from the header before decoding "
-          + "(default: the format's limit, 67108864 = 2^26).")
+  @Option(
+      names = "--max-pixels",
+      paramLabel = "N",
+      description =
+          "Refuse streams of pictures with more than N pixels, from the header before decoding "
+              + "(default: the format's limit, 67108864 = 2^26).")
   long maxPixels = io.vqcodec.container.Limits.MAX_PIXELS;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of --simulate-loss; default ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "1",
+      description = "Seed of --simulate-loss; default ${DEFAULT-VALUE}.")
   long seed;
 
   @Override
@@ -89,29 +114,50 @@ final class DecodeCommand implements Callable<Integer> {
     }
     PrintWriter err = spec.commandLine().getErr();
     try (ImageDecoder decoder = ImageDecoder.open()) {
-      return Batch.run(jobs, job -> {
-        AtomicOutput.checkWritable(job.output(), force);
-        ImageWriter writer = Images.writerFor(job.output());
-        DecodedPicture picture = decode(decoder, job.input(), options, err);
-        AtomicOutput.write(job.output(), force, os -> Images.write(picture.image(), writer, os));
-      }, verbosity.verbose, err);
+      return Batch.run(
+          jobs,
+          job -> {
+            AtomicOutput.checkWritable(job.output(), force);
+            ImageWriter writer = Images.writerFor(job.output());
+            DecodedPicture picture = decode(decoder, job.input(), options, err);
+            AtomicOutput.write(
+                job.output(), force, os -> Images.write(picture.image(), writer, os));
+          },
+          verbosity.verbose,
+          err);
     }
   }
 
-  static DecodedPicture decode(ImageDecoder decoder, Path input, DecodeOptions options, PrintWriter err)
+  static DecodedPicture decode(
+      ImageDecoder decoder, Path input, DecodeOptions options, PrintWriter err)
       throws CliException {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(input))) {
-      DecodedPicture picture = decoder.decode(in, options, report -> {
-        if (report.lost() && report.outcome() != SliceReport.Outcome.SIMULATED_LOSS) {
-          err.printf(Locale.ROOT, "vqcodec: warning: %s: slice %d (pixel rows %d..%d) lost: %s; %s%n",
-              input, report.index(), 16 * report.firstRow(), 16 * (report.firstRow() + report.rowCount()) - 1,
-              report.detail(), options.concealment() == Concealment.NONE ? "shown gray" : "concealed");
-        }
-      });
+      DecodedPicture picture =
+          decoder.decode(
+              in,
+              options,
+              report -> {
+                if (report.lost() && report.outcome() != SliceReport.Outcome.SIMULATED_LOSS) {
+                  err.printf(
+                      Locale.ROOT,
+                      "vqcodec: warning: %s: slice %d (pixel rows %d..%d) lost: %s; %s%n",
+                      input,
+                      report.index(),
+                      16 * report.firstRow(),
+                      16 * (report.firstRow() + report.rowCount()) - 1,
+                      report.detail(),
+                      options.concealment() == Concealment.NONE ? "shown gray" : "concealed");
+                }
+              });
       if (options.loss().active()) {
         DecodedTokens t = picture.tokens();
-        err.printf(Locale.ROOT, "vqcodec: %s: simulated loss: %d of %d tokens lost (%.1f%%), %s%n", input,
-            t.lostTokens(), t.grid().tokenCount(), 100.0 * t.lostTokens() / Math.max(1, t.grid().tokenCount()),
+        err.printf(
+            Locale.ROOT,
+            "vqcodec: %s: simulated loss: %d of %d tokens lost (%.1f%%), %s%n",
+            input,
+            t.lostTokens(),
+            t.grid().tokenCount(),
+            100.0 * t.lostTokens() / Math.max(1, t.grid().tokenCount()),
             switch (options.concealment()) {
               case PREDICT -> "concealed by prediction";
               case NEIGHBOURS -> "concealed from neighbours";
@@ -124,34 +170,44 @@ final class DecodeCommand implements Callable<Integer> {
     } catch (UnknownModelException e) {
       throw new CliException(ExitCode.UNKNOWN_MODEL, input + ": " + e.getMessage(), e);
     } catch (PictureTooLargeException e) {
-      throw new CliException(ExitCode.BAD_INPUT, input + ": " + e.getMessage() + " (--max-pixels)", e);
+      throw new CliException(
+          ExitCode.BAD_INPUT, input + ": " + e.getMessage() + " (--max-pixels)", e);
     } catch (FormatException e) {
-      throw new CliException(ExitCode.BAD_INPUT, input + ": corrupt or not a .vqc file: " + e.getMessage(), e);
+      throw new CliException(
+          ExitCode.BAD_INPUT, input + ": corrupt or not a .vqc file: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new CliException(ExitCode.BAD_INPUT, input + ": cannot read: " + Images.message(e), e);
     }
   }
 
   private DecodeOptions options() throws CliException {
-    Concealment c = switch (conceal.toLowerCase(Locale.ROOT)) {
-      case "predict" -> Concealment.PREDICT;
-      case "neighbours", "neighbors" -> Concealment.NEIGHBOURS;
-      case "none" -> Concealment.NONE;
-      default -> throw new CliException(ExitCode.USAGE, "--conceal " + conceal + ": must be predict, neighbours or none");
-    };
+    Concealment c =
+        switch (conceal.toLowerCase(Locale.ROOT)) {
+          case "predict" -> Concealment.PREDICT;
+          case "neighbours", "neighbors" -> Concealment.NEIGHBOURS;
+          case "none" -> Concealment.NONE;
+          default ->
+              throw new CliException(
+                  ExitCode.USAGE, "--conceal " + conceal + ": must be predict, neighbours or none");
+        };
     if (noConceal) c = Concealment.NONE;
-    if (maxPixels < 1) throw new CliException(ExitCode.USAGE, "--max-pixels " + maxPixels + ": must be positive");
+    if (maxPixels < 1)
+      throw new CliException(ExitCode.USAGE, "--max-pixels " + maxPixels + ": must be positive");
     DecodeOptions o = DecodeOptions.defaults().withConcealment(c).withMaxPixels(maxPixels);
     if (simulateLoss == null) return o;
     if (!(simulateLoss >= 0 && simulateLoss <= 100)) {
-      throw new CliException(ExitCode.USAGE, "--simulate-loss " + simulateLoss + ": must be a percentage, 0 to 100");
+      throw new CliException(
+          ExitCode.USAGE, "--simulate-loss " + simulateLoss + ": must be a percentage, 0 to 100");
     }
-    LossSimulation.Unit unit = switch (lossUnit.toLowerCase(Locale.ROOT)) {
-      case "token" -> LossSimulation.Unit.TOKEN;
-      case "burst" -> LossSimulation.Unit.BURST;
-      case "slice" -> LossSimulation.Unit.SLICE;
-      default -> throw new CliException(ExitCode.USAGE, "--loss-unit " + lossUnit + ": must be token, burst or slice");
-    };
+    LossSimulation.Unit unit =
+        switch (lossUnit.toLowerCase(Locale.ROOT)) {
+          case "token" -> LossSimulation.Unit.TOKEN;
+          case "burst" -> LossSimulation.Unit.BURST;
+          case "slice" -> LossSimulation.Unit.SLICE;
+          default ->
+              throw new CliException(
+                  ExitCode.USAGE, "--loss-unit " + lossUnit + ": must be token, burst or slice");
+        };
     return o.withLoss(new LossSimulation(unit, simulateLoss / 100.0, seed));
   }
 }

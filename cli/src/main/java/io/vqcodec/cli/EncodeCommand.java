@@ -39,51 +39,85 @@ final class EncodeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Vqcodec.Verbosity verbosity;
 
-  @Parameters(arity = "2..*", paramLabel = "IN... OUT", description = "Input images or folders, then the output.")
+  @Parameters(
+      arity = "2..*",
+      paramLabel = "IN... OUT",
+      description = "Input images or folders, then the output.")
   List<Path> paths;
 
   static final class Rate {
-    @Option(names = {"-q", "--quality"}, paramLabel = "Q",
-        description = "Quality step " + EncoderOptions.MIN_QUALITY + " (smallest) to " + EncoderOptions.MAX_QUALITY
-            + " (best); default " + EncoderOptions.DEFAULT_QUALITY + ".")
+    @Option(
+        names = {"-q", "--quality"},
+        paramLabel = "Q",
+        description =
+            "Quality step "
+                + EncoderOptions.MIN_QUALITY
+                + " (smallest) to "
+                + EncoderOptions.MAX_QUALITY
+                + " (best); default "
+                + EncoderOptions.DEFAULT_QUALITY
+                + ".")
     Integer quality;
 
-    @Option(names = "--bpp", paramLabel = "X", description = "Target bits per pixel (whole file); lands at or just under it.")
+    @Option(
+        names = "--bpp",
+        paramLabel = "X",
+        description = "Target bits per pixel (whole file); lands at or just under it.")
     Double bpp;
 
-    @Option(names = "--size", paramLabel = "BYTES", description = "Target file size in bytes; lands at or just under it.")
+    @Option(
+        names = "--size",
+        paramLabel = "BYTES",
+        description = "Target file size in bytes; lands at or just under it.")
     Long size;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   Rate rate;
 
-  @Option(names = "--granularity", paramLabel = "HOW", defaultValue = "rd",
-      description = "How cells are chosen for fine tokens: rd (rate-distortion, default), entropy, uniform.")
+  @Option(
+      names = "--granularity",
+      paramLabel = "HOW",
+      defaultValue = "rd",
+      description =
+          "How cells are chosen for fine tokens: rd (rate-distortion, default), entropy, uniform.")
   String granularity;
 
-  @Option(names = "--slice-rows", paramLabel = "N", defaultValue = "" + EncoderOptions.DEFAULT_SLICE_ROWS,
-      description = "Cell rows (16 pixels each) per slice, the unit that survives or is lost; default ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--slice-rows",
+      paramLabel = "N",
+      defaultValue = "" + EncoderOptions.DEFAULT_SLICE_ROWS,
+      description =
+          "Cell rows (16 pixels each) per slice, the unit that survives or is lost; default ${DEFAULT-VALUE}.")
   int sliceRows;
 
-  @Option(names = "--downscale", paramLabel = "N",
-      description = "Code the picture at 1/N of its size (1, 2 or 4; the decoder scales it back up). "
-          + "By default --bpp and --size try all three and keep the best, and each --quality step has its own "
-          + "(steps 1-2 quarter size, 3-5 half, 6-10 full).")
+  @Option(
+      names = "--downscale",
+      paramLabel = "N",
+      description =
+          "Code the picture at 1/N of its size (1, 2 or 4; the decoder scales it back up). "
+              + "By default --bpp and --size try all three and keep the best, and each --quality step has its own "
+              + "(steps 1-2 quarter size, 3-5 half, 6-10 full).")
   Integer downscale;
 
-  @Option(names = {"-f", "--force"}, description = "Overwrite existing outputs.")
+  @Option(
+      names = {"-f", "--force"},
+      description = "Overwrite existing outputs.")
   boolean force;
 
-  @Option(names = "--max-pixels", paramLabel = "N",
-      description = "Refuse inputs of more than N pixels, read from the file's header before decoding "
-          + "(default: the format's limit, 67108864 = 2^26).")
+  @Option(
+      names = "--max-pixels",
+      paramLabel = "N",
+      description =
+          "Refuse inputs of more than N pixels, read from the file's header before decoding "
+              + "(default: the format's limit, 67108864 = 2^26).")
   long maxPixels = io.vqcodec.container.Limits.MAX_PIXELS;
 
   @Override
   public Integer call() throws Exception {
     EncoderOptions options = options();
-    if (maxPixels < 1) throw new CliException(ExitCode.USAGE, "--max-pixels " + maxPixels + ": must be positive");
+    if (maxPixels < 1)
+      throw new CliException(ExitCode.USAGE, "--max-pixels " + maxPixels + ": must be positive");
     List<Batch.Job> jobs = Batch.plan(paths, "vqc", Images.INPUT_EXTENSIONS);
     for (Batch.Job job : jobs) {
       if (jobs.size() == 1) AtomicOutput.checkWritable(job.output(), force);
@@ -91,48 +125,74 @@ final class EncodeCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     var out = spec.commandLine().getOut();
     try (ImageEncoder encoder = ImageEncoder.open()) {
-      return Batch.run(jobs, job -> {
-        BufferedImage image = Images.read(job.input(), maxPixels,
-            warning -> err.println("vqcodec: warning: " + warning));
-        AtomicOutput.checkWritable(job.output(), force);
-        EncodedPicture coded;
-        try {
-          coded = encoder.encode(image, options);
-        } catch (IllegalArgumentException e) {
-          throw new CliException(ExitCode.BAD_INPUT, job.input() + ": " + e.getMessage(), e);
-        }
-        AtomicOutput.write(job.output(), force, os -> os.write(coded.bytes()));
-        if (!coded.targetMet()) {
-          err.println("vqcodec: warning: " + job.input() + ": the target is below the smallest stream ("
-              + coded.bytes().length + " bytes); wrote that");
-        }
-        if (verbosity.verbose || jobs.size() == 1) {
-          out.printf(Locale.ROOT, "%s -> %s: %dx%d%s, %d bytes, %.4f bpp, K=%d, %d of %d cells fine%n",
-              job.input(), job.output(), coded.width(), coded.height(),
-              coded.resolutionShift() == 0 ? "" : " coded at 1/" + (1 << coded.resolutionShift()),
-              coded.bytes().length, coded.bpp(), coded.codebookSize(), coded.fineCells(), coded.cells());
-        }
-      }, verbosity.verbose, err);
+      return Batch.run(
+          jobs,
+          job -> {
+            BufferedImage image =
+                Images.read(
+                    job.input(), maxPixels, warning -> err.println("vqcodec: warning: " + warning));
+            AtomicOutput.checkWritable(job.output(), force);
+            EncodedPicture coded;
+            try {
+              coded = encoder.encode(image, options);
+            } catch (IllegalArgumentException e) {
+              throw new CliException(ExitCode.BAD_INPUT, job.input() + ": " + e.getMessage(), e);
+            }
+            AtomicOutput.write(job.output(), force, os -> os.write(coded.bytes()));
+            if (!coded.targetMet()) {
+              err.println(
+                  "vqcodec: warning: "
+                      + job.input()
+                      + ": the target is below the smallest stream ("
+                      + coded.bytes().length
+                      + " bytes); wrote that");
+            }
+            if (verbosity.verbose || jobs.size() == 1) {
+              out.printf(
+                  Locale.ROOT,
+                  "%s -> %s: %dx%d%s, %d bytes, %.4f bpp, K=%d, %d of %d cells fine%n",
+                  job.input(),
+                  job.output(),
+                  coded.width(),
+                  coded.height(),
+                  coded.resolutionShift() == 0
+                      ? ""
+                      : " coded at 1/" + (1 << coded.resolutionShift()),
+                  coded.bytes().length,
+                  coded.bpp(),
+                  coded.codebookSize(),
+                  coded.fineCells(),
+                  coded.cells());
+            }
+          },
+          verbosity.verbose,
+          err);
     }
   }
 
   private EncoderOptions options() throws CliException {
-    GranularityStrategy strategy = switch (granularity.toLowerCase(Locale.ROOT)) {
-      case "rd" -> GranularityStrategy.RATE_DISTORTION;
-      case "entropy" -> GranularityStrategy.ENTROPY;
-      case "uniform" -> GranularityStrategy.UNIFORM;
-      default -> throw new CliException(ExitCode.USAGE,
-          "--granularity " + granularity + ": must be rd, entropy or uniform");
-    };
+    GranularityStrategy strategy =
+        switch (granularity.toLowerCase(Locale.ROOT)) {
+          case "rd" -> GranularityStrategy.RATE_DISTORTION;
+          case "entropy" -> GranularityStrategy.ENTROPY;
+          case "uniform" -> GranularityStrategy.UNIFORM;
+          default ->
+              throw new CliException(
+                  ExitCode.USAGE,
+                  "--granularity " + granularity + ": must be rd, entropy or uniform");
+        };
     try {
       EncoderOptions o = EncoderOptions.defaults().withStrategy(strategy).withSliceRows(sliceRows);
       if (downscale != null) {
-        int shift = switch (downscale) {
-          case 1 -> 0;
-          case 2 -> 1;
-          case 4 -> 2;
-          default -> throw new CliException(ExitCode.USAGE, "--downscale " + downscale + ": must be 1, 2 or 4");
-        };
+        int shift =
+            switch (downscale) {
+              case 1 -> 0;
+              case 2 -> 1;
+              case 4 -> 2;
+              default ->
+                  throw new CliException(
+                      ExitCode.USAGE, "--downscale " + downscale + ": must be 1, 2 or 4");
+            };
         o = o.withResolutionShift(shift);
       }
       if (rate == null) return o;

@@ -4,14 +4,19 @@ package io.vqcodec.cli;
 final class ExitCode {
   /** Every input was processed. */
   static final int OK = 0;
+
   /** An input could not be processed: missing, unreadable, unsupported, corrupt or truncated. */
   static final int BAD_INPUT = 1;
+
   /** The command line is wrong (unknown option, missing argument). */
   static final int USAGE = 2;
+
   /** An output exists and {@code --force} was not given, or it could not be written. */
   static final int OUTPUT = 3;
+
   /** The stream needs a model this build does not have. */
   static final int UNKNOWN_MODEL = 4;
+
   /** A bug: please report it with the {@code --verbose} output. */
   static final int INTERNAL = 70;
 

@@ -1,12 +1,12 @@
 package io.vqcodec.cli;
 
+import io.vqcodec.container.Limits;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import io.vqcodec.container.Limits;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -21,30 +21,39 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 
-/** Reading and writing ordinary image files (ImageIO with the TwelveMonkeys plugins), with errors a user can read. */
+/**
+ * Reading and writing ordinary image files (ImageIO with the TwelveMonkeys plugins), with errors a
+ * user can read.
+ */
 final class Images {
   /** File extensions that {@code encode} picks up from a folder. */
   static final List<String> INPUT_EXTENSIONS =
-      List.of("png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp", "ppm", "pgm", "pnm", "pam", "gif");
+      List.of(
+          "png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp", "ppm", "pgm", "pnm", "pam", "gif");
 
   private Images() {}
 
   /**
    * Reads the first image of {@code file}. Its size is read from the header first and checked
-   * against {@code maxPixels} and the format's limits (Spec Annex A) before any pixel is decoded, so
-   * a small file claiming a huge picture costs nothing. A file the reader warns about (truncated or
-   * damaged data, which ImageIO would otherwise decode in part) is refused. Further frames of an
+   * against {@code maxPixels} and the format's limits (Spec Annex A) before any pixel is decoded,
+   * so a small file claiming a huge picture costs nothing. A file the reader warns about (truncated
+   * or damaged data, which ImageIO would otherwise decode in part) is refused. Further frames of an
    * animated image are not coded: {@code warnings} hears about them.
    */
-  static BufferedImage read(Path file, long maxPixels, Consumer<String> warnings) throws CliException {
+  static BufferedImage read(Path file, long maxPixels, Consumer<String> warnings)
+      throws CliException {
     if (!Files.exists(file)) throw new CliException(ExitCode.BAD_INPUT, file + ": no such file");
     if (Files.isDirectory(file)) throw new CliException(ExitCode.BAD_INPUT, file + ": is a folder");
     try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
       if (in == null) throw new CliException(ExitCode.BAD_INPUT, file + ": cannot open");
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
-        throw new CliException(ExitCode.BAD_INPUT, file + ": not an image format this build reads ("
-            + String.join(", ", readableFormats()) + ")");
+        throw new CliException(
+            ExitCode.BAD_INPUT,
+            file
+                + ": not an image format this build reads ("
+                + String.join(", ", readableFormats())
+                + ")");
       }
       ImageReader reader = readers.next();
       try {
@@ -54,12 +63,14 @@ final class Images {
         reader.addIIOReadWarningListener((source, warning) -> damage.add(warning));
         BufferedImage image = reader.read(0);
         if (!damage.isEmpty()) {
-          throw new CliException(ExitCode.BAD_INPUT, file + ": truncated or damaged image data ("
-              + damage.get(0) + ")");
+          throw new CliException(
+              ExitCode.BAD_INPUT,
+              file + ": truncated or damaged image data (" + damage.get(0) + ")");
         }
         if (reader.getFormatName().equalsIgnoreCase("gif")) {
           int frames = reader.getNumImages(true);
-          if (frames > 1) warnings.accept(file + ": animated; coded the first of " + frames + " frames");
+          if (frames > 1)
+            warnings.accept(file + ": animated; coded the first of " + frames + " frames");
         }
         return image;
       } finally {
@@ -75,12 +86,32 @@ final class Images {
   private static void checkSize(Path file, int w, int h, long maxPixels) throws CliException {
     long pixels = (long) w * h;
     if (w > Limits.MAX_WIDTH || h > Limits.MAX_HEIGHT || pixels > Limits.MAX_PIXELS) {
-      throw new CliException(ExitCode.BAD_INPUT, file + ": " + w + "x" + h + " is larger than the format "
-          + "allows (" + Limits.MAX_WIDTH + " pixels per side, " + Limits.MAX_PIXELS + " pixels in all)");
+      throw new CliException(
+          ExitCode.BAD_INPUT,
+          file
+              + ": "
+              + w
+              + "x"
+              + h
+              + " is larger than the format "
+              + "allows ("
+              + Limits.MAX_WIDTH
+              + " pixels per side, "
+              + Limits.MAX_PIXELS
+              + " pixels in all)");
     }
     if (pixels > maxPixels) {
-      throw new CliException(ExitCode.BAD_INPUT, file + ": " + w + "x" + h + " is " + pixels
-          + " pixels, more than --max-pixels " + maxPixels);
+      throw new CliException(
+          ExitCode.BAD_INPUT,
+          file
+              + ": "
+              + w
+              + "x"
+              + h
+              + " is "
+              + pixels
+              + " pixels, more than --max-pixels "
+              + maxPixels);
     }
   }
 
@@ -94,8 +125,14 @@ final class Images {
       ImageWriter w = it.next();
       if (!Arrays.asList(w.getOriginatingProvider().getFormatNames()).contains("vqc")) return w;
     }
-    throw new CliException(ExitCode.USAGE, file + ": cannot tell the output format from the extension \""
-        + ext + "\" (use one of " + String.join(", ", writableSuffixes()) + ")");
+    throw new CliException(
+        ExitCode.USAGE,
+        file
+            + ": cannot tell the output format from the extension \""
+            + ext
+            + "\" (use one of "
+            + String.join(", ", writableSuffixes())
+            + ")");
   }
 
   static void write(BufferedImage image, ImageWriter writer, OutputStream out) throws IOException {

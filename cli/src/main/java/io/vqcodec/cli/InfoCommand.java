@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "info",
     mixinStandardHelpOptions = true,
-    description = "Describes a .vqc file: picture, model, token grid, slices and bytes per part (no pixels decoded).",
+    description =
+        "Describes a .vqc file: picture, model, token grid, slices and bytes per part (no pixels decoded).",
     footerHeading = "%nExamples:%n",
     footer = {"  vqcodec info photo.vqc", "  vqcodec info --json photo.vqc", "", ExitCode.HELP})
 final class InfoCommand implements Callable<Integer> {
@@ -71,14 +72,16 @@ final class InfoCommand implements Callable<Integer> {
       int fine = 0, coarse = 0;
       for (int cy = 0; cy < g.cellsHigh(); cy++) {
         for (int cx = 0; cx < g.cellsWide(); cx++) {
-          if (g.isFine(cx, cy)) fine++; else coarse++;
+          if (g.isFine(cx, cy)) fine++;
+          else coarse++;
         }
       }
       return new Facts(size, t, coarse, fine);
     } catch (NoSuchFileException e) {
       throw new CliException(ExitCode.BAD_INPUT, input + ": no such file", e);
     } catch (FormatException e) {
-      throw new CliException(ExitCode.BAD_INPUT, input + ": corrupt or not a .vqc file: " + e.getMessage(), e);
+      throw new CliException(
+          ExitCode.BAD_INPUT, input + ": corrupt or not a .vqc file: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new CliException(ExitCode.BAD_INPUT, input + ": cannot read: " + Images.message(e), e);
     }
@@ -87,24 +90,57 @@ final class InfoCommand implements Callable<Integer> {
   private static void printText(Facts f, PrintWriter out) {
     ContainerHeader h = f.header();
     DecodedTokens t = f.tokens();
-    out.printf(Locale.ROOT, "picture      %dx%d %s, %d bit, %d frame%n", h.picture().width(), h.picture().height(),
-        h.picture().channelFormat(), h.picture().bitDepth(), h.picture().frameCount());
+    out.printf(
+        Locale.ROOT,
+        "picture      %dx%d %s, %d bit, %d frame%n",
+        h.picture().width(),
+        h.picture().height(),
+        h.picture().channelFormat(),
+        h.picture().bitDepth(),
+        h.picture().frameCount());
     if (h.resolutionShift() > 0) {
-      out.printf(Locale.ROOT, "coded at     %dx%d (1/%d resolution, Spec §9.6.1)%n", h.codedWidth(),
-          h.codedHeight(), 1 << h.resolutionShift());
+      out.printf(
+          Locale.ROOT,
+          "coded at     %dx%d (1/%d resolution, Spec §9.6.1)%n",
+          h.codedWidth(),
+          h.codedHeight(),
+          1 << h.resolutionShift());
     }
-    out.printf(Locale.ROOT, "model        id %d, weights sha256 %s...%n", h.model().id(),
+    out.printf(
+        Locale.ROOT,
+        "model        id %d, weights sha256 %s...%n",
+        h.model().id(),
         HexFormat.of().formatHex(h.model().weightsHash()));
-    out.printf(Locale.ROOT, "tokens       K=%d, %s, probability model %s%n", h.grid().codebookSize(),
-        h.grid().granularityMode(), h.grid().probabilityModel());
-    out.printf(Locale.ROOT, "cells        %d coarse (%d tokens), %d fine (%d tokens)%n", f.coarseCells(),
-        f.coarseCells(), f.fineCells(), 4 * f.fineCells());
-    out.printf(Locale.ROOT, "bytes        %d total, %.4f bpp: header %d, slices %d, end code %d%n", f.fileBytes(),
-        8.0 * f.fileBytes() / ((double) h.picture().width() * h.picture().height()), t.headerBytes(),
-        t.payloadBytes(), f.fileBytes() - t.headerBytes() - t.payloadBytes());
+    out.printf(
+        Locale.ROOT,
+        "tokens       K=%d, %s, probability model %s%n",
+        h.grid().codebookSize(),
+        h.grid().granularityMode(),
+        h.grid().probabilityModel());
+    out.printf(
+        Locale.ROOT,
+        "cells        %d coarse (%d tokens), %d fine (%d tokens)%n",
+        f.coarseCells(),
+        f.coarseCells(),
+        f.fineCells(),
+        4 * f.fineCells());
+    out.printf(
+        Locale.ROOT,
+        "bytes        %d total, %.4f bpp: header %d, slices %d, end code %d%n",
+        f.fileBytes(),
+        8.0 * f.fileBytes() / ((double) h.picture().width() * h.picture().height()),
+        t.headerBytes(),
+        t.payloadBytes(),
+        f.fileBytes() - t.headerBytes() - t.payloadBytes());
     for (SliceReport s : t.slices()) {
-      out.printf(Locale.ROOT, "slice %-6d cell rows %d..%d, %d bytes, %s%s%n", s.index(), s.firstRow(),
-          s.firstRow() + s.rowCount() - 1, s.payloadBytes(), s.outcome().name().toLowerCase(Locale.ROOT),
+      out.printf(
+          Locale.ROOT,
+          "slice %-6d cell rows %d..%d, %d bytes, %s%s%n",
+          s.index(),
+          s.firstRow(),
+          s.firstRow() + s.rowCount() - 1,
+          s.payloadBytes(),
+          s.outcome().name().toLowerCase(Locale.ROOT),
           s.detail().isEmpty() ? "" : " (" + s.detail() + ")");
     }
   }
@@ -123,11 +159,14 @@ final class InfoCommand implements Callable<Integer> {
       g.writeNumberField("coded_width", h.codedWidth());
       g.writeNumberField("coded_height", h.codedHeight());
       g.writeNumberField("codebook_size", h.grid().codebookSize());
-      g.writeStringField("granularity_mode", h.grid().granularityMode().name().toLowerCase(Locale.ROOT));
-      g.writeStringField("probability_model", h.grid().probabilityModel().name().toLowerCase(Locale.ROOT));
+      g.writeStringField(
+          "granularity_mode", h.grid().granularityMode().name().toLowerCase(Locale.ROOT));
+      g.writeStringField(
+          "probability_model", h.grid().probabilityModel().name().toLowerCase(Locale.ROOT));
       g.writeObjectFieldStart("model");
       g.writeNumberField("id", h.model().id());
-      g.writeStringField("weights_sha256_prefix", HexFormat.of().formatHex(h.model().weightsHash()));
+      g.writeStringField(
+          "weights_sha256_prefix", HexFormat.of().formatHex(h.model().weightsHash()));
       g.writeEndObject();
       g.writeObjectFieldStart("tokens");
       g.writeNumberField("coarse_cells", f.coarseCells());
@@ -142,7 +181,8 @@ final class InfoCommand implements Callable<Integer> {
       g.writeNumberField("slices", t.payloadBytes());
       g.writeNumberField("end_code", f.fileBytes() - t.headerBytes() - t.payloadBytes());
       g.writeEndObject();
-      g.writeNumberField("bpp", 8.0 * f.fileBytes() / ((double) h.picture().width() * h.picture().height()));
+      g.writeNumberField(
+          "bpp", 8.0 * f.fileBytes() / ((double) h.picture().width() * h.picture().height()));
       g.writeArrayFieldStart("slices");
       for (SliceReport s : t.slices()) {
         g.writeStartObject();

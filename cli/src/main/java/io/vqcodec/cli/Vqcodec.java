@@ -14,7 +14,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Vqcodec.Version.class,
     description = "A learned image codec: VQ tokens, a context prior and an arithmetic coder.",
-    subcommands = {EncodeCommand.class, DecodeCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      EncodeCommand.class,
+      DecodeCommand.class,
+      InfoCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footerHeading = "%nExamples:%n",
     footer = {
       "  vqcodec encode photo.png photo.vqc",
@@ -29,7 +34,9 @@ import picocli.CommandLine.Option;
 public final class Vqcodec {
   /** Shared by every subcommand: show stack traces of failures. */
   static final class Verbosity {
-    @Option(names = {"-v", "--verbose"}, description = "On failure, print the full cause (stack trace).")
+    @Option(
+        names = {"-v", "--verbose"},
+        description = "On failure, print the full cause (stack trace).")
     boolean verbose;
   }
 

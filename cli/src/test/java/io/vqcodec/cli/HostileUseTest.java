@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The defects a hostile user found (issue 19), each as the CLI run that showed it. */
 class HostileUseTest {
   @TempDir Path dir;
-  static final Path SAMPLE = Paths.get(System.getProperty("vqcodec.root", ".."), "samples/chelsea.png");
+  static final Path SAMPLE =
+      Paths.get(System.getProperty("vqcodec.root", ".."), "samples/chelsea.png");
 
   static VqcodecCliTest.Result run(String... args) {
     return VqcodecCliTest.run(args);
@@ -35,13 +36,19 @@ class HostileUseTest {
     return ImageIO.read(SAMPLE.toFile()).getSubimage(100, 100, 48, 32);
   }
 
-  /** Defect 1: a palette PNG with transparent entries (tRNS) is refused like any transparent image. */
+  /**
+   * Defect 1: a palette PNG with transparent entries (tRNS) is refused like any transparent image.
+   */
   @Test
   void transparentPalettePngIsRefused() throws IOException {
-    byte[] r = new byte[4], g = new byte[4], b = new byte[4], a = {(byte) 255, 0, (byte) 255, (byte) 255};
+    byte[] r = new byte[4],
+        g = new byte[4],
+        b = new byte[4],
+        a = {(byte) 255, 0, (byte) 255, (byte) 255};
     r[1] = (byte) 200;
-    BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_BYTE_INDEXED,
-        new IndexColorModel(2, 4, r, g, b, a));
+    BufferedImage img =
+        new BufferedImage(
+            32, 32, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(2, 4, r, g, b, a));
     img.getRaster().setSample(5, 5, 0, 1); // one transparent pixel
     Path png = dir.resolve("palette.png");
     ImageIO.write(img, "png", png.toFile());
@@ -80,7 +87,8 @@ class HostileUseTest {
     // the same through another name of the file
     Path link = dir.resolve("link.png");
     Files.createSymbolicLink(link, self);
-    assertThat(run("encode", "--force", self.toString(), link.toString()).code()).isEqualTo(ExitCode.OUTPUT);
+    assertThat(run("encode", "--force", self.toString(), link.toString()).code())
+        .isEqualTo(ExitCode.OUTPUT);
     assertThat(Files.readAllBytes(self)).isEqualTo(before);
   }
 
@@ -95,8 +103,8 @@ class HostileUseTest {
     assertThat(res.err()).contains("26000x26000");
     assertThat(dir.resolve("b.vqc")).doesNotExist();
     // and a limit the caller sets
-    VqcodecCliTest.Result lim = run("encode", "--max-pixels", "10000", SAMPLE.toString(),
-        dir.resolve("c.vqc").toString());
+    VqcodecCliTest.Result lim =
+        run("encode", "--max-pixels", "10000", SAMPLE.toString(), dir.resolve("c.vqc").toString());
     assertThat(lim.code()).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(lim.err()).contains("451x300").contains("--max-pixels");
     assertThat((System.nanoTime() - t0) / 1e9).as("refused without decoding").isLessThan(60);
@@ -108,14 +116,25 @@ class HostileUseTest {
    */
   @Test
   void pixelLimitRefusesAHugePictureFromItsHeader() throws IOException {
-    Path vqc = Paths.get(System.getProperty("vqcodec.root", ".."),
-        "conformance/vectors/size-max-cells-16384x4096-pm0.vqc");
+    Path vqc =
+        Paths.get(
+            System.getProperty("vqcodec.root", ".."),
+            "conformance/vectors/size-max-cells-16384x4096-pm0.vqc");
     long t0 = System.nanoTime();
-    VqcodecCliTest.Result res = run("decode", "--max-pixels", "16777216", vqc.toString(),
-        dir.resolve("huge.png").toString());
+    VqcodecCliTest.Result res =
+        run(
+            "decode",
+            "--max-pixels",
+            "16777216",
+            vqc.toString(),
+            dir.resolve("huge.png").toString());
     assertThat(res.code()).isEqualTo(ExitCode.BAD_INPUT);
-    assertThat(res.err().strip()).isEqualTo("vqcodec: " + vqc + ": picture 16384x4096 has 67108864 "
-        + "pixels, more than the limit of 16777216 (--max-pixels)");
+    assertThat(res.err().strip())
+        .isEqualTo(
+            "vqcodec: "
+                + vqc
+                + ": picture 16384x4096 has 67108864 "
+                + "pixels, more than the limit of 16777216 (--max-pixels)");
     assertThat(dir.resolve("huge.png")).doesNotExist();
     assertThat((System.nanoTime() - t0) / 1e9).as("refused without decoding").isLessThan(60);
   }
@@ -147,7 +166,8 @@ class HostileUseTest {
     assertThat(alive).exists();
     assertThat(other).exists();
     try (Stream<Path> s = Files.list(dir)) {
-      assertThat(s.map(p -> p.getFileName().toString())).doesNotContain(".s.vqc.tmp")
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .doesNotContain(".s.vqc.tmp")
           .noneMatch(n -> n.startsWith(".s.vqc."));
     }
   }
@@ -173,7 +193,8 @@ class HostileUseTest {
       for (int i = 0; i < 3; i++) {
         BufferedImage f = new BufferedImage(32, 32, BufferedImage.TYPE_BYTE_INDEXED);
         f.getRaster().setSample(i, i, 0, 5);
-        IIOMetadata md = w.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(f), null);
+        IIOMetadata md =
+            w.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(f), null);
         w.writeToSequence(new IIOImage(f, null, md), null);
       }
       w.endWriteSequence();
@@ -189,8 +210,18 @@ class HostileUseTest {
   static byte[] pngHeaderOnly(int w, int h) {
     ByteBuffer b = ByteBuffer.allocate(8 + 25 + 12);
     b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-    chunk(b, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2)
-        .put((byte) 0).put((byte) 0).put((byte) 0).array());
+    chunk(
+        b,
+        "IHDR",
+        ByteBuffer.allocate(13)
+            .putInt(w)
+            .putInt(h)
+            .put((byte) 8)
+            .put((byte) 2)
+            .put((byte) 0)
+            .put((byte) 0)
+            .put((byte) 0)
+            .array());
     chunk(b, "IEND", new byte[0]);
     return b.array();
   }
@@ -204,5 +235,4 @@ class HostileUseTest {
     crc.update(data);
     b.putInt((int) crc.getValue());
   }
-
 }

@@ -63,9 +63,13 @@ class VqcodecCliTest {
     Result info = run("info", "--json", sampleVqc.toString());
     assertThat(info.code).isZero();
     Map<String, Object> json = flatJson(info.out);
-    assertThat(json).containsEntry("width", 451L).containsEntry("height", 300L)
-        .containsEntry("frames", 1L).containsEntry("codebook_size", 4096L)
-        .containsEntry("model.id", 3L).containsEntry("bytes.total", Files.size(sampleVqc))
+    assertThat(json)
+        .containsEntry("width", 451L)
+        .containsEntry("height", 300L)
+        .containsEntry("frames", 1L)
+        .containsEntry("codebook_size", 4096L)
+        .containsEntry("model.id", 3L)
+        .containsEntry("bytes.total", Files.size(sampleVqc))
         .containsKeys("tokens.coarse", "tokens.fine", "bytes.header", "bytes.slices");
   }
 
@@ -73,7 +77,8 @@ class VqcodecCliTest {
   void missingInput() {
     Result r = run("encode", dir.resolve("nope.png").toString(), dir.resolve("x.vqc").toString());
     assertThat(r.code).isEqualTo(ExitCode.BAD_INPUT);
-    assertThat(r.err.strip()).isEqualTo("vqcodec: " + dir.resolve("nope.png") + ": no such file or folder");
+    assertThat(r.err.strip())
+        .isEqualTo("vqcodec: " + dir.resolve("nope.png") + ": no such file or folder");
   }
 
   @Test
@@ -81,8 +86,11 @@ class VqcodecCliTest {
     Path txt = Files.writeString(dir.resolve("notes.txt"), "not an image\n");
     Result r = run("encode", txt.toString(), dir.resolve("x.vqc").toString());
     assertThat(r.code).isEqualTo(ExitCode.BAD_INPUT);
-    assertThat(r.err).startsWith("vqcodec: " + txt + ": not an image format this build reads (")
-        .contains("png").contains("tiff").contains("webp");
+    assertThat(r.err)
+        .startsWith("vqcodec: " + txt + ": not an image format this build reads (")
+        .contains("png")
+        .contains("tiff")
+        .contains("webp");
     assertThat(dir.resolve("x.vqc")).doesNotExist();
   }
 
@@ -105,7 +113,8 @@ class VqcodecCliTest {
     Files.copy(sample, bogus);
     Result r = run("decode", bogus.toString(), dir.resolve("out.png").toString());
     assertThat(r.code).isEqualTo(ExitCode.BAD_INPUT);
-    assertThat(r.err.strip()).startsWith("vqcodec: " + bogus + ": corrupt or not a .vqc file: magic 89 50 4e 47")
+    assertThat(r.err.strip())
+        .startsWith("vqcodec: " + bogus + ": corrupt or not a .vqc file: magic 89 50 4e 47")
         .endsWith("not a .vqc file (Spec §2.2)");
     assertThat(dir.resolve("out.png")).doesNotExist();
   }
@@ -123,7 +132,8 @@ class VqcodecCliTest {
 
   @Test
   void truncatedInsideTheHeader() throws IOException {
-    Path cut = Files.write(dir.resolve("cut.vqc"), Arrays.copyOf(Files.readAllBytes(sampleVqc), 30));
+    Path cut =
+        Files.write(dir.resolve("cut.vqc"), Arrays.copyOf(Files.readAllBytes(sampleVqc), 30));
     Result r = run("info", cut.toString());
     assertThat(r.code).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(r.err).contains(cut + ": corrupt or not a .vqc file: file ends at byte 30");
@@ -136,7 +146,8 @@ class VqcodecCliTest {
     Path png = dir.resolve("cut.png");
     Result r = run("decode", cut.toString(), png.toString());
     assertThat(r.code).isZero();
-    assertThat(r.err).contains("warning: " + cut + ": slice 4 (pixel rows 256..303) lost: stream ends")
+    assertThat(r.err)
+        .contains("warning: " + cut + ": slice 4 (pixel rows 256..303) lost: stream ends")
         .contains("concealed");
     assertThat(png).exists();
   }
@@ -145,15 +156,24 @@ class VqcodecCliTest {
   void unknownModel() throws IOException {
     ContainerReader reader = ContainerReader.open(Files.readAllBytes(sampleVqc));
     var h = reader.header();
-    List<Slice> slices = reader.remainingSlices().stream()
-        .map(s -> new Slice(s.firstRow(), s.rowCount(), s.payload())).toList();
-    byte[] other = ContainerWriter.write(new io.vqcodec.container.ContainerHeader(h.picture(),
-        new ModelId(99, new byte[16]), h.grid()), slices);
+    List<Slice> slices =
+        reader.remainingSlices().stream()
+            .map(s -> new Slice(s.firstRow(), s.rowCount(), s.payload()))
+            .toList();
+    byte[] other =
+        ContainerWriter.write(
+            new io.vqcodec.container.ContainerHeader(
+                h.picture(), new ModelId(99, new byte[16]), h.grid()),
+            slices);
     Path f = Files.write(dir.resolve("other.vqc"), other);
     Result r = run("decode", f.toString(), dir.resolve("out.png").toString());
     assertThat(r.code).isEqualTo(ExitCode.UNKNOWN_MODEL);
-    assertThat(r.err.strip()).isEqualTo("vqcodec: " + f + ": stream needs model 99 (weights sha256 "
-        + "00000000000000000000000000000000...); this decoder has only model 3 (tok-v1)");
+    assertThat(r.err.strip())
+        .isEqualTo(
+            "vqcodec: "
+                + f
+                + ": stream needs model 99 (weights sha256 "
+                + "00000000000000000000000000000000...); this decoder has only model 3 (tok-v1)");
   }
 
   @Test
@@ -176,15 +196,19 @@ class VqcodecCliTest {
     assertThat(r.err).contains("cannot tell the output format from the extension \"xyz\"");
   }
 
-  /** Spec §9.6.1 through the CLI: --downscale, info names the coded size, decode restores the size. */
+  /**
+   * Spec §9.6.1 through the CLI: --downscale, info names the coded size, decode restores the size.
+   */
   @Test
   void downscaledEncodeDecodesAtFullSize() throws IOException {
     Path vqc = dir.resolve("half.vqc"), png = dir.resolve("half.png");
     Result e = run("encode", "--downscale", "2", sample.toString(), vqc.toString());
     assertThat(e.code).as(e.err).isZero();
     assertThat(e.out).contains("451x300 coded at 1/2");
-    assertThat(run("info", vqc.toString()).out).contains("coded at     226x150 (1/2 resolution, Spec §9.6.1)");
-    assertThat(flatJson(run("info", "--json", vqc.toString()).out)).containsEntry("coded_width", 226L)
+    assertThat(run("info", vqc.toString()).out)
+        .contains("coded at     226x150 (1/2 resolution, Spec §9.6.1)");
+    assertThat(flatJson(run("info", "--json", vqc.toString()).out))
+        .containsEntry("coded_width", 226L)
         .containsEntry("width", 451L);
     assertThat(run("decode", vqc.toString(), png.toString()).code).isZero();
     BufferedImage img = ImageIO.read(png.toFile());
@@ -223,18 +247,27 @@ class VqcodecCliTest {
   @Test
   void simulatedLossDecodes() throws IOException {
     Path png = dir.resolve("lossy.png");
-    Result r = run("decode", "--simulate-loss", "20", "--seed", "3", sampleVqc.toString(), png.toString());
+    Result r =
+        run("decode", "--simulate-loss", "20", "--seed", "3", sampleVqc.toString(), png.toString());
     assertThat(r.code).as(r.err).isZero();
     assertThat(png).exists();
-    assertThat(r.err).contains("simulated loss: ").contains("tokens lost (2").contains("concealed by prediction");
+    assertThat(r.err)
+        .contains("simulated loss: ")
+        .contains("tokens lost (2")
+        .contains("concealed by prediction");
   }
 
   @Test
   void helpListsExamplesAndExitCodes() {
     Result r = run("--help");
     assertThat(r.code).isZero();
-    assertThat(r.out).contains("vqcodec encode photo.png photo.vqc").contains("Exit codes:")
-        .contains("encode").contains("decode").contains("info").contains("eval");
+    assertThat(r.out)
+        .contains("vqcodec encode photo.png photo.vqc")
+        .contains("Exit codes:")
+        .contains("encode")
+        .contains("decode")
+        .contains("info")
+        .contains("eval");
   }
 
   /** JSON object flattened to dotted keys (numbers as Long or Double). */
@@ -261,7 +294,7 @@ class VqcodecCliTest {
           case VALUE_NUMBER_INT -> out.put(prefix + field, p.getLongValue());
           case VALUE_NUMBER_FLOAT -> out.put(prefix + field, p.getDoubleValue());
           case VALUE_STRING -> out.put(prefix + field, p.getText());
-          default -> { }
+          default -> {}
         }
       }
     }

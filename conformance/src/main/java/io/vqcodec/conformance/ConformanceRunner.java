@@ -33,7 +33,9 @@ public final class ConformanceRunner {
   /** A decoder under test: a vector's bytes in, a result out. */
   @FunctionalInterface
   public interface Decoder {
-    /** @param name the vector's file name, @param stream its bytes */
+    /**
+     * @param name the vector's file name, @param stream its bytes
+     */
     DecoderResult decode(String name, byte[] stream) throws IOException;
   }
 
@@ -55,8 +57,9 @@ public final class ConformanceRunner {
         case "--tokens-dir" -> tokensDir = Path.of(args[++i]);
         case "--write-tokens" -> writeDir = Path.of(args[++i]);
         default -> {
-          System.err.println("usage: ConformanceRunner [--vectors DIR] [--tokens-dir DIR] "
-              + "[--write-tokens DIR]");
+          System.err.println(
+              "usage: ConformanceRunner [--vectors DIR] [--tokens-dir DIR] "
+                  + "[--write-tokens DIR]");
           System.exit(2);
         }
       }
@@ -69,16 +72,25 @@ public final class ConformanceRunner {
     } else {
       Path w = writeDir;
       if (w != null) Files.createDirectories(w);
-      verdicts = check(manifest, vectors, (name, stream) -> {
-        DecoderResult r = JavaDecoder.decode(stream);
-        if (w != null) writeResult(w, name, r, stream);
-        return r;
-      });
+      verdicts =
+          check(
+              manifest,
+              vectors,
+              (name, stream) -> {
+                DecoderResult r = JavaDecoder.decode(stream);
+                if (w != null) writeResult(w, name, r, stream);
+                return r;
+              });
     }
     long failed = verdicts.stream().filter(v -> !v.pass()).count();
     for (Verdict v : verdicts) System.out.println(v);
-    System.out.printf(Locale.ROOT, "%d vectors: %d passed, %d failed (%.1f s)%n", verdicts.size(),
-        verdicts.size() - failed, failed, (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        Locale.ROOT,
+        "%d vectors: %d passed, %d failed (%.1f s)%n",
+        verdicts.size(),
+        verdicts.size() - failed,
+        failed,
+        (System.nanoTime() - t0) / 1e9);
     System.exit(failed == 0 ? 0 : 1);
   }
 
@@ -111,7 +123,13 @@ public final class ConformanceRunner {
         return "refused as " + r.error() + ", expected " + e.error() + " (" + r.detail() + ")";
       }
       if (e.errorOffset() >= 0 && r.errorOffset() >= 0 && e.errorOffset() != r.errorOffset()) {
-        return "error at byte " + r.errorOffset() + ", expected " + e.errorOffset() + " (" + r.detail() + ")";
+        return "error at byte "
+            + r.errorOffset()
+            + ", expected "
+            + e.errorOffset()
+            + " ("
+            + r.detail()
+            + ")";
       }
       return "";
     }
@@ -122,14 +140,18 @@ public final class ConformanceRunner {
     }
     if (r.channel() != null && !r.channel().equals(e.channel())) d.add("channel " + r.channel());
     if (r.k() != 0 && r.k() != e.k()) d.add("K " + r.k());
-    if (r.granularity() != null && !r.granularity().equals(e.granularity())) d.add("granularity " + r.granularity());
+    if (r.granularity() != null && !r.granularity().equals(e.granularity()))
+      d.add("granularity " + r.granularity());
     if (r.probModel() >= 0 && r.probModel() != e.probModel()) d.add("prob_model " + r.probModel());
     if (r.slices() != null && !String.join(",", r.slices()).equals(e.slices())) {
       d.add("slices " + String.join(",", r.slices()) + ", expected " + e.slices());
     }
     if (r.endCode() != null && !r.endCode().equals(e.endCode())) d.add("end code " + r.endCode());
     if (!Objects.equals(r.tokensSha256(), e.tokensSha256())) {
-      d.add(r.tokensSha256() == null ? "no tokens" : "token grid differs (sha256 " + r.tokensSha256() + ")");
+      d.add(
+          r.tokensSha256() == null
+              ? "no tokens"
+              : "token grid differs (sha256 " + r.tokensSha256() + ")");
     }
     return String.join("; ", d);
   }
@@ -143,30 +165,39 @@ public final class ConformanceRunner {
     return (name, stream) -> {
       String base = name.endsWith(".vqc") ? name.substring(0, name.length() - 4) : name;
       Path tokens = dir.resolve(base + ".tokens"), result = dir.resolve(base + ".result");
-      String[] f = Files.exists(result)
-          ? Files.readString(result, StandardCharsets.UTF_8).strip().split("\\s+") : new String[0];
+      String[] f =
+          Files.exists(result)
+              ? Files.readString(result, StandardCharsets.UTF_8).strip().split("\\s+")
+              : new String[0];
       if (f.length > 0 && f[0].equals("refused")) {
         if (f.length < 2) throw new IOException(result + ": 'refused' without a category");
-        return DecoderResult.refusal(f[1], f.length > 2 ? Long.parseLong(f[2]) : -1, "from " + result);
+        return DecoderResult.refusal(
+            f[1], f.length > 2 ? Long.parseLong(f[2]) : -1, "from " + result);
       }
       if (f.length > 0 && !f[0].equals("decoded")) {
         throw new IOException(result + ": expected 'decoded' or 'refused', got '" + f[0] + "'");
       }
-      if (!Files.exists(tokens)) throw new IOException("no " + tokens + (f.length == 0 ? " and no " + result : ""));
+      if (!Files.exists(tokens))
+        throw new IOException("no " + tokens + (f.length == 0 ? " and no " + result : ""));
       List<String> slices = f.length > 1 ? Arrays.asList(f[1].split(",")) : null;
       return DecoderResult.tokens(TokenDump.sha256(Files.readAllBytes(tokens)), slices);
     };
   }
 
   /** Writes {@code r} in the form {@link #fromDirectory} reads. */
-  static void writeResult(Path dir, String name, DecoderResult r, byte[] stream) throws IOException {
+  static void writeResult(Path dir, String name, DecoderResult r, byte[] stream)
+      throws IOException {
     String base = name.substring(0, name.length() - 4);
     if (r.refused()) {
-      Files.writeString(dir.resolve(base + ".result"), "refused " + r.error()
-          + (r.errorOffset() >= 0 ? " " + r.errorOffset() : "") + "\n", StandardCharsets.UTF_8);
+      Files.writeString(
+          dir.resolve(base + ".result"),
+          "refused " + r.error() + (r.errorOffset() >= 0 ? " " + r.errorOffset() : "") + "\n",
+          StandardCharsets.UTF_8);
       return;
     }
-    Files.writeString(dir.resolve(base + ".result"), "decoded " + String.join(",", r.slices()) + "\n",
+    Files.writeString(
+        dir.resolve(base + ".result"),
+        "decoded " + String.join(",", r.slices()) + "\n",
         StandardCharsets.UTF_8);
     Files.write(dir.resolve(base + ".tokens"), JavaDecoder.tokens(stream));
   }

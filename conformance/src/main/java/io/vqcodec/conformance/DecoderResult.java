@@ -3,10 +3,10 @@ package io.vqcodec.conformance;
 import java.util.List;
 
 /**
- * What a decoder under test did with one vector, in the terms of Spec §C.4: either it refused
- * the stream (an error category and, if it reports one, a byte offset) or it produced a token
- * grid (given by its canonical SHA-256, §C.2) with an outcome per slice. Header fields a decoder
- * does not report are null or 0 and are not compared.
+ * What a decoder under test did with one vector, in the terms of Spec §C.4: either it refused the
+ * stream (an error category and, if it reports one, a byte offset) or it produced a token grid
+ * (given by its canonical SHA-256, §C.2) with an outcome per slice. Header fields a decoder does
+ * not report are null or 0 and are not compared.
  *
  * @param refused whether the stream was refused
  * @param error error category when refused
@@ -22,12 +22,24 @@ import java.util.List;
  * @param tokensSha256 SHA-256 of the canonical token serialisation
  * @param detail a message for the report (the decoder's error text)
  */
-public record DecoderResult(boolean refused, String error, long errorOffset, int width, int height,
-    String channel, int k, String granularity, int probModel, List<String> slices, String endCode,
-    String tokensSha256, String detail) {
+public record DecoderResult(
+    boolean refused,
+    String error,
+    long errorOffset,
+    int width,
+    int height,
+    String channel,
+    int k,
+    String granularity,
+    int probModel,
+    List<String> slices,
+    String endCode,
+    String tokensSha256,
+    String detail) {
 
   static DecoderResult refusal(String error, long offset, String detail) {
-    return new DecoderResult(true, error, offset, 0, 0, null, 0, null, -1, null, null, null, detail);
+    return new DecoderResult(
+        true, error, offset, 0, 0, null, 0, null, -1, null, null, null, detail);
   }
 
   /** A result with nothing but the token hash and (optionally) slice outcomes. */

@@ -38,10 +38,20 @@ final class JavaDecoder {
     ContainerHeader h = t.header();
     List<String> slices = new ArrayList<>();
     for (SliceReport s : t.slices()) slices.add(s.outcome().name());
-    return new DecoderResult(false, null, -1, h.picture().width(), h.picture().height(),
-        h.picture().channelFormat() == ChannelFormat.GRAY ? "gray" : "rgb", h.grid().codebookSize(),
-        granularityName(h), probModelId(h), slices, t.endCodeValid() ? "ok" : "warn",
-        TokenDump.sha256(t.grid()), "");
+    return new DecoderResult(
+        false,
+        null,
+        -1,
+        h.picture().width(),
+        h.picture().height(),
+        h.picture().channelFormat() == ChannelFormat.GRAY ? "gray" : "rgb",
+        h.grid().codebookSize(),
+        granularityName(h),
+        probModelId(h),
+        slices,
+        t.endCodeValid() ? "ok" : "warn",
+        TokenDump.sha256(t.grid()),
+        "");
   }
 
   /** The canonical serialisation (Spec §C.2) of the decoder's grid for {@code stream}. */
@@ -49,6 +59,7 @@ final class JavaDecoder {
     return TokenDump.serialize(
         TokenDecoder.decode(new ByteArrayInputStream(stream), LossSimulation.NONE, null).grid());
   }
+
   static String granularityName(ContainerHeader h) {
     return h.grid().granularityMode().name().toLowerCase(Locale.ROOT).replace('_', '-');
   }

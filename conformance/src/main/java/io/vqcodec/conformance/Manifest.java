@@ -8,15 +8,31 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code vectors/MANIFEST.tsv} (Spec §C.3): one line per vector, tab-separated, in the column
- * order of {@link #COLUMNS}; lines starting with {@code #} are comments, the first other line
- * names the columns. {@code -} marks a field that does not apply.
+ * {@code vectors/MANIFEST.tsv} (Spec §C.3): one line per vector, tab-separated, in the column order
+ * of {@link #COLUMNS}; lines starting with {@code #} are comments, the first other line names the
+ * columns. {@code -} marks a field that does not apply.
  */
 public final class Manifest {
   /** Column names, in file order. */
-  public static final List<String> COLUMNS = List.of("name", "stream_sha256", "bytes", "expect",
-      "error", "error_offset", "width", "height", "channel", "k", "granularity", "prob_model",
-      "slices", "end_code", "tokens_sha256", "sections", "description");
+  public static final List<String> COLUMNS =
+      List.of(
+          "name",
+          "stream_sha256",
+          "bytes",
+          "expect",
+          "error",
+          "error_offset",
+          "width",
+          "height",
+          "channel",
+          "k",
+          "granularity",
+          "prob_model",
+          "slices",
+          "end_code",
+          "tokens_sha256",
+          "sections",
+          "description");
 
   /** File name of the manifest inside the vectors folder. */
   public static final String FILE = "MANIFEST.tsv";
@@ -44,9 +60,23 @@ public final class Manifest {
    * @param sections spec sections the vector exercises
    * @param description one sentence
    */
-  public record Entry(String name, String streamSha256, long bytes, String expect, String error,
-      long errorOffset, int width, int height, String channel, int k, String granularity,
-      int probModel, String slices, String endCode, String tokensSha256, String sections,
+  public record Entry(
+      String name,
+      String streamSha256,
+      long bytes,
+      String expect,
+      String error,
+      long errorOffset,
+      int width,
+      int height,
+      String channel,
+      int k,
+      String granularity,
+      int probModel,
+      String slices,
+      String endCode,
+      String tokensSha256,
+      String sections,
       String description) {
 
     public boolean decodes() {
@@ -55,22 +85,51 @@ public final class Manifest {
 
     String line() {
       boolean d = decodes();
-      return String.join("\t", name, streamSha256, Long.toString(bytes), expect, error,
-          errorOffset < 0 ? "-" : Long.toString(errorOffset), d ? Integer.toString(width) : "-",
-          d ? Integer.toString(height) : "-", d ? channel : "-", d ? Integer.toString(k) : "-",
-          d ? granularity : "-", d ? Integer.toString(probModel) : "-", d ? slices : "-",
-          d ? endCode : "-", d ? tokensSha256 : "-", sections, description);
+      return String.join(
+          "\t",
+          name,
+          streamSha256,
+          Long.toString(bytes),
+          expect,
+          error,
+          errorOffset < 0 ? "-" : Long.toString(errorOffset),
+          d ? Integer.toString(width) : "-",
+          d ? Integer.toString(height) : "-",
+          d ? channel : "-",
+          d ? Integer.toString(k) : "-",
+          d ? granularity : "-",
+          d ? Integer.toString(probModel) : "-",
+          d ? slices : "-",
+          d ? endCode : "-",
+          d ? tokensSha256 : "-",
+          sections,
+          description);
     }
 
     static Entry parse(String line, int lineNo) {
       String[] f = line.split("\t", -1);
       if (f.length != COLUMNS.size()) {
-        throw new IllegalArgumentException(FILE + " line " + lineNo + ": " + f.length
-            + " fields, expected " + COLUMNS.size());
+        throw new IllegalArgumentException(
+            FILE + " line " + lineNo + ": " + f.length + " fields, expected " + COLUMNS.size());
       }
-      return new Entry(f[0], f[1], Long.parseLong(f[2]), f[3], f[4], num(f[5]), (int) num(f[6]),
-          (int) num(f[7]), f[8], (int) num(f[9]), f[10], (int) num(f[11]), f[12], f[13], f[14],
-          f[15], f[16]);
+      return new Entry(
+          f[0],
+          f[1],
+          Long.parseLong(f[2]),
+          f[3],
+          f[4],
+          num(f[5]),
+          (int) num(f[6]),
+          (int) num(f[7]),
+          f[8],
+          (int) num(f[9]),
+          f[10],
+          (int) num(f[11]),
+          f[12],
+          f[13],
+          f[14],
+          f[15],
+          f[16]);
     }
 
     private static long num(String s) {
@@ -105,7 +164,8 @@ public final class Manifest {
   /** Writes a manifest with a comment header. */
   public static void write(Path file, List<Entry> entries) throws IOException {
     StringBuilder b = new StringBuilder();
-    b.append("# vqcodec conformance vectors, bitstream version 0.1. Format: bitstream-spec/C-conformance.md §C.3.\n");
+    b.append(
+        "# vqcodec conformance vectors, bitstream version 0.1. Format: bitstream-spec/C-conformance.md §C.3.\n");
     b.append("# Generated by io.vqcodec.tools.vectors.VectorGenerator; do not edit by hand.\n");
     b.append(String.join("\t", COLUMNS)).append('\n');
     for (Entry e : entries) b.append(e.line()).append('\n');

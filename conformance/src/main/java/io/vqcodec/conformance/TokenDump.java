@@ -18,8 +18,8 @@ import java.util.HexFormat;
  *   fine cell:   u8 0x01, u16 fine_token[k] for k = 0..3 (top left, top right, bottom left, bottom right)
  * </pre>
  *
- * A cell is lost when any of its coded tokens is {@link TokenGrid#LOST}; under Spec §5.5 that
- * means all of them, and the granularity of a lost cell is not part of the output.
+ * A cell is lost when any of its coded tokens is {@link TokenGrid#LOST}; under Spec §5.5 that means
+ * all of them, and the granularity of a lost cell is not part of the output.
  */
 public final class TokenDump {
   /** Cell marker bytes of Spec §C.2. */
@@ -29,7 +29,8 @@ public final class TokenDump {
 
   /** The serialisation of {@code grid}. */
   public static byte[] serialize(TokenGrid grid) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(12 + 9 * grid.cellsWide() * grid.cellsHigh());
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(12 + 9 * grid.cellsWide() * grid.cellsHigh());
     u32(out, grid.width());
     u32(out, grid.height());
     u32(out, grid.codebookSize());

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,11 +73,12 @@ class ConformanceTest {
       }
     }
     assertThat(ks).containsExactly(16, 64, 256, 1024, 4096);
-    assertThat(modelAndMode).contains("0/mixed", "0/all-coarse", "0/all-fine", "2/mixed",
-        "2/all-coarse", "2/all-fine");
+    assertThat(modelAndMode)
+        .contains("0/mixed", "0/all-coarse", "0/all-fine", "2/mixed", "2/all-coarse", "2/all-fine");
     assertThat(errors).hasSize(ErrorCategory.values().length);
-    assertThat(outcomes).containsExactlyInAnyOrder("DECODED", "DAMAGED", "TRUNCATED", "MISSING",
-        "DROPPED", "UNDECODABLE");
+    assertThat(outcomes)
+        .containsExactlyInAnyOrder(
+            "DECODED", "DAMAGED", "TRUNCATED", "MISSING", "DROPPED", "UNDECODABLE");
   }
 
   /** Each kind of wrong manifest entry is reported as FAIL, and only that entry. */
@@ -89,17 +88,19 @@ class ConformanceTest {
     Map<String, String> why = new HashMap<>();
     for (int i = 0; i < m.size(); i++) {
       Manifest.Entry e = m.get(i);
-      Manifest.Entry bad = switch (e.name()) {
-        case "k256-mixed-pm0.vqc" -> with(e, "tokens_sha256", flipHex(e.tokensSha256()));
-        case "slice-crc-damaged-1-pm2.vqc" -> with(e, "slices", "DECODED,DECODED,DECODED,DECODED");
-        case "gray-40x24-pm0.vqc" -> with(e, "channel", "rgb");
-        case "end-code-missing.vqc" -> with(e, "end_code", "ok");
-        case "err-profile-1.vqc" -> with(e, "error_offset", Long.toString(e.errorOffset() + 1));
-        case "err-header-crc-width.vqc" -> with(e, "error", "INVALID_HEADER");
-        case "base-pm0.vqc" -> with(e, "expect", "refuse");
-        case "size-17x33-pm0.vqc" -> with(e, "stream_sha256", flipHex(e.streamSha256()));
-        default -> null;
-      };
+      Manifest.Entry bad =
+          switch (e.name()) {
+            case "k256-mixed-pm0.vqc" -> with(e, "tokens_sha256", flipHex(e.tokensSha256()));
+            case "slice-crc-damaged-1-pm2.vqc" ->
+                with(e, "slices", "DECODED,DECODED,DECODED,DECODED");
+            case "gray-40x24-pm0.vqc" -> with(e, "channel", "rgb");
+            case "end-code-missing.vqc" -> with(e, "end_code", "ok");
+            case "err-profile-1.vqc" -> with(e, "error_offset", Long.toString(e.errorOffset() + 1));
+            case "err-header-crc-width.vqc" -> with(e, "error", "INVALID_HEADER");
+            case "base-pm0.vqc" -> with(e, "expect", "refuse");
+            case "size-17x33-pm0.vqc" -> with(e, "stream_sha256", flipHex(e.streamSha256()));
+            default -> null;
+          };
       if (bad != null) {
         m.set(i, bad);
         why.put(e.name(), "");
@@ -122,7 +123,8 @@ class ConformanceTest {
       ConformanceRunner.writeResult(dir, e.name(), JavaDecoder.decode(b), b);
     }
     ConformanceRunner.Decoder external = ConformanceRunner.fromDirectory(dir);
-    assertThat(ConformanceRunner.check(manifest, VECTORS, external)).allMatch(ConformanceRunner.Verdict::pass);
+    assertThat(ConformanceRunner.check(manifest, VECTORS, external))
+        .allMatch(ConformanceRunner.Verdict::pass);
 
     Path tokens = dir.resolve("k64-mixed-pm2.tokens");
     byte[] t = Files.readAllBytes(tokens);
@@ -130,15 +132,19 @@ class ConformanceTest {
     Files.write(tokens, t);
     Files.writeString(dir.resolve("err-width-0.result"), "refused INVALID_HEADER 999\n");
     Files.delete(dir.resolve("slice-truncated-pm0.tokens"));
-    Files.writeString(dir.resolve("slice-dropped-pm0.result"), "decoded DECODED,DAMAGED,DECODED,DECODED\n");
+    Files.writeString(
+        dir.resolve("slice-dropped-pm0.result"), "decoded DECODED,DAMAGED,DECODED,DECODED\n");
     Set<String> failed = new TreeSet<>();
     for (ConformanceRunner.Verdict x : ConformanceRunner.check(manifest, VECTORS, external)) {
       if (!x.pass()) failed.add(x.name());
     }
-    assertThat(failed).containsExactly("err-width-0.vqc", "k64-mixed-pm2.vqc", "slice-dropped-pm0.vqc",
-        "slice-truncated-pm0.vqc");
+    assertThat(failed)
+        .containsExactly(
+            "err-width-0.vqc",
+            "k64-mixed-pm2.vqc",
+            "slice-dropped-pm0.vqc",
+            "slice-truncated-pm0.vqc");
   }
-
 
   /** The worked example of Spec §C.2. */
   @Test
@@ -151,7 +157,15 @@ class ConformanceTest {
     g.setFine(1, 1, true);
     for (int k = 0; k < 4; k++) g.setFineToken(2 + (k & 1), 2 + (k >> 1), TokenGrid.LOST);
     assertThat(HexFormat.of().formatHex(TokenDump.serialize(g)))
-        .isEqualTo("00000011" + "00000014" + "00000040" + "000005" + "01" + "0001000200030004" + "02" + "02");
+        .isEqualTo(
+            "00000011"
+                + "00000014"
+                + "00000040"
+                + "000005"
+                + "01"
+                + "0001000200030004"
+                + "02"
+                + "02");
   }
 
   static String flipHex(String hex) {

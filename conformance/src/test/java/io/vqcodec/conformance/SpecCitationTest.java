@@ -28,21 +28,25 @@ class SpecCitationTest {
   static final Path ROOT = ConformanceTest.ROOT;
   private static final Pattern CITATION = Pattern.compile("§([0-9]+|[A-Z])((?:\\.[0-9]+)*)");
   private static final Pattern HEADING =
-      Pattern.compile("^#{1,6}\\s+(?:Annex\\s+)?([0-9]+|[A-Z])((?:\\.[0-9]+)*)\\s", Pattern.MULTILINE);
+      Pattern.compile(
+          "^#{1,6}\\s+(?:Annex\\s+)?([0-9]+|[A-Z])((?:\\.[0-9]+)*)\\s", Pattern.MULTILINE);
 
   /** Sections a decoder implements, each to be cited where it is implemented. */
-  private static final Set<String> NORMATIVE = Set.of(
-      "2.3", "2.4", "3.2", "4.2", "4.3", "5.2", "5.4", "5.5", "6.3", "6.4", "6.6",
-      "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "7.8.2", "7.9.2", "7.9.3", "7.10", "7.11",
-      "8.1", "8.2", "8.3.2.1", "8.3.2.2", "8.3.2.3", "8.3.2.4", "8.3.2.5", "8.3.2.6", "9.6.1", "A.1");
+  private static final Set<String> NORMATIVE =
+      Set.of(
+          "2.3", "2.4", "3.2", "4.2", "4.3", "5.2", "5.4", "5.5", "6.3", "6.4", "6.6", "7.1", "7.2",
+          "7.3", "7.4", "7.5", "7.6", "7.8.2", "7.9.2", "7.9.3", "7.10", "7.11", "8.1", "8.2",
+          "8.3.2.1", "8.3.2.2", "8.3.2.3", "8.3.2.4", "8.3.2.5", "8.3.2.6", "9.6.1", "A.1");
 
   static Set<String> headings = new TreeSet<>();
+
   /** Section -> first file citing it, over every module's src/main/java. */
   static Map<String, String> citedByCode = new TreeMap<>();
 
   @BeforeAll
   static void scan() throws IOException {
-    try (DirectoryStream<Path> d = Files.newDirectoryStream(ROOT.resolve("bitstream-spec"), "*.md")) {
+    try (DirectoryStream<Path> d =
+        Files.newDirectoryStream(ROOT.resolve("bitstream-spec"), "*.md")) {
       for (Path f : d) {
         Matcher m = HEADING.matcher(Files.readString(f, StandardCharsets.UTF_8));
         while (m.find()) headings.add(m.group(1) + m.group(2));
@@ -52,7 +56,8 @@ class SpecCitationTest {
       Path main = module.resolve("src/main/java");
       if (!Files.isDirectory(main)) continue;
       try (Stream<Path> files = Files.walk(main)) {
-        for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+        for (Path f :
+            (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
           Matcher m = CITATION.matcher(Files.readString(f, StandardCharsets.UTF_8));
           while (m.find()) {
             citedByCode.putIfAbsent(m.group(1) + m.group(2), ROOT.relativize(f).toString());
@@ -75,8 +80,9 @@ class SpecCitationTest {
   void everySectionTheCodeCitesExists() throws IOException {
     assertThat(modules()).hasSizeGreaterThan(8);
     assertThat(citedByCode).hasSizeGreaterThan(60);
-    assertThat(citedByCode.keySet()).as("cited sections (section -> first file citing it): %s",
-        citedByCode).isSubsetOf(headings);
+    assertThat(citedByCode.keySet())
+        .as("cited sections (section -> first file citing it): %s", citedByCode)
+        .isSubsetOf(headings);
   }
 
   @Test
@@ -99,12 +105,14 @@ class SpecCitationTest {
   void headingsAreNumberedUniquely() throws IOException {
     // Every top-level file defines its own number; a duplicate would make a citation ambiguous.
     Set<String> seen = new TreeSet<>();
-    try (DirectoryStream<Path> d = Files.newDirectoryStream(ROOT.resolve("bitstream-spec"), "*.md")) {
+    try (DirectoryStream<Path> d =
+        Files.newDirectoryStream(ROOT.resolve("bitstream-spec"), "*.md")) {
       for (Path f : d) {
         Matcher m = HEADING.matcher(Files.readString(f, StandardCharsets.UTF_8));
         while (m.find()) {
-          assertThat(seen.add(m.group(1) + m.group(2))).as("duplicate heading %s%s in %s",
-              m.group(1), m.group(2), f.getFileName()).isTrue();
+          assertThat(seen.add(m.group(1) + m.group(2)))
+              .as("duplicate heading %s%s in %s", m.group(1), m.group(2), f.getFileName())
+              .isTrue();
         }
       }
     }

@@ -9,9 +9,12 @@ package io.vqcodec.container;
 final class CodedResolution {
   /** Spec §9.6.1: the type number. */
   static final int TYPE = 1;
+
   /** Spec §9.6.1: resolution_shift 1 (half) or 2 (quarter). */
   static final int MIN_SHIFT = 1;
+
   static final int MAX_SHIFT = 2;
+
   /** Spec §2.2.3: the first version_minor with a registered extension type. */
   static final int VERSION_MINOR = 1;
 
@@ -19,14 +22,24 @@ final class CodedResolution {
 
   /** Why a type-1 block is malformed, or null if it is well formed. */
   static String problem(boolean critical, byte[] payload, boolean seenBefore) {
-    if (!critical) return "coded-resolution extension (type 1) without the critical flag: it changes"
-        + " the token grid, so it must be critical (Spec §9.6.1)";
-    if (seenBefore) return "a second coded-resolution extension (type 1): at most one (Spec §9.6.1)";
-    if (payload.length != 1) return "coded-resolution extension (type 1) of " + payload.length
-        + " bytes: its payload is 1 byte (Spec §9.6.1)";
+    if (!critical)
+      return "coded-resolution extension (type 1) without the critical flag: it changes"
+          + " the token grid, so it must be critical (Spec §9.6.1)";
+    if (seenBefore)
+      return "a second coded-resolution extension (type 1): at most one (Spec §9.6.1)";
+    if (payload.length != 1)
+      return "coded-resolution extension (type 1) of "
+          + payload.length
+          + " bytes: its payload is 1 byte (Spec §9.6.1)";
     int shift = payload[0] & 0xFF;
-    if (shift < MIN_SHIFT || shift > MAX_SHIFT) return "coded-resolution resolution_shift " + shift
-        + ": must be " + MIN_SHIFT + ".." + MAX_SHIFT + " (Spec §9.6.1)";
+    if (shift < MIN_SHIFT || shift > MAX_SHIFT)
+      return "coded-resolution resolution_shift "
+          + shift
+          + ": must be "
+          + MIN_SHIFT
+          + ".."
+          + MAX_SHIFT
+          + " (Spec §9.6.1)";
     return null;
   }
 

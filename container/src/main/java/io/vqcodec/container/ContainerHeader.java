@@ -10,8 +10,8 @@ import java.util.List;
  *     critical ones this implementation knows (the coded resolution of Spec §9.6.1, see {@link
  *     #codedResolution})
  */
-public record ContainerHeader(PictureHeader picture, ModelId model, TokenGridParams grid,
-    List<Extension> extensions) {
+public record ContainerHeader(
+    PictureHeader picture, ModelId model, TokenGridParams grid, List<Extension> extensions) {
 
   public ContainerHeader {
     if (picture == null || model == null || grid == null) {
@@ -19,8 +19,8 @@ public record ContainerHeader(PictureHeader picture, ModelId model, TokenGridPar
     }
     extensions = List.copyOf(extensions);
     if (extensions.size() > Limits.MAX_EXTENSIONS) {
-      throw new IllegalArgumentException(extensions.size() + " extension blocks: at most "
-          + Limits.MAX_EXTENSIONS);
+      throw new IllegalArgumentException(
+          extensions.size() + " extension blocks: at most " + Limits.MAX_EXTENSIONS);
     }
     boolean seen = false;
     for (Extension e : extensions) {
@@ -42,8 +42,13 @@ public record ContainerHeader(PictureHeader picture, ModelId model, TokenGridPar
    */
   public static Extension codedResolution(int shift) {
     if (shift < CodedResolution.MIN_SHIFT || shift > CodedResolution.MAX_SHIFT) {
-      throw new IllegalArgumentException("resolution shift " + shift + ": must be "
-          + CodedResolution.MIN_SHIFT + ".." + CodedResolution.MAX_SHIFT);
+      throw new IllegalArgumentException(
+          "resolution shift "
+              + shift
+              + ": must be "
+              + CodedResolution.MIN_SHIFT
+              + ".."
+              + CodedResolution.MAX_SHIFT);
     }
     return new Extension(CodedResolution.TYPE, true, new byte[] {(byte) shift});
   }

@@ -12,9 +12,9 @@ import java.util.List;
  * {@link #nextSlice} reads one slice at a time (Spec §5.3), so a decoder can start on the first
  * slice before the rest has arrived.
  *
- * <p>Header damage, unsupported features and limit violations throw {@link FormatException}.
- * Slice damage does not: each slice comes back with a {@link Slice.Status} (Spec §5.4). Every size
- * is checked against Annex A before anything is allocated for it, and buffers grow only as bytes
+ * <p>Header damage, unsupported features and limit violations throw {@link FormatException}. Slice
+ * damage does not: each slice comes back with a {@link Slice.Status} (Spec §5.4). Every size is
+ * checked against Annex A before anything is allocated for it, and buffers grow only as bytes
  * actually arrive. Not thread-safe.
  */
 public final class ContainerReader {
@@ -55,12 +55,23 @@ public final class ContainerReader {
     // such even when the stream ends inside the prefix.
     int major = HeaderSyntax.MAGIC.length;
     if (prefix.length > major && (prefix[major] & 0xFF) != HeaderSyntax.VERSION_MAJOR) {
-      throw new FormatException(FormatException.Reason.UNSUPPORTED_VERSION, "version_major " + (prefix[major] & 0xFF) + " {at}: this decoder implements"
-          + " version " + HeaderSyntax.VERSION_MAJOR + ".x only", major);
+      throw new FormatException(
+          FormatException.Reason.UNSUPPORTED_VERSION,
+          "version_major "
+              + (prefix[major] & 0xFF)
+              + " {at}: this decoder implements"
+              + " version "
+              + HeaderSyntax.VERSION_MAJOR
+              + ".x only",
+          major);
     }
     if (prefix.length < HeaderSyntax.PREFIX_SIZE) {
-      throw new FormatException(FormatException.Reason.TRUNCATED_HEADER, "file ends {at}, inside the " + HeaderSyntax.PREFIX_SIZE
-          + "-byte file header (Spec §2.2)", prefix.length);
+      throw new FormatException(
+          FormatException.Reason.TRUNCATED_HEADER,
+          "file ends {at}, inside the "
+              + HeaderSyntax.PREFIX_SIZE
+              + "-byte file header (Spec §2.2)",
+          prefix.length);
     }
     HeaderSyntax s = new HeaderSyntax();
     s.visitPrefix(new ReadVisitor(prefix, prefix.length));
@@ -69,16 +80,26 @@ public final class ContainerReader {
     byte[] buf = Arrays.copyOf(prefix, prefix.length + rest.length);
     System.arraycopy(rest, 0, buf, prefix.length, rest.length);
     if (buf.length < size) {
-      throw new FormatException(FormatException.Reason.TRUNCATED_HEADER, "file ends {at}, inside the header (header_size " + size
-          + ") (Spec §2.4)", buf.length);
+      throw new FormatException(
+          FormatException.Reason.TRUNCATED_HEADER,
+          "file ends {at}, inside the header (header_size " + size + ") (Spec §2.4)",
+          buf.length);
     }
     // Spec §2.4: verify the CRC before interpreting anything after the prefix.
-    long stored = ((buf[size - 4] & 0xFFL) << 24) | ((buf[size - 3] & 0xFF) << 16)
-        | ((buf[size - 2] & 0xFF) << 8) | (buf[size - 1] & 0xFF);
+    long stored =
+        ((buf[size - 4] & 0xFFL) << 24)
+            | ((buf[size - 3] & 0xFF) << 16)
+            | ((buf[size - 2] & 0xFF) << 8)
+            | (buf[size - 1] & 0xFF);
     long computed = HeaderSyntax.crc32c(buf, 0, size - 4);
     if (stored != computed) {
-      throw new FormatException(FormatException.Reason.DAMAGED_HEADER, String.format("header_crc 0x%08X {at} does not match 0x%08X computed "
-          + "over bytes 0..%d: the header is damaged (Spec §2.5)", stored, computed, size - 5), size - 4);
+      throw new FormatException(
+          FormatException.Reason.DAMAGED_HEADER,
+          String.format(
+              "header_crc 0x%08X {at} does not match 0x%08X computed "
+                  + "over bytes 0..%d: the header is damaged (Spec §2.5)",
+              stored, computed, size - 5),
+          size - 4);
     }
     s.visit(new ReadVisitor(buf, size));
     return new ContainerReader(in, s);
@@ -87,8 +108,8 @@ public final class ContainerReader {
   /** Whether {@code prefix} starts with the .vqc magic (Spec §2.2); needs at least 8 bytes. */
   public static boolean hasMagic(byte[] prefix) {
     return prefix.length >= HeaderSyntax.MAGIC.length
-        && Arrays.equals(prefix, 0, HeaderSyntax.MAGIC.length, HeaderSyntax.MAGIC, 0,
-            HeaderSyntax.MAGIC.length);
+        && Arrays.equals(
+            prefix, 0, HeaderSyntax.MAGIC.length, HeaderSyntax.MAGIC, 0, HeaderSyntax.MAGIC.length);
   }
 
   /** Spec §2.2: names the transfer damage the magic is designed to reveal. */
@@ -97,7 +118,10 @@ public final class ContainerReader {
     int n = Math.min(b.length, m.length);
     if (Arrays.equals(b, 0, n, m, 0, n)) {
       if (n < m.length) {
-        throw new FormatException(FormatException.Reason.TRUNCATED_HEADER, "file ends {at}, inside the magic (Spec §2.2)", n);
+        throw new FormatException(
+            FormatException.Reason.TRUNCATED_HEADER,
+            "file ends {at}, inside the magic (Spec §2.2)",
+            n);
       }
       return;
     }
@@ -110,7 +134,8 @@ public final class ContainerReader {
     } else {
       why = "not a .vqc file";
     }
-    throw new FormatException(FormatException.Reason.NOT_VQC, "magic " + got + " {at}: " + why + " (Spec §2.2)", 0);
+    throw new FormatException(
+        FormatException.Reason.NOT_VQC, "magic " + got + " {at}: " + why + " (Spec §2.2)", 0);
   }
 
   public ContainerHeader header() {
@@ -156,7 +181,10 @@ public final class ContainerReader {
     byte[] payload = readUpTo(in, length);
     if (payload.length < length) {
       eof = true;
-      return new Slice(first, rows, payload,
+      return new Slice(
+          first,
+          rows,
+          payload,
           payload.length == 0 ? Slice.Status.MISSING : Slice.Status.TRUNCATED);
     }
     boolean ok = HeaderSyntax.crc32c(payload, 0, length) == syntax.payloadCrc[i];

@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * An extension block of Spec §9.2. The reader implements the one registered type, the coded
- * resolution of Spec §9.6.1 ({@link ContainerHeader#codedResolution}); it refuses any other critical
- * block and hands ignorable ones back untouched, for a caller that knows them or for re-muxing.
+ * resolution of Spec §9.6.1 ({@link ContainerHeader#codedResolution}); it refuses any other
+ * critical block and hands ignorable ones back untouched, for a caller that knows them or for
+ * re-muxing.
  */
 public final class Extension {
   /** Largest type number: extension_type is u16 with the top bit the critical flag. */
@@ -25,8 +26,11 @@ public final class Extension {
       throw new IllegalArgumentException("extension type " + type + ": must be 1.." + MAX_TYPE);
     }
     if (payload.length > Limits.MAX_EXTENSION_SIZE) {
-      throw new IllegalArgumentException("extension payload of " + payload.length + " bytes: at most "
-          + Limits.MAX_EXTENSION_SIZE);
+      throw new IllegalArgumentException(
+          "extension payload of "
+              + payload.length
+              + " bytes: at most "
+              + Limits.MAX_EXTENSION_SIZE);
     }
     this.type = type;
     this.critical = critical;
@@ -55,7 +59,9 @@ public final class Extension {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Extension e && e.type == type && e.critical == critical
+    return o instanceof Extension e
+        && e.type == type
+        && e.critical == critical
         && Arrays.equals(e.payload, payload);
   }
 
@@ -66,6 +72,11 @@ public final class Extension {
 
   @Override
   public String toString() {
-    return "Extension[type " + type + (critical ? ", critical" : "") + ", " + payload.length + " bytes]";
+    return "Extension[type "
+        + type
+        + (critical ? ", critical" : "")
+        + ", "
+        + payload.length
+        + " bytes]";
   }
 }

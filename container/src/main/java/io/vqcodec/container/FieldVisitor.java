@@ -18,7 +18,9 @@ interface FieldVisitor {
   /** varint of Spec §1.4, in {@code min..max}. */
   long varint(String name, long value, long min, long max) throws FormatException;
 
-  /** {@code length} raw bytes ({@code value} is ignored on read and must have that length on write). */
+  /**
+   * {@code length} raw bytes ({@code value} is ignored on read and must have that length on write).
+   */
   byte[] bytes(String name, byte[] value, int length) throws FormatException;
 
   /**
@@ -29,7 +31,9 @@ interface FieldVisitor {
     require(ok, FormatException.Reason.INVALID_HEADER, message);
   }
 
-  /** As {@link #require(boolean, String)}, for a refusal of another category than an invalid header. */
+  /**
+   * As {@link #require(boolean, String)}, for a refusal of another category than an invalid header.
+   */
   void require(boolean ok, FormatException.Reason reason, String message) throws FormatException;
 
   /** header_crc: CRC-32C (Spec §1.5) of every header byte before it, as u32. */

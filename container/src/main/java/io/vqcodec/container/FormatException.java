@@ -20,7 +20,9 @@ public final class FormatException extends IOException {
     TRUNCATED_HEADER,
     /** header_crc does not match (Spec §2.5). */
     DAMAGED_HEADER,
-    /** A value out of range or reserved, a broken rule or limit, a bad varint (Spec §2.4 step 6, 7). */
+    /**
+     * A value out of range or reserved, a broken rule or limit, a bad varint (Spec §2.4 step 6, 7).
+     */
     INVALID_HEADER,
     /** A critical extension block of a type this decoder does not implement (Spec §9.4). */
     UNKNOWN_CRITICAL_EXTENSION
@@ -34,7 +36,8 @@ public final class FormatException extends IOException {
    * @param offset byte offset from the start of the file, or -1 when no single byte is at fault
    */
   public FormatException(Reason reason, String message, long offset) {
-    super(offset >= 0 ? message.replace("{at}", "at byte " + offset) : message.replace(" {at}", ""));
+    super(
+        offset >= 0 ? message.replace("{at}", "at byte " + offset) : message.replace(" {at}", ""));
     this.reason = java.util.Objects.requireNonNull(reason);
     this.offset = offset;
   }

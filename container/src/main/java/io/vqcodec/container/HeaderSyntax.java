@@ -17,15 +17,20 @@ import java.util.zip.CRC32C;
 final class HeaderSyntax {
   /** Spec §2.2: PNG-like magic, 0x89 "VQC" CR LF SUB LF. */
   static final byte[] MAGIC = {(byte) 0x89, 'V', 'Q', 'C', 0x0D, 0x0A, 0x1A, 0x0A};
+
   /** Spec §2.2: bytes of the frozen prefix (magic, version_major, version_minor, header_size). */
   static final int PREFIX_SIZE = 14;
+
   /** Smallest header_size that can hold the prefix, profile, header_flags and header_crc. */
   static final int MIN_HEADER_SIZE = PREFIX_SIZE + 2 + 4;
+
   static final int VERSION_MAJOR = 0;
   static final int VERSION_MINOR = 0;
   static final int PROFILE_STILL = 0;
+
   /** Spec §2.6: end_code, "VQCE". */
   static final byte[] END_CODE = {'V', 'Q', 'C', 'E'};
+
   static final int MIN_CODEBOOK_LEVEL = 2;
   static final int MAX_CODEBOOK_LEVEL = 6;
   static final int CRITICAL_BIT = 0x8000;
@@ -52,8 +57,10 @@ final class HeaderSyntax {
   long probModelId;
 
   long extensionCount;
+
   /** Spec §9.6.1: resolution_shift of a coded-resolution block, 0 without one. */
   int resolutionShift;
+
   long[] extensionType = new long[0];
   byte[][] extensionPayload = new byte[0][];
 
@@ -68,15 +75,24 @@ final class HeaderSyntax {
     visitBody(v);
   }
 
-  /** Spec §2.2: the 14 bytes every version keeps, so any decoder can identify and size the header. */
+  /**
+   * Spec §2.2: the 14 bytes every version keeps, so any decoder can identify and size the header.
+   */
   void visitPrefix(FieldVisitor v) throws FormatException {
     v.section("Spec §2.2");
     byte[] magic = v.bytes("magic", MAGIC, MAGIC.length);
-    v.require(Arrays.equals(magic, MAGIC), "magic " + hex(magic, 0, magic.length)
-        + " {at}: not a .vqc file");
+    v.require(
+        Arrays.equals(magic, MAGIC),
+        "magic " + hex(magic, 0, magic.length) + " {at}: not a .vqc file");
     versionMajor = v.uint("version_major", 1, versionMajor, 0, 255);
-    v.require(versionMajor == VERSION_MAJOR, FormatException.Reason.UNSUPPORTED_VERSION, "version_major " + versionMajor
-        + " {at}: this decoder implements version " + VERSION_MAJOR + ".x only");
+    v.require(
+        versionMajor == VERSION_MAJOR,
+        FormatException.Reason.UNSUPPORTED_VERSION,
+        "version_major "
+            + versionMajor
+            + " {at}: this decoder implements version "
+            + VERSION_MAJOR
+            + ".x only");
     versionMinor = v.uint("version_minor", 1, versionMinor, 0, 255);
     headerSize = v.uint("header_size", 4, headerSize, MIN_HEADER_SIZE, Limits.MAX_HEADER_SIZE);
   }
@@ -84,11 +100,15 @@ final class HeaderSyntax {
   void visitBody(FieldVisitor v) throws FormatException {
     v.section("Spec §2.2");
     profile = v.uint("profile", 1, profile, 0, 255);
-    v.require(profile == PROFILE_STILL, "profile " + profile
-        + " {at}: v0 defines only profile 0 (still picture)");
+    v.require(
+        profile == PROFILE_STILL,
+        "profile " + profile + " {at}: v0 defines only profile 0 (still picture)");
     headerFlags = v.uint("header_flags", 1, headerFlags, 0, 255);
-    v.require(headerFlags == 0, "header_flags 0x" + Long.toHexString(headerFlags)
-        + " {at}: reserved bits set; v0 requires 0");
+    v.require(
+        headerFlags == 0,
+        "header_flags 0x"
+            + Long.toHexString(headerFlags)
+            + " {at}: reserved bits set; v0 requires 0");
 
     visitPictureHeader(v);
     visitModelIdentification(v);
@@ -105,8 +125,15 @@ final class HeaderSyntax {
     v.section("Spec §3.2");
     width = v.varint("width", width, 1, Limits.MAX_WIDTH);
     height = v.varint("height", height, 1, Limits.MAX_HEIGHT);
-    v.require(width * height <= Limits.MAX_PIXELS, "picture " + width + "x" + height
-        + " {at}: more than " + Limits.MAX_PIXELS + " pixels (Spec §A.1)");
+    v.require(
+        width * height <= Limits.MAX_PIXELS,
+        "picture "
+            + width
+            + "x"
+            + height
+            + " {at}: more than "
+            + Limits.MAX_PIXELS
+            + " pixels (Spec §A.1)");
     channelFormat = v.uint("channel_format", 1, channelFormat, 0, 1);
     bitDepth = v.uint("bit_depth", 1, bitDepth, 8, 8);
     frameCount = v.varint("frame_count", frameCount, 1, 1);
@@ -124,14 +151,19 @@ final class HeaderSyntax {
   /** Spec §6.2. */
   private void visitTokenGridParams(FieldVisitor v) throws FormatException {
     v.section("Spec §6.2");
-    codebookLevel = v.uint("codebook_level", 1, codebookLevel, MIN_CODEBOOK_LEVEL, MAX_CODEBOOK_LEVEL);
+    codebookLevel =
+        v.uint("codebook_level", 1, codebookLevel, MIN_CODEBOOK_LEVEL, MAX_CODEBOOK_LEVEL);
     granularityMode = v.uint("granularity_mode", 1, granularityMode, 0, 2);
     v.section("Spec §8.1");
     probModelId = v.uint("prob_model_id", 1, probModelId, 0, 255);
-    v.require(probModelId == 0 || probModelId == 2, "prob_model_id " + probModelId + " {at}: "
-        + (probModelId == 1 ? "static frequency table (reserved, Spec §8.3.1)" : "reserved")
-        + " is not supported by this decoder; v0 defines 0 (adaptive order-0) and 2 (Gaussian-mixture"
-        + " context prior)");
+    v.require(
+        probModelId == 0 || probModelId == 2,
+        "prob_model_id "
+            + probModelId
+            + " {at}: "
+            + (probModelId == 1 ? "static frequency table (reserved, Spec §8.3.1)" : "reserved")
+            + " is not supported by this decoder; v0 defines 0 (adaptive order-0) and 2 (Gaussian-mixture"
+            + " context prior)");
   }
 
   /** Spec §9.2. */
@@ -149,15 +181,30 @@ final class HeaderSyntax {
       String e = "extension[" + i + "].";
       extensionType[i] = v.uint(e + "extension_type", 2, extensionType[i], 0, 0xFFFF);
       long type = extensionType[i] & ~CRITICAL_BIT;
-      v.require(type != 0, e + "extension_type 0x" + Long.toHexString(extensionType[i])
-          + " {at}: type number 0 is invalid");
+      v.require(
+          type != 0,
+          e
+              + "extension_type 0x"
+              + Long.toHexString(extensionType[i])
+              + " {at}: type number 0 is invalid");
       boolean critical = (extensionType[i] & CRITICAL_BIT) != 0;
       if (v.reading() && type != CodedResolution.TYPE) {
-        v.require(!critical, FormatException.Reason.UNKNOWN_CRITICAL_EXTENSION, e + "extension_type 0x" + Long.toHexString(extensionType[i])
-            + " {at}: critical extension " + type + " is not supported by this decoder (Spec §9.4)");
+        v.require(
+            !critical,
+            FormatException.Reason.UNKNOWN_CRITICAL_EXTENSION,
+            e
+                + "extension_type 0x"
+                + Long.toHexString(extensionType[i])
+                + " {at}: critical extension "
+                + type
+                + " is not supported by this decoder (Spec §9.4)");
       }
-      long len = v.varint(e + "extension_length",
-          extensionPayload[i] == null ? 0 : extensionPayload[i].length, 0, Limits.MAX_EXTENSION_SIZE);
+      long len =
+          v.varint(
+              e + "extension_length",
+              extensionPayload[i] == null ? 0 : extensionPayload[i].length,
+              0,
+              Limits.MAX_EXTENSION_SIZE);
       extensionPayload[i] = v.bytes(e + "extension_payload", extensionPayload[i], (int) len);
       if (type == CodedResolution.TYPE) {
         // Spec §9.6.1, checked here because the slice directory below depends on it.
@@ -189,16 +236,31 @@ final class HeaderSyntax {
     for (int i = 0; i < n; i++) {
       String s = "slice[" + i + "].";
       firstRow[i] = v.varint(s + "first_row", firstRow[i], 0, cellsHigh - 1);
-      v.require(firstRow[i] == next, s + "first_row " + firstRow[i] + " {at}: must be " + next
-          + " (slices cover the cell rows in order, without gaps or overlaps)");
+      v.require(
+          firstRow[i] == next,
+          s
+              + "first_row "
+              + firstRow[i]
+              + " {at}: must be "
+              + next
+              + " (slices cover the cell rows in order, without gaps or overlaps)");
       rowCount[i] = v.varint(s + "row_count", rowCount[i], 1, cellsHigh - next);
       next += rowCount[i];
-      payloadLength[i] = v.varint(s + "payload_length", payloadLength[i], 0,
-          Limits.maxSlicePayload((int) (cellsWide * rowCount[i])));
+      payloadLength[i] =
+          v.varint(
+              s + "payload_length",
+              payloadLength[i],
+              0,
+              Limits.maxSlicePayload((int) (cellsWide * rowCount[i])));
       payloadCrc[i] = v.uint(s + "payload_crc", 4, payloadCrc[i], 0, 0xFFFF_FFFFL);
     }
-    v.require(next == cellsHigh, "slice directory {at} covers cell rows 0.." + (next - 1) + " of 0.."
-        + (cellsHigh - 1) + ": slices must cover every cell row");
+    v.require(
+        next == cellsHigh,
+        "slice directory {at} covers cell rows 0.."
+            + (next - 1)
+            + " of 0.."
+            + (cellsHigh - 1)
+            + ": slices must cover every cell row");
   }
 
   static HeaderSyntax of(ContainerHeader h, List<Slice> slices) {
@@ -245,14 +307,27 @@ final class HeaderSyntax {
 
   /** The public header; fields have been range-checked by the visit. */
   ContainerHeader toHeader() {
-    PictureHeader p = new PictureHeader((int) width, (int) height, ChannelFormat.of((int) channelFormat),
-        (int) bitDepth, (int) frameCount, (int) frameRateNum, (int) frameRateDen);
-    TokenGridParams g = new TokenGridParams(1 << (2 * codebookLevel),
-        GranularityMode.of((int) granularityMode), ProbabilityModel.of((int) probModelId));
+    PictureHeader p =
+        new PictureHeader(
+            (int) width,
+            (int) height,
+            ChannelFormat.of((int) channelFormat),
+            (int) bitDepth,
+            (int) frameCount,
+            (int) frameRateNum,
+            (int) frameRateDen);
+    TokenGridParams g =
+        new TokenGridParams(
+            1 << (2 * codebookLevel),
+            GranularityMode.of((int) granularityMode),
+            ProbabilityModel.of((int) probModelId));
     List<Extension> ext = new ArrayList<>();
     for (int i = 0; i < extensionCount; i++) {
-      ext.add(new Extension((int) (extensionType[i] & ~CRITICAL_BIT),
-          (extensionType[i] & CRITICAL_BIT) != 0, extensionPayload[i]));
+      ext.add(
+          new Extension(
+              (int) (extensionType[i] & ~CRITICAL_BIT),
+              (extensionType[i] & CRITICAL_BIT) != 0,
+              extensionPayload[i]));
     }
     return new ContainerHeader(p, new ModelId(modelId, weightsHash), g, ext);
   }

@@ -9,21 +9,30 @@ public final class Limits {
 
   /** Spec §A.1: picture width and height, in pixels. */
   public static final int MAX_WIDTH = 16384;
+
   public static final int MAX_HEIGHT = 16384;
+
   /** Spec §A.1: width times height. */
   public static final long MAX_PIXELS = 1L << 26;
+
   /** Side of a granularity cell in pixels (Spec §6.1). */
   public static final int CELL = 16;
+
   /** Spec §A.2: slices per picture (also at most one per cell row). */
   public static final int MAX_SLICES = 1024;
+
   /** Spec §A.3: bytes of header(), magic to header_crc inclusive. */
   public static final int MAX_HEADER_SIZE = 1 << 22;
+
   /** Spec §A.3: extension blocks per header. */
   public static final int MAX_EXTENSIONS = 64;
+
   /** Spec §A.3: bytes of one extension payload. */
   public static final int MAX_EXTENSION_SIZE = 1 << 20;
+
   /** Spec §A.4: bytes of one varint. */
   public static final int MAX_VARINT_BYTES = 8;
+
   /** Spec §A.4: largest model_id. */
   public static final long MAX_MODEL_ID = 0xFFFF_FFFFL;
 

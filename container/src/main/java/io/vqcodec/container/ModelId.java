@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * model_identification() of Spec §4: the registry id of the neural decoder and the first
- * {@value #HASH_BYTES} bytes of the SHA-256 of its weights file. A decoder that lacks this exact
- * model must refuse the stream (Spec §4.3).
+ * model_identification() of Spec §4: the registry id of the neural decoder and the first {@value
+ * #HASH_BYTES} bytes of the SHA-256 of its weights file. A decoder that lacks this exact model must
+ * refuse the stream (Spec §4.3).
  */
 public final class ModelId {
   /** Bytes of weights_hash: the first 16 bytes of the SHA-256. */
@@ -41,7 +41,9 @@ public final class ModelId {
 
   /** Whether a model with this id and weights SHA-256 (32 bytes) is the one the stream names. */
   public boolean matches(long modelId, byte[] sha256) {
-    return modelId == id && sha256 != null && sha256.length >= HASH_BYTES
+    return modelId == id
+        && sha256 != null
+        && sha256.length >= HASH_BYTES
         && Arrays.equals(weightsHash, Arrays.copyOf(sha256, HASH_BYTES));
   }
 

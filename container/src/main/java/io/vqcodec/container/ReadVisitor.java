@@ -45,18 +45,29 @@ final class ReadVisitor implements FieldVisitor {
     long v = 0;
     for (int i = 0; ; i++) {
       if (i == Limits.MAX_VARINT_BYTES) {
-        throw new FormatException(FormatException.Reason.INVALID_HEADER, name + " {at}: varint longer than " + Limits.MAX_VARINT_BYTES
-            + " bytes (Spec §1.4)", fieldStart);
+        throw new FormatException(
+            FormatException.Reason.INVALID_HEADER,
+            name + " {at}: varint longer than " + Limits.MAX_VARINT_BYTES + " bytes (Spec §1.4)",
+            fieldStart);
       }
       if (pos >= limit) {
-        throw new FormatException(FormatException.Reason.INVALID_HEADER, name + " {at}: varint runs past the end of the header ("
-            + limit + " bytes) (" + section + ")", fieldStart);
+        throw new FormatException(
+            FormatException.Reason.INVALID_HEADER,
+            name
+                + " {at}: varint runs past the end of the header ("
+                + limit
+                + " bytes) ("
+                + section
+                + ")",
+            fieldStart);
       }
       int b = buf[pos++] & 0xFF;
       v |= (long) (b & 0x7F) << (7 * i);
       if ((b & 0x80) == 0) {
         if (b == 0 && i > 0) {
-          throw new FormatException(FormatException.Reason.INVALID_HEADER, name + " {at}: non-canonical varint (final byte 0x00) (Spec §1.4)",
+          throw new FormatException(
+              FormatException.Reason.INVALID_HEADER,
+              name + " {at}: non-canonical varint (final byte 0x00) (Spec §1.4)",
               fieldStart);
         }
         break;
@@ -73,21 +84,34 @@ final class ReadVisitor implements FieldVisitor {
   }
 
   @Override
-  public void require(boolean ok, FormatException.Reason reason, String message) throws FormatException {
+  public void require(boolean ok, FormatException.Reason reason, String message)
+      throws FormatException {
     if (!ok) throw new FormatException(reason, message + " (" + section + ")", fieldStart);
   }
 
   @Override
   public void headerCrc() throws FormatException {
     if (pos != limit - 4) {
-      throw new FormatException(FormatException.Reason.INVALID_HEADER, "header syntax ends at byte " + pos + " but header_size says the "
-          + "header_crc is at byte " + (limit - 4) + " (Spec §2.4)", pos);
+      throw new FormatException(
+          FormatException.Reason.INVALID_HEADER,
+          "header syntax ends at byte "
+              + pos
+              + " but header_size says the "
+              + "header_crc is at byte "
+              + (limit - 4)
+              + " (Spec §2.4)",
+          pos);
     }
     long computed = HeaderSyntax.crc32c(buf, 0, pos);
     long stored = uint("header_crc", 4, 0, 0, 0xFFFF_FFFFL);
     if (stored != computed) {
-      throw new FormatException(FormatException.Reason.DAMAGED_HEADER, String.format("header_crc 0x%08X {at} does not match 0x%08X computed "
-          + "over bytes 0..%d: the header is damaged (%s)", stored, computed, pos - 5, section), fieldStart);
+      throw new FormatException(
+          FormatException.Reason.DAMAGED_HEADER,
+          String.format(
+              "header_crc 0x%08X {at} does not match 0x%08X computed "
+                  + "over bytes 0..%d: the header is damaged (%s)",
+              stored, computed, pos - 5, section),
+          fieldStart);
     }
   }
 
@@ -99,15 +123,33 @@ final class ReadVisitor implements FieldVisitor {
   private void need(String name, int bytes) throws FormatException {
     fieldStart = pos;
     if (limit - pos < bytes) {
-      throw new FormatException(FormatException.Reason.INVALID_HEADER, name + " {at} (" + bytes + " bytes) runs past the end of the header ("
-          + limit + " bytes) (" + section + ")", pos);
+      throw new FormatException(
+          FormatException.Reason.INVALID_HEADER,
+          name
+              + " {at} ("
+              + bytes
+              + " bytes) runs past the end of the header ("
+              + limit
+              + " bytes) ("
+              + section
+              + ")",
+          pos);
     }
   }
 
   private long range(String name, long v, long min, long max) throws FormatException {
     if (v < min || v > max) {
-      throw new FormatException(FormatException.Reason.INVALID_HEADER, name + " " + v + " {at}: must be "
-          + (min == max ? Long.toString(min) : min + ".." + max) + " (" + section + ")", fieldStart);
+      throw new FormatException(
+          FormatException.Reason.INVALID_HEADER,
+          name
+              + " "
+              + v
+              + " {at}: must be "
+              + (min == max ? Long.toString(min) : min + ".." + max)
+              + " ("
+              + section
+              + ")",
+          fieldStart);
     }
     return v;
   }

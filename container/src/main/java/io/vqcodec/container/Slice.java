@@ -68,8 +68,11 @@ public final class Slice {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Slice s && s.firstRow == firstRow && s.rowCount == rowCount
-        && s.status == status && Arrays.equals(s.payload, payload);
+    return o instanceof Slice s
+        && s.firstRow == firstRow
+        && s.rowCount == rowCount
+        && s.status == status
+        && Arrays.equals(s.payload, payload);
   }
 
   @Override
@@ -79,7 +82,14 @@ public final class Slice {
 
   @Override
   public String toString() {
-    return "Slice[rows " + firstRow + ".." + (firstRow + rowCount - 1) + ", " + payload.length
-        + " bytes, " + status + "]";
+    return "Slice[rows "
+        + firstRow
+        + ".."
+        + (firstRow + rowCount - 1)
+        + ", "
+        + payload.length
+        + " bytes, "
+        + status
+        + "]";
   }
 }

@@ -82,8 +82,15 @@ final class WriteVisitor implements FieldVisitor {
 
   private void range(String name, long v, long min, long max) {
     if (checked && (v < min || v > max)) {
-      throw new IllegalArgumentException(name + " " + v + ": must be "
-          + (min == max ? Long.toString(min) : min + ".." + max) + " (" + section + ")");
+      throw new IllegalArgumentException(
+          name
+              + " "
+              + v
+              + ": must be "
+              + (min == max ? Long.toString(min) : min + ".." + max)
+              + " ("
+              + section
+              + ")");
     }
   }
 }

@@ -48,7 +48,8 @@ class ConventionsTest {
       byte[] bytes = HexFormat.ofDelimiter(" ").parseHex(m.group(2));
       ReadVisitor in = new ReadVisitor(bytes, bytes.length);
       if (value.startsWith("(rejected)")) {
-        assertThatThrownBy(() -> in.varint("v", 0, 0, Long.MAX_VALUE)).isInstanceOf(FormatException.class);
+        assertThatThrownBy(() -> in.varint("v", 0, 0, Long.MAX_VALUE))
+            .isInstanceOf(FormatException.class);
         continue;
       }
       long v = parse(value);

@@ -17,7 +17,9 @@ class GoldenBytesTest {
     for (String line : table.strip().split("\n")) {
       String[] col = line.split("\\|");
       if (col.length < 3 || !col[1].strip().matches("\\d+")) continue;
-      assertThat(Integer.parseInt(col[1].strip())).as("offset column of %s", line).isEqualTo(spec.size());
+      assertThat(Integer.parseInt(col[1].strip()))
+          .as("offset column of %s", line)
+          .isEqualTo(spec.size());
       spec.writeBytes(HexFormat.ofDelimiter(" ").parseHex(col[2].strip().replace("`", "")));
     }
     assertThat(HexFormat.of().formatHex(WorkedExample.bytes()))

@@ -55,14 +55,20 @@ final class RawStream {
     b.u8(profile).u8(flags);
     if (rawWidth != null) b.raw(rawWidth);
     else b.varint(width);
-    b.varint(height).u8(channelFormat).u8(bitDepth).varint(frameCount).varint(frameRateNum)
+    b.varint(height)
+        .u8(channelFormat)
+        .u8(bitDepth)
+        .varint(frameCount)
+        .varint(frameRateNum)
         .varint(frameRateDen);
     b.varint(modelId).raw(weightsHash);
     b.u8(codebookLevel).u8(granularityMode).u8(probModelId);
     if (rawExtensionCount != null) b.raw(rawExtensionCount);
     else b.varint(extensionHeads.size());
     for (int i = 0; i < extensionHeads.size(); i++) {
-      b.u16(extensionHeads.get(i)[0]).varint(extensionHeads.get(i)[1]).raw(extensionPayloads.get(i));
+      b.u16(extensionHeads.get(i)[0])
+          .varint(extensionHeads.get(i)[1])
+          .raw(extensionPayloads.get(i));
     }
     b.varint(sliceCount != null ? sliceCount : slices.size());
     for (long[] s : slices) {

@@ -9,10 +9,10 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class RoundTripTest {
 
@@ -29,17 +29,22 @@ class RoundTripTest {
 
   @ParameterizedTest
   @MethodSource("pictures")
-  void roundTripsHeaderAndSlices(int w, int h, ChannelFormat cf, int k, GranularityMode mode,
-      int rowsPerSlice) throws IOException {
+  void roundTripsHeaderAndSlices(
+      int w, int h, ChannelFormat cf, int k, GranularityMode mode, int rowsPerSlice)
+      throws IOException {
     PictureHeader p = PictureHeader.still(w, h, cf);
-    ContainerHeader header = new ContainerHeader(p, new ModelId(123456789L, TestStreams.sha(w)),
-        new TokenGridParams(k, mode, ProbabilityModel.ADAPTIVE_ORDER0));
+    ContainerHeader header =
+        new ContainerHeader(
+            p,
+            new ModelId(123456789L, TestStreams.sha(w)),
+            new TokenGridParams(k, mode, ProbabilityModel.ADAPTIVE_ORDER0));
     List<Slice> slices = TestStreams.slices(p, rowsPerSlice, new Random(w * 31 + h), 40);
     byte[] file = ContainerWriter.write(header, slices);
     assertThat((long) file.length).isEqualTo(ContainerWriter.size(header, slices));
 
-    for (ContainerReader r : List.of(ContainerReader.open(file),
-        ContainerReader.open(TestStreams.oneByteAtATime(file)))) {
+    for (ContainerReader r :
+        List.of(
+            ContainerReader.open(file), ContainerReader.open(TestStreams.oneByteAtATime(file)))) {
       assertThat(r.header()).isEqualTo(header);
       assertThat(r.sliceCount()).isEqualTo(slices.size());
       assertThat(r.remainingSlices()).isEqualTo(slices);
@@ -52,9 +57,12 @@ class RoundTripTest {
   void codedResolutionShrinksTheGridAndRaisesVersionMinor() throws IOException {
     // Spec §9.6.1: 100x70 at half resolution is coded as 50x35, 4x3 cells.
     PictureHeader p = PictureHeader.still(100, 70, ChannelFormat.RGB);
-    ContainerHeader header = new ContainerHeader(p, new ModelId(3, TestStreams.sha(3)),
-        new TokenGridParams(16, GranularityMode.ALL_COARSE, ProbabilityModel.ADAPTIVE_ORDER0),
-        List.of(ContainerHeader.codedResolution(1)));
+    ContainerHeader header =
+        new ContainerHeader(
+            p,
+            new ModelId(3, TestStreams.sha(3)),
+            new TokenGridParams(16, GranularityMode.ALL_COARSE, ProbabilityModel.ADAPTIVE_ORDER0),
+            List.of(ContainerHeader.codedResolution(1)));
     assertThat(header.resolutionShift()).isEqualTo(1);
     assertThat(header.codedWidth()).isEqualTo(50);
     assertThat(header.codedHeight()).isEqualTo(35);
@@ -64,12 +72,17 @@ class RoundTripTest {
     assertThat(r.header()).isEqualTo(header);
     assertThat(r.remainingSlices()).isEqualTo(slices);
 
-    ContainerHeader quarter = new ContainerHeader(p, header.model(), header.grid(),
-        List.of(ContainerHeader.codedResolution(2)));
+    ContainerHeader quarter =
+        new ContainerHeader(
+            p, header.model(), header.grid(), List.of(ContainerHeader.codedResolution(2)));
     assertThat(quarter.codedWidth()).isEqualTo(25);
     assertThat(quarter.codedHeight()).isEqualTo(18); // ceil(70 / 4)
-    assertThat(ContainerReader.open(ContainerWriter.write(TestStreams.multiSliceHeader(),
-        TestStreams.multiSlices())).versionMinor()).isZero();
+    assertThat(
+            ContainerReader.open(
+                    ContainerWriter.write(
+                        TestStreams.multiSliceHeader(), TestStreams.multiSlices()))
+                .versionMinor())
+        .isZero();
     // Slices must tile the coded grid's 3 cell rows, not the picture's 5.
     assertThatThrownBy(() -> ContainerWriter.write(header, TestStreams.multiSlices()))
         .isInstanceOf(IllegalArgumentException.class);
@@ -79,14 +92,24 @@ class RoundTripTest {
   void headerRefusesMalformedOrUnknownCriticalExtensions() {
     PictureHeader p = PictureHeader.still(100, 70, ChannelFormat.RGB);
     ModelId m = new ModelId(3, TestStreams.sha(3));
-    TokenGridParams g = new TokenGridParams(16, GranularityMode.ALL_COARSE, ProbabilityModel.ADAPTIVE_ORDER0);
-    assertThatThrownBy(() -> ContainerHeader.codedResolution(3)).hasMessageContaining("must be 1..2");
-    assertThatThrownBy(() -> new ContainerHeader(p, m, g, List.of(new Extension(1, false, new byte[] {1}))))
+    TokenGridParams g =
+        new TokenGridParams(16, GranularityMode.ALL_COARSE, ProbabilityModel.ADAPTIVE_ORDER0);
+    assertThatThrownBy(() -> ContainerHeader.codedResolution(3))
+        .hasMessageContaining("must be 1..2");
+    assertThatThrownBy(
+            () -> new ContainerHeader(p, m, g, List.of(new Extension(1, false, new byte[] {1}))))
         .hasMessageContaining("must be critical");
-    assertThatThrownBy(() -> new ContainerHeader(p, m, g,
-        List.of(ContainerHeader.codedResolution(1), ContainerHeader.codedResolution(2))))
+    assertThatThrownBy(
+            () ->
+                new ContainerHeader(
+                    p,
+                    m,
+                    g,
+                    List.of(
+                        ContainerHeader.codedResolution(1), ContainerHeader.codedResolution(2))))
         .hasMessageContaining("at most one");
-    assertThatThrownBy(() -> new ContainerHeader(p, m, g, List.of(new Extension(9, true, new byte[0]))))
+    assertThatThrownBy(
+            () -> new ContainerHeader(p, m, g, List.of(new Extension(9, true, new byte[0]))))
         .hasMessageContaining("no critical extension of this type");
   }
 
@@ -97,8 +120,10 @@ class RoundTripTest {
     byte[] file = ContainerWriter.write(header, slices);
     ContainerReader r = ContainerReader.open(file);
     assertThat(r.header().extensions()).containsExactlyElementsOf(header.extensions());
-    assertThat(r.remainingSlices()).extracting(Slice::status, Slice::payloadSize)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(Slice.Status.OK, 0),
+    assertThat(r.remainingSlices())
+        .extracting(Slice::status, Slice::payloadSize)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Slice.Status.OK, 0),
             org.assertj.core.groups.Tuple.tuple(Slice.Status.OK, 0));
     assertThat(r.endCodeValid()).isTrue();
   }
@@ -106,8 +131,12 @@ class RoundTripTest {
   @Test
   void ignorableExtensionsOfUnknownTypeAreSkipped() throws IOException {
     // Written by the independent raw writer: a decoder must step over blocks it does not know.
-    RawStream raw = new RawStream().extension(0x1234, new byte[300]).extension(0x7FFF, new byte[] {9})
-        .slice(0, 1, new byte[] {1, 2}).slice(1, 1, new byte[] {3});
+    RawStream raw =
+        new RawStream()
+            .extension(0x1234, new byte[300])
+            .extension(0x7FFF, new byte[] {9})
+            .slice(0, 1, new byte[] {1, 2})
+            .slice(1, 1, new byte[] {3});
     byte[] file = raw.file(new byte[] {1, 2}, new byte[] {3});
     ContainerReader r = ContainerReader.open(file);
     assertThat(r.header().extensions()).extracting(Extension::type).containsExactly(0x1234, 0x7FFF);
@@ -120,11 +149,15 @@ class RoundTripTest {
     raw.weightsHash = java.util.Arrays.copyOf(TestStreams.sha(5), 16);
     raw.extension(0x4001, new byte[] {1, 2, 3});
     raw.slice(0, 1, new byte[] {10, 11}).slice(1, 1, new byte[0]);
-    ContainerHeader header = new ContainerHeader(PictureHeader.still(40, 24, ChannelFormat.RGB),
-        new ModelId(1, TestStreams.sha(5)), TokenGridParams.of(256),
-        List.of(new Extension(0x4001, false, new byte[] {1, 2, 3})));
-    byte[] file = ContainerWriter.write(header,
-        List.of(new Slice(0, 1, new byte[] {10, 11}), new Slice(1, 1, new byte[0])));
+    ContainerHeader header =
+        new ContainerHeader(
+            PictureHeader.still(40, 24, ChannelFormat.RGB),
+            new ModelId(1, TestStreams.sha(5)),
+            TokenGridParams.of(256),
+            List.of(new Extension(0x4001, false, new byte[] {1, 2, 3})));
+    byte[] file =
+        ContainerWriter.write(
+            header, List.of(new Slice(0, 1, new byte[] {10, 11}), new Slice(1, 1, new byte[0])));
     assertThat(file).isEqualTo(raw.file(new byte[] {10, 11}, new byte[0]));
   }
 
@@ -150,7 +183,8 @@ class RoundTripTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ContainerWriter.write(h, TestStreams.multiSlices(), out);
     assertThat(out.toByteArray()).isEqualTo(ContainerWriter.write(h, TestStreams.multiSlices()));
-    assertThat(ContainerReader.open(new ByteArrayInputStream(out.toByteArray())).header()).isEqualTo(h);
+    assertThat(ContainerReader.open(new ByteArrayInputStream(out.toByteArray())).header())
+        .isEqualTo(h);
   }
 
   @Test
@@ -177,17 +211,27 @@ class RoundTripTest {
 
   @Test
   void writerRefusesSlicesThatDoNotTileTheRows() {
-    ContainerHeader h = new ContainerHeader(PictureHeader.still(40, 40, ChannelFormat.GRAY),
-        new ModelId(1, TestStreams.sha(1)), TokenGridParams.of(16));
+    ContainerHeader h =
+        new ContainerHeader(
+            PictureHeader.still(40, 40, ChannelFormat.GRAY),
+            new ModelId(1, TestStreams.sha(1)),
+            TokenGridParams.of(16));
     assertThatThrownBy(() -> ContainerWriter.write(h, List.of(new Slice(0, 2, new byte[0]))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cover every cell row");
-    assertThatThrownBy(() -> ContainerWriter.write(h,
-        List.of(new Slice(0, 1, new byte[0]), new Slice(2, 1, new byte[0]))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slice[1].first_row 2");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cover every cell row");
+    assertThatThrownBy(
+            () ->
+                ContainerWriter.write(
+                    h, List.of(new Slice(0, 1, new byte[0]), new Slice(2, 1, new byte[0]))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("slice[1].first_row 2");
     assertThatThrownBy(() -> ContainerWriter.write(h, List.of()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slice_count 0");
-    assertThatThrownBy(() -> ContainerWriter.write(h, List.of(new Slice(0, 3, new byte[64 + 32 * 9 + 1]))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slice[0].payload_length 353");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("slice_count 0");
+    assertThatThrownBy(
+            () -> ContainerWriter.write(h, List.of(new Slice(0, 3, new byte[64 + 32 * 9 + 1]))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("slice[0].payload_length 353");
   }
 
   @Test

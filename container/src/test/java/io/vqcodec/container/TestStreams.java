@@ -34,15 +34,23 @@ final class TestStreams {
 
   /** A 100x70 RGB picture (7x5 cells) in 5 one-row slices (one empty), with two extensions. */
   static ContainerHeader multiSliceHeader() {
-    return new ContainerHeader(PictureHeader.still(100, 70, ChannelFormat.RGB), new ModelId(1, sha(1)),
+    return new ContainerHeader(
+        PictureHeader.still(100, 70, ChannelFormat.RGB),
+        new ModelId(1, sha(1)),
         new TokenGridParams(1024, GranularityMode.MIXED, ProbabilityModel.ADAPTIVE_ORDER0),
-        List.of(new Extension(0x4001, false, new byte[] {1, 2, 3}), new Extension(7, false, new byte[0])));
+        List.of(
+            new Extension(0x4001, false, new byte[] {1, 2, 3}),
+            new Extension(7, false, new byte[0])));
   }
 
   static List<Slice> multiSlices() {
     Random r = new Random(42);
-    return List.of(new Slice(0, 1, bytes(r, 37)), new Slice(1, 1, bytes(r, 5)), new Slice(2, 1, new byte[0]),
-        new Slice(3, 1, bytes(r, 61)), new Slice(4, 1, bytes(r, 12)));
+    return List.of(
+        new Slice(0, 1, bytes(r, 37)),
+        new Slice(1, 1, bytes(r, 5)),
+        new Slice(2, 1, new byte[0]),
+        new Slice(3, 1, bytes(r, 61)),
+        new Slice(4, 1, bytes(r, 12)));
   }
 
   /** Delivers one byte per read() call. */

@@ -12,17 +12,20 @@ final class WorkedExample {
   private WorkedExample() {}
 
   /** First 16 bytes of the SHA-256 of tok-v1's weights (Spec §4.4). */
-  static final String TOK_V1_SHA256 = "4cba101cda2ed9d9edc9bd9abcc06a11a4b2754f13fbf17b536c9dfcff5d6913";
+  static final String TOK_V1_SHA256 =
+      "4cba101cda2ed9d9edc9bd9abcc06a11a4b2754f13fbf17b536c9dfcff5d6913";
 
   static ContainerHeader header() {
-    return new ContainerHeader(PictureHeader.still(40, 24, ChannelFormat.RGB),
+    return new ContainerHeader(
+        PictureHeader.still(40, 24, ChannelFormat.RGB),
         new ModelId(1, HexFormat.of().parseHex(TOK_V1_SHA256)),
         new TokenGridParams(256, GranularityMode.MIXED, ProbabilityModel.ADAPTIVE_ORDER0),
         List.of(new Extension(0x4001, false, new byte[] {'v', '0'})));
   }
 
   static List<Slice> slices() {
-    return List.of(new Slice(0, 1, HexFormat.of().parseHex("112233445566")),
+    return List.of(
+        new Slice(0, 1, HexFormat.of().parseHex("112233445566")),
         new Slice(1, 1, HexFormat.of().parseHex("778899aa")));
   }
 
@@ -38,54 +41,83 @@ final class WorkedExample {
     HeaderSyntax s = HeaderSyntax.of(header(), slices());
     ContainerWriter.headerBytes(s, true); // sets header_size
     List<Row> rows = new ArrayList<>();
-    FieldVisitor trace = new FieldVisitor() {
-      final WriteVisitor w = new WriteVisitor(true);
-      int pos;
+    FieldVisitor trace =
+        new FieldVisitor() {
+          final WriteVisitor w = new WriteVisitor(true);
+          int pos;
 
-      private void add(String name, String value) {
-        byte[] all = w.toByteArray();
-        rows.add(new Row(pos, java.util.Arrays.copyOfRange(all, pos, all.length), name, value));
-        pos = all.length;
-      }
+          private void add(String name, String value) {
+            byte[] all = w.toByteArray();
+            rows.add(new Row(pos, java.util.Arrays.copyOfRange(all, pos, all.length), name, value));
+            pos = all.length;
+          }
 
-      @Override public void section(String spec) { w.section(spec); }
+          @Override
+          public void section(String spec) {
+            w.section(spec);
+          }
 
-      @Override public long uint(String name, int bytes, long value, long min, long max) {
-        w.uint(name, bytes, value, min, max);
-        String shown = name.endsWith("crc") ? String.format("0x%08X", value)
-            : name.endsWith("extension_type") ? String.format("0x%04X: type %d, %s", value, value & 0x7FFF,
-                (value & 0x8000) != 0 ? "critical" : "ignorable")
-            : Long.toString(value);
-        add(name, shown);
-        return value;
-      }
+          @Override
+          public long uint(String name, int bytes, long value, long min, long max) {
+            w.uint(name, bytes, value, min, max);
+            String shown =
+                name.endsWith("crc")
+                    ? String.format("0x%08X", value)
+                    : name.endsWith("extension_type")
+                        ? String.format(
+                            "0x%04X: type %d, %s",
+                            value, value & 0x7FFF, (value & 0x8000) != 0 ? "critical" : "ignorable")
+                        : Long.toString(value);
+            add(name, shown);
+            return value;
+          }
 
-      @Override public long varint(String name, long value, long min, long max) {
-        w.varint(name, value, min, max);
-        add(name, Long.toString(value));
-        return value;
-      }
+          @Override
+          public long varint(String name, long value, long min, long max) {
+            w.varint(name, value, min, max);
+            add(name, Long.toString(value));
+            return value;
+          }
 
-      @Override public byte[] bytes(String name, byte[] value, int length) {
-        w.bytes(name, value, length);
-        add(name, name.equals("magic") ? "0x89 \"VQC\" CR LF SUB LF"
-            : name.endsWith("extension_payload") ? "\"" + new String(value, java.nio.charset.StandardCharsets.US_ASCII) + "\""
-            : name.equals("weights_hash") ? "SHA-256 of tok-v1 weights, first 16 bytes" : "");
-        return value;
-      }
+          @Override
+          public byte[] bytes(String name, byte[] value, int length) {
+            w.bytes(name, value, length);
+            add(
+                name,
+                name.equals("magic")
+                    ? "0x89 \"VQC\" CR LF SUB LF"
+                    : name.endsWith("extension_payload")
+                        ? "\""
+                            + new String(value, java.nio.charset.StandardCharsets.US_ASCII)
+                            + "\""
+                        : name.equals("weights_hash")
+                            ? "SHA-256 of tok-v1 weights, first 16 bytes"
+                            : "");
+            return value;
+          }
 
-      @Override public void require(boolean ok, FormatException.Reason reason, String message) { w.require(ok, reason, message); }
+          @Override
+          public void require(boolean ok, FormatException.Reason reason, String message) {
+            w.require(ok, reason, message);
+          }
 
-      @Override public void headerCrc() {
-        w.headerCrc();
-        byte[] all = w.toByteArray();
-        long crc = ((all[pos] & 0xFFL) << 24) | ((all[pos + 1] & 0xFF) << 16) | ((all[pos + 2] & 0xFF) << 8)
-            | (all[pos + 3] & 0xFF);
-        add("header_crc", String.format("0x%08X", crc));
-      }
+          @Override
+          public void headerCrc() {
+            w.headerCrc();
+            byte[] all = w.toByteArray();
+            long crc =
+                ((all[pos] & 0xFFL) << 24)
+                    | ((all[pos + 1] & 0xFF) << 16)
+                    | ((all[pos + 2] & 0xFF) << 8)
+                    | (all[pos + 3] & 0xFF);
+            add("header_crc", String.format("0x%08X", crc));
+          }
 
-      @Override public boolean reading() { return false; }
-    };
+          @Override
+          public boolean reading() {
+            return false;
+          }
+        };
     try {
       s.visit(trace);
     } catch (FormatException e) {
@@ -94,7 +126,8 @@ final class WorkedExample {
     int pos = (int) s.headerSize;
     int i = 0;
     for (Slice sl : slices()) {
-      rows.add(new Row(pos, sl.payload(), "slice[" + i++ + "] payload", sl.payloadSize() + " bytes"));
+      rows.add(
+          new Row(pos, sl.payload(), "slice[" + i++ + "] payload", sl.payloadSize() + " bytes"));
       pos += sl.payloadSize();
     }
     rows.add(new Row(pos, HeaderSyntax.END_CODE, "end_code", "\"VQCE\""));
@@ -102,10 +135,16 @@ final class WorkedExample {
   }
 
   static String table() {
-    StringBuilder b = new StringBuilder("| offset | bytes | syntax element | value |\n|---:|---|---|---|\n");
+    StringBuilder b =
+        new StringBuilder("| offset | bytes | syntax element | value |\n|---:|---|---|---|\n");
     for (Row r : rows()) {
-      b.append(String.format("| %d | `%s` | %s | %s |%n", r.offset(),
-          HexFormat.ofDelimiter(" ").withUpperCase().formatHex(r.bytes()), r.name(), r.value()));
+      b.append(
+          String.format(
+              "| %d | `%s` | %s | %s |%n",
+              r.offset(),
+              HexFormat.ofDelimiter(" ").withUpperCase().formatHex(r.bytes()),
+              r.name(),
+              r.value()));
     }
     return b.toString();
   }

@@ -14,6 +14,8 @@ public enum Concealment {
   PREDICT,
   /** Each lost token takes the mean code of its known neighbours (no extra model). */
   NEIGHBOURS,
-  /** No concealment: the pixels of cells (8x8 blocks of fine cells) with lost tokens are mid-gray. */
+  /**
+   * No concealment: the pixels of cells (8x8 blocks of fine cells) with lost tokens are mid-gray.
+   */
   NONE
 }

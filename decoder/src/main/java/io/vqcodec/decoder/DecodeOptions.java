@@ -20,7 +20,8 @@ public record DecodeOptions(Concealment concealment, LossSimulation loss, long m
   public DecodeOptions {
     Objects.requireNonNull(concealment, "concealment");
     Objects.requireNonNull(loss, "loss");
-    if (maxPixels < 1) throw new IllegalArgumentException("maxPixels " + maxPixels + ": must be positive");
+    if (maxPixels < 1)
+      throw new IllegalArgumentException("maxPixels " + maxPixels + ": must be positive");
   }
 
   /** Concealment by prediction, no simulated loss, the format's pixel limit. */

@@ -4,17 +4,17 @@ import io.vqcodec.container.ChannelFormat;
 import io.vqcodec.container.ContainerHeader;
 import io.vqcodec.container.ModelId;
 import io.vqcodec.decoder.conceal.Concealer;
+import io.vqcodec.neural.CodeHints;
+import io.vqcodec.neural.ImageScaling;
+import io.vqcodec.neural.Tokenizer;
 import io.vqcodec.tokens.DecodedTokens;
 import io.vqcodec.tokens.ModelCatalogue;
 import io.vqcodec.tokens.ModelPackage;
 import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.SliceListener;
 import io.vqcodec.tokens.TokenDecoder;
-import io.vqcodec.tokens.UnknownModelException;
-import io.vqcodec.neural.CodeHints;
-import io.vqcodec.neural.ImageScaling;
 import io.vqcodec.tokens.TokenGrid;
-import io.vqcodec.neural.Tokenizer;
+import io.vqcodec.tokens.UnknownModelException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,10 +29,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 
 /**
- * .vqc to image: tokens ({@link TokenDecoder}), model check (Spec §4.3), concealment of lost
- * tokens ({@link Concealment}, done by {@code io.vqcodec.decoder.conceal}), then the model's neural
- * decoder, and for reduced-resolution streams the resampling to the
- * picture's size (Spec §9.6.1).
+ * .vqc to image: tokens ({@link TokenDecoder}), model check (Spec §4.3), concealment of lost tokens
+ * ({@link Concealment}, done by {@code io.vqcodec.decoder.conceal}), then the model's neural
+ * decoder, and for reduced-resolution streams the resampling to the picture's size (Spec §9.6.1).
  *
  * <pre>{@code
  * try (ImageDecoder decoder = ImageDecoder.open();
@@ -41,24 +40,31 @@ import java.util.concurrent.Executors;
  * }
  * }</pre>
  *
- * <p>The stream is read once, front to back, and need not be complete: slices that never arrive
- * are concealed. A {@link SliceListener} hears about each slice as it is decoded.
+ * <p>The stream is read once, front to back, and need not be complete: slices that never arrive are
+ * concealed. A {@link SliceListener} hears about each slice as it is decoded.
  *
- * <p>Start-up: a model's network (the PyTorch engine, the weights) is loaded on a background
- * thread as soon as a stream's header names the model (Spec §4.3), while its slices are still
- * being entropy decoded, so the two overlap.
+ * <p>Start-up: a model's network (the PyTorch engine, the weights) is loaded on a background thread
+ * as soon as a stream's header names the model (Spec §4.3), while its slices are still being
+ * entropy decoded, so the two overlap.
  *
- * <p>Thread safety: an instance may be shared between threads; neural decoding runs one picture
- * at a time (open one decoder per thread to decode in parallel). Entropy decoding does not hold
- * the lock.
+ * <p>Thread safety: an instance may be shared between threads; neural decoding runs one picture at
+ * a time (open one decoder per thread to decode in parallel). Entropy decoding does not hold the
+ * lock.
  */
 public final class ImageDecoder implements AutoCloseable {
   private final ModelCatalogue models;
-  /** The tokenizer of each model package met so far, loading from the first header that names it. */
+
+  /**
+   * The tokenizer of each model package met so far, loading from the first header that names it.
+   */
   private final Map<ModelPackage, CompletableFuture<Tokenizer>> tokenizers = new HashMap<>();
+
   /** Tokenizers the caller owns ({@link #using}): never closed here. */
   private final boolean ownsTokenizers;
-  /** Concealment.PREDICT: loads the masked-token transformer on the first picture with lost tokens. */
+
+  /**
+   * Concealment.PREDICT: loads the masked-token transformer on the first picture with lost tokens.
+   */
   private final Concealer prediction = Concealer.maskedTokenPrediction();
 
   private ImageDecoder(ModelCatalogue models, boolean ownsTokenizers) {
@@ -77,37 +83,47 @@ public final class ImageDecoder implements AutoCloseable {
   /** A decoder for the streams of one tokenizer, which the caller owns (and closes). */
   public static ImageDecoder using(Tokenizer tokenizer) {
     ModelPackage model = tokenizer.model();
-    ImageDecoder d = new ImageDecoder(new ModelCatalogue() {
-      @Override
-      public Optional<ModelPackage> find(ModelId id) {
-        return model.matches(id) ? Optional.of(model) : Optional.empty();
-      }
+    ImageDecoder d =
+        new ImageDecoder(
+            new ModelCatalogue() {
+              @Override
+              public Optional<ModelPackage> find(ModelId id) {
+                return model.matches(id) ? Optional.of(model) : Optional.empty();
+              }
 
-      @Override
-      public List<ModelPackage> packages() {
-        return List.of(model);
-      }
-    }, false);
+              @Override
+              public List<ModelPackage> packages() {
+                return List.of(model);
+              }
+            },
+            false);
     d.tokenizers.put(model, CompletableFuture.completedFuture(tokenizer));
     return d;
   }
 
   /** Loads threads: daemons, so that a load in flight never keeps the JVM alive. */
-  private static final Executor LOADER = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "vqcodec-model-loader");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final Executor LOADER =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "vqcodec-model-loader");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** Starts loading {@code model}'s network unless it is loaded or loading. */
   private synchronized CompletableFuture<Tokenizer> load(ModelPackage model) {
-    return tokenizers.computeIfAbsent(model, m -> CompletableFuture.supplyAsync(() -> {
-      try {
-        return Tokenizer.open(m);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }, LOADER));
+    return tokenizers.computeIfAbsent(
+        model,
+        m ->
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return Tokenizer.open(m);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                },
+                LOADER));
   }
 
   /** {@code model}'s network, waiting for its load; a failed load is retried by the next stream. */
@@ -128,19 +144,20 @@ public final class ImageDecoder implements AutoCloseable {
   }
 
   /** The catalogue, starting to load a model's network the moment a header names it. */
-  private final ModelCatalogue prefetching = new ModelCatalogue() {
-    @Override
-    public Optional<ModelPackage> find(ModelId id) {
-      Optional<ModelPackage> p = models.find(id);
-      p.ifPresent(ImageDecoder.this::load);
-      return p;
-    }
+  private final ModelCatalogue prefetching =
+      new ModelCatalogue() {
+        @Override
+        public Optional<ModelPackage> find(ModelId id) {
+          Optional<ModelPackage> p = models.find(id);
+          p.ifPresent(ImageDecoder.this::load);
+          return p;
+        }
 
-    @Override
-    public List<ModelPackage> packages() {
-      return models.packages();
-    }
-  };
+        @Override
+        public List<ModelPackage> packages() {
+          return models.packages();
+        }
+      };
 
   /** Decodes with the default options. */
   public DecodedPicture decode(InputStream in) throws IOException {
@@ -168,7 +185,8 @@ public final class ImageDecoder implements AutoCloseable {
     ContainerHeader h = tokens.header();
     if (h.resolutionShift() > 0) {
       // Spec §9.6.1: the grid covers the picture downscaled; resample to the picture's size.
-      rgb = ImageScaling.upscale(rgb, h.resolutionShift(), h.picture().width(), h.picture().height());
+      rgb =
+          ImageScaling.upscale(rgb, h.resolutionShift(), h.picture().width(), h.picture().height());
     }
     BufferedImage image = h.picture().channelFormat() == ChannelFormat.GRAY ? toGray(rgb) : rgb;
     return new DecodedPicture(image, tokens);
@@ -189,16 +207,19 @@ public final class ImageDecoder implements AutoCloseable {
    *
    * @param codes a code vector for every lost token of {@code grid} (null when none is lost)
    */
-  static BufferedImage synthesize(Tokenizer tokenizer, TokenGrid grid, CodeHints codes, long bandPixels) {
+  static BufferedImage synthesize(
+      Tokenizer tokenizer, TokenGrid grid, CodeHints codes, long bandPixels) {
     long pixels = 256L * grid.cellsWide() * grid.cellsHigh();
     if (pixels <= bandPixels) return tokenizer.decode(grid, codes);
     int w = grid.width(), h = grid.height();
-    int bandRows = (int) Math.max(1, bandPixels / (256L * grid.cellsWide()) - 2 * BAND_OVERLAP_ROWS);
+    int bandRows =
+        (int) Math.max(1, bandPixels / (256L * grid.cellsWide()) - 2 * BAND_OVERLAP_ROWS);
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     int[] row = new int[w];
     for (int r0 = 0; r0 < grid.cellsHigh(); r0 += bandRows) {
       int r1 = Math.min(grid.cellsHigh(), r0 + bandRows);
-      int c0 = Math.max(0, r0 - BAND_OVERLAP_ROWS), c1 = Math.min(grid.cellsHigh(), r1 + BAND_OVERLAP_ROWS);
+      int c0 = Math.max(0, r0 - BAND_OVERLAP_ROWS),
+          c1 = Math.min(grid.cellsHigh(), r1 + BAND_OVERLAP_ROWS);
       TokenGrid band = rows(grid, c0, c1);
       BufferedImage img = tokenizer.decode(band, codes == null ? null : codes.rows(c0, c1));
       for (int y = 16 * r0; y < Math.min(h, 16 * r1); y++) {

@@ -1,15 +1,15 @@
 package io.vqcodec.decoder;
 
-import io.vqcodec.tokens.TokenDecoder;
-import io.vqcodec.tokens.LossSimulation;
-import io.vqcodec.tokens.SliceReport;
-import io.vqcodec.tokens.DecodedTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vqcodec.decoder.conceal.Concealer;
 import io.vqcodec.neural.CodeHints;
-import io.vqcodec.tokens.TokenGrid;
 import io.vqcodec.neural.Tokenizer;
+import io.vqcodec.tokens.DecodedTokens;
+import io.vqcodec.tokens.LossSimulation;
+import io.vqcodec.tokens.SliceReport;
+import io.vqcodec.tokens.TokenDecoder;
+import io.vqcodec.tokens.TokenGrid;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +31,9 @@ class ImageDecoderTest {
   static void load() throws IOException {
     tokenizer = Tokenizer.loadDefault();
     decoder = ImageDecoder.using(tokenizer);
-    original = ImageIO.read(Paths.get(System.getProperty("vqcodec.root", ".."), "samples/chelsea.png").toFile());
+    original =
+        ImageIO.read(
+            Paths.get(System.getProperty("vqcodec.root", ".."), "samples/chelsea.png").toFile());
   }
 
   @AfterAll
@@ -58,7 +60,10 @@ class ImageDecoderTest {
     assertThat(psnr(original, p.image())).isGreaterThan(22.0);
   }
 
-  /** Band-wise synthesis (for pictures too large to synthesise at once) matches the whole-picture one. */
+  /**
+   * Band-wise synthesis (for pictures too large to synthesise at once) matches the whole-picture
+   * one.
+   */
   @Test
   void bandsMatchTheWholePicture() throws IOException {
     DecodedTokens tokens;
@@ -67,7 +72,9 @@ class ImageDecoderTest {
     }
     BufferedImage whole = ImageDecoder.synthesize(tokenizer, tokens.grid(), null, Long.MAX_VALUE);
     // Bands of 4 cell rows plus 2 rows of context on each side.
-    BufferedImage banded = ImageDecoder.synthesize(tokenizer, tokens.grid(), null, 256L * tokens.grid().cellsWide() * 8);
+    BufferedImage banded =
+        ImageDecoder.synthesize(
+            tokenizer, tokens.grid(), null, 256L * tokens.grid().cellsWide() * 8);
     assertThat(banded.getWidth()).isEqualTo(whole.getWidth());
     assertThat(banded.getHeight()).isEqualTo(whole.getHeight());
     assertThat(psnr(whole, banded)).isGreaterThan(35.0);
@@ -101,9 +108,14 @@ class ImageDecoderTest {
       }
     }
     BufferedImage clean = ImageDecoder.synthesize(tokenizer, grid, null, Long.MAX_VALUE);
-    BufferedImage banded = ImageDecoder.synthesize(tokenizer, damaged, hints, 256L * grid.cellsWide() * 8);
-    BufferedImage neighbours = ImageDecoder.synthesize(tokenizer, damaged,
-        Concealer.neighbourMean().codes(damaged, tokenizer), Long.MAX_VALUE);
+    BufferedImage banded =
+        ImageDecoder.synthesize(tokenizer, damaged, hints, 256L * grid.cellsWide() * 8);
+    BufferedImage neighbours =
+        ImageDecoder.synthesize(
+            tokenizer,
+            damaged,
+            Concealer.neighbourMean().codes(damaged, tokenizer),
+            Long.MAX_VALUE);
     assertThat(psnr(clean, banded)).isGreaterThan(35.0);
     assertThat(psnr(clean, neighbours)).isLessThan(psnr(clean, banded) - 3);
   }
@@ -112,8 +124,13 @@ class ImageDecoderTest {
   void noConcealmentPaintsLostCellsGray() throws IOException {
     DecodedPicture p;
     try (InputStream in = stream()) {
-      p = decoder.decode(in, DecodeOptions.defaults().withConcealment(Concealment.NONE)
-          .withLoss(new LossSimulation(LossSimulation.Unit.SLICE, 0.34, 1)), null);
+      p =
+          decoder.decode(
+              in,
+              DecodeOptions.defaults()
+                  .withConcealment(Concealment.NONE)
+                  .withLoss(new LossSimulation(LossSimulation.Unit.SLICE, 0.34, 1)),
+              null);
     }
     List<SliceReport> lost = p.tokens().slices().stream().filter(SliceReport::lost).toList();
     assertThat(lost).hasSize(1);

@@ -14,18 +14,21 @@ final class CellRanking {
 
   static int[] rank(GranularityStrategy strategy, LevelAnalysis level, SourcePicture source) {
     int n = level.cells();
-    double[] score = switch (strategy) {
-      case RATE_DISTORTION -> {
-        double[] f = level.sseFine(), c = level.sseCoarse(), s = new double[n];
-        for (int i = 0; i < n; i++) s[i] = c[i] - f[i];
-        yield s;
-      }
-      case ENTROPY -> lumaEntropy(source, level.fineGrid.cellsWide(), level.fineGrid.cellsHigh());
-      case UNIFORM -> dither(level.fineGrid.cellsWide(), level.fineGrid.cellsHigh());
-    };
+    double[] score =
+        switch (strategy) {
+          case RATE_DISTORTION -> {
+            double[] f = level.sseFine(), c = level.sseCoarse(), s = new double[n];
+            for (int i = 0; i < n; i++) s[i] = c[i] - f[i];
+            yield s;
+          }
+          case ENTROPY ->
+              lumaEntropy(source, level.fineGrid.cellsWide(), level.fineGrid.cellsHigh());
+          case UNIFORM -> dither(level.fineGrid.cellsWide(), level.fineGrid.cellsHigh());
+        };
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) order[i] = i;
-    Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -score[i]).thenComparingInt(i -> i));
+    Arrays.sort(
+        order, Comparator.comparingDouble((Integer i) -> -score[i]).thenComparingInt(i -> i));
     int[] out = new int[n];
     for (int i = 0; i < n; i++) out[i] = order[i];
     return out;

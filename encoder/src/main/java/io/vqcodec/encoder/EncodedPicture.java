@@ -9,12 +9,20 @@ package io.vqcodec.encoder;
  * @param codebookSize K of the stream
  * @param fineCells cells coded with fine tokens
  * @param cells all cells (of the coded picture)
- * @param resolutionShift the picture was coded at 1/2^shift of its size (Spec §9.6.1); 0 = full size
- * @param targetMet false when a rate target was below the smallest stream the encoder can make
- *     (the smallest stream is returned); true otherwise
+ * @param resolutionShift the picture was coded at 1/2^shift of its size (Spec §9.6.1); 0 = full
+ *     size
+ * @param targetMet false when a rate target was below the smallest stream the encoder can make (the
+ *     smallest stream is returned); true otherwise
  */
-public record EncodedPicture(byte[] bytes, int width, int height, int codebookSize, int fineCells,
-    int cells, int resolutionShift, boolean targetMet) {
+public record EncodedPicture(
+    byte[] bytes,
+    int width,
+    int height,
+    int codebookSize,
+    int fineCells,
+    int cells,
+    int resolutionShift,
+    boolean targetMet) {
 
   /** Bits per pixel of the whole file. */
   public double bpp() {

@@ -16,14 +16,21 @@ import java.util.Objects;
 public final class EncoderOptions {
   /** Default slice height in cell rows (Spec §5.7: 4 to 8 cell rows). */
   public static final int DEFAULT_SLICE_ROWS = 8;
+
   /** Lowest step of the quality ladder (smallest files). */
   public static final int MIN_QUALITY = QualityLadder.MIN;
+
   /** Highest step of the quality ladder. */
   public static final int MAX_QUALITY = QualityLadder.MAX;
+
   /** The step {@link #defaults()} uses. */
   public static final int DEFAULT_QUALITY = QualityLadder.DEFAULT;
 
-  enum Mode { QUALITY, TARGET_BYTES, EXPLICIT }
+  enum Mode {
+    QUALITY,
+    TARGET_BYTES,
+    EXPLICIT
+  }
 
   final Mode mode;
   final int quality;
@@ -34,6 +41,7 @@ public final class EncoderOptions {
   final GranularityStrategy strategy;
   final int sliceRows;
   final ProbabilityModel probabilityModel;
+
   /** Spec §9.6.1 resolution shift 0..2, or {@link #AUTO_SHIFT}. */
   final int resolutionShift;
 
@@ -43,9 +51,17 @@ public final class EncoderOptions {
    */
   static final int AUTO_SHIFT = -1;
 
-  private EncoderOptions(Mode mode, int quality, long targetBytes, double targetBpp,
-      int codebookSize, double fineFraction, GranularityStrategy strategy, int sliceRows,
-      ProbabilityModel probabilityModel, int resolutionShift) {
+  private EncoderOptions(
+      Mode mode,
+      int quality,
+      long targetBytes,
+      double targetBpp,
+      int codebookSize,
+      double fineFraction,
+      GranularityStrategy strategy,
+      int sliceRows,
+      ProbabilityModel probabilityModel,
+      int resolutionShift) {
     this.probabilityModel = probabilityModel;
     this.resolutionShift = resolutionShift;
     this.mode = mode;
@@ -63,20 +79,40 @@ public final class EncoderOptions {
    * Gaussian-mixture context prior (Spec §8.3.2).
    */
   public static EncoderOptions defaults() {
-    return new EncoderOptions(Mode.QUALITY, QualityLadder.DEFAULT, 0, 0, 0, 0,
-        GranularityStrategy.RATE_DISTORTION, DEFAULT_SLICE_ROWS, ProbabilityModel.GAUSSIAN_MIXTURE, AUTO_SHIFT);
+    return new EncoderOptions(
+        Mode.QUALITY,
+        QualityLadder.DEFAULT,
+        0,
+        0,
+        0,
+        0,
+        GranularityStrategy.RATE_DISTORTION,
+        DEFAULT_SLICE_ROWS,
+        ProbabilityModel.GAUSSIAN_MIXTURE,
+        AUTO_SHIFT);
   }
 
   /** A point of the quality ladder, {@value QualityLadder#MIN}..{@value QualityLadder#MAX}. */
   public EncoderOptions withQuality(int q) {
     QualityLadder.check(q);
-    return new EncoderOptions(Mode.QUALITY, q, 0, 0, 0, 0, strategy, sliceRows, probabilityModel, resolutionShift);
+    return new EncoderOptions(
+        Mode.QUALITY, q, 0, 0, 0, 0, strategy, sliceRows, probabilityModel, resolutionShift);
   }
 
   /** The file should have at most {@code bytes} bytes, as close to it as the encoder can get. */
   public EncoderOptions withTargetBytes(long bytes) {
     if (bytes < 1) throw new IllegalArgumentException("target size " + bytes + " must be positive");
-    return new EncoderOptions(Mode.TARGET_BYTES, 0, bytes, 0, 0, 0, strategy, sliceRows, probabilityModel, resolutionShift);
+    return new EncoderOptions(
+        Mode.TARGET_BYTES,
+        0,
+        bytes,
+        0,
+        0,
+        0,
+        strategy,
+        sliceRows,
+        probabilityModel,
+        resolutionShift);
   }
 
   /** A target in bits per pixel (all bytes of the file, headers included). */
@@ -84,7 +120,8 @@ public final class EncoderOptions {
     if (!(bpp > 0) || Double.isInfinite(bpp)) {
       throw new IllegalArgumentException("target bpp " + bpp + " must be positive");
     }
-    return new EncoderOptions(Mode.TARGET_BYTES, 0, 0, bpp, 0, 0, strategy, sliceRows, probabilityModel, resolutionShift);
+    return new EncoderOptions(
+        Mode.TARGET_BYTES, 0, 0, bpp, 0, 0, strategy, sliceRows, probabilityModel, resolutionShift);
   }
 
   /** Explicit codebook size K (4096, 1024, 256, 64 or 16) and fraction of fine cells in [0, 1]. */
@@ -92,19 +129,47 @@ public final class EncoderOptions {
     if (!(fineFraction >= 0 && fineFraction <= 1)) {
       throw new IllegalArgumentException("fine fraction " + fineFraction + " must be in [0, 1]");
     }
-    return new EncoderOptions(Mode.EXPLICIT, 0, 0, 0, k, fineFraction, strategy, sliceRows, probabilityModel, resolutionShift);
+    return new EncoderOptions(
+        Mode.EXPLICIT,
+        0,
+        0,
+        0,
+        k,
+        fineFraction,
+        strategy,
+        sliceRows,
+        probabilityModel,
+        resolutionShift);
   }
 
   public EncoderOptions withStrategy(GranularityStrategy s) {
-    return new EncoderOptions(mode, quality, targetBytes, targetBpp, codebookSize, fineFraction,
-        Objects.requireNonNull(s), sliceRows, probabilityModel, resolutionShift);
+    return new EncoderOptions(
+        mode,
+        quality,
+        targetBytes,
+        targetBpp,
+        codebookSize,
+        fineFraction,
+        Objects.requireNonNull(s),
+        sliceRows,
+        probabilityModel,
+        resolutionShift);
   }
 
   /** Cell rows per slice, 1 or more (a slice is the unit that survives or is lost). */
   public EncoderOptions withSliceRows(int rows) {
     if (rows < 1) throw new IllegalArgumentException("slice rows " + rows + " must be >= 1");
-    return new EncoderOptions(mode, quality, targetBytes, targetBpp, codebookSize, fineFraction,
-        strategy, rows, probabilityModel, resolutionShift);
+    return new EncoderOptions(
+        mode,
+        quality,
+        targetBytes,
+        targetBpp,
+        codebookSize,
+        fineFraction,
+        strategy,
+        rows,
+        probabilityModel,
+        resolutionShift);
   }
 
   /**
@@ -112,35 +177,60 @@ public final class EncoderOptions {
    * §8.3.2) or {@code ADAPTIVE_ORDER0} (Spec §8.2; no prior needed, for models without one).
    */
   public EncoderOptions withProbabilityModel(ProbabilityModel m) {
-    return new EncoderOptions(mode, quality, targetBytes, targetBpp, codebookSize, fineFraction,
-        strategy, sliceRows, Objects.requireNonNull(m), resolutionShift);
+    return new EncoderOptions(
+        mode,
+        quality,
+        targetBytes,
+        targetBpp,
+        codebookSize,
+        fineFraction,
+        strategy,
+        sliceRows,
+        Objects.requireNonNull(m),
+        resolutionShift);
   }
 
   /**
    * Code the picture at 1/2^shift of its size (Spec §9.6.1): 0 = full size, 1 = half, 2 = quarter.
    * By default a rate target ({@link #withTargetBpp}, {@link #withTargetBytes}) tries all three and
-   * keeps the one with the least error, a quality step uses its own ({@value QualityLadder#MIN}
-   * and 2 quarter size, 3 to 5 half, the rest full), and explicit settings code at full size.
+   * keeps the one with the least error, a quality step uses its own ({@value QualityLadder#MIN} and
+   * 2 quarter size, 3 to 5 half, the rest full), and explicit settings code at full size.
    */
   public EncoderOptions withResolutionShift(int shift) {
     if (shift < 0 || shift > 2) {
-      throw new IllegalArgumentException("resolution shift " + shift + ": must be 0 (full size), 1 (half) or 2 (quarter)");
+      throw new IllegalArgumentException(
+          "resolution shift " + shift + ": must be 0 (full size), 1 (half) or 2 (quarter)");
     }
-    return new EncoderOptions(mode, quality, targetBytes, targetBpp, codebookSize, fineFraction,
-        strategy, sliceRows, probabilityModel, shift);
+    return new EncoderOptions(
+        mode,
+        quality,
+        targetBytes,
+        targetBpp,
+        codebookSize,
+        fineFraction,
+        strategy,
+        sliceRows,
+        probabilityModel,
+        shift);
   }
 
   @Override
   public String toString() {
-    String what = switch (mode) {
-      case QUALITY -> "quality " + quality;
-      case TARGET_BYTES -> targetBytes > 0 ? "target " + targetBytes + " bytes" : "target " + targetBpp + " bpp";
-      case EXPLICIT -> "K=" + codebookSize + " fine " + fineFraction;
-    };
+    String what =
+        switch (mode) {
+          case QUALITY -> "quality " + quality;
+          case TARGET_BYTES ->
+              targetBytes > 0 ? "target " + targetBytes + " bytes" : "target " + targetBpp + " bpp";
+          case EXPLICIT -> "K=" + codebookSize + " fine " + fineFraction;
+        };
     // For people (messages, logs), never a cache key: caches build their own from the settings.
     // Full size says nothing.
-    String scale = resolutionShift > 0 ? ", 1/" + (1 << resolutionShift) + " size"
-        : resolutionShift == AUTO_SHIFT && mode == Mode.TARGET_BYTES ? ", full/half/quarter size" : "";
+    String scale =
+        resolutionShift > 0
+            ? ", 1/" + (1 << resolutionShift) + " size"
+            : resolutionShift == AUTO_SHIFT && mode == Mode.TARGET_BYTES
+                ? ", full/half/quarter size"
+                : "";
     return what + ", " + strategy + ", " + sliceRows + "-row slices, " + probabilityModel + scale;
   }
 }

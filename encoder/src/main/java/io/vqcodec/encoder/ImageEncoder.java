@@ -10,12 +10,12 @@ import io.vqcodec.container.PictureHeader;
 import io.vqcodec.container.ProbabilityModel;
 import io.vqcodec.container.Slice;
 import io.vqcodec.container.TokenGridParams;
+import io.vqcodec.neural.ImageScaling;
 import io.vqcodec.neural.Pixels;
+import io.vqcodec.neural.Tokenizer;
 import io.vqcodec.tokens.ContextPrior;
 import io.vqcodec.tokens.SliceCoder;
-import io.vqcodec.neural.ImageScaling;
 import io.vqcodec.tokens.TokenGrid;
-import io.vqcodec.neural.Tokenizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -79,20 +79,33 @@ public final class ImageEncoder implements AutoCloseable {
    */
   public EncodedPicture encode(BufferedImage image, EncoderOptions options) {
     if (options.probabilityModel == ProbabilityModel.GAUSSIAN_MIXTURE && prior == null) {
-      throw new IllegalArgumentException("model " + tokenizer.modelId() + " has no context prior: "
-          + "encode with the adaptive order-0 probability model");
+      throw new IllegalArgumentException(
+          "model "
+              + tokenizer.modelId()
+              + " has no context prior: "
+              + "encode with the adaptive order-0 probability model");
     }
     SourcePicture input = SourcePicture.of(image);
     boolean auto = options.resolutionShift == EncoderOptions.AUTO_SHIFT;
     int shift = auto ? 0 : options.resolutionShift;
     return switch (options.mode) {
-      case QUALITY -> atFraction(input.reduced(auto ? QualityLadder.resolutionShift(options.quality) : shift),
-          options, QualityLadder.codebookSize(options.quality), QualityLadder.fineFraction(options.quality));
-      case EXPLICIT -> atFraction(input.reduced(shift), options, checkedLevel(options.codebookSize),
-          options.fineFraction);
+      case QUALITY ->
+          atFraction(
+              input.reduced(auto ? QualityLadder.resolutionShift(options.quality) : shift),
+              options,
+              QualityLadder.codebookSize(options.quality),
+              QualityLadder.fineFraction(options.quality));
+      case EXPLICIT ->
+          atFraction(
+              input.reduced(shift),
+              options,
+              checkedLevel(options.codebookSize),
+              options.fineFraction);
       case TARGET_BYTES -> {
-        long target = options.targetBytes > 0 ? options.targetBytes
-            : (long) Math.floor(options.targetBpp * input.width * input.height / 8.0);
+        long target =
+            options.targetBytes > 0
+                ? options.targetBytes
+                : (long) Math.floor(options.targetBpp * input.width * input.height / 8.0);
         yield atSize(input, options, target);
       }
     };
@@ -102,12 +115,12 @@ public final class ImageEncoder implements AutoCloseable {
     for (int s : tokenizer.codebookSizes()) {
       if (s == k) return k;
     }
-    throw new IllegalArgumentException("codebook size " + k + ": this model offers "
-        + Arrays.toString(tokenizer.codebookSizes()));
+    throw new IllegalArgumentException(
+        "codebook size " + k + ": this model offers " + Arrays.toString(tokenizer.codebookSizes()));
   }
 
-  private EncodedPicture atFraction(SourcePicture source, EncoderOptions options, int k,
-      double fraction) {
+  private EncodedPicture atFraction(
+      SourcePicture source, EncoderOptions options, int k, double fraction) {
     LevelAnalysis level = new LevelAnalysis(tokenizer, source, k);
     int n = level.cells();
     int count = (int) Math.round(fraction * n);
@@ -126,12 +139,22 @@ public final class ImageEncoder implements AutoCloseable {
    * RateControl}): at full size, half and quarter, or the one the options fix.
    */
   private EncodedPicture atSize(SourcePicture input, EncoderOptions options, long target) {
-    int[] shifts = options.resolutionShift == EncoderOptions.AUTO_SHIFT ? new int[] {0, 1, 2}
-        : new int[] {options.resolutionShift};
-    RateControl.Choice c = RateControl.search(new CodedCandidates(input, options), shifts,
-        tokenizer.codebookSizes(), target);
-    return new EncodedPicture(c.stream(), input.width, input.height, c.codebookSize(), c.fineCells(),
-        c.cells(), c.resolutionShift(), c.targetMet());
+    int[] shifts =
+        options.resolutionShift == EncoderOptions.AUTO_SHIFT
+            ? new int[] {0, 1, 2}
+            : new int[] {options.resolutionShift};
+    RateControl.Choice c =
+        RateControl.search(
+            new CodedCandidates(input, options), shifts, tokenizer.codebookSizes(), target);
+    return new EncodedPicture(
+        c.stream(),
+        input.width,
+        input.height,
+        c.codebookSize(),
+        c.fineCells(),
+        c.cells(),
+        c.resolutionShift(),
+        c.targetMet());
   }
 
   /**
@@ -158,7 +181,8 @@ public final class ImageEncoder implements AutoCloseable {
       }
 
       Level level(int k) {
-        return levels.computeIfAbsent(k,
+        return levels.computeIfAbsent(
+            k,
             size -> new Level(new LevelAnalysis(tokenizer, source, size, grids.get(size)), source));
       }
     }
@@ -174,7 +198,10 @@ public final class ImageEncoder implements AutoCloseable {
         this.source = source;
       }
 
-      /** The first {@code count} cells of the order; no fine cells needs no ranking (which may decode twice). */
+      /**
+       * The first {@code count} cells of the order; no fine cells needs no ranking (which may
+       * decode twice).
+       */
       boolean[] fineCells(int count) {
         if (count == 0) return new boolean[analysis.cells()];
         if (order == null) order = CellRanking.rank(options.strategy, analysis, source);
@@ -221,10 +248,17 @@ public final class ImageEncoder implements AutoCloseable {
     }
   }
 
-  private static EncodedPicture picture(byte[] bytes, SourcePicture source, int k, int fineCells,
-      int cells, boolean targetMet) {
-    return new EncodedPicture(bytes, source.original.width, source.original.height, k, fineCells,
-        cells, source.resolutionShift, targetMet);
+  private static EncodedPicture picture(
+      byte[] bytes, SourcePicture source, int k, int fineCells, int cells, boolean targetMet) {
+    return new EncodedPicture(
+        bytes,
+        source.original.width,
+        source.original.height,
+        k,
+        fineCells,
+        cells,
+        source.resolutionShift,
+        targetMet);
   }
 
   /**
@@ -234,23 +268,35 @@ public final class ImageEncoder implements AutoCloseable {
   private byte[] assemble(SourcePicture source, EncoderOptions options, TokenGrid grid) {
     int sliceRows = options.sliceRows;
     int fineCells = grid.fineCellCount(), cells = grid.cellsWide() * grid.cellsHigh();
-    GranularityMode mode = fineCells == 0 ? GranularityMode.ALL_COARSE
-        : fineCells == cells ? GranularityMode.ALL_FINE : GranularityMode.MIXED;
-    PictureHeader picture = PictureHeader.still(source.original.width, source.original.height,
-        source.gray ? ChannelFormat.GRAY : ChannelFormat.RGB);
+    GranularityMode mode =
+        fineCells == 0
+            ? GranularityMode.ALL_COARSE
+            : fineCells == cells ? GranularityMode.ALL_FINE : GranularityMode.MIXED;
+    PictureHeader picture =
+        PictureHeader.still(
+            source.original.width,
+            source.original.height,
+            source.gray ? ChannelFormat.GRAY : ChannelFormat.RGB);
     ModelId model = new ModelId(tokenizer.modelId(), tokenizer.weightsSha256());
-    TokenGridParams params = new TokenGridParams(grid.codebookSize(), mode, options.probabilityModel);
+    TokenGridParams params =
+        new TokenGridParams(grid.codebookSize(), mode, options.probabilityModel);
     List<Slice> slices = new ArrayList<>();
     for (int first = 0; first < grid.cellsHigh(); first += sliceRows) {
       int rows = Math.min(sliceRows, grid.cellsHigh() - first);
       // Spec §8.1: the context prior (§8.3.2.4) or adaptive order-0 (§6.3, §8.2)
-      byte[] payload = SliceCoder.encode(
-          options.probabilityModel == ProbabilityModel.GAUSSIAN_MIXTURE ? prior : null,
-          grid, first, rows, mode);
+      byte[] payload =
+          SliceCoder.encode(
+              options.probabilityModel == ProbabilityModel.GAUSSIAN_MIXTURE ? prior : null,
+              grid,
+              first,
+              rows,
+              mode);
       slices.add(new Slice(first, rows, payload));
     }
-    List<Extension> extensions = source.resolutionShift == 0 ? List.of()
-        : List.of(ContainerHeader.codedResolution(source.resolutionShift));
+    List<Extension> extensions =
+        source.resolutionShift == 0
+            ? List.of()
+            : List.of(ContainerHeader.codedResolution(source.resolutionShift));
     return ContainerWriter.write(new ContainerHeader(picture, model, params, extensions), slices);
   }
 

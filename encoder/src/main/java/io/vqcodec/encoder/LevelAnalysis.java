@@ -1,7 +1,7 @@
 package io.vqcodec.encoder;
 
-import io.vqcodec.tokens.TokenGrid;
 import io.vqcodec.neural.Tokenizer;
+import io.vqcodec.tokens.TokenGrid;
 import java.awt.image.BufferedImage;
 
 /**
@@ -23,7 +23,9 @@ final class LevelAnalysis {
     this(tokenizer, source, codebookSize, tokenizer.encodeBoth(source.rgb, codebookSize));
   }
 
-  /** @param both {@code [all-fine, all-coarse]} grids of the picture at this level */
+  /**
+   * @param both {@code [all-fine, all-coarse]} grids of the picture at this level
+   */
   LevelAnalysis(Tokenizer tokenizer, SourcePicture source, int codebookSize, TokenGrid[] both) {
     this.tokenizer = tokenizer;
     this.source = source;
@@ -48,7 +50,9 @@ final class LevelAnalysis {
     return sseCoarse;
   }
 
-  /** Estimated squared error of the picture with the given fine cells (cells decoded in isolation). */
+  /**
+   * Estimated squared error of the picture with the given fine cells (cells decoded in isolation).
+   */
   double estimatedSse(boolean[] fine) {
     double[] f = sseFine(), c = sseCoarse();
     double sum = 0;

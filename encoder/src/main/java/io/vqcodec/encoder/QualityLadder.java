@@ -3,11 +3,11 @@ package io.vqcodec.encoder;
 /**
  * The {@code --quality} ladder: each step is a resolution (Spec §9.6.1), a codebook size K and a
  * fraction of fine cells, in increasing rate and quality. The lower steps code a quarter- or
- * half-size picture, the upper ones the full picture with more and more cells fine at K = 4096
- * (the cells chosen by the granularity strategy). The steps were chosen on the validation images
+ * half-size picture, the upper ones the full picture with more and more cells fine at K = 4096 (the
+ * cells chosen by the granularity strategy). The steps were chosen on the validation images
  * (results/ladder/val-settings.md: every step on the rate-distortion frontier of the settings
- * measured there; smaller codebooks at full size are dominated by a half-size picture at K =
- * 4096); the bpp and PSNR of each step on Kodak are in the README (measured, not promised).
+ * measured there; smaller codebooks at full size are dominated by a half-size picture at K = 4096);
+ * the bpp and PSNR of each step on Kodak are in the README (measured, not promised).
  */
 final class QualityLadder {
   static final int MIN = 1;

@@ -42,20 +42,28 @@ final class RateControl {
    * @param targetMet false when the target was below every candidate: {@code stream} is then the
    *     smallest one (every cell coarse)
    */
-  record Choice(int resolutionShift, int codebookSize, int fineCells, int cells, byte[] stream,
+  record Choice(
+      int resolutionShift,
+      int codebookSize,
+      int fineCells,
+      int cells,
+      byte[] stream,
       boolean targetMet) {}
 
-  /** What the search found at one resolution: the best stream within the target (or null), and the smallest. */
+  /**
+   * What the search found at one resolution: the best stream within the target (or null), and the
+   * smallest.
+   */
   private record AtResolution(Choice best, Choice smallest) {}
 
   private RateControl() {}
 
   /**
-   * The candidate with the least full-size error among the best of each resolution in
-   * {@code shifts} (in order; earlier wins ties) that fits in {@code targetBytes}; if none fits,
-   * the smallest. With a single resolution there is nothing to compare, so nothing is decoded at
-   * full size. Stops early once a resolution fits every cell fine at the largest codebook: a
-   * smaller picture cannot do better.
+   * The candidate with the least full-size error among the best of each resolution in {@code
+   * shifts} (in order; earlier wins ties) that fits in {@code targetBytes}; if none fits, the
+   * smallest. With a single resolution there is nothing to compare, so nothing is decoded at full
+   * size. Stops early once a resolution fits every cell fine at the largest codebook: a smaller
+   * picture cannot do better.
    */
   static Choice search(Candidates candidates, int[] shifts, int[] codebookSizes, long targetBytes) {
     int[] levels = codebookSizes.clone();
@@ -71,7 +79,8 @@ final class RateControl {
       }
       Choice c = found.best;
       if (c == null) continue;
-      double error = shifts.length == 1 ? 0 : candidates.fullSizeError(shift, c.codebookSize, c.fineCells);
+      double error =
+          shifts.length == 1 ? 0 : candidates.fullSizeError(shift, c.codebookSize, c.fineCells);
       if (error < bestError) {
         bestError = error;
         best = c;
@@ -88,7 +97,8 @@ final class RateControl {
    *
    * @param levels codebook sizes, ascending
    */
-  private static AtResolution atResolution(Candidates candidates, int shift, int[] levels, long target) {
+  private static AtResolution atResolution(
+      Candidates candidates, int shift, int[] levels, long target) {
     Choice best = null;
     double bestError = Double.POSITIVE_INFINITY;
     Choice smallest = null;
@@ -113,9 +123,10 @@ final class RateControl {
         // (each a full pass of the context prior) instead of log2(cells).
         long loSize = none.length, hiSize = all.length;
         for (int step = 0; hi - lo > 1; step++) {
-          int guess = step < 4
-              ? (int) (lo + (target - loSize) * (hi - lo) / Math.max(1, hiSize - loSize))
-              : (lo + hi) >>> 1;
+          int guess =
+              step < 4
+                  ? (int) (lo + (target - loSize) * (hi - lo) / Math.max(1, hiSize - loSize))
+                  : (lo + hi) >>> 1;
           guess = Math.max(lo + 1, Math.min(hi - 1, guess));
           byte[] b = candidates.stream(shift, k, guess);
           if (b.length <= target) {

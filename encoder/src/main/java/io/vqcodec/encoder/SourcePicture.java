@@ -16,16 +16,22 @@ import java.awt.image.Raster;
 final class SourcePicture {
   /** The picture to tokenize: the input, or the input downscaled by 2^resolutionShift. */
   final BufferedImage rgb;
+
   final boolean gray;
+
   /** Size of {@link #rgb} (the coded picture). */
   final int width;
+
   final int height;
+
   /** Spec §9.6.1: 0, or the shift of a downscaled picture. */
   final int resolutionShift;
+
   /** The input this picture was made from (itself at shift 0): its size goes in the header. */
   final SourcePicture original;
 
-  private SourcePicture(BufferedImage rgb, boolean gray, int resolutionShift, SourcePicture original) {
+  private SourcePicture(
+      BufferedImage rgb, boolean gray, int resolutionShift, SourcePicture original) {
     this.rgb = rgb;
     this.gray = gray;
     this.width = rgb.getWidth();
@@ -40,19 +46,31 @@ final class SourcePicture {
     return new SourcePicture(ImageScaling.downscale(original.rgb, shift), gray, shift, original);
   }
 
-  /** @throws IllegalArgumentException with a message for the user if the image cannot be coded */
+  /**
+   * @throws IllegalArgumentException with a message for the user if the image cannot be coded
+   */
   static SourcePicture of(BufferedImage image) {
     int w = image.getWidth(), h = image.getHeight();
     if (w > Limits.MAX_WIDTH || h > Limits.MAX_HEIGHT || (long) w * h > Limits.MAX_PIXELS) {
-      throw new IllegalArgumentException("image is " + w + "x" + h + ": the format allows at most "
-          + Limits.MAX_WIDTH + " pixels per side and " + Limits.MAX_PIXELS + " pixels in all");
+      throw new IllegalArgumentException(
+          "image is "
+              + w
+              + "x"
+              + h
+              + ": the format allows at most "
+              + Limits.MAX_WIDTH
+              + " pixels per side and "
+              + Limits.MAX_PIXELS
+              + " pixels in all");
     }
     if (image.getColorModel().hasAlpha() && !opaque(image)) {
-      throw new IllegalArgumentException("image has transparent pixels: vqcodec codes RGB and gray "
-          + "pictures without alpha; flatten it onto a background first");
+      throw new IllegalArgumentException(
+          "image has transparent pixels: vqcodec codes RGB and gray "
+              + "pictures without alpha; flatten it onto a background first");
     }
-    boolean gray = image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY
-        && image.getColorModel().getNumColorComponents() == 1;
+    boolean gray =
+        image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY
+            && image.getColorModel().getNumColorComponents() == 1;
     BufferedImage rgb = image;
     if (image.getType() != BufferedImage.TYPE_INT_RGB) {
       rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
@@ -68,7 +86,8 @@ final class SourcePicture {
 
   private static boolean opaque(BufferedImage image) {
     if (image.getColorModel() instanceof IndexColorModel icm) {
-      // A palette with transparent entries (PNG tRNS) has no alpha raster: look at the pixels' entries.
+      // A palette with transparent entries (PNG tRNS) has no alpha raster: look at the pixels'
+      // entries.
       Raster r = image.getRaster();
       int[] row = new int[r.getWidth()];
       for (int y = 0; y < r.getHeight(); y++) {
@@ -81,7 +100,9 @@ final class SourcePicture {
     }
     Raster alpha = image.getAlphaRaster();
     if (alpha == null) return true;
-    int max = (1 << image.getColorModel().getComponentSize(image.getColorModel().getNumComponents() - 1)) - 1;
+    int max =
+        (1 << image.getColorModel().getComponentSize(image.getColorModel().getNumComponents() - 1))
+            - 1;
     int[] row = new int[alpha.getWidth()];
     for (int y = 0; y < alpha.getHeight(); y++) {
       alpha.getSamples(0, y, alpha.getWidth(), 1, 0, row);

@@ -7,13 +7,13 @@ import io.vqcodec.container.ChannelFormat;
 import io.vqcodec.container.GranularityMode;
 import io.vqcodec.decoder.DecodeOptions;
 import io.vqcodec.decoder.DecodedPicture;
-import io.vqcodec.tokens.DecodedTokens;
 import io.vqcodec.decoder.ImageDecoder;
+import io.vqcodec.neural.Tokenizer;
+import io.vqcodec.tokens.DecodedTokens;
 import io.vqcodec.tokens.LossSimulation;
 import io.vqcodec.tokens.SliceReport;
 import io.vqcodec.tokens.TokenDecoder;
 import io.vqcodec.tokens.TokenGrid;
-import io.vqcodec.neural.Tokenizer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +52,14 @@ class EncoderRoundTripTest {
 
   /** Every granularity mode and slice layout decodes to exactly the tokens the encoder coded. */
   @ParameterizedTest
-  @CsvSource({"4096, 0.0, 8", "4096, 1.0, 8", "4096, 0.4, 1", "1024, 0.5, 3", "16, 0.7, 100", "64, 0.2, 5"})
+  @CsvSource({
+    "4096, 0.0, 8",
+    "4096, 1.0, 8",
+    "4096, 0.4, 1",
+    "1024, 0.5, 3",
+    "16, 0.7, 100",
+    "64, 0.2, 5"
+  })
   void tokensSurviveTheStream(int k, double fraction, int sliceRows) throws IOException {
     SourcePicture source = SourcePicture.of(chelsea);
     LevelAnalysis level = new LevelAnalysis(tokenizer, source, k);
@@ -61,17 +67,21 @@ class EncoderRoundTripTest {
     int count = (int) Math.round(fraction * level.cells());
     TokenGrid expected = level.mix(CellRanking.firstCells(order, count));
 
-    EncodedPicture coded = encoder.encode(chelsea,
-        EncoderOptions.defaults().withCodebook(k, fraction).withSliceRows(sliceRows));
-    DecodedTokens got = TokenDecoder.decode(new ByteArrayInputStream(coded.bytes()),
-        LossSimulation.NONE, null);
+    EncodedPicture coded =
+        encoder.encode(
+            chelsea, EncoderOptions.defaults().withCodebook(k, fraction).withSliceRows(sliceRows));
+    DecodedTokens got =
+        TokenDecoder.decode(new ByteArrayInputStream(coded.bytes()), LossSimulation.NONE, null);
 
     assertThat(coded.fineCells()).isEqualTo(count);
     assertThat(got.lostSlices()).isZero();
     assertThat(got.endCodeValid()).isTrue();
     assertThat(got.slices()).hasSize((expected.cellsHigh() + sliceRows - 1) / sliceRows);
-    assertThat(got.header().grid().granularityMode()).isEqualTo(count == 0 ? GranularityMode.ALL_COARSE
-        : count == level.cells() ? GranularityMode.ALL_FINE : GranularityMode.MIXED);
+    assertThat(got.header().grid().granularityMode())
+        .isEqualTo(
+            count == 0
+                ? GranularityMode.ALL_COARSE
+                : count == level.cells() ? GranularityMode.ALL_FINE : GranularityMode.MIXED);
     assertSameTokens(got.grid(), expected);
   }
 
@@ -83,7 +93,8 @@ class EncoderRoundTripTest {
     DecodedPicture back = decoder.decode(new ByteArrayInputStream(coded.bytes()));
     assertThat(back.image().getWidth()).isEqualTo(451);
     assertThat(back.image().getHeight()).isEqualTo(300);
-    assertThat(back.tokens().header().resolutionShift()).isEqualTo(QualityLadder.resolutionShift(quality));
+    assertThat(back.tokens().header().resolutionShift())
+        .isEqualTo(QualityLadder.resolutionShift(quality));
     assertThat(psnr(chelsea, back.image())).isGreaterThan(psnrFloor);
   }
 
@@ -127,8 +138,9 @@ class EncoderRoundTripTest {
     assertThat(auto.bpp()).isLessThanOrEqualTo(bpp).isGreaterThan(0.95 * bpp);
     double autoPsnr = psnr(chelsea, decoder.decode(new ByteArrayInputStream(auto.bytes())).image());
     for (int shift = 0; shift <= 2; shift++) {
-      EncodedPicture fixed = encoder.encode(chelsea,
-          EncoderOptions.defaults().withTargetBpp(bpp).withResolutionShift(shift));
+      EncodedPicture fixed =
+          encoder.encode(
+              chelsea, EncoderOptions.defaults().withTargetBpp(bpp).withResolutionShift(shift));
       assertThat(fixed.resolutionShift()).isEqualTo(shift);
       DecodedPicture back = decoder.decode(new ByteArrayInputStream(fixed.bytes()));
       assertThat(back.image().getWidth()).isEqualTo(451);
@@ -137,7 +149,9 @@ class EncoderRoundTripTest {
       assertThat(back.tokens().grid().width()).isEqualTo((451 + (1 << shift) - 1) >> shift);
       assertThat(back.tokens().grid().height()).isEqualTo((300 + (1 << shift) - 1) >> shift);
       if (fixed.targetMet()) {
-        assertThat(autoPsnr).as("shift %d", shift).isGreaterThanOrEqualTo(psnr(chelsea, back.image()) - 1e-9);
+        assertThat(autoPsnr)
+            .as("shift %d", shift)
+            .isGreaterThanOrEqualTo(psnr(chelsea, back.image()) - 1e-9);
       }
     }
     // At this rate the full-size picture has only a 16-entry codebook left: a smaller picture wins.
@@ -151,7 +165,8 @@ class EncoderRoundTripTest {
   void anySizeAtReducedResolution(int w, int h, int shift) throws IOException {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     img.getGraphics().drawImage(chelsea, 0, 0, null);
-    EncodedPicture coded = encoder.encode(img, EncoderOptions.defaults().withResolutionShift(shift));
+    EncodedPicture coded =
+        encoder.encode(img, EncoderOptions.defaults().withResolutionShift(shift));
     DecodedPicture back = decoder.decode(new ByteArrayInputStream(coded.bytes()));
     assertThat(back.image().getWidth()).isEqualTo(w);
     assertThat(back.image().getHeight()).isEqualTo(h);
@@ -161,10 +176,12 @@ class EncoderRoundTripTest {
   @ParameterizedTest
   @EnumSource(GranularityStrategy.class)
   void everyStrategyCodesTheRequestedShare(GranularityStrategy s) throws IOException {
-    EncodedPicture coded = encoder.encode(chelsea,
-        EncoderOptions.defaults().withStrategy(s).withCodebook(4096, 0.3));
-    DecodedTokens got = TokenDecoder.decode(new ByteArrayInputStream(coded.bytes()), LossSimulation.NONE, null);
-    assertThat(got.grid().fineCellCount()).isEqualTo(coded.fineCells())
+    EncodedPicture coded =
+        encoder.encode(chelsea, EncoderOptions.defaults().withStrategy(s).withCodebook(4096, 0.3));
+    DecodedTokens got =
+        TokenDecoder.decode(new ByteArrayInputStream(coded.bytes()), LossSimulation.NONE, null);
+    assertThat(got.grid().fineCellCount())
+        .isEqualTo(coded.fineCells())
         .isEqualTo((int) Math.round(0.3 * coded.cells()));
   }
 
@@ -206,15 +223,21 @@ class EncoderRoundTripTest {
   void damagedSliceIsLostAlone() throws IOException {
     EncodedPicture coded = encoder.encode(chelsea, EncoderOptions.defaults().withSliceRows(4));
     byte[] damaged = coded.bytes().clone();
-    DecodedTokens clean = TokenDecoder.decode(new ByteArrayInputStream(damaged), LossSimulation.NONE, null);
+    DecodedTokens clean =
+        TokenDecoder.decode(new ByteArrayInputStream(damaged), LossSimulation.NONE, null);
     int offsetOfSecond = clean.headerBytes() + clean.slices().get(0).payloadBytes();
     damaged[offsetOfSecond + 3] ^= 0x40;
     List<SliceReport> heard = new ArrayList<>();
-    DecodedPicture back = decoder.decode(new ByteArrayInputStream(damaged), DecodeOptions.defaults(),
-        heard::add);
-    assertThat(heard).extracting(SliceReport::outcome).containsExactly(SliceReport.Outcome.DECODED,
-        SliceReport.Outcome.DAMAGED, SliceReport.Outcome.DECODED, SliceReport.Outcome.DECODED,
-        SliceReport.Outcome.DECODED);
+    DecodedPicture back =
+        decoder.decode(new ByteArrayInputStream(damaged), DecodeOptions.defaults(), heard::add);
+    assertThat(heard)
+        .extracting(SliceReport::outcome)
+        .containsExactly(
+            SliceReport.Outcome.DECODED,
+            SliceReport.Outcome.DAMAGED,
+            SliceReport.Outcome.DECODED,
+            SliceReport.Outcome.DECODED,
+            SliceReport.Outcome.DECODED);
     assertThat(back.tokens().lostTokens()).isPositive();
     assertThat(psnr(chelsea, back.image())).isGreaterThan(18.0);
   }
@@ -224,7 +247,8 @@ class EncoderRoundTripTest {
     byte[] full = encoder.encode(chelsea, EncoderOptions.defaults().withSliceRows(4)).bytes();
     byte[] cut = java.util.Arrays.copyOf(full, full.length * 2 / 3);
     DecodedPicture back = decoder.decode(new ByteArrayInputStream(cut));
-    assertThat(back.tokens().slices()).extracting(SliceReport::outcome)
+    assertThat(back.tokens().slices())
+        .extracting(SliceReport::outcome)
         .contains(SliceReport.Outcome.TRUNCATED);
     assertThat(back.tokens().slices().get(0).outcome()).isEqualTo(SliceReport.Outcome.DECODED);
   }

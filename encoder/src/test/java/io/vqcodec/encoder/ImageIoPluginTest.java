@@ -24,7 +24,8 @@ class ImageIoPluginTest {
   @TempDir Path dir;
 
   static BufferedImage chelsea() throws IOException {
-    return ImageIO.read(Paths.get(System.getProperty("vqcodec.root", ".."), "samples/chelsea.png").toFile());
+    return ImageIO.read(
+        Paths.get(System.getProperty("vqcodec.root", ".."), "samples/chelsea.png").toFile());
   }
 
   @Test
@@ -61,8 +62,9 @@ class ImageIoPluginTest {
     File png = dir.resolve("x.png").toFile();
     ImageIO.write(chelsea(), "png", png);
     try (ImageInputStream in = ImageIO.createImageInputStream(png)) {
-      ImageIO.getImageReaders(in).forEachRemaining(r ->
-          assertThat(r.getOriginatingProvider().getFormatNames()).doesNotContain("vqc"));
+      ImageIO.getImageReaders(in)
+          .forEachRemaining(
+              r -> assertThat(r.getOriginatingProvider().getFormatNames()).doesNotContain("vqc"));
     }
   }
 

@@ -82,7 +82,8 @@ class RateControlTest {
   void aTargetAboveTheLargestStreamGetsEveryCellFineAtFullSizeAndTheLargestCodebook() {
     FakeCandidates fake = FakeCandidates.monotone();
     RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, 1_000_000);
-    assertThat(c).extracting("resolutionShift", "codebookSize", "fineCells", "cells", "targetMet")
+    assertThat(c)
+        .extracting("resolutionShift", "codebookSize", "fineCells", "cells", "targetMet")
         .containsExactly(0, 4096, 100, 100, true);
     assertThat(c.stream()).hasSize(fake.size(0, 4096, 100));
     // Nothing smaller can do better: no other level or resolution is coded.
@@ -94,7 +95,8 @@ class RateControlTest {
     FakeCandidates fake = FakeCandidates.monotone();
     int smallest = fake.size(2, 16, 0);
     RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, smallest - 1);
-    assertThat(c).extracting("resolutionShift", "codebookSize", "fineCells", "cells", "targetMet")
+    assertThat(c)
+        .extracting("resolutionShift", "codebookSize", "fineCells", "cells", "targetMet")
         .containsExactly(2, 16, 0, 9, false);
     assertThat(c.stream()).hasSize(smallest);
     assertThat(fake.decodedAtFullSize).isEmpty();
@@ -104,19 +106,25 @@ class RateControlTest {
   void theSmallestStreamThatExactlyFitsMeetsTheTarget() {
     FakeCandidates fake = FakeCandidates.monotone();
     RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, fake.size(2, 16, 0));
-    assertThat(c).extracting("resolutionShift", "codebookSize", "fineCells", "targetMet")
+    assertThat(c)
+        .extracting("resolutionShift", "codebookSize", "fineCells", "targetMet")
         .containsExactly(2, 16, 0, true);
   }
 
   @Test
   void ofEqualSmallestStreamsTheFirstTriedIsKept() {
     // Every all-coarse stream has the same size: full size at the largest codebook is tried first.
-    FakeCandidates fake = new FakeCandidates((shift, k, n) -> 50 + n, (shift, k, n) -> 0, (shift, k, n) -> 0);
+    FakeCandidates fake =
+        new FakeCandidates((shift, k, n) -> 50 + n, (shift, k, n) -> 0, (shift, k, n) -> 0);
     RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, 49);
-    assertThat(c).extracting("resolutionShift", "codebookSize", "targetMet").containsExactly(0, 4096, false);
+    assertThat(c)
+        .extracting("resolutionShift", "codebookSize", "targetMet")
+        .containsExactly(0, 4096, false);
   }
 
-  /** The target is in bytes, inclusive: a stream of exactly the target fits, one byte more does not. */
+  /**
+   * The target is in bytes, inclusive: a stream of exactly the target fits, one byte more does not.
+   */
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 2, 37, 50, 98, 99})
   void theTargetInBytesIsMetExactlyWhenAStreamHasThatSize(int fineCells) {
@@ -143,7 +151,8 @@ class RateControlTest {
       // Cells of very different cost, with runs of equal sizes (cells that cost less than a byte).
       size[i] = size[i - 1] + (random.nextInt(4) == 0 ? 0 : random.nextInt(1 + seed * 20));
     }
-    FakeCandidates fake = new FakeCandidates((shift, k, c) -> size[c], (shift, k, c) -> -c, (shift, k, c) -> -c);
+    FakeCandidates fake =
+        new FakeCandidates((shift, k, c) -> size[c], (shift, k, c) -> -c, (shift, k, c) -> -c);
     for (long target = size[0]; target <= size[n]; target += 1 + random.nextInt(7)) {
       fake.coded.clear();
       RateControl.Choice c = RateControl.search(fake, new int[] {0}, new int[] {4096}, target);
@@ -158,8 +167,10 @@ class RateControlTest {
 
   @Test
   void onALinearSizeCurveInterpolationLandsAtOnce() {
-    FakeCandidates fake = new FakeCandidates((shift, k, c) -> 1000 + 7 * c, (shift, k, c) -> -c, (shift, k, c) -> -c);
-    RateControl.Choice c = RateControl.search(fake, new int[] {0}, new int[] {4096}, 1000 + 7 * 61 + 3);
+    FakeCandidates fake =
+        new FakeCandidates((shift, k, c) -> 1000 + 7 * c, (shift, k, c) -> -c, (shift, k, c) -> -c);
+    RateControl.Choice c =
+        RateControl.search(fake, new int[] {0}, new int[] {4096}, 1000 + 7 * 61 + 3);
     assertThat(c.fineCells()).isEqualTo(61);
     // None, all, the interpolated count, and the next count up to prove it is the most.
     assertThat(fake.coded).containsExactly("0/4096/0", "0/4096/100", "0/4096/61", "0/4096/62");
@@ -182,8 +193,10 @@ class RateControlTest {
     // Every level fits 10 fine cells; the error says which level is best.
     Measure bytes = (shift, k, n) -> 100 + 10 * n;
     long target = 200;
-    FakeCandidates prefers256 = new FakeCandidates(bytes, (shift, k, n) -> k == 256 ? 1 : 2, (s, k, n) -> 0);
-    assertThat(RateControl.search(prefers256, new int[] {0}, SIZES, target).codebookSize()).isEqualTo(256);
+    FakeCandidates prefers256 =
+        new FakeCandidates(bytes, (shift, k, n) -> k == 256 ? 1 : 2, (s, k, n) -> 0);
+    assertThat(RateControl.search(prefers256, new int[] {0}, SIZES, target).codebookSize())
+        .isEqualTo(256);
     FakeCandidates tied = new FakeCandidates(bytes, (shift, k, n) -> 5, (s, k, n) -> 0);
     RateControl.Choice c = RateControl.search(tied, new int[] {0}, SIZES, target);
     assertThat(c).extracting("codebookSize", "fineCells").containsExactly(4096, 10);
@@ -192,7 +205,8 @@ class RateControlTest {
   @Test
   void resolutionsCompareByFullSizeErrorAndTheLargerPictureWinsTies() {
     Measure bytes = (shift, k, n) -> 100 + 10 * n;
-    FakeCandidates prefersHalf = new FakeCandidates(bytes, (s, k, n) -> 0, (shift, k, n) -> shift == 1 ? 1 : 2);
+    FakeCandidates prefersHalf =
+        new FakeCandidates(bytes, (s, k, n) -> 0, (shift, k, n) -> shift == 1 ? 1 : 2);
     RateControl.Choice half = RateControl.search(prefersHalf, ALL_SHIFTS, SIZES, 200);
     assertThat(half).extracting("resolutionShift", "cells").containsExactly(1, 25);
     assertThat(prefersHalf.decodedAtFullSize).containsExactly("0/4096/10", "1/4096/10", "2/4096/9");
@@ -216,7 +230,8 @@ class RateControlTest {
   void aFixedResolutionIsNeverDecodedAtFullSize() {
     FakeCandidates fake = FakeCandidates.monotone();
     RateControl.Choice c = RateControl.search(fake, new int[] {1}, SIZES, fake.size(1, 4096, 12));
-    assertThat(c).extracting("resolutionShift", "codebookSize", "fineCells", "cells", "targetMet")
+    assertThat(c)
+        .extracting("resolutionShift", "codebookSize", "fineCells", "cells", "targetMet")
         .containsExactly(1, 4096, 12, 25, true);
     assertThat(fake.decodedAtFullSize).isEmpty();
   }

@@ -8,16 +8,16 @@ import java.io.IOException;
  * {@link IllegalArgumentException}s instead.
  */
 public final class EntropyDecodingException extends IOException {
-    private static final long serialVersionUID = 1L;
-    private final int offset;
+  private static final long serialVersionUID = 1L;
+  private final int offset;
 
-    public EntropyDecodingException(String message, int offset) {
-        super(message + " (at byte offset " + offset + " of the entropy stream)");
-        this.offset = offset;
-    }
+  public EntropyDecodingException(String message, int offset) {
+    super(message + " (at byte offset " + offset + " of the entropy stream)");
+    this.offset = offset;
+  }
 
-    /** Byte offset, relative to the start of the entropy stream, at which the problem was found. */
-    public int offset() {
-        return offset;
-    }
+  /** Byte offset, relative to the start of the entropy stream, at which the problem was found. */
+  public int offset() {
+    return offset;
+  }
 }

@@ -8,8 +8,8 @@ import java.util.Arrays;
  * {@link Tokenizer#decode(TokenGrid, CodeHints)} feeds them to the decoder network where the grid
  * has no token, and needs one for every lost token. A code vector need not be a codeword: the
  * expected codeword under a predicted distribution ({@link TokenPredictor#expectedCodes}) lies
- * between the likely tokens, which costs less squared error than committing to one of them when
- * the prediction is uncertain.
+ * between the likely tokens, which costs less squared error than committing to one of them when the
+ * prediction is uncertain.
  *
  * <p>Positions: fine position ({@code fx}, {@code fy}) of the fine grid ({@code 2 * cellsWide}
  * wide), or the coarse token of cell ({@code cx}, {@code cy}).
@@ -31,7 +31,9 @@ public final class CodeHints {
     this.coarseSet = new boolean[cellCount];
   }
 
-  public int dim() { return dim; }
+  public int dim() {
+    return dim;
+  }
 
   /** Sets the code of fine position ({@code fx}, {@code fy}) of the fine grid. */
   public void setFine(int fx, int fy, float[] code) {
@@ -68,10 +70,14 @@ public final class CodeHints {
   }
 
   /** Whether fine position ({@code fx}, {@code fy}) has a hint. */
-  public boolean hasFine(int fx, int fy) { return fineSet[fy * 2 * cellsWide + fx]; }
+  public boolean hasFine(int fx, int fy) {
+    return fineSet[fy * 2 * cellsWide + fx];
+  }
 
   /** Whether the coarse token of cell ({@code cx}, {@code cy}) has a hint. */
-  public boolean hasCoarse(int cx, int cy) { return coarseSet[cy * cellsWide + cx]; }
+  public boolean hasCoarse(int cx, int cy) {
+    return coarseSet[cy * cellsWide + cx];
+  }
 
   /** A copy of the code of fine position ({@code fx}, {@code fy}) (zeros without a hint). */
   public float[] fineCode(int fx, int fy) {
@@ -79,19 +85,29 @@ public final class CodeHints {
     return Arrays.copyOfRange(fine, p * dim, (p + 1) * dim);
   }
 
-  /** A copy of the code of the coarse token of cell ({@code cx}, {@code cy}) (zeros without a hint). */
+  /**
+   * A copy of the code of the coarse token of cell ({@code cx}, {@code cy}) (zeros without a hint).
+   */
   public float[] coarseCode(int cx, int cy) {
     int p = cy * cellsWide + cx;
     return Arrays.copyOfRange(coarse, p * dim, (p + 1) * dim);
   }
 
-  boolean hasFine(int p) { return fineSet[p]; }
+  boolean hasFine(int p) {
+    return fineSet[p];
+  }
 
-  boolean hasCoarse(int p) { return coarseSet[p]; }
+  boolean hasCoarse(int p) {
+    return coarseSet[p];
+  }
 
-  float fine(int p, int j) { return fine[p * dim + j]; }
+  float fine(int p, int j) {
+    return fine[p * dim + j];
+  }
 
-  float coarse(int p, int j) { return coarse[p * dim + j]; }
+  float coarse(int p, int j) {
+    return coarse[p * dim + j];
+  }
 
   boolean fits(TokenGrid g, int d) {
     return g.cellsWide() == cellsWide && g.cellsHigh() == cellsHigh && d == dim;

@@ -18,15 +18,24 @@ public final class Codebook {
   private final float[] table;
 
   public Codebook(float[] table, int dim) {
-    if (table.length % dim != 0) throw new IllegalArgumentException("table length not a multiple of dim");
+    if (table.length % dim != 0)
+      throw new IllegalArgumentException("table length not a multiple of dim");
     this.size = table.length / dim;
     this.dim = dim;
     this.table = table;
   }
 
-  public int size() { return size; }
-  public int dim() { return dim; }
-  public float[] table() { return table; }
+  public int size() {
+    return size;
+  }
+
+  public int dim() {
+    return dim;
+  }
+
+  public float[] table() {
+    return table;
+  }
 
   /**
    * Indices of the nearest codes of z (N, dim, h, w), raster order (n, y, x); temporaries on {@code

@@ -42,8 +42,10 @@ public final class ImageScaling {
         }
       }
       for (int ox = 0; ox < ow; ox++) {
-        outRow[ox] = ((sum[3 * ox] + half) / n) << 16 | ((sum[3 * ox + 1] + half) / n) << 8
-            | ((sum[3 * ox + 2] + half) / n);
+        outRow[ox] =
+            ((sum[3 * ox] + half) / n) << 16
+                | ((sum[3 * ox + 1] + half) / n) << 8
+                | ((sum[3 * ox + 2] + half) / n);
       }
       out.setRGB(0, oy, ow, 1, outRow, 0, ow);
     }
@@ -58,10 +60,21 @@ public final class ImageScaling {
   public static BufferedImage upscale(BufferedImage coded, int shift, int width, int height) {
     checkShift(shift);
     int cw = coded.getWidth(), ch = coded.getHeight();
-    if (width < 1 || height < 1 || ((width + (1 << shift) - 1) >> shift) != cw
+    if (width < 1
+        || height < 1
+        || ((width + (1 << shift) - 1) >> shift) != cw
         || ((height + (1 << shift) - 1) >> shift) != ch) {
-      throw new IllegalArgumentException("a " + cw + "x" + ch + " picture is not " + width + "x"
-          + height + " coded at 1/" + (1 << shift));
+      throw new IllegalArgumentException(
+          "a "
+              + cw
+              + "x"
+              + ch
+              + " picture is not "
+              + width
+              + "x"
+              + height
+              + " coded at 1/"
+              + (1 << shift));
     }
     Taps tx = new Taps(width, cw, shift), ty = new Taps(height, ch, shift);
     // Separable: each coded row is resampled horizontally once, into a 4-row ring (the vertical
@@ -97,7 +110,8 @@ public final class ImageScaling {
         int rgb = 0;
         for (int c = 0; c < 3; c++) {
           float v = 0;
-          for (int k = 0; k < 4; k++) v += ty.weight[4 * y + k] * ring[ty.index[4 * y + k] & 3][3 * x + c];
+          for (int k = 0; k < 4; k++)
+            v += ty.weight[4 * y + k] * ring[ty.index[4 * y + k] & 3][3 * x + c];
           rgb = rgb << 8 | Math.max(0, Math.min(255, Math.round(v)));
         }
         outRow[x] = rgb;
@@ -108,7 +122,8 @@ public final class ImageScaling {
   }
 
   private static void checkShift(int shift) {
-    if (shift < 1 || shift > 2) throw new IllegalArgumentException("resolution shift " + shift + ": 1 or 2");
+    if (shift < 1 || shift > 2)
+      throw new IllegalArgumentException("resolution shift " + shift + ": 1 or 2");
   }
 
   /** The four input indices and Catmull-Rom weights of each output position along one axis. */

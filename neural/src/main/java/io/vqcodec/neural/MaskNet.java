@@ -20,9 +20,10 @@ import java.util.Random;
  * ({@code fixed.code}: the tok-v1 codebooks, scaled to unit RMS, zero for the mask; not trained) +
  * row embedding + column embedding + granularity embedding + codebook-level embedding. The head
  * scores code k as {@code (h U).c_k + h.w_k + b_k}: the geometry of the codebook is known from the
- * first step (similar codes get similar scores), the per-code terms learn the rest. All five codebook levels share one vocabulary with per-level offsets
- * ({@link #LEVELS}, {@link #offset(int)}); the output head for a level is the slice of the shared
- * head at that level's offset, so logits are over that level's codes only.
+ * first step (similar codes get similar scores), the per-code terms learn the rest. All five
+ * codebook levels share one vocabulary with per-level offsets ({@link #LEVELS}, {@link
+ * #offset(int)}); the output head for a level is the slice of the shared head at that level's
+ * offset, so logits are over that level's codes only.
  *
  * <p>Layers: pre-norm transformer blocks (LayerNorm with explicit gamma/beta, multi-head
  * self-attention without a causal mask, GELU MLP of width 4d), final LayerNorm, linear head.
@@ -33,8 +34,10 @@ import java.util.Random;
 public final class MaskNet {
   /** Codebook levels in vocabulary order. */
   public static final int[] LEVELS = {4096, 1024, 256, 64, 16};
+
   /** Shared vocabulary size (sum of the levels); the mask token is {@code VOCAB}. */
   public static final int VOCAB = 4096 + 1024 + 256 + 64 + 16;
+
   /** Dimension of the tokenizer's code vectors. */
   public static final int CODE_DIM = 16;
 
@@ -42,12 +45,17 @@ public final class MaskNet {
   public record Config(int side, int dim, int heads, int layers) {
     public static Config parse(String s) {
       String[] f = s.split(",");
-      return new Config(Integer.parseInt(f[0].trim()), Integer.parseInt(f[1].trim()),
-          Integer.parseInt(f[2].trim()), Integer.parseInt(f[3].trim()));
+      return new Config(
+          Integer.parseInt(f[0].trim()),
+          Integer.parseInt(f[1].trim()),
+          Integer.parseInt(f[2].trim()),
+          Integer.parseInt(f[3].trim()));
     }
 
     @Override
-    public String toString() { return side + "," + dim + "," + heads + "," + layers; }
+    public String toString() {
+      return side + "," + dim + "," + heads + "," + layers;
+    }
   }
 
   private final Config cfg;
@@ -58,9 +66,13 @@ public final class MaskNet {
     this.p = params;
   }
 
-  public Config config() { return cfg; }
+  public Config config() {
+    return cfg;
+  }
 
-  public Map<String, NDArray> params() { return p; }
+  public Map<String, NDArray> params() {
+    return p;
+  }
 
   /** Index of a codebook level in {@link #LEVELS}; -1 if unknown. */
   public static int levelIndex(int k) {
@@ -112,9 +124,9 @@ public final class MaskNet {
   }
 
   /**
-   * Initial weights: N(0, 0.02) matrices and embeddings, output projections scaled by 1/sqrt(2L), LN
-   * gamma 1, {@code emb.code} N(0, 0.025), {@code head.u} N(0, 0.1), {@code fixed.code} from {@code
-   * codes} (per level, {@code level -> K x 16} floats; scaled to unit RMS over all levels).
+   * Initial weights: N(0, 0.02) matrices and embeddings, output projections scaled by 1/sqrt(2L),
+   * LN gamma 1, {@code emb.code} N(0, 0.025), {@code head.u} N(0, 0.1), {@code fixed.code} from
+   * {@code codes} (per level, {@code level -> K x 16} floats; scaled to unit RMS over all levels).
    */
   public static Map<String, float[]> init(Config c, long seed, Map<Integer, float[]> codes) {
     Random rnd = new Random(seed);
@@ -179,12 +191,16 @@ public final class MaskNet {
     long n = tokens.getShape().get(0);
     int d = cfg.dim;
     NDArray flat = tokens.flatten();
-    NDArray x = p.get("emb.tok").get(flat).add(p.get("fixed.code").get(flat).matMul(p.get("emb.code")))
-        .reshape(n, (long) h * w, d);
+    NDArray x =
+        p.get("emb.tok")
+            .get(flat)
+            .add(p.get("fixed.code").get(flat).matMul(p.get("emb.code")))
+            .reshape(n, (long) h * w, d);
     NDArray row = p.get("emb.row").get(new NDIndex("0:" + h)).reshape(h, 1, d);
     NDArray col = p.get("emb.col").get(new NDIndex("0:" + w)).reshape(1, w, d);
     NDArray pos = row.add(col).reshape(1, (long) h * w, d);
-    NDArray gran = coarse.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).reshape(n, (long) h * w, 1);
+    NDArray gran =
+        coarse.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).reshape(n, (long) h * w, 1);
     NDArray g0 = p.get("emb.gran").get(0), g1 = p.get("emb.gran").get(1);
     x = x.add(pos).add(g0).add(gran.mul(g1.sub(g0))).add(p.get("emb.level").get(level));
     for (int i = 0; i < cfg.layers; i++) x = block(x, "blk." + i + ".");

@@ -8,8 +8,8 @@ public final class Pixels {
   private Pixels() {}
 
   /**
-   * Planar RGB floats (3, ph, pw) of {@code img}, edge-replicated to {@code pw} x {@code ph}.
-   * Gray images come out with three equal channels (getRGB does that).
+   * Planar RGB floats (3, ph, pw) of {@code img}, edge-replicated to {@code pw} x {@code ph}. Gray
+   * images come out with three equal channels (getRGB does that).
    */
   public static float[] toPlanar(BufferedImage img, int pw, int ph) {
     int w = img.getWidth(), h = img.getHeight();
@@ -29,7 +29,9 @@ public final class Pixels {
     return out;
   }
 
-  /** The top-left {@code w} x {@code h} of planar floats (3, ph, pw), rounded and clipped to 8 bits. */
+  /**
+   * The top-left {@code w} x {@code h} of planar floats (3, ph, pw), rounded and clipped to 8 bits.
+   */
   public static BufferedImage toImage(float[] planar, int pw, int ph, int w, int h) {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     // Straight into the raster's int array: setRGB converts pixel by pixel through the colour
@@ -39,7 +41,8 @@ public final class Pixels {
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
         int o = y * pw + x;
-        rgb[y * w + x] = (to8(planar[o]) << 16) | (to8(planar[plane + o]) << 8) | to8(planar[2 * plane + o]);
+        rgb[y * w + x] =
+            (to8(planar[o]) << 16) | (to8(planar[plane + o]) << 8) | to8(planar[2 * plane + o]);
       }
     }
     return img;
@@ -76,8 +79,15 @@ public final class Pixels {
    */
   public static double psnr(BufferedImage a, BufferedImage b) {
     if (a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight()) {
-      throw new IllegalArgumentException("sizes differ: " + a.getWidth() + "x" + a.getHeight() + " vs "
-          + b.getWidth() + "x" + b.getHeight());
+      throw new IllegalArgumentException(
+          "sizes differ: "
+              + a.getWidth()
+              + "x"
+              + a.getHeight()
+              + " vs "
+              + b.getWidth()
+              + "x"
+              + b.getHeight());
     }
     double mse = squaredError(a, b) / (3.0 * a.getWidth() * a.getHeight());
     return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);

@@ -9,7 +9,8 @@ import ai.djl.nn.convolutional.Conv2d;
 
 /**
  * SSIM (Wang et al. 2004) on (N, 3, H, W) pixels in [0, 1]: 11-tap Gaussian window (sigma 1.5),
- * valid region only, C1 = 0.01^2, C2 = 0.03^2, averaged over channels and positions. Differentiable.
+ * valid region only, C1 = 0.01^2, C2 = 0.03^2, averaged over channels and positions.
+ * Differentiable.
  */
 public final class Ssim {
   private Ssim() {}
@@ -22,10 +23,10 @@ public final class Ssim {
   private static final float[] MS_WEIGHTS = {0.0448f, 0.2856f, 0.3001f, 0.2363f, 0.1333f};
 
   /**
-   * MS-SSIM (Wang et al. 2003) per image for a single image pair held in Java: 5 scales, 2x2 average
-   * pooling between scales, standard weights, contrast-structure terms clamped at 0; each term is
-   * the mean over channels and positions. Needs sides >= 176 (the coarsest scale must fit the
-   * 11-tap window).
+   * MS-SSIM (Wang et al. 2003) per image for a single image pair held in Java: 5 scales, 2x2
+   * average pooling between scales, standard weights, contrast-structure terms clamped at 0; each
+   * term is the mean over channels and positions. Needs sides >= 176 (the coarsest scale must fit
+   * the 11-tap window).
    */
   public static double msssim(NDArray x, NDArray y) {
     double out = 1;
@@ -45,7 +46,11 @@ public final class Ssim {
     Shape sh = x.getShape();
     long n = sh.get(0), c = sh.get(1), h = sh.get(2) / 2, w = sh.get(3) / 2;
     NDArray cropped = x.get(":, :, :" + 2 * h + ", :" + 2 * w);
-    return cropped.reshape(n, c, h, 2, w, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, h, w, 4).mean(new int[] {4});
+    return cropped
+        .reshape(n, c, h, 2, w, 2)
+        .transpose(0, 1, 2, 4, 3, 5)
+        .reshape(n, c, h, w, 4)
+        .mean(new int[] {4});
   }
 
   /** {SSIM, contrast-structure} per image, each shape (N). */
@@ -65,8 +70,12 @@ public final class Ssim {
     NDArray wv = m.create(gh, new Shape(ch, 1, 11, 1));
     NDArray wh = m.create(gh, new Shape(ch, 1, 1, 11));
     NDArray st = NDArrays.concat(new NDList(x, y, x.square(), y.square(), x.mul(y)), 1);
-    NDArray f = Conv2d.conv2d(st, wv, null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), ch).singletonOrThrow();
-    f = Conv2d.conv2d(f, wh, null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), ch).singletonOrThrow();
+    NDArray f =
+        Conv2d.conv2d(st, wv, null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), ch)
+            .singletonOrThrow();
+    f =
+        Conv2d.conv2d(f, wh, null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), ch)
+            .singletonOrThrow();
     NDArray[] parts = f.split(5, 1).toArray(new NDArray[0]);
     NDArray mx = parts[0], my = parts[1];
     NDArray mxy = mx.mul(my), mx2 = mx.square(), my2 = my.square();
@@ -76,6 +85,8 @@ public final class Ssim {
     NDArray den = mx2.add(my2).add(c1).mul(sxx.add(syy).add(c2));
     long n = x.getShape().get(0);
     NDArray cs = sxy.mul(2).add(c2).div(sxx.add(syy).add(c2));
-    return new NDArray[] {num.div(den).reshape(n, -1).mean(new int[] {1}), cs.reshape(n, -1).mean(new int[] {1})};
+    return new NDArray[] {
+      num.div(den).reshape(n, -1).mean(new int[] {1}), cs.reshape(n, -1).mean(new int[] {1})
+    };
   }
 }

@@ -19,8 +19,8 @@ import java.util.Map;
  * A named-tensor file, used for released weights and for training checkpoints.
  *
  * <p>Format (big-endian, {@link DataOutputStream}): magic {@code "VQT1"} or {@code "VQT2"}, u32
- * count, then per tensor: modified-UTF-8 name, u8 rank, rank x i64 dims, in VQT2 a u8 value type
- * (0 float32, 1 IEEE binary16), then the values in row-major order. VQT1 is all float32. Values are
+ * count, then per tensor: modified-UTF-8 name, u8 rank, rank x i64 dims, in VQT2 a u8 value type (0
+ * float32, 1 IEEE binary16), then the values in row-major order. VQT1 is all float32. Values are
  * always float32 in memory; binary16 is a storage format (round to nearest).
  */
 public final class TensorFile {
@@ -48,7 +48,8 @@ public final class TensorFile {
   }
 
   /** Writes VQT2, storing the tensors whose names satisfy {@code half} as binary16. */
-  public static void write(Path file, Map<String, Tensor> tensors, java.util.function.Predicate<String> half)
+  public static void write(
+      Path file, Map<String, Tensor> tensors, java.util.function.Predicate<String> half)
       throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try (OutputStream os = Files.newOutputStream(tmp)) {
@@ -121,7 +122,8 @@ public final class TensorFile {
         int type = magic == MAGIC2 ? in.readUnsignedByte() : 0;
         if (type > 1) throw new IOException("bad value type " + type + " in " + name);
         float[] data = new float[(int) size];
-        for (int k = 0; k < data.length; k++) data[k] = type == 0 ? in.readFloat() : fromHalf(in.readShort());
+        for (int k = 0; k < data.length; k++)
+          data[k] = type == 0 ? in.readFloat() : fromHalf(in.readShort());
         out.put(name, new Tensor(dims, data));
       }
       return out;
@@ -137,7 +139,8 @@ public final class TensorFile {
     int val = bits & 0x7fffffff;
     if (val > 0x7f800000) return (short) (sign | 0x7e00);
     if (val < 0x38800000) {
-      // below 2^-14: binary16 subnormal, an integer multiple of 2^-24 (1024 becomes the smallest normal)
+      // below 2^-14: binary16 subnormal, an integer multiple of 2^-24 (1024 becomes the smallest
+      // normal)
       return (short) (sign | Math.round(Float.intBitsToFloat(val) * 16777216f));
     }
     int e = (val >>> 23) - 127 + 15;

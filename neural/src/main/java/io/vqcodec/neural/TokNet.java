@@ -18,12 +18,13 @@ import java.util.Random;
  * to {@code c4}, {@code e4} residual blocks, 2x2 stride-2 conv to {@code c8} at 1/8, {@code e8}
  * residual blocks; fine head GELU + 1x1 conv to {@code dim}; coarse branch 2x2 stride-2 conv to
  * {@code c16} at 1/16, {@code e16} residual blocks, GELU + 1x1 conv to {@code dim}. Decoder: fine
- * embeddings (slots of coarse cells filled from the coarse token) 3x3 conv to {@code c8}; coarse embeddings 3x3 conv to {@code c16}, {@code d16} residual
- * blocks, GELU + 1x1 conv to {@code 4*c8} and depth-to-space x2; the two are merged per 1/8
- * position with the cell mask {@code m}: {@code h = m*F + (1-m)*C}; then {@code d8} residual blocks,
- * GELU + 1x1 conv to {@code 4*c4} and depth-to-space x2, {@code d4} residual blocks, GELU + 3x3 conv
- * to 48 channels and depth-to-space x4, plus 0.5. No convolution runs at full resolution. Norm-free:
- * residual branches start small (second conv scaled by 0.1).
+ * embeddings (slots of coarse cells filled from the coarse token) 3x3 conv to {@code c8}; coarse
+ * embeddings 3x3 conv to {@code c16}, {@code d16} residual blocks, GELU + 1x1 conv to {@code 4*c8}
+ * and depth-to-space x2; the two are merged per 1/8 position with the cell mask {@code m}: {@code h
+ * = m*F + (1-m)*C}; then {@code d8} residual blocks, GELU + 1x1 conv to {@code 4*c4} and
+ * depth-to-space x2, {@code d4} residual blocks, GELU + 3x3 conv to 48 channels and depth-to-space
+ * x4, plus 0.5. No convolution runs at full resolution. Norm-free: residual branches start small
+ * (second conv scaled by 0.1).
  *
  * <p>Residual block: {@code x + conv3x3(gelu(conv3x3(gelu(x))))}.
  *
@@ -39,9 +40,13 @@ public final class TokNet {
     this.p = params;
   }
 
-  public TokNetConfig config() { return cfg; }
+  public TokNetConfig config() {
+    return cfg;
+  }
 
-  public Map<String, NDArray> params() { return p; }
+  public Map<String, NDArray> params() {
+    return p;
+  }
 
   /** Names and shapes of every parameter, in a fixed order. */
   public static Map<String, Shape> shapes(TokNetConfig c) {
@@ -102,7 +107,10 @@ public final class TokNet {
 
   // ---- encoder -------------------------------------------------------------------------------
 
-  /** Fine-head output (N, dim, H/8, W/8) and coarse-head output (N, dim, H/16, W/16); H, W multiples of 16. */
+  /**
+   * Fine-head output (N, dim, H/8, W/8) and coarse-head output (N, dim, H/16, W/16); H, W multiples
+   * of 16.
+   */
   public NDArray[] encode(NDArray x) {
     NDArray h = spaceToDepth(x.sub(0.5f), 4);
     h = conv(h, "enc.stem", 1, 1);
@@ -132,8 +140,11 @@ public final class TokNet {
     Shape s = qf.getShape();
     long n = s.get(0), d = s.get(1), h = s.get(2) / 2, w = s.get(3) / 2;
     NDArray up = qc.repeat(2, 2).repeat(3, 2);
-    NDArray pooled = qf.reshape(n, d, h, 2, w, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, d, h, w, 4)
-        .mean(new int[] {4});
+    NDArray pooled =
+        qf.reshape(n, d, h, 2, w, 2)
+            .transpose(0, 1, 2, 4, 3, 5)
+            .reshape(n, d, h, w, 4)
+            .mean(new int[] {4});
     NDArray fineIn = qf.sub(up).mul(mask8).add(up);
     NDArray coarseIn = pooled.sub(qc).mul(mask16).add(qc);
     NDArray f = conv(fineIn, "dec.fin", 1, 1);
@@ -151,8 +162,14 @@ public final class TokNet {
   // ---- layers --------------------------------------------------------------------------------
 
   private NDArray conv(NDArray x, String n, int stride, int pad) {
-    return Conv2d.conv2d(x, p.get(n + ".w"), p.get(n + ".b"), new Shape(stride, stride),
-            new Shape(pad, pad), new Shape(1, 1), 1)
+    return Conv2d.conv2d(
+            x,
+            p.get(n + ".w"),
+            p.get(n + ".b"),
+            new Shape(stride, stride),
+            new Shape(pad, pad),
+            new Shape(1, 1),
+            1)
         .singletonOrThrow();
   }
 
@@ -166,7 +183,9 @@ public final class TokNet {
   public static NDArray spaceToDepth(NDArray x, int s) {
     Shape sh = x.getShape();
     long n = sh.get(0), c = sh.get(1), h = sh.get(2), w = sh.get(3);
-    return x.reshape(n, c, h / s, s, w / s, s).transpose(0, 1, 3, 5, 2, 4).reshape(n, c * s * s, h / s, w / s);
+    return x.reshape(n, c, h / s, s, w / s, s)
+        .transpose(0, 1, 3, 5, 2, 4)
+        .reshape(n, c * s * s, h / s, w / s);
   }
 
   /** Inverse of {@link #spaceToDepth}. */
@@ -177,7 +196,8 @@ public final class TokNet {
   }
 
   /** Creates the parameter arrays on {@code m} from float values (in {@link #shapes} order). */
-  public static Map<String, NDArray> toArrays(NDManager m, TokNetConfig c, Map<String, float[]> vals) {
+  public static Map<String, NDArray> toArrays(
+      NDManager m, TokNetConfig c, Map<String, float[]> vals) {
     Map<String, NDArray> out = new LinkedHashMap<>();
     for (Map.Entry<String, Shape> e : shapes(c).entrySet()) {
       float[] v = vals.get(e.getKey());

@@ -2,18 +2,24 @@ package io.vqcodec.neural;
 
 import java.util.Properties;
 
-/** Channel widths and block counts of {@link TokNet}; stored in model.properties as {@code arch.*}. */
+/**
+ * Channel widths and block counts of {@link TokNet}; stored in model.properties as {@code arch.*}.
+ */
 public final class TokNetConfig {
   /** Codebook vector dimension. */
   public final int dim;
+
   /** Channels at 1/4, 1/8 and 1/16 resolution. */
   public final int c4, c8, c16;
+
   /** Residual blocks in the encoder at 1/4, 1/8, 1/16. */
   public final int e4, e8, e16;
+
   /** Residual blocks in the decoder at 1/16 (coarse branch), 1/8, 1/4. */
   public final int d16, d8, d4;
 
-  public TokNetConfig(int dim, int c4, int c8, int c16, int e4, int e8, int e16, int d16, int d8, int d4) {
+  public TokNetConfig(
+      int dim, int c4, int c8, int c16, int e4, int e8, int e16, int d16, int d8, int d4) {
     this.dim = dim;
     this.c4 = c4;
     this.c8 = c8;
@@ -41,6 +47,7 @@ public final class TokNetConfig {
 
   @Override
   public String toString() {
-    return dim + "," + c4 + "," + c8 + "," + c16 + "," + e4 + "," + e8 + "," + e16 + "," + d16 + "," + d8 + "," + d4;
+    return dim + "," + c4 + "," + c8 + "," + c16 + "," + e4 + "," + e8 + "," + e16 + "," + d16 + ","
+        + d8 + "," + d4;
   }
 }

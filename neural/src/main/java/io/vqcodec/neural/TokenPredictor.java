@@ -31,14 +31,15 @@ import java.util.Optional;
  * <p>The decoder's concealment (this prediction, and the neighbour mean for what it leaves) is in
  * the decoder module's {@code io.vqcodec.decoder.conceal}.
  *
- * <p>A unit is one fine token of a fine cell, or the single token of a coarse cell. The network sees
- * windows of {@code side x side} positions of the fine grid (16x16 for mask-v1: 128x128 pixels);
- * larger grids are covered by windows at a stride of {@code side/2} (clamped to the edges); the
- * predictions of overlapping windows are averaged, weighted by distance from the window border. A
- * grid whose codebook size is not one of {@link MaskNet#LEVELS} is left untouched (returns 0).
+ * <p>A unit is one fine token of a fine cell, or the single token of a coarse cell. The network
+ * sees windows of {@code side x side} positions of the fine grid (16x16 for mask-v1: 128x128
+ * pixels); larger grids are covered by windows at a stride of {@code side/2} (clamped to the
+ * edges); the predictions of overlapping windows are averaged, weighted by distance from the window
+ * border. A grid whose codebook size is not one of {@link MaskNet#LEVELS} is left untouched
+ * (returns 0).
  *
- * <p>Runs on DJL's default device (the GPU when one is present, else the CPU). Thread safety: public
- * methods are {@code synchronized}; each call uses its own NDManager sub-manager.
+ * <p>Runs on DJL's default device (the GPU when one is present, else the CPU). Thread safety:
+ * public methods are {@code synchronized}; each call uses its own NDManager sub-manager.
  */
 public final class TokenPredictor implements AutoCloseable {
   /** Default number of confidence-ordered passes. */
@@ -82,8 +83,9 @@ public final class TokenPredictor implements AutoCloseable {
 
   /** The released default predictor; IOException when it is absent or corrupt. */
   public static TokenPredictor loadDefault() throws IOException {
-    return loadDefaultIfPresent().orElseThrow(
-        () -> new IOException("no masked-token predictor among the released model packages"));
+    return loadDefaultIfPresent()
+        .orElseThrow(
+            () -> new IOException("no masked-token predictor among the released model packages"));
   }
 
   /** The released default predictor, or empty when it is not packaged (then use the fallback). */
@@ -92,11 +94,18 @@ public final class TokenPredictor implements AutoCloseable {
     return p.isEmpty() ? Optional.empty() : Optional.of(new TokenPredictor(p.get()));
   }
 
-  public String name() { return name; }
+  public String name() {
+    return name;
+  }
 
-  public byte[] weightsSha256() { return sha256.clone(); }
+  public byte[] weightsSha256() {
+    return sha256.clone();
+  }
 
-  /** {@link #conceal(TokenGrid, int, boolean)} with {@link #DEFAULT_PASSES} passes, most probable tokens. */
+  /**
+   * {@link #conceal(TokenGrid, int, boolean)} with {@link #DEFAULT_PASSES} passes, most probable
+   * tokens.
+   */
   public synchronized int conceal(TokenGrid grid) {
     return conceal(grid, DEFAULT_PASSES, false);
   }
@@ -153,14 +162,18 @@ public final class TokenPredictor implements AutoCloseable {
           coarse[fy * fw + fx] = fine ? 0 : 1;
           if (fine && v == TokenGrid.LOST) units.add(new int[] {0, fx, fy});
         }
-        if (!fine && grid.coarseToken(cx, cy) == TokenGrid.LOST) units.add(new int[] {1, 2 * cx, 2 * cy});
+        if (!fine && grid.coarseToken(cx, cy) == TokenGrid.LOST)
+          units.add(new int[] {1, 2 * cx, 2 * cy});
       }
     }
     int total = units.size();
     if (total == 0) return 0;
     List<int[]> open = new ArrayList<>(units);
     for (int pass = 0; pass < passes && !open.isEmpty(); pass++) {
-      int keepLost = pass == passes - 1 ? 0 : (int) Math.floor(total * Math.cos(Math.PI / 2 * (pass + 1) / passes));
+      int keepLost =
+          pass == passes - 1
+              ? 0
+              : (int) Math.floor(total * Math.cos(Math.PI / 2 * (pass + 1) / passes));
       int fill = Math.max(1, open.size() - keepLost);
       float[][] prob = predict(tok, coarse, fw, fh, li, k);
       int n = open.size();
@@ -169,8 +182,15 @@ public final class TokenPredictor implements AutoCloseable {
       for (int u = 0; u < n; u++) {
         int[] un = open.get(u);
         float[] acc = new float[k];
-        int[] pos = un[0] == 0 ? new int[] {un[2] * fw + un[1]}
-            : new int[] {un[2] * fw + un[1], un[2] * fw + un[1] + 1, (un[2] + 1) * fw + un[1], (un[2] + 1) * fw + un[1] + 1};
+        int[] pos =
+            un[0] == 0
+                ? new int[] {un[2] * fw + un[1]}
+                : new int[] {
+                  un[2] * fw + un[1],
+                  un[2] * fw + un[1] + 1,
+                  (un[2] + 1) * fw + un[1],
+                  (un[2] + 1) * fw + un[1] + 1
+                };
         float wsum = 0;
         for (int q : pos) {
           float[] pq = prob[q];
@@ -212,8 +232,15 @@ public final class TokenPredictor implements AutoCloseable {
 
   /** {@code sum_j p_j c_j} with p the unit's predicted distribution (mean over its positions). */
   private static float[] expected(int[] un, float[][] prob, int fw, float[] table, int k, int d) {
-    int[] pos = un[0] == 0 ? new int[] {un[2] * fw + un[1]}
-        : new int[] {un[2] * fw + un[1], un[2] * fw + un[1] + 1, (un[2] + 1) * fw + un[1], (un[2] + 1) * fw + un[1] + 1};
+    int[] pos =
+        un[0] == 0
+            ? new int[] {un[2] * fw + un[1]}
+            : new int[] {
+              un[2] * fw + un[1],
+              un[2] * fw + un[1] + 1,
+              (un[2] + 1) * fw + un[1],
+              (un[2] + 1) * fw + un[1] + 1
+            };
     double[] m = new double[d];
     double z = 0;
     for (int q : pos) {
@@ -297,8 +324,10 @@ public final class TokenPredictor implements AutoCloseable {
       float[] p;
       try (NDManager sub = manager.newSubManager()) {
         for (NDArray a : net.params().values()) a.tempAttach(sub);
-        NDArray h = net.hidden(sub.create(xt, new Shape(nb, t)), sub.create(xc, new Shape(nb, t)), wh, ww, li)
-            .reshape((long) nb * t, net.config().dim());
+        NDArray h =
+            net.hidden(
+                    sub.create(xt, new Shape(nb, t)), sub.create(xc, new Shape(nb, t)), wh, ww, li)
+                .reshape((long) nb * t, net.config().dim());
         long[] r = rows.stream().mapToLong(Long::longValue).toArray();
         p = net.logits(h.get(sub.create(r)), k).softmax(-1).toFloatArray();
       }
@@ -324,7 +353,10 @@ public final class TokenPredictor implements AutoCloseable {
     return prob;
   }
 
-  /** Window origins covering [0, n) with windows of w at the given stride; even, last clamped to n - w. */
+  /**
+   * Window origins covering [0, n) with windows of w at the given stride; even, last clamped to n -
+   * w.
+   */
   static int[] origins(int n, int w, int stride) {
     List<Integer> o = new ArrayList<>();
     for (int x = 0; ; x += stride) {
@@ -336,5 +368,7 @@ public final class TokenPredictor implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() { manager.close(); }
+  public synchronized void close() {
+    manager.close();
+  }
 }

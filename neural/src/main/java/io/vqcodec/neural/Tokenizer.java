@@ -46,14 +46,16 @@ public final class Tokenizer implements AutoCloseable {
     String arch = model.property("arch");
     String cbs = model.property("codebook.sizes");
     if (model.id() <= 0 || arch == null || cbs == null) {
-      throw new IOException(model + " is not a tokenizer: model.properties lacks model.id, arch or codebook.sizes");
+      throw new IOException(
+          model + " is not a tokenizer: model.properties lacks model.id, arch or codebook.sizes");
     }
     byte[] weights = model.weights(); // SHA-256 checked by the package
     this.sha256 = model.weightsSha256();
     try {
       this.modelId = Math.toIntExact(model.id());
       TokNetConfig cfg = TokNetConfig.parse(arch);
-      this.sizes = Arrays.stream(cbs.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+      this.sizes =
+          Arrays.stream(cbs.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
       Map<String, Tensor> t = TensorFile.read(weights);
       Map<String, float[]> vals = new LinkedHashMap<>();
       for (String k : TokNet.shapes(cfg).keySet()) {
@@ -63,7 +65,8 @@ public final class Tokenizer implements AutoCloseable {
       }
       for (int k : sizes) {
         Tensor c = t.get("codebook." + k);
-        if (c == null || c.data().length != k * cfg.dim) throw new IOException("weights lack codebook." + k);
+        if (c == null || c.data().length != k * cfg.dim)
+          throw new IOException("weights lack codebook." + k);
         books.put(k, new Codebook(c.data(), cfg.dim));
         Tensor u = t.get("usage." + k);
         meanCode.put(k, weightedMean(c.data(), u == null ? null : u.data(), cfg.dim));
@@ -86,22 +89,32 @@ public final class Tokenizer implements AutoCloseable {
   }
 
   /** The model package these weights come from. */
-  public ModelPackage model() { return model; }
+  public ModelPackage model() {
+    return model;
+  }
 
   /** Explicit registry id of the model (never reused). */
-  public int modelId() { return modelId; }
+  public int modelId() {
+    return modelId;
+  }
 
   /** SHA-256 of the weights file, as checked at load. */
-  public byte[] weightsSha256() { return sha256.clone(); }
+  public byte[] weightsSha256() {
+    return sha256.clone();
+  }
 
   /** Codebook levels, largest first, e.g. {4096, 1024, 256, 64, 16}. */
-  public int[] codebookSizes() { return sizes.clone(); }
+  public int[] codebookSizes() {
+    return sizes.clone();
+  }
 
   /**
    * A copy of the codebook at level {@code codebookSize}: {@code codebookSize * dim} floats, entry
    * {@code t} at {@code [t * dim, (t + 1) * dim)}.
    */
-  public float[] codebookTable(int codebookSize) { return book(codebookSize).table().clone(); }
+  public float[] codebookTable(int codebookSize) {
+    return book(codebookSize).table().clone();
+  }
 
   /**
    * The mean codeword of level {@code codebookSize}, each codeword weighted by its usage count in
@@ -114,7 +127,9 @@ public final class Tokenizer implements AutoCloseable {
   }
 
   /** A model.properties value (e.g. {@code model.name}, {@code train.step}), or null. */
-  public String property(String key) { return model.property(key); }
+  public String property(String key) {
+    return model.property(key);
+  }
 
   /**
    * Tokens of {@code image} at codebook level {@code codebookSize}; {@code fineCells[cy * cellsWide
@@ -124,8 +139,12 @@ public final class Tokenizer implements AutoCloseable {
     TokenGrid[] both = encodeBoth(image, codebookSize);
     TokenGrid g = both[0];
     if (fineCells != null && fineCells.length != g.cellsWide() * g.cellsHigh()) {
-      throw new IllegalArgumentException("fineCells has " + fineCells.length + " entries, grid has "
-          + g.cellsWide() * g.cellsHigh() + " cells");
+      throw new IllegalArgumentException(
+          "fineCells has "
+              + fineCells.length
+              + " entries, grid has "
+              + g.cellsWide() * g.cellsHigh()
+              + " cells");
     }
     for (int cy = 0; cy < g.cellsHigh(); cy++) {
       for (int cx = 0; cx < g.cellsWide(); cx++) {
@@ -143,8 +162,8 @@ public final class Tokenizer implements AutoCloseable {
   /**
    * Both granularities at once: {@code [0]} is the all-fine grid, {@code [1]} the all-coarse grid.
    * The encoder does not depend on the mask, so the grid {@link #encode} returns for any mask takes
-   * its fine cells from {@code [0]} and its coarse cells from {@code [1]}: rate-distortion choices can
-   * encode once and mix.
+   * its fine cells from {@code [0]} and its coarse cells from {@code [1]}: rate-distortion choices
+   * can encode once and mix.
    */
   public synchronized TokenGrid[] encodeBoth(BufferedImage image, int codebookSize) {
     return encodeLevels(image, new int[] {codebookSize}).get(codebookSize);
@@ -154,7 +173,8 @@ public final class Tokenizer implements AutoCloseable {
    * {@link #encodeBoth} at several codebook levels, running the encoder network once: the map
    * holds, per requested size, {@code [all-fine grid, all-coarse grid]}.
    */
-  public synchronized Map<Integer, TokenGrid[]> encodeLevels(BufferedImage image, int[] codebookSizes) {
+  public synchronized Map<Integer, TokenGrid[]> encodeLevels(
+      BufferedImage image, int[] codebookSizes) {
     for (int k : codebookSizes) book(k); // validate before any work
     int w = image.getWidth(), h = image.getHeight();
     int pw = (w + 15) / 16 * 16, ph = (h + 15) / 16 * 16;
@@ -187,8 +207,9 @@ public final class Tokenizer implements AutoCloseable {
    * RGB pixels of {@code grid} ({@code grid.width()} x {@code grid.height()}), which has no {@link
    * TokenGrid#LOST} token.
    *
-   * @throws IllegalArgumentException if a token is lost (conceal it first: {@link #decode(TokenGrid,
-   *     CodeHints)}) or the grid's codebook size is not one of {@link #codebookSizes()}
+   * @throws IllegalArgumentException if a token is lost (conceal it first: {@link
+   *     #decode(TokenGrid, CodeHints)}) or the grid's codebook size is not one of {@link
+   *     #codebookSizes()}
    */
   public synchronized BufferedImage decode(TokenGrid grid) {
     return decode(grid, null);
@@ -208,8 +229,14 @@ public final class Tokenizer implements AutoCloseable {
     Codebook book = book(grid.codebookSize());
     int d = book.dim();
     if (hints != null && !hints.fits(grid, d)) {
-      throw new IllegalArgumentException(hints + " do not fit a grid of " + grid.cellsWide() + "x"
-          + grid.cellsHigh() + " cells with codes of " + d);
+      throw new IllegalArgumentException(
+          hints
+              + " do not fit a grid of "
+              + grid.cellsWide()
+              + "x"
+              + grid.cellsHigh()
+              + " cells with codes of "
+              + d);
     }
     float[] table = book.table();
     int cwid = grid.cellsWide(), chei = grid.cellsHigh(), fw = 2 * cwid, fh = 2 * chei;
@@ -228,8 +255,12 @@ public final class Tokenizer implements AutoCloseable {
             } else if (hints != null && hints.hasFine(p)) {
               for (int j = 0; j < d; j++) qf[j * fw * fh + p] = hints.fine(p, j);
             } else {
-              throw new IllegalArgumentException("fine token (" + fx + ", " + fy
-                  + ") is lost and has no code hint: conceal lost tokens before decoding");
+              throw new IllegalArgumentException(
+                  "fine token ("
+                      + fx
+                      + ", "
+                      + fy
+                      + ") is lost and has no code hint: conceal lost tokens before decoding");
             }
           }
         } else {
@@ -239,8 +270,12 @@ public final class Tokenizer implements AutoCloseable {
           } else if (hints != null && hints.hasCoarse(p)) {
             for (int j = 0; j < d; j++) qc[j * cwid * chei + p] = hints.coarse(p, j);
           } else {
-            throw new IllegalArgumentException("coarse token of cell (" + cx + ", " + cy
-                + ") is lost and has no code hint: conceal lost tokens before decoding");
+            throw new IllegalArgumentException(
+                "coarse token of cell ("
+                    + cx
+                    + ", "
+                    + cy
+                    + ") is lost and has no code hint: conceal lost tokens before decoding");
           }
         }
       }
@@ -248,8 +283,12 @@ public final class Tokenizer implements AutoCloseable {
     int pw = 16 * cwid, ph = 16 * chei;
     try (NDManager sub = manager.newSubManager()) {
       attach(sub);
-      NDArray y = net.decode(sub.create(qf, new Shape(1, d, fh, fw)), sub.create(qc, new Shape(1, d, chei, cwid)),
-          sub.create(m8, new Shape(1, 1, fh, fw)), sub.create(m16, new Shape(1, 1, chei, cwid)));
+      NDArray y =
+          net.decode(
+              sub.create(qf, new Shape(1, d, fh, fw)),
+              sub.create(qc, new Shape(1, d, chei, cwid)),
+              sub.create(m8, new Shape(1, 1, fh, fw)),
+              sub.create(m16, new Shape(1, 1, chei, cwid)));
       return Pixels.toImage(y.toFloatArray(), pw, ph, grid.width(), grid.height());
     }
   }
@@ -257,7 +296,8 @@ public final class Tokenizer implements AutoCloseable {
   private Codebook book(int size) {
     Codebook b = books.get(size);
     if (b == null) {
-      throw new IllegalArgumentException("codebook size " + size + " not in " + Arrays.toString(sizes));
+      throw new IllegalArgumentException(
+          "codebook size " + size + " not in " + Arrays.toString(sizes));
     }
     return b;
   }

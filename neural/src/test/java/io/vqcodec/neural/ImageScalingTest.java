@@ -51,7 +51,9 @@ class ImageScalingTest {
   @Test
   void upscaleRefusesSizesThatDoNotMatchTheShift() {
     BufferedImage coded = new BufferedImage(10, 10, BufferedImage.TYPE_INT_RGB);
-    assertThatThrownBy(() -> ImageScaling.upscale(coded, 1, 30, 20)).hasMessageContaining("not 30x20");
-    assertThatThrownBy(() -> ImageScaling.downscale(coded, 3)).hasMessageContaining("resolution shift 3");
+    assertThatThrownBy(() -> ImageScaling.upscale(coded, 1, 30, 20))
+        .hasMessageContaining("not 30x20");
+    assertThatThrownBy(() -> ImageScaling.downscale(coded, 3))
+        .hasMessageContaining("resolution shift 3");
   }
 }

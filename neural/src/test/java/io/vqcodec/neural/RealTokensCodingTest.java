@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /** The token layer's slice coding (both probability models) on the tokens of a real picture. */
 class RealTokensCodingTest {
-  static TokenGrid roundTrip(ContextPrior prior, TokenGrid g, int rowsPerSlice, GranularityMode mode)
-      throws Exception {
+  static TokenGrid roundTrip(
+      ContextPrior prior, TokenGrid g, int rowsPerSlice, GranularityMode mode) throws Exception {
     TokenGrid out = new TokenGrid(g.width(), g.height(), g.codebookSize());
     for (int r = 0; r < g.cellsHigh(); r += rowsPerSlice) {
       int n = Math.min(rowsPerSlice, g.cellsHigh() - r);
@@ -32,7 +32,8 @@ class RealTokensCodingTest {
 
   static GranularityMode modeOf(TokenGrid g) {
     int f = g.fineCellCount();
-    return f == 0 ? GranularityMode.ALL_COARSE
+    return f == 0
+        ? GranularityMode.ALL_COARSE
         : f == g.cellsWide() * g.cellsHigh() ? GranularityMode.ALL_FINE : GranularityMode.MIXED;
   }
 

@@ -44,7 +44,8 @@ class TensorFileTest {
     for (int i = 0; i < 10000; i++) {
       float v = (float) (r.nextGaussian() * 0.1);
       if (Math.abs(v) < 1e-4) continue;
-      assertThat((double) Math.abs(TensorFile.fromHalf(TensorFile.toHalf(v)) - v)).isLessThanOrEqualTo(Math.abs(v) / 2048.0);
+      assertThat((double) Math.abs(TensorFile.fromHalf(TensorFile.toHalf(v)) - v))
+          .isLessThanOrEqualTo(Math.abs(v) / 2048.0);
     }
   }
 

@@ -28,7 +28,8 @@ class TokNetTest {
       NDArray[] z = net.encode(m.zeros(new Shape(1, 3, 32, 48)));
       assertThat(z[0].getShape()).isEqualTo(new Shape(1, 8, 4, 6));
       assertThat(z[1].getShape()).isEqualTo(new Shape(1, 8, 2, 3));
-      NDArray y = net.decode(z[0], z[1], m.ones(new Shape(1, 1, 4, 6)), m.ones(new Shape(1, 1, 2, 3)));
+      NDArray y =
+          net.decode(z[0], z[1], m.ones(new Shape(1, 1, 4, 6)), m.ones(new Shape(1, 1, 2, 3)));
       assertThat(y.getShape()).isEqualTo(new Shape(1, 3, 32, 48));
     }
   }
@@ -38,7 +39,10 @@ class TokNetTest {
     float[] table = {0, 0, 1, 0, 0, 1, 1, 1};
     Codebook b = new Codebook(table, 2);
     try (NDManager m = NDManager.newBaseManager()) {
-      NDArray z = m.create(new float[] {0.9f, 0.1f, 0.2f, 0.8f, 0.8f, 0.7f}, new Shape(3, 2)).transpose().reshape(1, 2, 1, 3);
+      NDArray z =
+          m.create(new float[] {0.9f, 0.1f, 0.2f, 0.8f, 0.8f, 0.7f}, new Shape(3, 2))
+              .transpose()
+              .reshape(1, 2, 1, 3);
       assertThat(b.nearest(m, z)).containsExactly(1, 2, 3);
       assertThat(b.lookup(m, new int[] {3, 0}, 1, 1, 2).toFloatArray()).containsExactly(1, 0, 1, 0);
     }
@@ -48,9 +52,13 @@ class TokNetTest {
   void ssimAndMsssimAreOneForIdenticalImagesAndDropWithNoise() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray x = m.randomUniform(0f, 1f, new Shape(1, 3, 192, 192));
-      assertThat(Ssim.ssim(x, x).getFloat(0)).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-4f));
+      assertThat(Ssim.ssim(x, x).getFloat(0))
+          .isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-4f));
       assertThat(Ssim.msssim(x, x)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
-      NDArray y = x.add(m.randomNormal(0f, 0.1f, new Shape(1, 3, 192, 192), ai.djl.ndarray.types.DataType.FLOAT32));
+      NDArray y =
+          x.add(
+              m.randomNormal(
+                  0f, 0.1f, new Shape(1, 3, 192, 192), ai.djl.ndarray.types.DataType.FLOAT32));
       assertThat(Ssim.ssim(x, y).getFloat(0)).isLessThan(0.97f);
       assertThat(Ssim.msssim(x, y)).isLessThan(0.999).isGreaterThan(0.5);
     }

@@ -1,8 +1,8 @@
 package io.vqcodec.neural;
 
-import io.vqcodec.tokens.TokenGrid;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vqcodec.tokens.TokenGrid;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.Random;
@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 
 class TokenPredictorTest {
   /**
-   * Floor on exact-token recovery of 20% random lost fine tokens at K=4096 on chelsea.png (val):
-   * 20 times chance (1/4096). The released mask-v1 restores 1.4% exactly there (printed by the
-   * test); what matters for pictures is the soft concealment below.
+   * Floor on exact-token recovery of 20% random lost fine tokens at K=4096 on chelsea.png (val): 20
+   * times chance (1/4096). The released mask-v1 restores 1.4% exactly there (printed by the test);
+   * what matters for pictures is the soft concealment below.
    */
   static final double TOP1_FLOOR = 20.0 / 4096;
 
@@ -36,7 +36,8 @@ class TokenPredictorTest {
 
   @Test
   void concealsEveryLostTokenAndBeatsNeighbourCopy() throws IOException {
-    BufferedImage img = ImageIO.read(TokenizerTest.data().resolve("val/skimage/chelsea.png").toFile());
+    BufferedImage img =
+        ImageIO.read(TokenizerTest.data().resolve("val/skimage/chelsea.png").toFile());
     TokenGrid clean = tok.encodeBoth(img, 4096)[0];
     TokenGrid g = clean.copy();
     int fw = g.fineWide(), fh = g.fineHigh();
@@ -62,17 +63,20 @@ class TokenPredictorTest {
       if (lost[i] && v == clean.fineToken(i % fw, i / fw)) ok++;
     }
     double top1 = ok / (double) n, copy = copyOk / (double) n;
-    System.out.printf("mask-v1 top-1 %.3f, neighbour copy %.3f over %d lost tokens%n", top1, copy, n);
+    System.out.printf(
+        "mask-v1 top-1 %.3f, neighbour copy %.3f over %d lost tokens%n", top1, copy, n);
     assertThat(top1).isGreaterThan(TOP1_FLOOR);
   }
 
   /**
    * The expected codes cover every lost token and leave the grid alone. (How well they conceal,
-   * against the neighbour mean, is tested with the decoder's concealment: MaskedTokenPredictionTest.)
+   * against the neighbour mean, is tested with the decoder's concealment:
+   * MaskedTokenPredictionTest.)
    */
   @Test
   void expectedCodesCoverEveryLostToken() throws IOException {
-    BufferedImage img = ImageIO.read(TokenizerTest.data().resolve("val/skimage/chelsea.png").toFile());
+    BufferedImage img =
+        ImageIO.read(TokenizerTest.data().resolve("val/skimage/chelsea.png").toFile());
     TokenGrid g = tok.encode(img, 1024, null);
     Random rnd = new Random(11);
     int lost = 0;
@@ -129,7 +133,8 @@ class TokenPredictorTest {
 
   @Test
   void windowOriginsCoverAndStayEven() {
-    assertThat(TokenPredictor.origins(96, 16, 8)).containsExactly(0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80);
+    assertThat(TokenPredictor.origins(96, 16, 8))
+        .containsExactly(0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80);
     assertThat(TokenPredictor.origins(20, 16, 8)).containsExactly(0, 4);
     assertThat(TokenPredictor.origins(6, 6, 8)).containsExactly(0);
   }
@@ -138,7 +143,11 @@ class TokenPredictorTest {
     int[][] d = {{-1, 0}, {0, -1}, {1, 0}, {0, 1}};
     for (int[] o : d) {
       int nx = x + o[0], ny = y + o[1];
-      if (nx >= 0 && ny >= 0 && nx < g.fineWide() && ny < g.fineHigh() && g.fineToken(nx, ny) != TokenGrid.LOST) {
+      if (nx >= 0
+          && ny >= 0
+          && nx < g.fineWide()
+          && ny < g.fineHigh()
+          && g.fineToken(nx, ny) != TokenGrid.LOST) {
         return g.fineToken(nx, ny);
       }
     }

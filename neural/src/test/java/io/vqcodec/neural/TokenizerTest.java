@@ -1,10 +1,10 @@
 package io.vqcodec.neural;
 
-import io.vqcodec.tokens.ModelRegistry;
-import io.vqcodec.tokens.TokenGrid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vqcodec.tokens.ModelRegistry;
+import io.vqcodec.tokens.TokenGrid;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,7 +66,8 @@ class TokenizerTest {
     BufferedImage rec = tok.decode(g);
     assertThat(Pixels.psnr(img, rec)).isGreaterThan(PSNR_FLOOR);
     // a coarser level still decodes to something close
-    assertThat(Pixels.psnr(img, tok.decode(tok.encode(img, 256, null)))).isGreaterThan(PSNR_FLOOR - 3);
+    assertThat(Pixels.psnr(img, tok.decode(tok.encode(img, 256, null))))
+        .isGreaterThan(PSNR_FLOOR - 3);
   }
 
   @Test
@@ -93,39 +94,57 @@ class TokenizerTest {
     }
   }
 
-  /** A hint is the code the decoder network gets: the lost token's own codeword restores it exactly. */
+  /**
+   * A hint is the code the decoder network gets: the lost token's own codeword restores it exactly.
+   */
   @Test
   void lostTokensTakeTheirHints() throws IOException {
     BufferedImage img = chelseaCrop();
-    TokenGrid clean = tok.encode(img, 4096, new boolean[] {true, false, true, false, true, true, false, false, true,
-        true, true, false});
+    TokenGrid clean =
+        tok.encode(
+            img,
+            4096,
+            new boolean[] {
+              true, false, true, false, true, true, false, false, true, true, true, false
+            });
     TokenGrid g = clean.copy();
     CodeHints hints = new CodeHints(4, 3, tok.meanCode(4096).length);
     float[] table = tok.codebookTable(4096);
     int d = hints.dim();
     g.setFineToken(0, 0, TokenGrid.LOST);
-    hints.setFine(0, 0, Arrays.copyOfRange(table, clean.fineToken(0, 0) * d, (clean.fineToken(0, 0) + 1) * d));
+    hints.setFine(
+        0,
+        0,
+        Arrays.copyOfRange(table, clean.fineToken(0, 0) * d, (clean.fineToken(0, 0) + 1) * d));
     g.setCoarseToken(1, 0, TokenGrid.LOST);
-    hints.setCoarse(1, 0, Arrays.copyOfRange(table, clean.coarseToken(1, 0) * d, (clean.coarseToken(1, 0) + 1) * d));
+    hints.setCoarse(
+        1,
+        0,
+        Arrays.copyOfRange(table, clean.coarseToken(1, 0) * d, (clean.coarseToken(1, 0) + 1) * d));
     BufferedImage expected = tok.decode(clean), actual = tok.decode(g, hints);
     for (int y = 0; y < 48; y++) {
       for (int x = 0; x < 64; x++) assertThat(actual.getRGB(x, y)).isEqualTo(expected.getRGB(x, y));
     }
   }
 
-  /** Concealment is the decoder's (io.vqcodec.decoder.conceal): a lost token without a hint is an error. */
+  /**
+   * Concealment is the decoder's (io.vqcodec.decoder.conceal): a lost token without a hint is an
+   * error.
+   */
   @Test
   void lostTokenWithoutHintIsRejected() {
     TokenGrid g = new TokenGrid(32, 16, 256);
     g.setFine(1, 0, true);
     g.setCoarseToken(0, 0, TokenGrid.LOST);
-    assertThatThrownBy(() -> tok.decode(g)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> tok.decode(g))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("coarse token of cell (0, 0) is lost");
     g.setCoarseToken(0, 0, 5);
     g.setFineToken(3, 1, TokenGrid.LOST);
     CodeHints other = new CodeHints(2, 1, tok.meanCode(256).length);
     other.setFine(2, 1, tok.meanCode(256));
-    assertThatThrownBy(() -> tok.decode(g, other)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> tok.decode(g, other))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("fine token (3, 1) is lost");
   }
 
@@ -147,7 +166,8 @@ class TokenizerTest {
 
   @Test
   void unknownCodebookSizeIsRejected() throws IOException {
-    assertThatThrownBy(() -> tok.encode(chelseaCrop(), 100, null)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> tok.encode(chelseaCrop(), 100, null))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -163,7 +183,9 @@ class TokenizerTest {
     try (var out = Files.newOutputStream(dir.resolve("model.properties"))) {
       p.store(out, null);
     }
-    assertThatThrownBy(() -> Tokenizer.open(ModelRegistry.loadFolder(dir))).isInstanceOf(IOException.class).hasMessageContaining("SHA-256 mismatch");
+    assertThatThrownBy(() -> Tokenizer.open(ModelRegistry.loadFolder(dir)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("SHA-256 mismatch");
   }
 
   private static InputStream resource(String name) {

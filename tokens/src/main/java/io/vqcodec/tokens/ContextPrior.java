@@ -2,13 +2,11 @@ package io.vqcodec.tokens;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.HexFormat;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -23,21 +21,31 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class ContextPrior {
   static final int MAGIC = 0x56515052; // "VQPR"
   static final int VERSION = 1;
+
   /** Component types per pass (Spec §8.3.2.4): pass 0 coarse, 1 fine anchors, 2 fine others. */
   public static final int[] TYPES = {4, 6, 6};
+
   /** First global table index of each pass. */
   public static final int[] TYPE_BASE = {0, 4, 10};
-  /** Kernel tables: 16 neighbour types, then one predicted-mean table per pass (index 16 + pass). */
+
+  /**
+   * Kernel tables: 16 neighbour types, then one predicted-mean table per pass (index 16 + pass).
+   */
   public static final int TABLES = 19;
+
   public static final int MEAN_TABLE = 16;
+
   /** Fixed-point bits of the mean coefficients beta. */
   public static final int BETA_BITS = 12;
+
   static final int MAX_LEVELS = 8;
   static final int MAX_K = 65536;
   static final int MAX_DIM = 64;
   static final int MAX_THRESHOLDS = 8;
+
   /** Codeword values lie in [-MAX_CODE, MAX_CODE]; predicted means are clamped to [-2048, 2047]. */
   static final int MAX_CODE = 2047;
+
   /** Largest accepted parameter file (the released one is 0.67 MB). */
   static final int MAX_FILE = 1 << 28;
 
@@ -60,8 +68,17 @@ public final class ContextPrior {
     final short[][] beta; // [pass][mask * types + i], Q12
     private final AtomicReferenceArray<Row> rows;
 
-    public Level(int k, int dim, int dshift, int tlen, short[] code, long[][] freq, int[][] table, int[][] thresholds,
-        short[][] beta, int[][] weights) {
+    public Level(
+        int k,
+        int dim,
+        int dshift,
+        int tlen,
+        short[] code,
+        long[][] freq,
+        int[][] table,
+        int[][] thresholds,
+        short[][] beta,
+        int[][] weights) {
       this.k = k;
       this.dim = dim;
       this.dshift = dshift;
@@ -80,7 +97,9 @@ public final class ContextPrior {
       this.rows = new AtomicReferenceArray<>(k);
     }
 
-    int buckets(int pass) { return thresholds[pass].length + 2; }
+    int buckets(int pass) {
+      return thresholds[pass].length + 2;
+    }
 
     /**
      * Weight j of the class (mask, bucket) of a pass: 0 = static component, 1 + i = neighbour type
@@ -166,29 +185,37 @@ public final class ContextPrior {
    */
   public static ContextPrior load(InputStream raw) throws IOException {
     byte[] all = raw.readNBytes(MAX_FILE + 1);
-    if (all.length > MAX_FILE) throw new IOException("prior file larger than " + MAX_FILE + " bytes");
+    if (all.length > MAX_FILE)
+      throw new IOException("prior file larger than " + MAX_FILE + " bytes");
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(all));
     try {
       if (in.readInt() != MAGIC) throw new IOException("not a prior file (magic)");
       int version = in.readInt();
-      if (version != VERSION) throw new IOException("prior file version " + version + " unsupported");
+      if (version != VERSION)
+        throw new IOException("prior file version " + version + " unsupported");
       int nl = in.readUnsignedByte();
-      if (nl < 1 || nl > MAX_LEVELS) throw new IOException("level count " + nl + " outside 1.." + MAX_LEVELS);
+      if (nl < 1 || nl > MAX_LEVELS)
+        throw new IOException("level count " + nl + " outside 1.." + MAX_LEVELS);
       Level[] levels = new Level[nl];
       for (int l = 0; l < nl; l++) {
-        int k = in.readInt(), dim = in.readUnsignedByte(), dshift = in.readUnsignedByte(), tlen = in.readUnsignedShort();
+        int k = in.readInt(),
+            dim = in.readUnsignedByte(),
+            dshift = in.readUnsignedByte(),
+            tlen = in.readUnsignedShort();
         if (k < 2 || k > MAX_K) throw new IOException("K = " + k + " outside 2.." + MAX_K);
         for (int j = 0; j < l; j++) {
           if (levels[j].k == k) throw new IOException("level K = " + k + " twice");
         }
-        if (dim < 1 || dim > MAX_DIM) throw new IOException("dim " + dim + " outside 1.." + MAX_DIM);
+        if (dim < 1 || dim > MAX_DIM)
+          throw new IOException("dim " + dim + " outside 1.." + MAX_DIM);
         if (dshift > 40) throw new IOException("dshift " + dshift + " > 40");
         if (tlen < 2) throw new IOException("table length " + tlen + " < 2");
         need(in, (long) k * dim * 2 + 16L * k + (long) TABLES * tlen * 2);
         short[] code = new short[k * dim];
         for (int i = 0; i < code.length; i++) {
           code[i] = in.readShort();
-          if (code[i] < -MAX_CODE || code[i] > MAX_CODE) throw new IOException("codeword value " + code[i] + " outside +-" + MAX_CODE);
+          if (code[i] < -MAX_CODE || code[i] > MAX_CODE)
+            throw new IOException("codeword value " + code[i] + " outside +-" + MAX_CODE);
         }
         long[][] freq = new long[2][k];
         for (int g = 0; g < 2; g++) {
@@ -199,7 +226,8 @@ public final class ContextPrior {
             freq[g][t] = f;
             s += f;
           }
-          if (s > 1L << 32) throw new IOException("static frequencies sum above 2^32 at level " + k);
+          if (s > 1L << 32)
+            throw new IOException("static frequencies sum above 2^32 at level " + k);
         }
         int[][] table = new int[TABLES][tlen];
         for (int g = 0; g < TABLES; g++) {
@@ -211,7 +239,8 @@ public final class ContextPrior {
         short[][] beta = new short[3][];
         for (int p = 0; p < 3; p++) {
           int nt = in.readUnsignedByte();
-          if (nt > MAX_THRESHOLDS) throw new IOException("threshold count " + nt + " > " + MAX_THRESHOLDS);
+          if (nt > MAX_THRESHOLDS)
+            throw new IOException("threshold count " + nt + " > " + MAX_THRESHOLDS);
           thr[p] = new int[nt];
           for (int i = 0; i < nt; i++) {
             thr[p][i] = in.readInt();
@@ -228,12 +257,14 @@ public final class ContextPrior {
           weights[p] = new int[n];
           for (int i = 0; i < n; i++) {
             weights[p][i] = in.readUnsignedShort();
-            if (i % (TYPES[p] + 3) == 0 && weights[p][i] < 1) throw new IOException("static weight 0");
+            if (i % (TYPES[p] + 3) == 0 && weights[p][i] < 1)
+              throw new IOException("static weight 0");
           }
         }
         levels[l] = new Level(k, dim, dshift, tlen, code, freq, table, thr, beta, weights);
       }
-      if (in.available() != 0) throw new IOException(in.available() + " trailing bytes in prior file");
+      if (in.available() != 0)
+        throw new IOException(in.available() + " trailing bytes in prior file");
       return new ContextPrior(levels, ModelPackage.sha256(all));
     } catch (EOFException e) {
       throw new IOException("prior file truncated", e);
@@ -241,7 +272,8 @@ public final class ContextPrior {
   }
 
   private static void need(DataInputStream in, long bytes) throws IOException {
-    if (in.available() < bytes) throw new IOException("prior file truncated: need " + bytes + " more bytes");
+    if (in.available() < bytes)
+      throw new IOException("prior file truncated: need " + bytes + " more bytes");
   }
 
   /** Codebook sizes this prior covers, in file order. */
@@ -252,7 +284,9 @@ public final class ContextPrior {
   }
 
   /** SHA-256 of the parameter file as loaded. */
-  public byte[] sha256() { return sha256.clone(); }
+  public byte[] sha256() {
+    return sha256.clone();
+  }
 
   /** The parameters of codebook level {@code k}; IllegalArgumentException if the prior has none. */
   public Level level(int k) {
@@ -262,7 +296,9 @@ public final class ContextPrior {
     throw new IllegalArgumentException("prior has no level K = " + k);
   }
 
-  Level[] levels() { return levels; }
+  Level[] levels() {
+    return levels;
+  }
 
   /**
    * The prior of {@code levels}, through its parameter file: {@link #serialize} then {@link #load},

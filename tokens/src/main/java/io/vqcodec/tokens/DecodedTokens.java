@@ -15,8 +15,14 @@ import java.util.List;
  * @param endCodeValid whether the end code followed the last slice (Spec §2.6)
  * @param lostTokens tokens marked lost (by lost slices or a loss simulation)
  */
-public record DecodedTokens(ContainerHeader header, ModelPackage model, TokenGrid grid, List<SliceReport> slices,
-    int headerBytes, boolean endCodeValid, int lostTokens) {
+public record DecodedTokens(
+    ContainerHeader header,
+    ModelPackage model,
+    TokenGrid grid,
+    List<SliceReport> slices,
+    int headerBytes,
+    boolean endCodeValid,
+    int lostTokens) {
 
   public DecodedTokens {
     slices = List.copyOf(slices);

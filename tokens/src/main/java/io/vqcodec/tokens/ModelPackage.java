@@ -13,10 +13,9 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * One released model package: {@code model.properties}, the weights file it names and, for a
- * stream model with a context prior, the prior file (Spec §4.4, §8.3.2.1). Files are read on first
- * use and checked against the SHA-256 the properties state; the package is immutable and
- * thread-safe.
+ * One released model package: {@code model.properties}, the weights file it names and, for a stream
+ * model with a context prior, the prior file (Spec §4.4, §8.3.2.1). Files are read on first use and
+ * checked against the SHA-256 the properties state; the package is immutable and thread-safe.
  *
  * <p>Only {@link ModelRegistry} makes packages. Keys of {@code model.properties}: {@code
  * model.name}; {@code model.id} (absent for a package that no stream names, such as the concealment
@@ -58,12 +57,18 @@ public final class ModelPackage {
       String idText = props.getProperty("model.id");
       this.id = idText == null ? 0 : Long.parseLong(idText.trim());
       String same = props.getProperty("model.same.weights.ids", "").trim();
-      this.sameWeightsIds = same.isEmpty() ? new long[0]
-          : Arrays.stream(same.split(",")).map(String::trim).mapToLong(Long::parseLong).toArray();
+      this.sameWeightsIds =
+          same.isEmpty()
+              ? new long[0]
+              : Arrays.stream(same.split(","))
+                  .map(String::trim)
+                  .mapToLong(Long::parseLong)
+                  .toArray();
     } catch (IllegalArgumentException e) {
       throw new IOException(source + ": malformed model.properties: " + e.getMessage(), e);
     }
-    if (weightsSha256.length != 32) throw new IOException(source + ": weights.sha256 is not 64 hex digits");
+    if (weightsSha256.length != 32)
+      throw new IOException(source + ": weights.sha256 is not 64 hex digits");
     if (props.getProperty("prior.file") != null && props.getProperty("prior.sha256") == null) {
       throw new IOException(source + ": prior.file without prior.sha256");
     }
@@ -85,7 +90,10 @@ public final class ModelPackage {
     return id;
   }
 
-  /** Every stream model id whose weights these are: {@link #id()} and {@code model.same.weights.ids}. */
+  /**
+   * Every stream model id whose weights these are: {@link #id()} and {@code
+   * model.same.weights.ids}.
+   */
   public long[] decodableIds() {
     long[] all = new long[sameWeightsIds.length + (id > 0 ? 1 : 0)];
     int n = 0;
@@ -123,7 +131,9 @@ public final class ModelPackage {
     return weights;
   }
 
-  /** Whether this package holds a context prior (for stream id {@link #id()} only, Spec §8.3.2.1). */
+  /**
+   * Whether this package holds a context prior (for stream id {@link #id()} only, Spec §8.3.2.1).
+   */
   public boolean hasPrior() {
     return props.getProperty("prior.file") != null;
   }
@@ -146,7 +156,8 @@ public final class ModelPackage {
   private byte[] read(String name, int max) throws IOException {
     try (InputStream in = files.open(name)) {
       byte[] b = in.readNBytes(max + 1);
-      if (b.length > max) throw new IOException(source + ": " + name + " is larger than " + max + " bytes");
+      if (b.length > max)
+        throw new IOException(source + ": " + name + " is larger than " + max + " bytes");
       return b;
     }
   }
@@ -155,8 +166,14 @@ public final class ModelPackage {
     byte[] have = sha256(bytes);
     if (!MessageDigest.isEqual(have, want)) {
       HexFormat hex = HexFormat.of();
-      throw new IOException(source + ": " + what + " SHA-256 mismatch: model.properties says "
-          + hex.formatHex(want) + ", file has " + hex.formatHex(have));
+      throw new IOException(
+          source
+              + ": "
+              + what
+              + " SHA-256 mismatch: model.properties says "
+              + hex.formatHex(want)
+              + ", file has "
+              + hex.formatHex(have));
     }
   }
 

@@ -12,10 +12,10 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The one reader of model packages (Spec §4.4): the released packages on the class path (the
- * {@code vqcodec-models} jar: {@code io/vqcodec/models/registry.properties} lists their folders),
- * or a package folder given by path (training and release tools). Packages load their files lazily,
- * so a decoder that holds the registry holds every model it may meet and reads only those it does.
+ * The one reader of model packages (Spec §4.4): the released packages on the class path (the {@code
+ * vqcodec-models} jar: {@code io/vqcodec/models/registry.properties} lists their folders), or a
+ * package folder given by path (training and release tools). Packages load their files lazily, so a
+ * decoder that holds the registry holds every model it may meet and reads only those it does.
  * Immutable and thread-safe.
  */
 public final class ModelRegistry implements ModelCatalogue {
@@ -64,11 +64,13 @@ public final class ModelRegistry implements ModelCatalogue {
     for (String name : index.getProperty("packages", "").split(",")) {
       if (name.isBlank()) continue;
       String dir = ROOT + name.trim() + "/";
-      ModelPackage.Files files = f -> {
-        InputStream in = loader.getResourceAsStream(dir + f);
-        if (in == null) throw new IOException("model package file not on the class path: " + dir + f);
-        return in;
-      };
+      ModelPackage.Files files =
+          f -> {
+            InputStream in = loader.getResourceAsStream(dir + f);
+            if (in == null)
+              throw new IOException("model package file not on the class path: " + dir + f);
+            return in;
+          };
       list.add(new ModelPackage("class path " + dir, properties(files), files));
     }
     return new ModelRegistry(list, index);
@@ -119,7 +121,9 @@ public final class ModelRegistry implements ModelCatalogue {
 
   private ModelPackage named(String key) throws IOException {
     String n = index.getProperty(key);
-    if (n == null) throw new IOException("no model packages on the class path (the vqcodec-models jar)");
-    return byName(n.trim()).orElseThrow(() -> new IOException(key + " names " + n + ", which is not listed"));
+    if (n == null)
+      throw new IOException("no model packages on the class path (the vqcodec-models jar)");
+    return byName(n.trim())
+        .orElseThrow(() -> new IOException(key + " names " + n + ", which is not listed"));
   }
 }

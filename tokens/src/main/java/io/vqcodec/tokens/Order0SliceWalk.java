@@ -6,9 +6,9 @@ import io.vqcodec.entropy.AdaptiveModel;
 import io.vqcodec.entropy.EntropyDecodingException;
 
 /**
- * slice_data() under prob_model_id 0, adaptive order-0 (Spec §6.3, §8.2), written once: the encoder,
- * the decoder and the offline tools (cost reports) are subclasses that only say what to do with
- * each symbol. Public for those tools; a decoder uses {@link SliceCoder}.
+ * slice_data() under prob_model_id 0, adaptive order-0 (Spec §6.3, §8.2), written once: the
+ * encoder, the decoder and the offline tools (cost reports) are subclasses that only say what to do
+ * with each symbol. Public for those tools; a decoder uses {@link SliceCoder}.
  */
 public abstract class Order0SliceWalk {
   /** Codes (encoder) or decodes (decoder) one granularity flag with {@code m}; returns it. */
@@ -25,7 +25,8 @@ public abstract class Order0SliceWalk {
   /** Spec §6.3 over cell rows {@code firstRow .. firstRow + rowCount - 1} of {@code g}. */
   public final void run(TokenGrid g, int firstRow, int rowCount, GranularityMode mode)
       throws EntropyDecodingException {
-    // reset_models(), Spec §8.2: six models, all in their initial state at the start of every slice.
+    // reset_models(), Spec §8.2: six models, all in their initial state at the start of every
+    // slice.
     AdaptiveBinaryModel[] granularity = new AdaptiveBinaryModel[4];
     for (int i = 0; i < 4; i++) granularity[i] = new AdaptiveBinaryModel();
     AdaptiveModel coarse = new AdaptiveModel(g.codebookSize());

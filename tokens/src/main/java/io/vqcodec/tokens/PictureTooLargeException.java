@@ -12,16 +12,25 @@ public final class PictureTooLargeException extends IOException {
   private final long limit;
 
   PictureTooLargeException(int width, int height, long limit) {
-    super("picture " + width + "x" + height + " has " + (long) width * height
-        + " pixels, more than the limit of " + limit);
+    super(
+        "picture "
+            + width
+            + "x"
+            + height
+            + " has "
+            + (long) width * height
+            + " pixels, more than the limit of "
+            + limit);
     this.pixels = (long) width * height;
     this.limit = limit;
   }
 
   /** Throws if {@code width x height} exceeds {@code maxPixels}. */
   static void check(int width, int height, long maxPixels) throws PictureTooLargeException {
-    if (maxPixels < 1) throw new IllegalArgumentException("pixel limit " + maxPixels + ": must be positive");
-    if ((long) width * height > maxPixels) throw new PictureTooLargeException(width, height, maxPixels);
+    if (maxPixels < 1)
+      throw new IllegalArgumentException("pixel limit " + maxPixels + ": must be positive");
+    if ((long) width * height > maxPixels)
+      throw new PictureTooLargeException(width, height, maxPixels);
   }
 
   /** Pixels of the refused picture. */

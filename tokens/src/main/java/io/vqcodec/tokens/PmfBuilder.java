@@ -29,8 +29,8 @@ final class PmfBuilder {
   }
 
   /**
-   * The CDF of a token of pass {@code pass} whose available neighbours of type i are {@code
-   * nb[i]} for the bits i of {@code mask} (Spec §8.3.2.5).
+   * The CDF of a token of pass {@code pass} whose available neighbours of type i are {@code nb[i]}
+   * for the bits i of {@code mask} (Spec §8.3.2.5).
    */
   Cdf cdf(int pass, int mask, int[] nb) {
     weights(pass, mask, nb);
@@ -104,9 +104,16 @@ final class PmfBuilder {
     for (int j = 0; j < dim; j++) {
       long acc = 0;
       for (int i = 0; i < nt; i++) {
-        if ((mask >> i & 1) != 0) acc += (long) lv.beta[pass][mask * nt + i] * code[nb[i] * dim + j];
+        if ((mask >> i & 1) != 0)
+          acc += (long) lv.beta[pass][mask * nt + i] * code[nb[i] * dim + j];
       }
-      int m = (int) Math.max(-2048, Math.min(2047, (acc + (1L << (ContextPrior.BETA_BITS - 1))) >> ContextPrior.BETA_BITS));
+      int m =
+          (int)
+              Math.max(
+                  -2048,
+                  Math.min(
+                      2047,
+                      (acc + (1L << (ContextPrior.BETA_BITS - 1))) >> ContextPrior.BETA_BITS));
       int[] c = lv.codeT[j];
       for (int t = 0; t < k; t++) {
         int df = m - c[t];

@@ -21,22 +21,29 @@ public final class SliceCoder {
    * The payload of the slice covering cell rows {@code firstRow .. firstRow + rowCount - 1}; {@code
    * grid} is not modified.
    *
-   * @param prior the context prior (prob_model_id 2), or null for adaptive order-0 (prob_model_id 0)
+   * @param prior the context prior (prob_model_id 2), or null for adaptive order-0 (prob_model_id
+   *     0)
    * @throws IllegalArgumentException if the rows are outside the grid, a coded token is {@link
-   *     TokenGrid#LOST}, a cell's granularity disagrees with a forced {@code mode}, or the prior has
-   *     no level for the grid's codebook size
+   *     TokenGrid#LOST}, a cell's granularity disagrees with a forced {@code mode}, or the prior
+   *     has no level for the grid's codebook size
    */
-  public static byte[] encode(ContextPrior prior, TokenGrid grid, int firstRow, int rowCount,
-      GranularityMode mode) {
+  public static byte[] encode(
+      ContextPrior prior, TokenGrid grid, int firstRow, int rowCount, GranularityMode mode) {
     return encode(prior, SliceWalk.ALL, grid, firstRow, rowCount, mode);
   }
 
   /** As {@link #encode}, with the prior's components limited to {@code enabled} (ablations). */
-  static byte[] encode(ContextPrior prior, int[] enabled, TokenGrid grid, int firstRow, int rowCount,
+  static byte[] encode(
+      ContextPrior prior,
+      int[] enabled,
+      TokenGrid grid,
+      int firstRow,
+      int rowCount,
       GranularityMode mode) {
     check(grid, firstRow, rowCount, mode);
     RansEncoder enc = new RansEncoder(5 * grid.cellsWide() * rowCount + 16);
-    // The walks write the values they code back into the grid: give them a private copy of the rows.
+    // The walks write the values they code back into the grid: give them a private copy of the
+    // rows.
     TokenGrid rows = grid.copyRows(firstRow, rowCount);
     try {
       if (prior == null) {
@@ -75,44 +82,61 @@ public final class SliceCoder {
   }
 
   /**
-   * Decodes one slice payload into {@code grid} (the flags and tokens of its rows). On an
-   * exception the rows hold partial results: the caller marks them lost (Spec §6.6).
+   * Decodes one slice payload into {@code grid} (the flags and tokens of its rows). On an exception
+   * the rows hold partial results: the caller marks them lost (Spec §6.6).
    *
-   * @param prior the context prior (prob_model_id 2), or null for adaptive order-0 (prob_model_id 0)
+   * @param prior the context prior (prob_model_id 2), or null for adaptive order-0 (prob_model_id
+   *     0)
    * @throws EntropyDecodingException if the payload is truncated, malformed or does not terminate
    *     properly (Spec §7.6)
    * @throws IllegalArgumentException if the rows are outside the grid or the prior has no level for
    *     the grid's codebook size
    */
-  public static void decode(ContextPrior prior, byte[] payload, TokenGrid grid, int firstRow,
-      int rowCount, GranularityMode mode) throws EntropyDecodingException {
+  public static void decode(
+      ContextPrior prior,
+      byte[] payload,
+      TokenGrid grid,
+      int firstRow,
+      int rowCount,
+      GranularityMode mode)
+      throws EntropyDecodingException {
     decode(prior, SliceWalk.ALL, payload, grid, firstRow, rowCount, mode);
   }
 
-  static void decode(ContextPrior prior, int[] enabled, byte[] payload, TokenGrid grid, int firstRow,
-      int rowCount, GranularityMode mode) throws EntropyDecodingException {
+  static void decode(
+      ContextPrior prior,
+      int[] enabled,
+      byte[] payload,
+      TokenGrid grid,
+      int firstRow,
+      int rowCount,
+      GranularityMode mode)
+      throws EntropyDecodingException {
     if (firstRow < 0 || rowCount < 1 || firstRow + rowCount > grid.cellsHigh()) {
-      throw new IllegalArgumentException("rows [" + firstRow + ", " + (firstRow + rowCount)
-          + ") outside 0.." + grid.cellsHigh());
+      throw new IllegalArgumentException(
+          "rows [" + firstRow + ", " + (firstRow + rowCount) + ") outside 0.." + grid.cellsHigh());
     }
     ContextPrior.Level lv = prior == null ? null : prior.level(grid.codebookSize());
     RansDecoder dec = new RansDecoder(payload, 0, payload.length); // init_decoder, Spec §7.3
     if (prior == null) {
       new Order0SliceWalk() {
         @Override
-        protected boolean flag(AdaptiveBinaryModel m, boolean isFine) throws EntropyDecodingException {
+        protected boolean flag(AdaptiveBinaryModel m, boolean isFine)
+            throws EntropyDecodingException {
           return dec.decode(m) == 1;
         }
 
         @Override
-        protected int token(AdaptiveModel m, boolean fine, int value) throws EntropyDecodingException {
+        protected int token(AdaptiveModel m, boolean fine, int value)
+            throws EntropyDecodingException {
           return dec.decode(m);
         }
       }.run(grid, firstRow, rowCount, mode);
     } else {
       new SliceWalk() {
         @Override
-        protected boolean flag(AdaptiveBinaryModel m, boolean isFine) throws EntropyDecodingException {
+        protected boolean flag(AdaptiveBinaryModel m, boolean isFine)
+            throws EntropyDecodingException {
           return dec.decode(m) == 1;
         }
 
@@ -125,18 +149,27 @@ public final class SliceCoder {
     dec.verifyEnd(); // check_end(), Spec §6.6, §7.6
   }
 
-  /** What the encoder refuses to code: rows outside the grid, lost tokens, flags against the mode. */
+  /**
+   * What the encoder refuses to code: rows outside the grid, lost tokens, flags against the mode.
+   */
   private static void check(TokenGrid g, int firstRow, int rowCount, GranularityMode mode) {
     if (firstRow < 0 || rowCount < 1 || firstRow + rowCount > g.cellsHigh()) {
-      throw new IllegalArgumentException("rows [" + firstRow + ", " + (firstRow + rowCount)
-          + ") outside 0.." + g.cellsHigh());
+      throw new IllegalArgumentException(
+          "rows [" + firstRow + ", " + (firstRow + rowCount) + ") outside 0.." + g.cellsHigh());
     }
     for (int cy = firstRow; cy < firstRow + rowCount; cy++) {
       for (int cx = 0; cx < g.cellsWide(); cx++) {
         boolean f = g.isFine(cx, cy);
         if ((mode == GranularityMode.ALL_FINE && !f) || (mode == GranularityMode.ALL_COARSE && f)) {
-          throw new IllegalArgumentException("cell (" + cx + "," + cy + ") is "
-              + (f ? "fine" : "coarse") + " but the granularity mode is " + mode);
+          throw new IllegalArgumentException(
+              "cell ("
+                  + cx
+                  + ","
+                  + cy
+                  + ") is "
+                  + (f ? "fine" : "coarse")
+                  + " but the granularity mode is "
+                  + mode);
         }
         if (f) {
           for (int k = 0; k < 4; k++) {

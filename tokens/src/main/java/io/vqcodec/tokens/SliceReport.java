@@ -10,8 +10,8 @@ package io.vqcodec.tokens;
  * @param outcome how the slice was decoded or why it was lost
  * @param detail for a lost slice, a sentence for the user; empty otherwise
  */
-public record SliceReport(int index, int firstRow, int rowCount, int payloadBytes, Outcome outcome,
-    String detail) {
+public record SliceReport(
+    int index, int firstRow, int rowCount, int payloadBytes, Outcome outcome, String detail) {
 
   /** Decoded, or lost and why. */
   public enum Outcome {
@@ -25,7 +25,9 @@ public record SliceReport(int index, int firstRow, int rowCount, int payloadByte
     MISSING,
     /** Lost: the encoder dropped it (payload_length 0, Spec §5.3). */
     DROPPED,
-    /** Lost: the payload matches its CRC but does not decode (a non-conforming encoder, Spec §6.6). */
+    /**
+     * Lost: the payload matches its CRC but does not decode (a non-conforming encoder, Spec §6.6).
+     */
     UNDECODABLE,
     /** Lost on purpose: discarded by a loss simulation. */
     SIMULATED_LOSS;

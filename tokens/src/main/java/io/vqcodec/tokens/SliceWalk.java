@@ -6,8 +6,8 @@ import io.vqcodec.entropy.Cdf;
 import io.vqcodec.entropy.EntropyDecodingException;
 
 /**
- * slice_data() under prob_model_id 2 (Spec §8.3.2.4), written once: the encoder, the decoder and the
- * offline tools (prior fitting, cost reports) are subclasses that only say what to do with each
+ * slice_data() under prob_model_id 2 (Spec §8.3.2.4), written once: the encoder, the decoder and
+ * the offline tools (prior fitting, cost reports) are subclasses that only say what to do with each
  * symbol, so they cannot drift apart. Public for those tools; a decoder uses {@link SliceCoder}.
  */
 public abstract class SliceWalk {
@@ -20,7 +20,8 @@ public abstract class SliceWalk {
   }
 
   /** Codes (encoder) or decodes (decoder) one granularity flag; returns it. */
-  protected abstract boolean flag(AdaptiveBinaryModel m, boolean isFine) throws EntropyDecodingException;
+  protected abstract boolean flag(AdaptiveBinaryModel m, boolean isFine)
+      throws EntropyDecodingException;
 
   /** Codes or decodes one token with {@code cdf}; {@code value} is the grid's current token. */
   protected abstract int token(Cdf cdf, int value) throws EntropyDecodingException;
@@ -38,15 +39,26 @@ public abstract class SliceWalk {
     return t;
   }
 
-  /** Spec §8.3.2.4; {@code lv} may be null for a subclass that overrides {@link #token(int, int, int[], int)}. */
-  public final void run(ContextPrior.Level lv, int[] enabled, TokenGrid g, int firstRow, int rowCount, GranularityMode mode)
+  /**
+   * Spec §8.3.2.4; {@code lv} may be null for a subclass that overrides {@link #token(int, int,
+   * int[], int)}.
+   */
+  public final void run(
+      ContextPrior.Level lv,
+      int[] enabled,
+      TokenGrid g,
+      int firstRow,
+      int rowCount,
+      GranularityMode mode)
       throws EntropyDecodingException {
     int cw = g.cellsWide();
     int lastRow = firstRow + rowCount; // exclusive
     if (firstRow < 0 || rowCount < 1 || lastRow > g.cellsHigh()) {
-      throw new IllegalArgumentException("rows [" + firstRow + ", " + lastRow + ") outside 0.." + g.cellsHigh());
+      throw new IllegalArgumentException(
+          "rows [" + firstRow + ", " + lastRow + ") outside 0.." + g.cellsHigh());
     }
-    if (lv != null && g.codebookSize() != lv.k) throw new IllegalArgumentException("grid K " + g.codebookSize() + " != " + lv.k);
+    if (lv != null && g.codebookSize() != lv.k)
+      throw new IllegalArgumentException("grid K " + g.codebookSize() + " != " + lv.k);
     // 1. granularity (Spec §6.4 contexts, flags of the whole slice first)
     if (mode == GranularityMode.MIXED) {
       AdaptiveBinaryModel[] gm = new AdaptiveBinaryModel[4];
@@ -78,7 +90,8 @@ public abstract class SliceWalk {
         g.setCoarseToken(cx, cy, token(0, mask & enabled[0], nb, g.coarseToken(cx, cy)));
       }
     }
-    // 3. passes 1 and 2: fine tokens with (fx + fy) even, then odd, raster order over the slice's fine rows
+    // 3. passes 1 and 2: fine tokens with (fx + fy) even, then odd, raster order over the slice's
+    // fine rows
     int fw = g.fineWide();
     int fy0 = 2 * firstRow, fy1 = 2 * lastRow;
     for (int pass = 1; pass <= 2; pass++) {
@@ -112,8 +125,14 @@ public abstract class SliceWalk {
     return coarseNb(g, cx, cy, firstRow, Integer.MAX_VALUE, nb, i);
   }
 
-  private static int coarseNb(TokenGrid g, int cx, int cy, int firstRow, int lastRow, int[] nb, int i) {
-    if (cx < 0 || cx >= g.cellsWide() || cy < firstRow || cy >= lastRow || cy >= g.cellsHigh() || g.isFine(cx, cy)) {
+  private static int coarseNb(
+      TokenGrid g, int cx, int cy, int firstRow, int lastRow, int[] nb, int i) {
+    if (cx < 0
+        || cx >= g.cellsWide()
+        || cy < firstRow
+        || cy >= lastRow
+        || cy >= g.cellsHigh()
+        || g.isFine(cx, cy)) {
       return 0;
     }
     nb[i] = g.coarseToken(cx, cy);
@@ -121,7 +140,8 @@ public abstract class SliceWalk {
   }
 
   private static int fineNb(TokenGrid g, int fx, int fy, int fy0, int fy1, int[] nb, int i) {
-    if (fx < 0 || fx >= g.fineWide() || fy < fy0 || fy >= fy1 || !g.isFine(fx >> 1, fy >> 1)) return 0;
+    if (fx < 0 || fx >= g.fineWide() || fy < fy0 || fy >= fy1 || !g.isFine(fx >> 1, fy >> 1))
+      return 0;
     nb[i] = g.fineToken(fx, fy);
     return 1 << i;
   }

@@ -41,15 +41,16 @@ public final class TokenDecoder {
    * @param models the models this decoder has: the stream must name one of them (Spec §4.3)
    * @param loss tokens or slices to discard on purpose; {@link LossSimulation#NONE} normally
    * @param listener told about each slice as it is decoded; may be null
-   * @throws io.vqcodec.container.FormatException if the header is malformed or damaged (nothing
-   *     can be decoded); damaged or missing slices do not throw, they are reported and their tokens
-   *     are lost
-   * @throws UnknownModelException if the stream needs a model or context prior that {@code
-   *     models} does not have
+   * @throws io.vqcodec.container.FormatException if the header is malformed or damaged (nothing can
+   *     be decoded); damaged or missing slices do not throw, they are reported and their tokens are
+   *     lost
+   * @throws UnknownModelException if the stream needs a model or context prior that {@code models}
+   *     does not have
    * @throws IOException if reading {@code in} fails
    */
-  public static DecodedTokens decode(InputStream in, ModelCatalogue models, LossSimulation loss,
-      SliceListener listener) throws IOException {
+  public static DecodedTokens decode(
+      InputStream in, ModelCatalogue models, LossSimulation loss, SliceListener listener)
+      throws IOException {
     return decode(in, models, loss, Limits.MAX_PIXELS, listener);
   }
 
@@ -60,21 +61,30 @@ public final class TokenDecoder {
    *
    * @throws PictureTooLargeException if the picture has more than {@code maxPixels} pixels
    */
-  public static DecodedTokens decode(InputStream in, ModelCatalogue models, LossSimulation loss,
-      long maxPixels, SliceListener listener) throws IOException {
+  public static DecodedTokens decode(
+      InputStream in,
+      ModelCatalogue models,
+      LossSimulation loss,
+      long maxPixels,
+      SliceListener listener)
+      throws IOException {
     ContainerReader reader = ContainerReader.open(in);
     ContainerHeader header = reader.header();
     PictureTooLargeException.check(header.picture().width(), header.picture().height(), maxPixels);
     ModelPackage model = checkModel(header, models); // Spec §4.3: before decoding any slice
-    ContextPrior prior = header.grid().probabilityModel() == ProbabilityModel.GAUSSIAN_MIXTURE
-        ? model.prior() : null;
+    ContextPrior prior =
+        header.grid().probabilityModel() == ProbabilityModel.GAUSSIAN_MIXTURE
+            ? model.prior()
+            : null;
     // Sizes come from a header the reader has bounded (Spec §A.1): at most 2^20 cells. The grid
     // covers the coded picture (Spec §6.1, §9.6.1).
-    TokenGrid grid = new TokenGrid(header.codedWidth(), header.codedHeight(),
-        header.grid().codebookSize());
+    TokenGrid grid =
+        new TokenGrid(header.codedWidth(), header.codedHeight(), header.grid().codebookSize());
     GranularityMode mode = header.grid().granularityMode();
-    boolean[] dropSlice = loss.unit() == LossSimulation.Unit.SLICE
-        ? choose(reader.sliceCount(), loss.fraction(), new SplittableRandom(loss.seed())) : null;
+    boolean[] dropSlice =
+        loss.unit() == LossSimulation.Unit.SLICE
+            ? choose(reader.sliceCount(), loss.fraction(), new SplittableRandom(loss.seed()))
+            : null;
     List<SliceReport> reports = new ArrayList<>(reader.sliceCount());
     int lost = 0;
     for (Slice s; (s = reader.nextSlice()) != null; ) {
@@ -115,23 +125,29 @@ public final class TokenDecoder {
         }
       }
       if (outcome.lost()) lost += markLost(grid, s.firstRow(), s.rowCount(), mode);
-      SliceReport report = new SliceReport(index, s.firstRow(), s.rowCount(),
-          s.status() == Slice.Status.OK ? s.payloadSize() : -1, outcome, detail);
+      SliceReport report =
+          new SliceReport(
+              index,
+              s.firstRow(),
+              s.rowCount(),
+              s.status() == Slice.Status.OK ? s.payloadSize() : -1,
+              outcome,
+              detail);
       reports.add(report);
       if (listener != null) listener.sliceDecoded(report);
     }
     if (loss.active() && loss.unit() != LossSimulation.Unit.SLICE) {
       lost += dropTokens(grid, loss);
     }
-    return new DecodedTokens(header, model, grid, reports, reader.headerSize(), reader.endCodeValid(),
-        lost);
+    return new DecodedTokens(
+        header, model, grid, reports, reader.headerSize(), reader.endCodeValid(), lost);
   }
 
   /**
    * Spec §4.3: the package holding the weights the stream names, else refuse and say which model
    * the stream needs and, for the same id, that the weights differ. Spec §8.3.2.1: tokens coded
-   * with the context prior need the prior of exactly the stream's id (ids that share weights,
-   * Spec §4.4, do not share priors).
+   * with the context prior need the prior of exactly the stream's id (ids that share weights, Spec
+   * §4.4, do not share priors).
    */
   static ModelPackage checkModel(ContainerHeader header, ModelCatalogue models)
       throws UnknownModelException {
@@ -139,25 +155,39 @@ public final class TokenDecoder {
     ModelPackage model = models.find(want).orElse(null);
     HexFormat hex = HexFormat.of();
     if (model == null) {
-      String need = "stream needs model " + want.id() + " (weights sha256 "
-          + hex.formatHex(want.weightsHash()) + "...)";
+      String need =
+          "stream needs model "
+              + want.id()
+              + " (weights sha256 "
+              + hex.formatHex(want.weightsHash())
+              + "...)";
       for (ModelPackage p : models.packages()) {
         for (long id : p.decodableIds()) {
           if (id == want.id()) {
-            throw new UnknownModelException(need + "; this decoder has model " + id
-                + " with weights sha256 " + hex.formatHex(p.weightsSha256(), 0, ModelId.HASH_BYTES)
-                + "...: different weights", want.id());
+            throw new UnknownModelException(
+                need
+                    + "; this decoder has model "
+                    + id
+                    + " with weights sha256 "
+                    + hex.formatHex(p.weightsSha256(), 0, ModelId.HASH_BYTES)
+                    + "...: different weights",
+                want.id());
           }
         }
       }
-      throw new UnknownModelException(need + "; this decoder has "
-          + ModelPackage.describe(models.packages()), want.id());
+      throw new UnknownModelException(
+          need + "; this decoder has " + ModelPackage.describe(models.packages()), want.id());
     }
     if (header.grid().probabilityModel() == ProbabilityModel.GAUSSIAN_MIXTURE
         && (model.id() != want.id() || !model.hasPrior())) {
-      throw new UnknownModelException("stream codes its tokens with the context prior of model "
-          + want.id() + "; this decoder has " + (model.hasPrior()
-              ? "the prior of model " + model.id() + " only" : "no context prior"), want.id());
+      throw new UnknownModelException(
+          "stream codes its tokens with the context prior of model "
+              + want.id()
+              + "; this decoder has "
+              + (model.hasPrior()
+                  ? "the prior of model " + model.id() + " only"
+                  : "no context prior"),
+          want.id());
     }
     return model;
   }
@@ -212,7 +242,9 @@ public final class TokenDecoder {
       int target = (int) Math.round(loss.fraction() * n), dropped = 0;
       while (dropped < target) {
         int start = random.nextInt(n);
-        for (int i = start; i < Math.min(n, start + LossSimulation.BURST) && dropped < target; i++) {
+        for (int i = start;
+            i < Math.min(n, start + LossSimulation.BURST) && dropped < target;
+            i++) {
           if (!drop[i]) {
             drop[i] = true;
             dropped++;

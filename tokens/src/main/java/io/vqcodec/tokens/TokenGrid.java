@@ -19,8 +19,10 @@ import java.util.Arrays;
 public final class TokenGrid {
   /** Side of a granularity cell, in pixels. */
   public static final int CELL = 16;
+
   /** Side of the block a fine token covers, in pixels. */
   public static final int FINE = 8;
+
   /** Marks a token that could not be decoded. */
   public static final int LOST = -1;
 
@@ -55,24 +57,52 @@ public final class TokenGrid {
     this.fineTokens = new int[4 * cellsWide * cellsHigh];
   }
 
-  public int width() { return width; }
-  public int height() { return height; }
-  public int cellsWide() { return cellsWide; }
-  public int cellsHigh() { return cellsHigh; }
+  public int width() {
+    return width;
+  }
+
+  public int height() {
+    return height;
+  }
+
+  public int cellsWide() {
+    return cellsWide;
+  }
+
+  public int cellsHigh() {
+    return cellsHigh;
+  }
+
   /** Width of the fine-token grid, {@code 2 * cellsWide()}. */
-  public int fineWide() { return 2 * cellsWide; }
+  public int fineWide() {
+    return 2 * cellsWide;
+  }
+
   /** Height of the fine-token grid, {@code 2 * cellsHigh()}. */
-  public int fineHigh() { return 2 * cellsHigh; }
-  public int codebookSize() { return codebookSize; }
+  public int fineHigh() {
+    return 2 * cellsHigh;
+  }
 
-  public boolean isFine(int cx, int cy) { return fine[cell(cx, cy)]; }
+  public int codebookSize() {
+    return codebookSize;
+  }
 
-  public void setFine(int cx, int cy, boolean isFine) { fine[cell(cx, cy)] = isFine; }
+  public boolean isFine(int cx, int cy) {
+    return fine[cell(cx, cy)];
+  }
+
+  public void setFine(int cx, int cy, boolean isFine) {
+    fine[cell(cx, cy)] = isFine;
+  }
 
   /** The token of a coarse cell. */
-  public int coarseToken(int cx, int cy) { return coarse[cell(cx, cy)]; }
+  public int coarseToken(int cx, int cy) {
+    return coarse[cell(cx, cy)];
+  }
 
-  public void setCoarseToken(int cx, int cy, int token) { coarse[cell(cx, cy)] = checkToken(token); }
+  public void setCoarseToken(int cx, int cy, int token) {
+    coarse[cell(cx, cy)] = checkToken(token);
+  }
 
   /** A token of the fine grid; {@code (fx/2, fy/2)} is its cell. */
   public int fineToken(int fx, int fy) {
@@ -119,8 +149,10 @@ public final class TokenGrid {
    */
   public static TokenGrid mix(TokenGrid allFine, TokenGrid allCoarse, boolean[] fineCells) {
     TokenGrid g = new TokenGrid(allFine.width, allFine.height, allFine.codebookSize);
-    if (allCoarse.width != g.width || allCoarse.height != g.height
-        || allCoarse.codebookSize != g.codebookSize || fineCells.length != g.fine.length) {
+    if (allCoarse.width != g.width
+        || allCoarse.height != g.height
+        || allCoarse.codebookSize != g.codebookSize
+        || fineCells.length != g.fine.length) {
       throw new IllegalArgumentException("grids or cell map of different sizes");
     }
     for (int i = 0; i < fineCells.length; i++) {
@@ -130,7 +162,8 @@ public final class TokenGrid {
     for (int fy = 0; fy < g.fineHigh(); fy++) {
       for (int fx = 0; fx < g.fineWide(); fx++) {
         int i = fy * g.fineWide() + fx;
-        g.fineTokens[i] = fineCells[(fy >> 1) * g.cellsWide + (fx >> 1)] ? allFine.fineTokens[i] : 0;
+        g.fineTokens[i] =
+            fineCells[(fy >> 1) * g.cellsWide + (fx >> 1)] ? allFine.fineTokens[i] : 0;
       }
     }
     return g;
@@ -142,8 +175,8 @@ public final class TokenGrid {
    */
   public TokenGrid copyRows(int firstRow, int rowCount) {
     if (firstRow < 0 || rowCount < 0 || firstRow + rowCount > cellsHigh) {
-      throw new IndexOutOfBoundsException("rows [" + firstRow + ", " + (firstRow + rowCount)
-          + ") of " + cellsHigh);
+      throw new IndexOutOfBoundsException(
+          "rows [" + firstRow + ", " + (firstRow + rowCount) + ") of " + cellsHigh);
     }
     TokenGrid c = new TokenGrid(width, height, codebookSize);
     int from = firstRow * cellsWide, n = rowCount * cellsWide;
@@ -155,7 +188,8 @@ public final class TokenGrid {
 
   private int cell(int cx, int cy) {
     if (cx < 0 || cy < 0 || cx >= cellsWide || cy >= cellsHigh) {
-      throw new IndexOutOfBoundsException("cell (" + cx + "," + cy + ") of " + cellsWide + "x" + cellsHigh);
+      throw new IndexOutOfBoundsException(
+          "cell (" + cx + "," + cy + ") of " + cellsWide + "x" + cellsHigh);
     }
     return cy * cellsWide + cx;
   }
@@ -171,7 +205,9 @@ public final class TokenGrid {
   public boolean equals(Object o) {
     if (!(o instanceof TokenGrid)) return false;
     TokenGrid g = (TokenGrid) o;
-    if (width != g.width || height != g.height || codebookSize != g.codebookSize
+    if (width != g.width
+        || height != g.height
+        || codebookSize != g.codebookSize
         || !Arrays.equals(fine, g.fine)) {
       return false;
     }
@@ -198,7 +234,18 @@ public final class TokenGrid {
 
   @Override
   public String toString() {
-    return "TokenGrid[" + width + "x" + height + ", cells " + cellsWide + "x" + cellsHigh
-        + ", K=" + codebookSize + ", fine cells " + fineCellCount() + "]";
+    return "TokenGrid["
+        + width
+        + "x"
+        + height
+        + ", cells "
+        + cellsWide
+        + "x"
+        + cellsHigh
+        + ", K="
+        + codebookSize
+        + ", fine cells "
+        + fineCellCount()
+        + "]";
   }
 }

@@ -25,15 +25,22 @@ class ModelRegistryTest {
   record Row(long id, String weightsSha256, String priorSha256, String levels, String status) {}
 
   static List<Row> specTable() throws IOException {
-    String spec = Files.readString(ROOT.resolve("bitstream-spec/04-model-identification.md"),
-        StandardCharsets.UTF_8);
-    Matcher m = Pattern.compile("(?m)^\\| (\\d+) \\| (.*?) \\| `([0-9a-f]{64})` \\| ([0-9, ]+) \\| (\\w+)")
-        .matcher(spec);
+    String spec =
+        Files.readString(
+            ROOT.resolve("bitstream-spec/04-model-identification.md"), StandardCharsets.UTF_8);
+    Matcher m =
+        Pattern.compile("(?m)^\\| (\\d+) \\| (.*?) \\| `([0-9a-f]{64})` \\| ([0-9, ]+) \\| (\\w+)")
+            .matcher(spec);
     List<Row> rows = new ArrayList<>();
     while (m.find()) {
       Matcher prior = Pattern.compile("`prior\\.sha256` `([0-9a-f]{64})`").matcher(m.group(2));
-      rows.add(new Row(Long.parseLong(m.group(1)), m.group(3), prior.find() ? prior.group(1) : null,
-          m.group(4).replace(" ", ""), m.group(5)));
+      rows.add(
+          new Row(
+              Long.parseLong(m.group(1)),
+              m.group(3),
+              prior.find() ? prior.group(1) : null,
+              m.group(4).replace(" ", ""),
+              m.group(5)));
     }
     return rows;
   }
@@ -71,9 +78,13 @@ class ModelRegistryTest {
     List<Row> rows = specTable();
     for (ModelPackage p : ModelRegistry.builtIn().packages()) {
       for (long id : p.decodableIds()) {
-        assertThat(rows).as("%s id %d in Spec §4.4", p, id).anyMatch(r -> r.id() == id
-            && r.status().equals("released")
-            && r.weightsSha256().equals(HexFormat.of().formatHex(p.weightsSha256())));
+        assertThat(rows)
+            .as("%s id %d in Spec §4.4", p, id)
+            .anyMatch(
+                r ->
+                    r.id() == id
+                        && r.status().equals("released")
+                        && r.weightsSha256().equals(HexFormat.of().formatHex(p.weightsSha256())));
       }
     }
     assertThat(ModelRegistry.builtIn().defaultTokenizer().id()).isPositive();
@@ -106,8 +117,12 @@ class ModelRegistryTest {
     Files.write(dir.resolve("w.bin"), new byte[] {1, 2, 3});
     Files.write(dir.resolve("p.bin"), new byte[] {4, 5, 6});
     ModelPackage bad = ModelRegistry.loadFolder(dir);
-    assertThatThrownBy(bad::weights).isInstanceOf(IOException.class).hasMessageContaining("weights SHA-256 mismatch");
-    assertThatThrownBy(bad::prior).isInstanceOf(IOException.class).hasMessageContaining("prior SHA-256 mismatch");
+    assertThatThrownBy(bad::weights)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("weights SHA-256 mismatch");
+    assertThatThrownBy(bad::prior)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("prior SHA-256 mismatch");
     Files.delete(dir.resolve("p.bin"));
     assertThatThrownBy(bad::prior).isInstanceOf(IOException.class);
   }
@@ -115,10 +130,12 @@ class ModelRegistryTest {
   @Test
   void malformedPropertiesAreRefusedWhenTheFolderIsRead(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("model.properties"), "model.name=x\nweights.sha256=abc\n");
-    assertThatThrownBy(() -> ModelRegistry.loadFolder(dir)).isInstanceOf(IOException.class)
+    assertThatThrownBy(() -> ModelRegistry.loadFolder(dir))
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("weights.sha256");
     Files.writeString(dir.resolve("model.properties"), "weights.sha256=" + "00".repeat(32) + "\n");
-    assertThatThrownBy(() -> ModelRegistry.loadFolder(dir)).isInstanceOf(IOException.class)
+    assertThatThrownBy(() -> ModelRegistry.loadFolder(dir))
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("lacks model.name");
   }
 }

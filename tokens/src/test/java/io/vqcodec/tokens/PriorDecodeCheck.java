@@ -20,11 +20,15 @@ public final class PriorDecodeCheck {
     GranularityMode mode = GranularityMode.valueOf(a[4]);
     int first = Integer.parseInt(a[5]), rows = Integer.parseInt(a[6]);
     TokenGrid g = new TokenGrid(w, h, k);
-    SliceCoder.decode(ModelRegistry.builtIn().defaultTokenizer().prior(), payload, g, first, rows, mode);
+    SliceCoder.decode(
+        ModelRegistry.builtIn().defaultTokenizer().prior(), payload, g, first, rows, mode);
     System.out.println(digest(g, first, rows));
   }
 
-  /** SHA-256 over the rows' cells in raster order: flag byte, then the cell's tokens as u16 big-endian. */
+  /**
+   * SHA-256 over the rows' cells in raster order: flag byte, then the cell's tokens as u16
+   * big-endian.
+   */
   static String digest(TokenGrid g, int first, int rows) throws Exception {
     MessageDigest md = MessageDigest.getInstance("SHA-256");
     for (int cy = first; cy < first + rows; cy++) {

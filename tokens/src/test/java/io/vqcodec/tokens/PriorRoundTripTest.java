@@ -2,21 +2,13 @@ package io.vqcodec.tokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vqcodec.container.GranularityMode;
 import io.vqcodec.entropy.EntropyDecodingException;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,8 +20,12 @@ class PriorRoundTripTest {
     prior = ModelRegistry.builtIn().defaultTokenizer().prior();
   }
 
-  /** Splits the grid into slices of {@code rowsPerSlice} rows, codes each, decodes into a fresh grid. */
-  static TokenGrid roundTrip(TokenGrid g, int rowsPerSlice, GranularityMode mode) throws EntropyDecodingException {
+  /**
+   * Splits the grid into slices of {@code rowsPerSlice} rows, codes each, decodes into a fresh
+   * grid.
+   */
+  static TokenGrid roundTrip(TokenGrid g, int rowsPerSlice, GranularityMode mode)
+      throws EntropyDecodingException {
     TokenGrid out = new TokenGrid(g.width(), g.height(), g.codebookSize());
     for (int r = 0; r < g.cellsHigh(); r += rowsPerSlice) {
       int n = Math.min(rowsPerSlice, g.cellsHigh() - r);
@@ -42,7 +38,8 @@ class PriorRoundTripTest {
 
   static GranularityMode modeOf(TokenGrid g) {
     int f = g.fineCellCount();
-    return f == 0 ? GranularityMode.ALL_COARSE
+    return f == 0
+        ? GranularityMode.ALL_COARSE
         : f == g.cellsWide() * g.cellsHigh() ? GranularityMode.ALL_FINE : GranularityMode.MIXED;
   }
 
@@ -55,9 +52,12 @@ class PriorRoundTripTest {
           TokenGrid g = TestGrids.make(wh[0], wh[1], k, ratio, seed++);
           GranularityMode mode = modeOf(g);
           for (int rows : new int[] {1, 2, 1000}) {
-            assertThat(roundTrip(g, rows, mode)).as("K=%d %s %dx%d rows %d", k, mode, wh[0], wh[1], rows).isEqualTo(g);
+            assertThat(roundTrip(g, rows, mode))
+                .as("K=%d %s %dx%d rows %d", k, mode, wh[0], wh[1], rows)
+                .isEqualTo(g);
           }
-          if (mode != GranularityMode.MIXED) assertThat(roundTrip(g, 3, GranularityMode.MIXED)).isEqualTo(g);
+          if (mode != GranularityMode.MIXED)
+            assertThat(roundTrip(g, 3, GranularityMode.MIXED)).isEqualTo(g);
         }
       }
     }
@@ -69,8 +69,12 @@ class PriorRoundTripTest {
     byte[] p = SliceCoder.encode(prior, g, 0, g.cellsHigh(), GranularityMode.MIXED);
     for (int n = 0; n < p.length; n++) {
       byte[] cut = Arrays.copyOf(p, n);
-      assertThatThrownBy(() -> SliceCoder.decode(prior, cut, new TokenGrid(64, 48, 256), 0, 3,
-          GranularityMode.MIXED)).as("truncated to %d", n).isInstanceOf(EntropyDecodingException.class);
+      assertThatThrownBy(
+              () ->
+                  SliceCoder.decode(
+                      prior, cut, new TokenGrid(64, 48, 256), 0, 3, GranularityMode.MIXED))
+          .as("truncated to %d", n)
+          .isInstanceOf(EntropyDecodingException.class);
     }
     int detected = 0, flips = 0;
     for (int i = 0; i < p.length * 8; i += 3) {
@@ -90,8 +94,11 @@ class PriorRoundTripTest {
     for (int i = 0; i < 200; i++) {
       byte[] junk = new byte[r.nextInt(64)];
       r.nextBytes(junk);
-      assertThatThrownBy(() -> SliceCoder.decode(prior, junk, new TokenGrid(64, 48, 256), 0, 3,
-          GranularityMode.MIXED)).isInstanceOf(EntropyDecodingException.class);
+      assertThatThrownBy(
+              () ->
+                  SliceCoder.decode(
+                      prior, junk, new TokenGrid(64, 48, 256), 0, 3, GranularityMode.MIXED))
+          .isInstanceOf(EntropyDecodingException.class);
     }
   }
 
@@ -119,7 +126,11 @@ class PriorRoundTripTest {
       for (int cx = 0; cx < g.cellsWide(); cx++) {
         other.setFine(cx, cy, g.isFine(cx, cy));
         other.setCoarseToken(cx, cy, g.coarseToken(cx, cy));
-        for (int q = 0; q < 4; q++) other.setFineToken(2 * cx + (q & 1), 2 * cy + (q >> 1), g.fineToken(2 * cx + (q & 1), 2 * cy + (q >> 1)));
+        for (int q = 0; q < 4; q++)
+          other.setFineToken(
+              2 * cx + (q & 1),
+              2 * cy + (q >> 1),
+              g.fineToken(2 * cx + (q & 1), 2 * cy + (q >> 1)));
       }
     }
     assertThat(SliceCoder.encode(prior, other, 2, 2, GranularityMode.MIXED)).isEqualTo(second);
@@ -128,17 +139,23 @@ class PriorRoundTripTest {
   @Test
   void hostilePriorFilesAreIoErrors() throws Exception {
     byte[] good;
-    try (var in = ContextPrior.class.getClassLoader().getResourceAsStream("io/vqcodec/models/tok-v1/prior-v1.bin")) {
+    try (var in =
+        ContextPrior.class
+            .getClassLoader()
+            .getResourceAsStream("io/vqcodec/models/tok-v1/prior-v1.bin")) {
       good = in.readAllBytes();
     }
     for (int n : new int[] {0, 3, 8, 9, 20, good.length / 2, good.length - 1}) {
       byte[] cut = Arrays.copyOf(good, n);
-      assertThatThrownBy(() -> ContextPrior.load(new ByteArrayInputStream(cut))).isInstanceOf(IOException.class);
+      assertThatThrownBy(() -> ContextPrior.load(new ByteArrayInputStream(cut)))
+          .isInstanceOf(IOException.class);
     }
     byte[] huge = good.clone();
     huge[9] = 0x7F; // K of the first level
-    assertThatThrownBy(() -> ContextPrior.load(new ByteArrayInputStream(huge))).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> ContextPrior.load(new ByteArrayInputStream(huge)))
+        .isInstanceOf(IOException.class);
     byte[] trailing = Arrays.copyOf(good, good.length + 1);
-    assertThatThrownBy(() -> ContextPrior.load(new ByteArrayInputStream(trailing))).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> ContextPrior.load(new ByteArrayInputStream(trailing)))
+        .isInstanceOf(IOException.class);
   }
 }

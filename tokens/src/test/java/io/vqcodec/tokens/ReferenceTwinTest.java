@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
  * plain transcription of Spec §8.3.2.3, §8.3.2.5 and §8.3.2.6 in BigInteger arithmetic.
  */
 class ReferenceTwinTest {
-  static BigInteger big(long v) { return BigInteger.valueOf(v); }
+  static BigInteger big(long v) {
+    return BigInteger.valueOf(v);
+  }
 
   static int didx(ContextPrior.Level l, long[] a, long[] b) {
     BigInteger d2 = BigInteger.ZERO;
@@ -32,7 +34,8 @@ class ReferenceTwinTest {
     int spread = 0;
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < i; j++) {
-        if ((mask >> i & 1) != 0 && (mask >> j & 1) != 0) spread = Math.max(spread, didx(l, code(l, nb[j]), code(l, nb[i])));
+        if ((mask >> i & 1) != 0 && (mask >> j & 1) != 0)
+          spread = Math.max(spread, didx(l, code(l, nb[j]), code(l, nb[i])));
       }
     }
     int bucket = 0;
@@ -52,7 +55,8 @@ class ReferenceTwinTest {
       BigInteger z = BigInteger.ZERO;
       for (int t = 0; t < k; t++) z = z.add(big(tb[didx(l, code(l, nb[i]), code(l, t))]));
       a = big(wi).shiftLeft(32).divide(z);
-      for (int t = 0; t < k; t++) w[t] = w[t].add(a.multiply(big(tb[didx(l, code(l, nb[i]), code(l, t))])));
+      for (int t = 0; t < k; t++)
+        w[t] = w[t].add(a.multiply(big(tb[didx(l, code(l, nb[i]), code(l, t))])));
     }
     int wm = l.weight(p, mask, bucket, n + 1);
     if (mask != 0 && wm > 0) {
@@ -60,7 +64,8 @@ class ReferenceTwinTest {
       for (int j = 0; j < l.dim; j++) {
         BigInteger s = big(2048);
         for (int i = 0; i < n; i++) {
-          if ((mask >> i & 1) != 0) s = s.add(big(l.beta[p][mask * n + i]).multiply(big(l.code[nb[i] * l.dim + j])));
+          if ((mask >> i & 1) != 0)
+            s = s.add(big(l.beta[p][mask * n + i]).multiply(big(l.code[nb[i] * l.dim + j])));
         }
         mu[j] = Math.max(-2048, Math.min(2047, s.shiftRight(12).longValueExact()));
       }
@@ -120,7 +125,9 @@ class ReferenceTwinTest {
           count[t]++;
         }
         int[] fast = pb.cdf(p, mask, nb).frequencies();
-        assertThat(fast).as("K=%d pass %d mask %d", k, p, mask).isEqualTo(reference(l, p, mask, nb, count, seen));
+        assertThat(fast)
+            .as("K=%d pass %d mask %d", k, p, mask)
+            .isEqualTo(reference(l, p, mask, nb, count, seen));
         assertThat(Arrays.stream(fast).min().getAsInt()).isGreaterThanOrEqualTo(1);
       }
     }

@@ -2,11 +2,15 @@ package io.vqcodec.tokens;
 
 import java.util.Random;
 
-/** Deterministic synthetic token grids with spatial structure (smooth fields, repeats and noise). */
+/**
+ * Deterministic synthetic token grids with spatial structure (smooth fields, repeats and noise).
+ */
 final class TestGrids {
   private TestGrids() {}
 
-  /** @param fineRatio probability that a cell is fine (1 = all fine, 0 = all coarse) */
+  /**
+   * @param fineRatio probability that a cell is fine (1 = all fine, 0 = all coarse)
+   */
   static TokenGrid make(int w, int h, int k, double fineRatio, long seed) {
     Random r = new Random(seed);
     TokenGrid g = new TokenGrid(w, h, k);
@@ -18,7 +22,8 @@ final class TestGrids {
       }
     }
     for (int fy = 0; fy < g.fineHigh(); fy++) {
-      for (int fx = 0; fx < g.fineWide(); fx++) g.setFineToken(fx, fy, field(fx, fy, k, fx0, fy0, r));
+      for (int fx = 0; fx < g.fineWide(); fx++)
+        g.setFineToken(fx, fy, field(fx, fy, k, fx0, fy0, r));
     }
     return g;
   }

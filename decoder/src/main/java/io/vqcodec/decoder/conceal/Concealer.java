@@ -21,16 +21,16 @@ import java.io.IOException;
  */
 public interface Concealer extends AutoCloseable {
   /**
-   * Code vectors for every lost token of {@code grid}, at {@code tokenizer}'s codebook level of
-   * the grid; empty hints when no token is lost.
+   * Code vectors for every lost token of {@code grid}, at {@code tokenizer}'s codebook level of the
+   * grid; empty hints when no token is lost.
    *
    * @throws IOException if a model the strategy needs cannot be loaded
    */
   CodeHints codes(TokenGrid grid, Tokenizer tokenizer) throws IOException;
 
   /**
-   * Changes the pixels synthesised from {@code grid} ({@code grid.width()} x {@code
-   * grid.height()}, before any resampling to the picture's size) in place. Nothing by default.
+   * Changes the pixels synthesised from {@code grid} ({@code grid.width()} x {@code grid.height()},
+   * before any resampling to the picture's size) in place. Nothing by default.
    */
   default void paint(BufferedImage pixels, TokenGrid grid) {}
 

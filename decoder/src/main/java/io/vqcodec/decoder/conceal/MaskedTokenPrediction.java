@@ -12,8 +12,8 @@ import java.util.Optional;
  * codebook level it knows, fine and coarse cells): each lost token gets the expected code vector
  * under the predicted distribution, in one pass. Measured on the validation images ({@code
  * models/mask-v1-MODEL_CARD.md}) it beat every hard-token choice and the neighbour mean. What the
- * transformer leaves (no predictor packaged, or a codebook level it does not know) gets the
- * {@link NeighbourMean}.
+ * transformer leaves (no predictor packaged, or a codebook level it does not know) gets the {@link
+ * NeighbourMean}.
  */
 final class MaskedTokenPrediction implements Concealer {
   /** Passes of the transformer: one, as chosen on the validation images. */
@@ -21,6 +21,7 @@ final class MaskedTokenPrediction implements Concealer {
 
   /** Null until the first grid with lost tokens; then the released predictor, or empty. */
   private Optional<TokenPredictor> predictor;
+
   private final boolean ownsPredictor;
 
   /** With the released predictor, loaded when first needed and closed by {@link #close}. */

@@ -28,7 +28,8 @@ final class NeighbourMean implements Concealer {
   @Override
   public CodeHints codes(TokenGrid grid, Tokenizer tokenizer) {
     int k = grid.codebookSize();
-    CodeHints hints = new CodeHints(grid.cellsWide(), grid.cellsHigh(), tokenizer.meanCode(k).length);
+    CodeHints hints =
+        new CodeHints(grid.cellsWide(), grid.cellsHigh(), tokenizer.meanCode(k).length);
     complete(grid, tokenizer, hints);
     return hints;
   }
@@ -71,7 +72,8 @@ final class NeighbourMean implements Concealer {
         }
       }
     }
-    // Float sums in this order (cell, then neighbours row by row): the decoder's pixels depend on it.
+    // Float sums in this order (cell, then neighbours row by row): the decoder's pixels depend on
+    // it.
     for (int cy = 0; cy < ch; cy++) {
       for (int cx = 0; cx < cw; cx++) {
         if (grid.isFine(cx, cy)) {
@@ -108,7 +110,12 @@ final class NeighbourMean implements Concealer {
           int n = 0;
           for (int ny = cy - 1; ny <= cy + 1; ny++) {
             for (int nx = cx - 1; nx <= cx + 1; nx++) {
-              if (nx < 0 || ny < 0 || nx >= cw || ny >= ch || grid.isFine(nx, ny) || !knownC[ny * cw + nx]) continue;
+              if (nx < 0
+                  || ny < 0
+                  || nx >= cw
+                  || ny >= ch
+                  || grid.isFine(nx, ny)
+                  || !knownC[ny * cw + nx]) continue;
               n++;
               for (int j = 0; j < d; j++) acc[j] += coarse[(ny * cw + nx) * d + j];
             }

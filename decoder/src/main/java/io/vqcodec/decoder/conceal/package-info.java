@@ -1,8 +1,8 @@
 /**
  * Concealment of lost tokens: one class per strategy behind {@link
  * io.vqcodec.decoder.conceal.Concealer}, which gives a code vector to every lost token before pixel
- * synthesis and may paint the pixels after it. {@link io.vqcodec.decoder.ImageDecoder} picks one
- * by {@link io.vqcodec.decoder.Concealment}:
+ * synthesis and may paint the pixels after it. {@link io.vqcodec.decoder.ImageDecoder} picks one by
+ * {@link io.vqcodec.decoder.Concealment}:
  *
  * <table>
  *   <caption>Strategies</caption>

@@ -22,8 +22,8 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * ImageIO reader for .vqc still pictures: one image per stream, no metadata. Width, height and the
- * image type come from the header alone; pixels need the model. Lost slices are concealed;
- * progress is reported per slice.
+ * image type come from the header alone; pixels need the model. Lost slices are concealed; progress
+ * is reported per slice.
  *
  * <p>Limits: {@link #getDefaultReadParam()} is a {@link VqcReadParam}, whose {@code maxPixels}
  * refuses a picture from its header before decoding (default: the system property {@code
@@ -96,8 +96,10 @@ final class VqcImageReader extends javax.imageio.ImageReader {
   @Override
   public Iterator<ImageTypeSpecifier> getImageTypes(int imageIndex) throws IOException {
     checkIndex(imageIndex);
-    int type = header().picture().channelFormat() == ChannelFormat.GRAY
-        ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB;
+    int type =
+        header().picture().channelFormat() == ChannelFormat.GRAY
+            ? BufferedImage.TYPE_BYTE_GRAY
+            : BufferedImage.TYPE_INT_RGB;
     return List.of(ImageTypeSpecifier.createFromBufferedImageType(type)).iterator();
   }
 
@@ -120,12 +122,17 @@ final class VqcImageReader extends javax.imageio.ImageReader {
     in.seek(start);
     processImageStarted(imageIndex);
     int slices = Math.max(1, (h.codedHeight() + 15) / 16);
-    long maxPixels = param instanceof VqcReadParam v ? v.getMaxPixels() : VqcReadParam.defaultMaxPixels();
+    long maxPixels =
+        param instanceof VqcReadParam v ? v.getMaxPixels() : VqcReadParam.defaultMaxPixels();
     DecodedPicture picture;
     ImageDecoder decoder = DecoderPool.take();
     try {
-      picture = decoder.decode(new StreamAdapter(in), DecodeOptions.defaults().withMaxPixels(maxPixels),
-          report -> processImageProgress(100f * (report.firstRow() + report.rowCount()) / slices));
+      picture =
+          decoder.decode(
+              new StreamAdapter(in),
+              DecodeOptions.defaults().withMaxPixels(maxPixels),
+              report ->
+                  processImageProgress(100f * (report.firstRow() + report.rowCount()) / slices));
     } catch (IOException e) {
       throw new IIOException("cannot decode .vqc stream: " + e.getMessage(), e);
     } finally {

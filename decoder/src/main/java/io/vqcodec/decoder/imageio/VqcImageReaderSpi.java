@@ -14,10 +14,25 @@ import javax.imageio.stream.ImageInputStream;
  */
 public final class VqcImageReaderSpi extends ImageReaderSpi {
   public VqcImageReaderSpi() {
-    super("vqcodec", version(), new String[] {"vqc", "VQC"}, new String[] {"vqc"},
-        new String[] {"image/x-vqc"}, VqcImageReader.class.getName(),
-        new Class<?>[] {ImageInputStream.class}, null, false, null, null, null, null, false, null,
-        null, null, null);
+    super(
+        "vqcodec",
+        version(),
+        new String[] {"vqc", "VQC"},
+        new String[] {"vqc"},
+        new String[] {"image/x-vqc"},
+        VqcImageReader.class.getName(),
+        new Class<?>[] {ImageInputStream.class},
+        null,
+        false,
+        null,
+        null,
+        null,
+        null,
+        false,
+        null,
+        null,
+        null,
+        null);
   }
 
   private static String version() {

@@ -23,7 +23,8 @@ public final class VqcReadParam extends ImageReadParam {
 
   /** Pictures with more pixels are refused; default {@link #defaultMaxPixels()}. */
   public void setMaxPixels(long maxPixels) {
-    if (maxPixels < 1) throw new IllegalArgumentException("maxPixels " + maxPixels + ": must be positive");
+    if (maxPixels < 1)
+      throw new IllegalArgumentException("maxPixels " + maxPixels + ": must be positive");
     this.maxPixels = maxPixels;
   }
 
@@ -31,7 +32,10 @@ public final class VqcReadParam extends ImageReadParam {
     return maxPixels;
   }
 
-  /** The system property {@value #MAX_PIXELS_PROPERTY} if set and valid, else {@link Limits#MAX_PIXELS}. */
+  /**
+   * The system property {@value #MAX_PIXELS_PROPERTY} if set and valid, else {@link
+   * Limits#MAX_PIXELS}.
+   */
   public static long defaultMaxPixels() {
     String p = System.getProperty(MAX_PIXELS_PROPERTY);
     if (p != null) {

@@ -56,7 +56,8 @@ class GrayCellsTest {
     int painted = 0;
     for (int y = 0; y < g.height(); y++) {
       for (int x = 0; x < g.width(); x++) {
-        boolean expected = (x >= 8 && x < 16 && y < 8) || (x >= 16 && x < 32 && y >= 16) || (x >= 32 && y >= 16);
+        boolean expected =
+            (x >= 8 && x < 16 && y < 8) || (x >= 16 && x < 32 && y >= 16) || (x >= 32 && y >= 16);
         assertThat(gray(img, x, y)).as("pixel (%d, %d)", x, y).isEqualTo(expected);
         if (expected) painted++;
       }
@@ -79,7 +80,8 @@ class GrayCellsTest {
     TokenGrid g = grid();
     g.setFineToken(1, 0, TokenGrid.LOST);
     g.setCoarseToken(1, 1, TokenGrid.LOST);
-    CodeHints gray = Concealer.grayCells().codes(g, tok), mean = Concealer.neighbourMean().codes(g, tok);
+    CodeHints gray = Concealer.grayCells().codes(g, tok),
+        mean = Concealer.neighbourMean().codes(g, tok);
     assertThat(gray.count()).isEqualTo(2);
     assertThat(gray.fineCode(1, 0)).containsExactly(mean.fineCode(1, 0));
     assertThat(gray.coarseCode(1, 1)).containsExactly(mean.coarseCode(1, 1));

@@ -34,7 +34,9 @@ class MaskedTokenPredictionTest {
     tok.close();
   }
 
-  /** chelsea (validation) at K = 4096, all fine, with about 20% of its fine tokens lost at random. */
+  /**
+   * chelsea (validation) at K = 4096, all fine, with about 20% of its fine tokens lost at random.
+   */
   static TokenGrid[] cleanAndDamaged(BufferedImage img, long seed) {
     TokenGrid clean = tok.encodeBoth(img, 4096)[0];
     TokenGrid g = clean.copy();
@@ -55,7 +57,8 @@ class MaskedTokenPredictionTest {
       for (int cx = 0; cx < 4; cx++) {
         g.setFine(cx, cy, (cx + cy) % 2 == 0);
         if (g.isFine(cx, cy)) {
-          for (int q = 0; q < 4; q++) g.setFineToken(2 * cx + (q & 1), 2 * cy + (q >> 1), 37 * cx + 5 * q + cy);
+          for (int q = 0; q < 4; q++)
+            g.setFineToken(2 * cx + (q & 1), 2 * cy + (q >> 1), 37 * cx + 5 * q + cy);
         } else {
           g.setCoarseToken(cx, cy, 100 + 7 * cx + cy);
         }
@@ -100,7 +103,8 @@ class MaskedTokenPredictionTest {
     TokenGrid clean = both[0], g = both[1];
     CodeHints codes = prediction.codes(g, tok);
     assertThat(codes.count()).isPositive();
-    assertThat(g.fineToken(0, 0) == TokenGrid.LOST || g.fineToken(0, 0) == clean.fineToken(0, 0)).isTrue();
+    assertThat(g.fineToken(0, 0) == TokenGrid.LOST || g.fineToken(0, 0) == clean.fineToken(0, 0))
+        .isTrue();
     double soft = Pixels.psnr(img, tok.decode(g, codes));
     double neighbours = Pixels.psnr(img, tok.decode(g, Concealer.neighbourMean().codes(g, tok)));
     TokenGrid zero = g.copy();
@@ -110,7 +114,8 @@ class MaskedTokenPredictionTest {
       }
     }
     double none = Pixels.psnr(img, tok.decode(zero));
-    System.out.printf("chelsea, 20%% lost: expected codes %.2f dB, neighbour mean %.2f dB, token 0 %.2f dB%n",
+    System.out.printf(
+        "chelsea, 20%% lost: expected codes %.2f dB, neighbour mean %.2f dB, token 0 %.2f dB%n",
         soft, neighbours, none);
     assertThat(soft).isGreaterThan(none + 5).isGreaterThan(neighbours - 0.3);
   }

@@ -41,7 +41,8 @@ class NeighbourMeanTest {
         int cell = cy * 4 + cx;
         g.setFine(cx, cy, cx < 2);
         if (cx < 2) {
-          for (int q = 0; q < 4; q++) g.setFineToken(2 * cx + (q & 1), 2 * cy + (q >> 1), 10 * cell + q);
+          for (int q = 0; q < 4; q++)
+            g.setFineToken(2 * cx + (q & 1), 2 * cy + (q >> 1), 10 * cell + q);
         } else {
           g.setCoarseToken(cx, cy, 10 * cell);
         }
@@ -100,7 +101,8 @@ class NeighbourMeanTest {
   void nothingKnownNearbyGivesTheLevelsMeanCode() {
     TokenGrid g = new TokenGrid(16, 16, 1024);
     g.setCoarseToken(0, 0, TokenGrid.LOST);
-    assertThat(NeighbourMean.INSTANCE.codes(g, tok).coarseCode(0, 0)).containsExactly(tok.meanCode(1024));
+    assertThat(NeighbourMean.INSTANCE.codes(g, tok).coarseCode(0, 0))
+        .containsExactly(tok.meanCode(1024));
   }
 
   @Test
@@ -128,8 +130,13 @@ class NeighbourMeanTest {
   @Test
   void concealsARealPicture() throws IOException {
     BufferedImage img = Pictures.chelseaCrop();
-    TokenGrid g = tok.encode(img, 4096, new boolean[] {true, false, true, false, true, true, false, false, true,
-        true, true, false});
+    TokenGrid g =
+        tok.encode(
+            img,
+            4096,
+            new boolean[] {
+              true, false, true, false, true, true, false, false, true, true, true, false
+            });
     g.setFineToken(0, 0, TokenGrid.LOST);
     g.setCoarseToken(1, 0, TokenGrid.LOST);
     for (int k = 0; k < 4; k++) g.setFineToken(4 + (k & 1), 2 + (k >> 1), TokenGrid.LOST);

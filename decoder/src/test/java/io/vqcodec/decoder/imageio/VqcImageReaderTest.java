@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** The ImageIO reader's limits and its decoder pool (issue 19, defect 7). */
 class VqcImageReaderTest {
-  static final Path VECTORS = Path.of(System.getProperty("vqcodec.root", ".."), "conformance/vectors");
+  static final Path VECTORS =
+      Path.of(System.getProperty("vqcodec.root", ".."), "conformance/vectors");
 
   @Test
   void readParamPixelLimitRefusesFromTheHeader() throws IOException {
@@ -22,12 +23,15 @@ class VqcImageReaderTest {
     VqcReadParam p = (VqcReadParam) r.getDefaultReadParam();
     assertThat(p.getMaxPixels()).isEqualTo(1L << 26);
     p.setMaxPixels(1_000_000);
-    try (ImageInputStream in = ImageIO.createImageInputStream(
-        VECTORS.resolve("size-max-cells-16384x4096-pm0.vqc").toFile())) {
+    try (ImageInputStream in =
+        ImageIO.createImageInputStream(
+            VECTORS.resolve("size-max-cells-16384x4096-pm0.vqc").toFile())) {
       r.setInput(in);
       assertThat(r.getWidth(0)).isEqualTo(16384); // the header alone
-      assertThatThrownBy(() -> r.read(0, p)).isInstanceOf(IIOException.class)
-          .hasMessageContaining("16384x4096").hasMessageContaining("more than the limit of 1000000");
+      assertThatThrownBy(() -> r.read(0, p))
+          .isInstanceOf(IIOException.class)
+          .hasMessageContaining("16384x4096")
+          .hasMessageContaining("more than the limit of 1000000");
     } finally {
       r.dispose();
     }

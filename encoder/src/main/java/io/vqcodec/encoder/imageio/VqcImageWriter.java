@@ -38,11 +38,14 @@ final class VqcImageWriter extends javax.imageio.ImageWriter {
 
     private void resetToDefault() {
       compressionType = "vqc";
-      compressionQuality = (float) (EncoderOptions.DEFAULT_QUALITY - EncoderOptions.MIN_QUALITY)
-          / (EncoderOptions.MAX_QUALITY - EncoderOptions.MIN_QUALITY);
+      compressionQuality =
+          (float) (EncoderOptions.DEFAULT_QUALITY - EncoderOptions.MIN_QUALITY)
+              / (EncoderOptions.MAX_QUALITY - EncoderOptions.MIN_QUALITY);
     }
 
-    /** Back to the only compression type and the encoder's default step (as the JPEG writer does). */
+    /**
+     * Back to the only compression type and the encoder's default step (as the JPEG writer does).
+     */
     @Override
     public void unsetCompression() {
       super.unsetCompression();
@@ -71,8 +74,8 @@ final class VqcImageWriter extends javax.imageio.ImageWriter {
   }
 
   @Override
-  public IIOMetadata convertImageMetadata(IIOMetadata inData, ImageTypeSpecifier imageType,
-      ImageWriteParam param) {
+  public IIOMetadata convertImageMetadata(
+      IIOMetadata inData, ImageTypeSpecifier imageType, ImageWriteParam param) {
     return null;
   }
 
@@ -87,13 +90,17 @@ final class VqcImageWriter extends javax.imageio.ImageWriter {
     if (r instanceof BufferedImage b) {
       img = b;
     } else {
-      img = new BufferedImage(r.getColorModel(), r.copyData(null), r.getColorModel().isAlphaPremultiplied(), null);
+      img =
+          new BufferedImage(
+              r.getColorModel(), r.copyData(null), r.getColorModel().isAlphaPremultiplied(), null);
     }
     EncoderOptions options = EncoderOptions.defaults();
     if (param != null && param.getCompressionMode() == ImageWriteParam.MODE_EXPLICIT) {
       float q = param.getCompressionQuality();
-      options = options.withQuality(EncoderOptions.MIN_QUALITY
-          + Math.round(q * (EncoderOptions.MAX_QUALITY - EncoderOptions.MIN_QUALITY)));
+      options =
+          options.withQuality(
+              EncoderOptions.MIN_QUALITY
+                  + Math.round(q * (EncoderOptions.MAX_QUALITY - EncoderOptions.MIN_QUALITY)));
     }
     processImageStarted(0);
     byte[] bytes;

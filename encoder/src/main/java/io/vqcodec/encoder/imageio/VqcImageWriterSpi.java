@@ -12,10 +12,25 @@ import javax.imageio.stream.ImageOutputStream;
  */
 public final class VqcImageWriterSpi extends ImageWriterSpi {
   public VqcImageWriterSpi() {
-    super("vqcodec", "0.1", new String[] {"vqc", "VQC"}, new String[] {"vqc"},
-        new String[] {"image/x-vqc"}, VqcImageWriter.class.getName(),
-        new Class<?>[] {ImageOutputStream.class}, new String[] {"io.vqcodec.decoder.imageio.VqcImageReaderSpi"},
-        false, null, null, null, null, false, null, null, null, null);
+    super(
+        "vqcodec",
+        "0.1",
+        new String[] {"vqc", "VQC"},
+        new String[] {"vqc"},
+        new String[] {"image/x-vqc"},
+        VqcImageWriter.class.getName(),
+        new Class<?>[] {ImageOutputStream.class},
+        new String[] {"io.vqcodec.decoder.imageio.VqcImageReaderSpi"},
+        false,
+        null,
+        null,
+        null,
+        null,
+        false,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** Any image without an alpha channel (8-bit RGB and gray natively; others are converted). */

@@ -10,8 +10,8 @@ import javax.imageio.ImageIO;
 
 /**
  * The pictures of the speed benchmark ({@code tools/speed.sh}), as PNG: {@code SpeedPictures DIR
- * IMAGE[:WxH]...} writes each image, or its centred {@code W x H} crop, to {@code DIR}.
- * {@code SpeedPictures --pixels IMAGE} prints an image's pixel count.
+ * IMAGE[:WxH]...} writes each image, or its centred {@code W x H} crop, to {@code DIR}. {@code
+ * SpeedPictures --pixels IMAGE} prints an image's pixel count.
  */
 public final class SpeedPictures {
   private SpeedPictures() {}
@@ -41,7 +41,8 @@ public final class SpeedPictures {
         img = img.getSubimage((img.getWidth() - w) / 2, (img.getHeight() - h) / 2, w, h);
         name += "-" + spec[1];
       }
-      BufferedImage rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+      BufferedImage rgb =
+          new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
       rgb.createGraphics().drawImage(img, 0, 0, null);
       File out = dir.resolve(name + ".png").toFile();
       ImageIO.write(rgb, "png", out);

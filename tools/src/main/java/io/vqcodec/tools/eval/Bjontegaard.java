@@ -3,21 +3,24 @@ package io.vqcodec.tools.eval;
 import java.util.Arrays;
 
 /**
- * Bjøntegaard delta rate: the average rate difference (percent, negative = the test codec needs fewer
- * bits) between two rate-quality curves over the quality range both cover. log10(rate) is modelled as
- * a function of quality, integrated over the overlap, and the mean log difference {@code d} becomes
- * {@code (10^d - 1) * 100}.
+ * Bjøntegaard delta rate: the average rate difference (percent, negative = the test codec needs
+ * fewer bits) between two rate-quality curves over the quality range both cover. log10(rate) is
+ * modelled as a function of quality, integrated over the overlap, and the mean log difference
+ * {@code d} becomes {@code (10^d - 1) * 100}.
  *
- * <p>Two interpolations: {@link Method#PCHIP} (piecewise cubic Hermite, Fritsch-Carlson slopes, as in
- * the current VCEG/JVET BD tools; needs 2 points per curve, follows the data exactly) and {@link
- * Method#CUBIC} (VCEG-M33: least-squares cubic polynomial; needs 4 points per curve). Points are sorted
- * by quality; points with equal quality keep the first. Both reproduce a curve that is linear in
- * log-rate exactly, which is how the test checks them by hand.
+ * <p>Two interpolations: {@link Method#PCHIP} (piecewise cubic Hermite, Fritsch-Carlson slopes, as
+ * in the current VCEG/JVET BD tools; needs 2 points per curve, follows the data exactly) and {@link
+ * Method#CUBIC} (VCEG-M33: least-squares cubic polynomial; needs 4 points per curve). Points are
+ * sorted by quality; points with equal quality keep the first. Both reproduce a curve that is
+ * linear in log-rate exactly, which is how the test checks them by hand.
  */
 public final class Bjontegaard {
   private Bjontegaard() {}
 
-  /** MS-SSIM on a dB scale, {@code -10 log10(1 - m)} (+Infinity for 1): the quality axis used for MS-SSIM. */
+  /**
+   * MS-SSIM on a dB scale, {@code -10 log10(1 - m)} (+Infinity for 1): the quality axis used for
+   * MS-SSIM.
+   */
   public static double msssimDb(double m) {
     return -10 * Math.log10(1 - m);
   }
@@ -35,10 +38,14 @@ public final class Bjontegaard {
   }
 
   /**
-   * BD-rate of {@code test} against {@code anchor} in percent; NaN when a curve has too few distinct
-   * points or the quality ranges do not overlap.
+   * BD-rate of {@code test} against {@code anchor} in percent; NaN when a curve has too few
+   * distinct points or the quality ranges do not overlap.
    */
-  public static double bdRate(double[] anchorRate, double[] anchorQuality, double[] testRate, double[] testQuality,
+  public static double bdRate(
+      double[] anchorRate,
+      double[] anchorQuality,
+      double[] testRate,
+      double[] testQuality,
       Method method) {
     double[][] a = sorted(anchorRate, anchorQuality), t = sorted(testRate, testQuality);
     if (a[0].length < method.minPoints || t[0].length < method.minPoints) return Double.NaN;
@@ -51,7 +58,8 @@ public final class Bjontegaard {
 
   /** {quality ascending, log10 rate}, equal qualities collapsed to the first. */
   private static double[][] sorted(double[] rate, double[] quality) {
-    if (rate.length != quality.length) throw new IllegalArgumentException("rate and quality lengths differ");
+    if (rate.length != quality.length)
+      throw new IllegalArgumentException("rate and quality lengths differ");
     Integer[] idx = new Integer[rate.length];
     for (int i = 0; i < idx.length; i++) idx[i] = i;
     Arrays.sort(idx, (i, j) -> Double.compare(quality[i], quality[j]));
@@ -68,10 +76,15 @@ public final class Bjontegaard {
   }
 
   private static double integral(double[][] curve, double lo, double hi, Method m) {
-    return m == Method.PCHIP ? pchipIntegral(curve[0], curve[1], lo, hi) : cubicIntegral(curve[0], curve[1], lo, hi);
+    return m == Method.PCHIP
+        ? pchipIntegral(curve[0], curve[1], lo, hi)
+        : cubicIntegral(curve[0], curve[1], lo, hi);
   }
 
-  /** Integral over [lo, hi] of the least-squares cubic through (x, y); x centred and scaled for conditioning. */
+  /**
+   * Integral over [lo, hi] of the least-squares cubic through (x, y); x centred and scaled for
+   * conditioning.
+   */
   static double cubicIntegral(double[] x, double[] y, double lo, double hi) {
     double c = (x[0] + x[x.length - 1]) / 2, s = Math.max((x[x.length - 1] - x[0]) / 2, 1e-12);
     double[][] ata = new double[4][5];
@@ -85,7 +98,8 @@ public final class Bjontegaard {
     }
     double[] coef = solve(ata);
     double ul = (lo - c) / s, uh = (hi - c) / s, sum = 0;
-    for (int k = 0; k < 4; k++) sum += coef[k] * (Math.pow(uh, k + 1) - Math.pow(ul, k + 1)) / (k + 1);
+    for (int k = 0; k < 4; k++)
+      sum += coef[k] * (Math.pow(uh, k + 1) - Math.pow(ul, k + 1)) / (k + 1);
     return sum * s;
   }
 
@@ -156,9 +170,12 @@ public final class Bjontegaard {
     return d;
   }
 
-  /** Integral over [a, b] within [x0, x1] of the cubic Hermite segment, by 3-point Gauss-Legendre (exact for cubics). */
-  private static double hermiteIntegral(double x0, double x1, double y0, double y1, double d0, double d1, double a,
-      double b) {
+  /**
+   * Integral over [a, b] within [x0, x1] of the cubic Hermite segment, by 3-point Gauss-Legendre
+   * (exact for cubics).
+   */
+  private static double hermiteIntegral(
+      double x0, double x1, double y0, double y1, double d0, double d1, double a, double b) {
     double h = x1 - x0, mid = (a + b) / 2, half = (b - a) / 2, r = Math.sqrt(0.6);
     double[] nodes = {-r, 0, r}, weights = {5.0 / 9, 8.0 / 9, 5.0 / 9};
     double sum = 0;

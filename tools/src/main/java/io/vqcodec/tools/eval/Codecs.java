@@ -22,10 +22,12 @@ public final class Codecs {
 
   /** The codec named {@code name}, or an exception listing the known names. */
   public static EvalCodec byName(String name, int threads) {
-    for (EvalCodec c : all(threads)) if (c.name().equals(name.toLowerCase(Locale.ROOT).strip())) return c;
+    for (EvalCodec c : all(threads))
+      if (c.name().equals(name.toLowerCase(Locale.ROOT).strip())) return c;
     List<String> names = new ArrayList<>();
     for (EvalCodec c : all(threads)) names.add(c.name());
-    throw new IllegalArgumentException("unknown codec '" + name + "'; known: " + String.join(", ", names));
+    throw new IllegalArgumentException(
+        "unknown codec '" + name + "'; known: " + String.join(", ", names));
   }
 
   /** Why a codec is unavailable, in a few words. */

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 
 /**
- * A reference codec driven through its encoder and decoder programs: encode the source into
- * {@code workDir/out.EXT}, decode that into a PPM or PNG, read it back. Wall times cover each whole
+ * A reference codec driven through its encoder and decoder programs: encode the source into {@code
+ * workDir/out.EXT}, decode that into a PPM or PNG, read it back. Wall times cover each whole
  * process, start-up included (a few ms, small against 768x512 encodes).
  */
 abstract class CommandLineCodec implements EvalCodec {
@@ -35,9 +35,13 @@ abstract class CommandLineCodec implements EvalCodec {
   }
 
   /** The command that encodes {@code source} into {@code coded}. */
-  abstract List<String> encodeCommand(SourceImage source, double knob, Path coded) throws IOException;
+  abstract List<String> encodeCommand(SourceImage source, double knob, Path coded)
+      throws IOException;
 
-  /** The command that decodes {@code coded} into {@code decoded} (whose extension is {@link #decodedExt}). */
+  /**
+   * The command that decodes {@code coded} into {@code decoded} (whose extension is {@link
+   * #decodedExt}).
+   */
   abstract List<String> decodeCommand(Path coded, Path decoded);
 
   /** Extension of the coded file, e.g. {@code "avif"}. */
@@ -82,11 +86,14 @@ abstract class CommandLineCodec implements EvalCodec {
 
   /** Why {@link #available()} is false, for the "skipped" message. */
   final String missing() {
-    return (onPath(encoder) ? "" : encoder + " ") + (onPath(decoder) ? "" : decoder + " ") + "not on PATH";
+    return (onPath(encoder) ? "" : encoder + " ")
+        + (onPath(decoder) ? "" : decoder + " ")
+        + "not on PATH";
   }
 
   @Override
-  public final Coded encodeDecode(SourceImage source, double knob, Path workDir) throws IOException {
+  public final Coded encodeDecode(SourceImage source, double knob, Path workDir)
+      throws IOException {
     Path coded = workDir.resolve("out." + codedExt());
     Path decoded = workDir.resolve("dec." + decodedExt());
     Files.deleteIfExists(coded);
@@ -99,11 +106,17 @@ abstract class CommandLineCodec implements EvalCodec {
     return new Coded(bytes, SourceImage.toRgb(img), encNanos, decNanos);
   }
 
-  /** Runs a command to completion; returns its wall time in ns; fails with its output on a non-zero exit. */
+  /**
+   * Runs a command to completion; returns its wall time in ns; fails with its output on a non-zero
+   * exit.
+   */
   static long run(List<String> command, Path workDir) throws IOException {
     Path log = workDir.resolve("process.log");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     long t0 = System.nanoTime();
     Process p = pb.start();
     try {
@@ -119,7 +132,8 @@ abstract class CommandLineCodec implements EvalCodec {
     long nanos = System.nanoTime() - t0;
     if (p.exitValue() != 0) {
       String out = Files.readString(log, StandardCharsets.UTF_8);
-      throw new IOException("exit " + p.exitValue() + ": " + String.join(" ", command) + "\n" + out.strip());
+      throw new IOException(
+          "exit " + p.exitValue() + ": " + String.join(" ", command) + "\n" + out.strip());
     }
     return nanos;
   }

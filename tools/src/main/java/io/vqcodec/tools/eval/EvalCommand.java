@@ -21,15 +21,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vqcodec eval}: rate-distortion and speed of codecs on a folder of PNG images. For every image,
- * codec and target bpp it bisects the codec's knob to the closest file size, scores the decoded image
- * (PSNR, MS-SSIM on RGB) and writes {@code points.csv}, {@code summary.md} and the RD plots into
- * {@code --out}; every encode is cached there in {@code cache.csv}. See {@code tools/EVAL.md}.
+ * {@code vqcodec eval}: rate-distortion and speed of codecs on a folder of PNG images. For every
+ * image, codec and target bpp it bisects the codec's knob to the closest file size, scores the
+ * decoded image (PSNR, MS-SSIM on RGB) and writes {@code points.csv}, {@code summary.md} and the RD
+ * plots into {@code --out}; every encode is cached there in {@code cache.csv}. See {@code
+ * tools/EVAL.md}.
  */
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
-    description = "Rate-distortion and speed of image codecs (default: Kodak, all available codecs).",
+    description =
+        "Rate-distortion and speed of image codecs (default: Kodak, all available codecs).",
     footerHeading = "%nExamples:%n",
     footer = {
       "  vqcodec eval                                   (all available codecs, Kodak, 7 targets)",
@@ -37,37 +39,62 @@ import picocli.CommandLine.Spec;
       "  vqcodec eval --report-only                     (redo summary.md and plots from points.csv)"
     })
 public final class EvalCommand implements Callable<Integer> {
-  static final List<Double> DEFAULT_TARGETS = List.of(0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25);
+  static final List<Double> DEFAULT_TARGETS =
+      List.of(0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25);
   static final List<Double> QUICK_TARGETS = List.of(0.15, 0.25);
   static final int QUICK_IMAGES = 3;
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--images", paramLabel = "DIR", description = "Folder of PNG images (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--images",
+      paramLabel = "DIR",
+      description = "Folder of PNG images (default: ${DEFAULT-VALUE}).")
   Path images = defaultImages();
 
-  @Option(names = "--codecs", split = ",", paramLabel = "NAME",
-      description = "Codecs to run: vqcodec, jpeg, webp, avif, jxl, jpeg-imageio; vqcodec-fullsize (no reduced-resolution coding), vqcodec-entropy and vqcodec-uniform (granularity, at full size): ablations, only when named (default: every available one).")
+  @Option(
+      names = "--codecs",
+      split = ",",
+      paramLabel = "NAME",
+      description =
+          "Codecs to run: vqcodec, jpeg, webp, avif, jxl, jpeg-imageio; vqcodec-fullsize (no reduced-resolution coding), vqcodec-entropy and vqcodec-uniform (granularity, at full size): ablations, only when named (default: every available one).")
   List<String> codecs;
 
-  @Option(names = "--targets", split = ",", paramLabel = "BPP",
-      description = "Target rates in bits per pixel (default: 0.01,0.015,0.02,0.03,0.05,0.075,0.1,0.15,0.25; --quick: 0.15,0.25).")
+  @Option(
+      names = "--targets",
+      split = ",",
+      paramLabel = "BPP",
+      description =
+          "Target rates in bits per pixel (default: 0.01,0.015,0.02,0.03,0.05,0.075,0.1,0.15,0.25; --quick: 0.15,0.25).")
   List<Double> targets;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Output folder (default: ${DEFAULT-VALUE}).")
   Path out = Path.of("results/kodak");
 
-  @Option(names = "--quick", description = "First " + QUICK_IMAGES + " images and 2 targets (for tests and a smoke run).")
+  @Option(
+      names = "--quick",
+      description = "First " + QUICK_IMAGES + " images and 2 targets (for tests and a smoke run).")
   boolean quick;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-      description = "Threads for encoders and decoders that take a count (default: ${DEFAULT-VALUE}); cjpeg is always 1.")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Threads for encoders and decoders that take a count (default: ${DEFAULT-VALUE}); cjpeg is always 1.")
   int threads;
 
-  @Option(names = "--no-cache", description = "Re-encode everything (the cache is neither read nor written).")
+  @Option(
+      names = "--no-cache",
+      description = "Re-encode everything (the cache is neither read nor written).")
   boolean noCache;
 
-  @Option(names = "--report-only", description = "Only regenerate summary.md and the plots from --out's points.csv.")
+  @Option(
+      names = "--report-only",
+      description = "Only regenerate summary.md and the plots from --out's points.csv.")
   boolean reportOnly;
 
   public static void main(String[] args) {
@@ -86,7 +113,8 @@ public final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter log = spec.commandLine().getErr();
-    if (threads < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1");
+    if (threads < 1)
+      throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1");
     Files.createDirectories(out);
     if (reportOnly) {
       EvalReport.regenerate(out);
@@ -96,7 +124,8 @@ public final class EvalCommand implements Callable<Integer> {
     List<Double> tg = targets != null ? targets : quick ? QUICK_TARGETS : DEFAULT_TARGETS;
     tg = tg.stream().sorted().distinct().toList();
     for (double t : tg) {
-      if (!(t > 0)) throw new CommandLine.ParameterException(spec.commandLine(), "targets must be > 0: " + t);
+      if (!(t > 0))
+        throw new CommandLine.ParameterException(spec.commandLine(), "targets must be > 0: " + t);
     }
     List<EvalCodec> run = selectCodecs(log);
     if (run.isEmpty()) {
@@ -111,23 +140,33 @@ public final class EvalCommand implements Callable<Integer> {
     List<Point> points = new ArrayList<>();
     int newEncodes = 0;
     try (ResultCache cache = new ResultCache(out.resolve("cache.csv"), !noCache)) {
-      log.printf(Locale.ROOT, "eval: %d images, %d targets, codecs %s, %d thread(s); %d cached evaluations%n",
-          files.size(), tg.size(), run.stream().map(EvalCodec::name).toList(), threads, cache.size());
+      log.printf(
+          Locale.ROOT,
+          "eval: %d images, %d targets, codecs %s, %d thread(s); %d cached evaluations%n",
+          files.size(),
+          tg.size(),
+          run.stream().map(EvalCodec::name).toList(),
+          threads,
+          cache.size());
       for (Path file : files) {
         Path work = Files.createDirectories(scratch.resolve("work"));
         SourceImage img = SourceImage.load(file, scratch);
         for (EvalCodec codec : run) {
           long t0 = System.nanoTime();
           int[] fresh = {0};
-          RateSearch search = new RateSearch(codec.knob(), codec.targetsBpp(), k -> {
-            Evaluation e = cache.get(codec, img, k);
-            if (e == null) {
-              e = evaluate(codec, img, k, work);
-              cache.put(codec, img, e);
-              fresh[0]++;
-            }
-            return e;
-          });
+          RateSearch search =
+              new RateSearch(
+                  codec.knob(),
+                  codec.targetsBpp(),
+                  k -> {
+                    Evaluation e = cache.get(codec, img, k);
+                    if (e == null) {
+                      e = evaluate(codec, img, k, work);
+                      cache.put(codec, img, e);
+                      fresh[0]++;
+                    }
+                    return e;
+                  });
           int reached = 0;
           for (double t : tg) {
             RateSearch.Outcome o = search.search(t);
@@ -136,8 +175,16 @@ public final class EvalCommand implements Callable<Integer> {
           }
           newEncodes += fresh[0];
           if (fresh[0] > 0) {
-            log.printf(Locale.ROOT, "  %s %-12s %d/%d targets reached, %d encodes (%d new), %.1f s%n", img.name(),
-                codec.name(), reached, tg.size(), search.seen().size(), fresh[0], (System.nanoTime() - t0) / 1e9);
+            log.printf(
+                Locale.ROOT,
+                "  %s %-12s %d/%d targets reached, %d encodes (%d new), %.1f s%n",
+                img.name(),
+                codec.name(),
+                reached,
+                tg.size(),
+                search.seen().size(),
+                fresh[0],
+                (System.nanoTime() - t0) / 1e9);
           }
         }
         deleteTree(work);
@@ -148,20 +195,41 @@ public final class EvalCommand implements Callable<Integer> {
     Point.write(out.resolve("points.csv"), points);
     EvalReport.writeInfo(out.resolve("run-info.txt"), info);
     EvalReport.regenerate(out); // from the files just written, exactly as --report-only would
-    log.println("eval: " + newEncodes + " new encodes; wrote " + out.resolve("points.csv") + ", summary.md, rd-psnr.{png,svg}, rd-msssim.{png,svg}");
+    log.println(
+        "eval: "
+            + newEncodes
+            + " new encodes; wrote "
+            + out.resolve("points.csv")
+            + ", summary.md, rd-psnr.{png,svg}, rd-msssim.{png,svg}");
     return 0;
   }
 
   /** Encodes, decodes and scores one knob value. */
-  static Evaluation evaluate(EvalCodec codec, SourceImage img, double knob, Path work) throws IOException {
+  static Evaluation evaluate(EvalCodec codec, SourceImage img, double knob, Path work)
+      throws IOException {
     EvalCodec.Coded c = codec.encodeDecode(img, knob, work);
     if (c.decoded().getWidth() != img.width() || c.decoded().getHeight() != img.height()) {
-      throw new IOException(codec.name() + " decoded " + c.decoded().getWidth() + "x" + c.decoded().getHeight()
-          + " from a " + img.width() + "x" + img.height() + " image");
+      throw new IOException(
+          codec.name()
+              + " decoded "
+              + c.decoded().getWidth()
+              + "x"
+              + c.decoded().getHeight()
+              + " from a "
+              + img.width()
+              + "x"
+              + img.height()
+              + " image");
     }
     double bpp = c.bytes() * 8.0 / ((double) img.width() * img.height());
-    return new Evaluation(knob, c.bytes(), bpp, Pixels.psnr(img.rgb(), c.decoded()),
-        Metrics.msssim(img.rgb(), c.decoded()), c.encodeNanos() / 1e6, c.decodeNanos() / 1e6);
+    return new Evaluation(
+        knob,
+        c.bytes(),
+        bpp,
+        Pixels.psnr(img.rgb(), c.decoded()),
+        Metrics.msssim(img.rgb(), c.decoded()),
+        c.encodeNanos() / 1e6,
+        c.decodeNanos() / 1e6);
   }
 
   private List<EvalCodec> selectCodecs(PrintWriter log) {
@@ -194,28 +262,55 @@ public final class EvalCommand implements Callable<Integer> {
     }
     List<Path> files;
     try (Stream<Path> s = Files.list(images)) {
-      files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png"))
-          .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+      files =
+          s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png"))
+              .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+              .toList();
     }
-    if (files.isEmpty()) throw new CommandLine.ParameterException(spec.commandLine(), "no PNG images in " + images);
+    if (files.isEmpty())
+      throw new CommandLine.ParameterException(spec.commandLine(), "no PNG images in " + images);
     return files;
   }
 
   private Map<String, String> runInfo(int imageCount, List<EvalCodec> run) {
     Map<String, String> m = new LinkedHashMap<>();
     String folder = images.toAbsolutePath().normalize().getFileName().toString();
-    m.put("dataset", folder.isEmpty() ? "images" : folder.substring(0, 1).toUpperCase(Locale.ROOT) + folder.substring(1)
-        + " (" + imageCount + " images)");
-    m.put("command", ("vqcodec eval " + String.join(" ", spec.commandLine().getParseResult().originalArgs())).strip());
+    m.put(
+        "dataset",
+        folder.isEmpty()
+            ? "images"
+            : folder.substring(0, 1).toUpperCase(Locale.ROOT)
+                + folder.substring(1)
+                + " ("
+                + imageCount
+                + " images)");
+    m.put(
+        "command",
+        ("vqcodec eval " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+            .strip());
     m.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
     m.put("cpu", cpuModel());
     m.put("cores", Runtime.getRuntime().availableProcessors() + " available to the JVM");
-    m.put("threads", threads + " per encoder/decoder process where the codec takes a count (see configurations);"
-        + " one process at a time");
-    m.put("load", String.format(Locale.ROOT, "1-min load average at start %.2f",
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+    m.put(
+        "threads",
+        threads
+            + " per encoder/decoder process where the codec takes a count (see configurations);"
+            + " one process at a time");
+    m.put(
+        "load",
+        String.format(
+            Locale.ROOT,
+            "1-min load average at start %.2f",
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage()));
     m.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
-    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    m.put(
+        "os",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
     for (EvalCodec c : run) m.put("codec." + c.name(), c.configuration());
     return m;
   }
@@ -231,7 +326,10 @@ public final class EvalCommand implements Callable<Integer> {
     return System.getProperty("os.arch");
   }
 
-  /** {@code ../shared/data/kodak} relative to the project root when known ({@code vqcodec.root}), else to the working directory. */
+  /**
+   * {@code ../shared/data/kodak} relative to the project root when known ({@code vqcodec.root}),
+   * else to the working directory.
+   */
   static Path defaultImages() {
     String root = System.getProperty("vqcodec.root");
     Path base = root == null ? Path.of("") : Path.of(root);

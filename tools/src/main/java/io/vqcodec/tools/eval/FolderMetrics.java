@@ -15,8 +15,8 @@ import javax.imageio.ImageIO;
 /**
  * Scores what the CLI produced: for every original {@code NAME.png}, the coded file {@code
  * CODED/NAME.vqc} (its size gives the bpp) and the decoded {@code DECODED/NAME.png} (RGB PSNR and
- * MS-SSIM against the original). Prints one CSV line of means: {@code label,images,bpp,psnr,msssim}.
- * Used by {@code tools/kodak-cli.sh}.
+ * MS-SSIM against the original). Prints one CSV line of means: {@code
+ * label,images,bpp,psnr,msssim}. Used by {@code tools/kodak-cli.sh}.
  *
  * <p>Usage: {@code FolderMetrics LABEL ORIGINALS CODED DECODED}
  */
@@ -38,7 +38,8 @@ public final class FolderMetrics {
       String name = png.getFileName().toString().replaceFirst("\\.png$", "");
       BufferedImage a = SourceImage.toRgb(ImageIO.read(png.toFile()));
       BufferedImage b = SourceImage.toRgb(ImageIO.read(decoded.resolve(name + ".png").toFile()));
-      bpp += 8.0 * Files.size(coded.resolve(name + ".vqc")) / ((double) a.getWidth() * a.getHeight());
+      bpp +=
+          8.0 * Files.size(coded.resolve(name + ".vqc")) / ((double) a.getWidth() * a.getHeight());
       psnr += Pixels.psnr(a, b);
       msssim += Metrics.msssim(a, b);
     }

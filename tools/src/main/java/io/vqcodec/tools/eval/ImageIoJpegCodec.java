@@ -14,8 +14,9 @@ import javax.imageio.stream.ImageOutputStream;
 
 /**
  * JPEG through {@code javax.imageio} in this JVM (quality = knob / 100, knob 1..100; the writer's
- * defaults: 4:2:0, standard Huffman tables, JFIF header). Always available, so the harness and its test
- * run without any external program. In-process timings exclude process start-up, unlike the others.
+ * defaults: 4:2:0, standard Huffman tables, JFIF header). Always available, so the harness and its
+ * test run without any external program. In-process timings exclude process start-up, unlike the
+ * others.
  */
 final class ImageIoJpegCodec implements EvalCodec {
   @Override
@@ -30,7 +31,10 @@ final class ImageIoJpegCodec implements EvalCodec {
 
   @Override
   public String configuration() {
-    return "javax.imageio " + writer().getClass().getName() + " (Java " + Runtime.version().feature()
+    return "javax.imageio "
+        + writer().getClass().getName()
+        + " (Java "
+        + Runtime.version().feature()
         + ") quality Q/100; 1 thread";
   }
 

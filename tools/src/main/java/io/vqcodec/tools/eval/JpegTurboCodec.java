@@ -1,12 +1,12 @@
 package io.vqcodec.tools.eval;
 
-import java.nio.file.Path;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
- * JPEG through libjpeg-turbo's {@code cjpeg}/{@code djpeg}: {@code -quality Q} (1..100) with
- * {@code -optimize} (optimal Huffman tables) and otherwise the defaults (4:2:0, baseline, islow DCT).
+ * JPEG through libjpeg-turbo's {@code cjpeg}/{@code djpeg}: {@code -quality Q} (1..100) with {@code
+ * -optimize} (optimal Huffman tables) and otherwise the defaults (4:2:0, baseline, islow DCT).
  * Single-threaded by construction.
  */
 final class JpegTurboCodec extends CommandLineCodec {
@@ -26,7 +26,13 @@ final class JpegTurboCodec extends CommandLineCodec {
 
   @Override
   List<String> encodeCommand(SourceImage source, double knob, Path coded) throws IOException {
-    return List.of("cjpeg", "-quality", EvalCodec.formatKnob(knob), "-optimize", "-outfile", coded.toString(),
+    return List.of(
+        "cjpeg",
+        "-quality",
+        EvalCodec.formatKnob(knob),
+        "-optimize",
+        "-outfile",
+        coded.toString(),
         source.ppm().toString());
   }
 

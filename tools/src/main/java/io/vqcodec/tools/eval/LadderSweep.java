@@ -1,10 +1,10 @@
 package io.vqcodec.tools.eval;
 
-import io.vqcodec.neural.Pixels;
 import io.vqcodec.decoder.ImageDecoder;
 import io.vqcodec.encoder.EncodedPicture;
 import io.vqcodec.encoder.EncoderOptions;
 import io.vqcodec.encoder.ImageEncoder;
+import io.vqcodec.neural.Pixels;
 import io.vqcodec.neural.Tokenizer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -38,7 +38,8 @@ public final class LadderSweep {
   record Setting(int shift, int k, int percent) {
     static Setting parse(String s) {
       String[] f = s.strip().split(":");
-      if (f.length != 3) throw new IllegalArgumentException("setting " + s + ": want shift:K:percent");
+      if (f.length != 3)
+        throw new IllegalArgumentException("setting " + s + ": want shift:K:percent");
       return new Setting(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]));
     }
 
@@ -66,7 +67,8 @@ public final class LadderSweep {
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    if (settings.isEmpty()) throw new IllegalArgumentException("--settings shift:K:percent,... required");
+    if (settings.isEmpty())
+      throw new IllegalArgumentException("--settings shift:K:percent,... required");
     List<Path> files;
     try (Stream<Path> s = Files.walk(images)) {
       files = s.filter(p -> p.toString().matches("(?i).*\\.(png|tif|tiff|jpg)$")).sorted().toList();
@@ -80,7 +82,8 @@ public final class LadderSweep {
         StringBuilder line = new StringBuilder(f.getFileName().toString());
         for (int i = 0; i < settings.size(); i++) {
           EncodedPicture coded = encoder.encode(img, settings.get(i).options());
-          BufferedImage back = SourceImage.toRgb(decoder.decode(new ByteArrayInputStream(coded.bytes())).image());
+          BufferedImage back =
+              SourceImage.toRgb(decoder.decode(new ByteArrayInputStream(coded.bytes())).image());
           double psnr = Pixels.psnr(img, back), ms = Metrics.msssim(img, back);
           sums[i][0] += coded.bpp();
           sums[i][1] += psnr;
@@ -91,13 +94,23 @@ public final class LadderSweep {
       }
     }
     StringBuilder md = new StringBuilder();
-    md.append("Fixed settings over ").append(files.size()).append(" images of ").append(images)
-        .append(" (means; `LadderSweep ").append(String.join(" ", args))
+    md.append("Fixed settings over ")
+        .append(files.size())
+        .append(" images of ")
+        .append(images)
+        .append(" (means; `LadderSweep ")
+        .append(String.join(" ", args))
         .append("`)\n\n| setting | bpp | PSNR dB | MS-SSIM |\n|---|---:|---:|---:|\n");
     for (int i = 0; i < settings.size(); i++) {
       int n = files.size();
-      md.append(String.format(Locale.ROOT, "| %s | %.4f | %.2f | %.4f |%n", settings.get(i),
-          sums[i][0] / n, sums[i][1] / n, sums[i][2] / n));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.4f | %.2f | %.4f |%n",
+              settings.get(i),
+              sums[i][0] / n,
+              sums[i][1] / n,
+              sums[i][2] / n));
     }
     System.out.print(md);
     if (out != null) {

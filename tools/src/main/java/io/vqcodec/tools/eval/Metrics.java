@@ -3,20 +3,20 @@ package io.vqcodec.tools.eval;
 import java.awt.image.BufferedImage;
 
 /**
- * Full-reference quality metrics on 8-bit RGB, the way CompressAI reports "psnr-rgb" and "ms-ssim-rgb"
- * (PSNR itself is {@link io.vqcodec.neural.Pixels#psnr}, the project's one PSNR).
+ * Full-reference quality metrics on 8-bit RGB, the way CompressAI reports "psnr-rgb" and
+ * "ms-ssim-rgb" (PSNR itself is {@link io.vqcodec.neural.Pixels#psnr}, the project's one PSNR).
  *
  * <ul>
- *   <li>PSNR: one MSE over all pixels of all three channels, {@code 10 log10(255^2 / MSE)};
- *       {@code +Infinity} for identical images. (Averaging over images is the caller's business: the
+ *   <li>PSNR: one MSE over all pixels of all three channels, {@code 10 log10(255^2 / MSE)}; {@code
+ *       +Infinity} for identical images. (Averaging over images is the caller's business: the
  *       report averages per-image PSNR in dB.)
  *   <li>MS-SSIM (Wang, Simoncelli, Bovik 2003): 5 scales, weights 0.0448, 0.2856, 0.3001, 0.2363,
- *       0.1333; 11-tap Gaussian window, sigma 1.5, "valid" filtering (no padding); K1 0.01, K2 0.03,
- *       dynamic range 255; 2x2 average pooling between scales (an odd last row or column is dropped).
- *       Computed on each of R, G, B separately and averaged over the channels, as pytorch_msssim (used
- *       by CompressAI) does: per channel, cs of scales 1..4 and SSIM of scale 5 are each the mean over
- *       positions clamped at 0, then combined as a weighted geometric product. Needs sides of at least
- *       176 px (the coarsest scale must hold the window).
+ *       0.1333; 11-tap Gaussian window, sigma 1.5, "valid" filtering (no padding); K1 0.01, K2
+ *       0.03, dynamic range 255; 2x2 average pooling between scales (an odd last row or column is
+ *       dropped). Computed on each of R, G, B separately and averaged over the channels, as
+ *       pytorch_msssim (used by CompressAI) does: per channel, cs of scales 1..4 and SSIM of scale
+ *       5 are each the mean over positions clamped at 0, then combined as a weighted geometric
+ *       product. Needs sides of at least 176 px (the coarsest scale must hold the window).
  * </ul>
  *
  * Both take about 30-60 ms at 768x512 on one core.
@@ -45,7 +45,8 @@ public final class Metrics {
   static double msssim(double[] x, double[] y, int w, int h) {
     int minSide = WIN << 4;
     if (w < minSide || h < minSide) {
-      throw new IllegalArgumentException("MS-SSIM needs at least " + minSide + "x" + minSide + ", got " + w + "x" + h);
+      throw new IllegalArgumentException(
+          "MS-SSIM needs at least " + minSide + "x" + minSide + ", got " + w + "x" + h);
     }
     double out = 1;
     for (int s = 0; s < 5; s++) {
@@ -64,8 +65,8 @@ public final class Metrics {
 
   /**
    * {mean SSIM, mean contrast-structure} over the valid window positions. Separable filtering: a
-   * horizontal pass into five row-major maps of width w-10 (x, y, x^2, y^2, xy), then a vertical pass one
-   * output row at a time, with the per-position terms summed straight away.
+   * horizontal pass into five row-major maps of width w-10 (x, y, x^2, y^2, xy), then a vertical
+   * pass one output row at a time, with the per-position terms summed straight away.
    */
   static double[] ssimAndCs(double[] x, double[] y, int w, int h) {
     int ow = w - WIN + 1, oh = h - WIN + 1;
@@ -168,8 +169,15 @@ public final class Metrics {
 
   private static void checkSizes(BufferedImage a, BufferedImage b) {
     if (a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight()) {
-      throw new IllegalArgumentException("size mismatch: " + a.getWidth() + "x" + a.getHeight() + " vs "
-          + b.getWidth() + "x" + b.getHeight());
+      throw new IllegalArgumentException(
+          "size mismatch: "
+              + a.getWidth()
+              + "x"
+              + a.getHeight()
+              + " vs "
+              + b.getWidth()
+              + "x"
+              + b.getHeight());
     }
   }
 }

@@ -9,12 +9,13 @@ import java.util.TreeMap;
  * the size grows with the knob in the codec's "rate" direction (true for all our codecs up to rare
  * one-step wobbles, which at worst cost a slightly worse pick).
  *
- * <p>Bisection: keep a point at or under the target ({@code a}) and one over it ({@code b}), halve the
- * knob interval between them until it cannot shrink (adjacent integers; for continuous knobs 0.5% of
- * the knob's span, or 0.5% in log for log-scale knobs), then return whichever of the two is closer to
- * the target. Every evaluation is remembered, so later targets on the same image start from the
- * tightest bracket already known and the repeat cost is mostly zero. The highest-rate end of the knob
- * (e.g. AVIF quantizer 0, a slow near-lossless encode) is only evaluated if the search reaches it.
+ * <p>Bisection: keep a point at or under the target ({@code a}) and one over it ({@code b}), halve
+ * the knob interval between them until it cannot shrink (adjacent integers; for continuous knobs
+ * 0.5% of the knob's span, or 0.5% in log for log-scale knobs), then return whichever of the two is
+ * closer to the target. Every evaluation is remembered, so later targets on the same image start
+ * from the tightest bracket already known and the repeat cost is mostly zero. The highest-rate end
+ * of the knob (e.g. AVIF quantizer 0, a slow near-lossless encode) is only evaluated if the search
+ * reaches it.
  *
  * <p>Unreachable: when even the lowest-rate setting exceeds the target by more than {@link #SLACK}
  * the target is reported unreachable; within that slack the lowest setting is the answer.
@@ -41,7 +42,10 @@ final class RateSearch {
     this(knob, false, evaluator);
   }
 
-  /** @param direct the knob is the target bpp (see {@link EvalCodec#targetsBpp()}): one evaluation per target */
+  /**
+   * @param direct the knob is the target bpp (see {@link EvalCodec#targetsBpp()}): one evaluation
+   *     per target
+   */
   RateSearch(EvalCodec.Knob knob, boolean direct, Evaluator evaluator) {
     this.direct = direct;
     this.knob = knob;

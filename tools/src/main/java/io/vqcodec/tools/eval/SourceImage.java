@@ -13,8 +13,8 @@ import java.util.HexFormat;
 import javax.imageio.ImageIO;
 
 /**
- * An evaluation image: the original PNG, its 8-bit RGB pixels, a content hash (the cache key) and, on
- * demand, a binary PPM copy for encoders that do not read PNG (cjpeg).
+ * An evaluation image: the original PNG, its 8-bit RGB pixels, a content hash (the cache key) and,
+ * on demand, a binary PPM copy for encoders that do not read PNG (cjpeg).
  */
 public final class SourceImage {
   private final String name;
@@ -77,7 +77,8 @@ public final class SourceImage {
     if (ppm == null) {
       Path p = scratch.resolve(name + ".ppm");
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(p))) {
-        out.write(("P6\n" + width() + " " + height() + "\n255\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("P6\n" + width() + " " + height() + "\n255\n").getBytes(StandardCharsets.US_ASCII));
         int[] row = new int[width()];
         byte[] line = new byte[3 * width()];
         for (int y = 0; y < height(); y++) {
@@ -98,7 +99,8 @@ public final class SourceImage {
   /** Copies any image into an opaque 8-bit {@code TYPE_INT_RGB} image (alpha dropped). */
   static BufferedImage toRgb(BufferedImage img) {
     if (img.getType() == BufferedImage.TYPE_INT_RGB) return img;
-    BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+    BufferedImage out =
+        new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
     int w = img.getWidth();
     int[] row = new int[w];
     for (int y = 0; y < img.getHeight(); y++) {

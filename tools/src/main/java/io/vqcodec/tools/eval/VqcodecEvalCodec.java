@@ -20,19 +20,26 @@ import java.util.List;
 /**
  * vqcodec itself, in process: the knob is the target bpp handed to the encoder's rate control
  * ({@code vqcodec encode --bpp}), which lands at or just under it, so the harness encodes once per
- * target. Default encoder settings otherwise (8-row slices); "vqcodec" is the codec as shipped,
- * the others are ablations: full size only (no reduced-resolution coding, Spec §9.6.1), and the
- * entropy and uniform granularity strategies (at full size, as they were first measured).
+ * target. Default encoder settings otherwise (8-row slices); "vqcodec" is the codec as shipped, the
+ * others are ablations: full size only (no reduced-resolution coding, Spec §9.6.1), and the entropy
+ * and uniform granularity strategies (at full size, as they were first measured).
  */
 final class VqcodecEvalCodec implements EvalCodec {
   private final String name;
   private final GranularityStrategy strategy;
+
   /** Cell rows per slice: the encoder's default. */
   private final int sliceRows = EncoderOptions.DEFAULT_SLICE_ROWS;
+
   /** The context prior (Spec §8.3.2): the encoder's default. */
   private final ProbabilityModel probabilityModel = ProbabilityModel.GAUSSIAN_MIXTURE;
-  /** Spec §9.6.1 resolution shift, or -1 for rate control's choice among full, half and quarter size. */
+
+  /**
+   * Spec §9.6.1 resolution shift, or -1 for rate control's choice among full, half and quarter
+   * size.
+   */
   private final int resolutionShift;
+
   private Tokenizer tokenizer;
 
   private VqcodecEvalCodec(String name, GranularityStrategy strategy, int resolutionShift) {
@@ -42,7 +49,8 @@ final class VqcodecEvalCodec implements EvalCodec {
   }
 
   static List<VqcodecEvalCodec> all() {
-    return List.of(new VqcodecEvalCodec("vqcodec", GranularityStrategy.RATE_DISTORTION, -1),
+    return List.of(
+        new VqcodecEvalCodec("vqcodec", GranularityStrategy.RATE_DISTORTION, -1),
         new VqcodecEvalCodec("vqcodec-fullsize", GranularityStrategy.RATE_DISTORTION, 0),
         new VqcodecEvalCodec("vqcodec-entropy", GranularityStrategy.ENTROPY, 0),
         new VqcodecEvalCodec("vqcodec-uniform", GranularityStrategy.UNIFORM, 0));
@@ -52,26 +60,30 @@ final class VqcodecEvalCodec implements EvalCodec {
    * The part of the cache key that names the encoder settings: every setting of {@link #options()}
    * that shapes a {@code --bpp} stream besides the target itself, so a changed setting misses the
    * cache. Built from this codec's fields (the same ones {@link #options()} is built from), never
-   * from {@code EncoderOptions.toString()}:
-   * {@code "<strategy>, <rows>-row slices, <probability model>"}, then
-   * {@code ", full/half/quarter size by rate control"} when rate control picks the resolution,
-   * {@code ", 1/2 size"} or {@code ", 1/4 size"} when it is fixed to a reduced one, and nothing
-   * for full size only. The quality step is left out: a rate target overrides it.
+   * from {@code EncoderOptions.toString()}: {@code "<strategy>, <rows>-row slices, <probability
+   * model>"}, then {@code ", full/half/quarter size by rate control"} when rate control picks the
+   * resolution, {@code ", 1/2 size"} or {@code ", 1/4 size"} when it is fixed to a reduced one, and
+   * nothing for full size only. The quality step is left out: a rate target overrides it.
    *
    * <p>The wording is that of the committed {@code results/*}{@code /cache.csv} files
    * (VqcodecEvalCodecTest checks it): reword it and every cached encode is redone. A new encoder
    * setting that changes the stream belongs here and in {@link #options()}.
    */
   String codingKey() {
-    String resolution = resolutionShift < 0 ? ", full/half/quarter size by rate control"
-        : resolutionShift > 0 ? ", 1/" + (1 << resolutionShift) + " size" : "";
+    String resolution =
+        resolutionShift < 0
+            ? ", full/half/quarter size by rate control"
+            : resolutionShift > 0 ? ", 1/" + (1 << resolutionShift) + " size" : "";
     return strategy + ", " + sliceRows + "-row slices, " + probabilityModel + resolution;
   }
 
   /** The encoder options of a --bpp encode, without the target. */
   private EncoderOptions options() {
-    EncoderOptions o = EncoderOptions.defaults().withStrategy(strategy).withSliceRows(sliceRows)
-        .withProbabilityModel(probabilityModel);
+    EncoderOptions o =
+        EncoderOptions.defaults()
+            .withStrategy(strategy)
+            .withSliceRows(sliceRows)
+            .withProbabilityModel(probabilityModel);
     return resolutionShift < 0 ? o : o.withResolutionShift(resolutionShift);
   }
 
@@ -106,11 +118,21 @@ final class VqcodecEvalCodec implements EvalCodec {
     return configuration(tokenizer().model());
   }
 
-  /** The configuration string with {@code model}'s id, name, weights and prior hashes, and {@link #codingKey()}. */
+  /**
+   * The configuration string with {@code model}'s id, name, weights and prior hashes, and {@link
+   * #codingKey()}.
+   */
   String configuration(ModelPackage model) {
-    return "vqcodec model " + model.id() + " (" + model.property("model.name") + ", weights sha256 "
-        + HexFormat.of().formatHex(model.weightsSha256(), 0, 8) + ") --bpp rate control, "
-        + codingKey() + " (prior sha256 " + model.property("prior.sha256").substring(0, 16)
+    return "vqcodec model "
+        + model.id()
+        + " ("
+        + model.property("model.name")
+        + ", weights sha256 "
+        + HexFormat.of().formatHex(model.weightsSha256(), 0, 8)
+        + ") --bpp rate control, "
+        + codingKey()
+        + " (prior sha256 "
+        + model.property("prior.sha256").substring(0, 16)
         + "); DJL PyTorch CPU";
   }
 

@@ -25,8 +25,17 @@ final class WebpCodec extends CommandLineCodec {
 
   @Override
   List<String> encodeCommand(SourceImage source, double knob, Path coded) {
-    List<String> c = new ArrayList<>(List.of("cwebp", "-quiet", "-q", EvalCodec.formatKnob(knob), "-m", "6",
-        "-metadata", "none"));
+    List<String> c =
+        new ArrayList<>(
+            List.of(
+                "cwebp",
+                "-quiet",
+                "-q",
+                EvalCodec.formatKnob(knob),
+                "-m",
+                "6",
+                "-metadata",
+                "none"));
     if (threads > 1) c.add("-mt");
     c.addAll(List.of(source.png().toString(), "-o", coded.toString()));
     return c;
@@ -52,6 +61,10 @@ final class WebpCodec extends CommandLineCodec {
 
   @Override
   String settings() {
-    return "-q Q -m 6 -metadata none" + (threads > 1 ? " -mt" : "") + "; dwebp -ppm; " + threads + " thread(s)";
+    return "-q Q -m 6 -metadata none"
+        + (threads > 1 ? " -mt" : "")
+        + "; dwebp -ppm; "
+        + threads
+        + " thread(s)";
   }
 }

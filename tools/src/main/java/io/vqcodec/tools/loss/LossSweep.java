@@ -29,15 +29,15 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
- * Loss sweep: how much quality survives when tokens or slices of a real stream are lost, with
- * each concealment a user can choose. It measures the decoder as shipped: each image is encoded
- * ({@link ImageEncoder}), then decoded by {@link ImageDecoder} with the decoder's own loss
- * simulation ({@link DecodeOptions#withLoss}, {@link LossSimulation}), exactly what {@code vqcodec
- * decode --simulate-loss P --loss-unit U --seed S --conceal C} does.
+ * Loss sweep: how much quality survives when tokens or slices of a real stream are lost, with each
+ * concealment a user can choose. It measures the decoder as shipped: each image is encoded ({@link
+ * ImageEncoder}), then decoded by {@link ImageDecoder} with the decoder's own loss simulation
+ * ({@link DecodeOptions#withLoss}, {@link LossSimulation}), exactly what {@code vqcodec decode
+ * --simulate-loss P --loss-unit U --seed S --conceal C} does.
  *
- * <p>{@code LossSweep [--images ../shared/data/kodak] [--out results/loss/loss-sweep] [--quality
- * 7] [--slice-rows 1] [--units token,burst,slice] [--p 5,10,20,30]
- * [--conceal predict,neighbours,none] [--seed 1] [--limit N] [--part I/N] [--merge a.csv,b.csv]}
+ * <p>{@code LossSweep [--images ../shared/data/kodak] [--out results/loss/loss-sweep] [--quality 7]
+ * [--slice-rows 1] [--units token,burst,slice] [--p 5,10,20,30] [--conceal predict,neighbours,none]
+ * [--seed 1] [--limit N] [--part I/N] [--merge a.csv,b.csv]}
  *
  * <ul>
  *   <li>Images: the sorted images of the folder (the first {@code --limit}); {@code --part I/N}
@@ -59,18 +59,29 @@ public final class LossSweep {
   private LossSweep() {}
 
   /** Concealments a user can choose, by their CLI names ({@code vqcodec decode --conceal}). */
-  static final Map<String, Concealment> CONCEALMENTS = Map.of(
-      "predict", Concealment.PREDICT, "neighbours", Concealment.NEIGHBOURS, "none", Concealment.NONE);
+  static final Map<String, Concealment> CONCEALMENTS =
+      Map.of(
+          "predict",
+          Concealment.PREDICT,
+          "neighbours",
+          Concealment.NEIGHBOURS,
+          "none",
+          Concealment.NONE);
 
   /** The settings of a sweep. */
-  record Settings(int quality, int sliceRows, String[] units, int[] ps, String[] conceal, long seed) {
+  record Settings(
+      int quality, int sliceRows, String[] units, int[] ps, String[] conceal, long seed) {
     EncoderOptions encoderOptions() {
       return EncoderOptions.defaults().withQuality(quality).withSliceRows(sliceRows);
     }
 
     String describe() {
-      return String.format(Locale.ROOT, "`vqcodec encode -q %d --slice-rows %d`; loss seed %d + image index",
-          quality, sliceRows, seed);
+      return String.format(
+          Locale.ROOT,
+          "`vqcodec encode -q %d --slice-rows %d`; loss seed %d + image index",
+          quality,
+          sliceRows,
+          seed);
     }
   }
 
@@ -78,8 +89,19 @@ public final class LossSweep {
    * One decode of one image; {@code p == 0} is the lossless decode ({@code unit} and {@code
    * conceal} are then "-").
    */
-  record Row(String image, double bpp, String unit, int p, String conceal, long seed, int lostTokens,
-      int tokens, int lostCells, int cells, double psnr, double msssim) {}
+  record Row(
+      String image,
+      double bpp,
+      String unit,
+      int p,
+      String conceal,
+      long seed,
+      int lostTokens,
+      int tokens,
+      int lostCells,
+      int cells,
+      double psnr,
+      double msssim) {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> a = new HashMap<>();
@@ -90,13 +112,17 @@ public final class LossSweep {
       a.put(args[i].substring(2), args[++i]);
     }
     Path out = Paths.get(a.getOrDefault("out", "results/loss/loss-sweep"));
-    Settings s = new Settings(
-        Integer.parseInt(a.getOrDefault("quality", String.valueOf(EncoderOptions.DEFAULT_QUALITY))),
-        Integer.parseInt(a.getOrDefault("slice-rows", "1")),
-        a.getOrDefault("units", "token,burst,slice").split(","),
-        Arrays.stream(a.getOrDefault("p", "5,10,20,30").split(",")).mapToInt(x -> Integer.parseInt(x.trim())).toArray(),
-        a.getOrDefault("conceal", "predict,neighbours,none").split(","),
-        Long.parseLong(a.getOrDefault("seed", "1")));
+    Settings s =
+        new Settings(
+            Integer.parseInt(
+                a.getOrDefault("quality", String.valueOf(EncoderOptions.DEFAULT_QUALITY))),
+            Integer.parseInt(a.getOrDefault("slice-rows", "1")),
+            a.getOrDefault("units", "token,burst,slice").split(","),
+            Arrays.stream(a.getOrDefault("p", "5,10,20,30").split(","))
+                .mapToInt(x -> Integer.parseInt(x.trim()))
+                .toArray(),
+            a.getOrDefault("conceal", "predict,neighbours,none").split(","),
+            Long.parseLong(a.getOrDefault("seed", "1")));
     for (String c : s.conceal()) concealment(c);
     for (String u : s.units()) unit(u);
     List<Row> rows;
@@ -104,9 +130,14 @@ public final class LossSweep {
       rows = read(a.get("merge").split(","));
     } else {
       String[] part = a.getOrDefault("part", "0/1").split("/");
-      rows = run(images(Paths.get(a.getOrDefault("images", "../shared/data/kodak")),
-          Integer.parseInt(a.getOrDefault("limit", String.valueOf(Integer.MAX_VALUE)))),
-          Integer.parseInt(part[0]), Integer.parseInt(part[1]), s);
+      rows =
+          run(
+              images(
+                  Paths.get(a.getOrDefault("images", "../shared/data/kodak")),
+                  Integer.parseInt(a.getOrDefault("limit", String.valueOf(Integer.MAX_VALUE)))),
+              Integer.parseInt(part[0]),
+              Integer.parseInt(part[1]),
+              s);
     }
     write(out, rows, s);
   }
@@ -114,8 +145,16 @@ public final class LossSweep {
   /** The sorted images of a folder, the first {@code limit}. */
   static List<Path> images(Path folder, int limit) throws IOException {
     try (Stream<Path> files = Files.list(folder)) {
-      return files.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(png|jpg|jpeg|bmp|tif|tiff)"))
-          .sorted().limit(limit).toList();
+      return files
+          .filter(
+              p ->
+                  p.getFileName()
+                      .toString()
+                      .toLowerCase(Locale.ROOT)
+                      .matches(".*\\.(png|jpg|jpeg|bmp|tif|tiff)"))
+          .sorted()
+          .limit(limit)
+          .toList();
     }
   }
 
@@ -137,36 +176,70 @@ public final class LossSweep {
         TokenGrid grid = lossless.tokens().grid();
         int tokens = grid.tokenCount(), cells = grid.cellsWide() * grid.cellsHigh();
         double losslessPsnr = Pixels.psnr(original, lossless.image());
-        rows.add(new Row(name, coded.bpp(), "-", 0, "-", seed, 0, tokens, 0, cells, losslessPsnr,
-            Metrics.msssim(original, lossless.image())));
+        rows.add(
+            new Row(
+                name,
+                coded.bpp(),
+                "-",
+                0,
+                "-",
+                seed,
+                0,
+                tokens,
+                0,
+                cells,
+                losslessPsnr,
+                Metrics.msssim(original, lossless.image())));
         int decodes = 1;
         for (String unit : s.units()) {
           for (int p : s.ps()) {
             for (String c : s.conceal()) {
-              DecodeOptions options = DecodeOptions.defaults().withConcealment(concealment(c))
-                  .withLoss(new LossSimulation(unit(unit), p / 100.0, seed));
+              DecodeOptions options =
+                  DecodeOptions.defaults()
+                      .withConcealment(concealment(c))
+                      .withLoss(new LossSimulation(unit(unit), p / 100.0, seed));
               DecodedPicture d = decode(decoder, coded, options);
-              rows.add(new Row(name, coded.bpp(), unit, p, c, seed, d.tokens().lostTokens(), tokens,
-                  lostCells(d.tokens().grid()), cells, Pixels.psnr(original, d.image()), Metrics.msssim(original, d.image())));
+              rows.add(
+                  new Row(
+                      name,
+                      coded.bpp(),
+                      unit,
+                      p,
+                      c,
+                      seed,
+                      d.tokens().lostTokens(),
+                      tokens,
+                      lostCells(d.tokens().grid()),
+                      cells,
+                      Pixels.psnr(original, d.image()),
+                      Metrics.msssim(original, d.image())));
               decodes++;
             }
           }
         }
-        System.out.printf(Locale.ROOT, "%s: %.4f bpp, lossless %.2f dB, %d decodes in %.1f s%n", name, coded.bpp(),
-            losslessPsnr, decodes, (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+            Locale.ROOT,
+            "%s: %.4f bpp, lossless %.2f dB, %d decodes in %.1f s%n",
+            name,
+            coded.bpp(),
+            losslessPsnr,
+            decodes,
+            (System.nanoTime() - t0) / 1e9);
       }
     }
     return rows;
   }
 
-  private static DecodedPicture decode(ImageDecoder decoder, EncodedPicture coded, DecodeOptions options)
-      throws IOException {
+  private static DecodedPicture decode(
+      ImageDecoder decoder, EncodedPicture coded, DecodeOptions options) throws IOException {
     return decoder.decode(new ByteArrayInputStream(coded.bytes()), options, null);
   }
 
   static Concealment concealment(String name) {
     Concealment c = CONCEALMENTS.get(name.trim());
-    if (c == null) throw new IllegalArgumentException("--conceal " + name + ": must be predict, neighbours or none");
+    if (c == null)
+      throw new IllegalArgumentException(
+          "--conceal " + name + ": must be predict, neighbours or none");
     return c;
   }
 
@@ -175,7 +248,8 @@ public final class LossSweep {
       case "token" -> LossSimulation.Unit.TOKEN;
       case "burst" -> LossSimulation.Unit.BURST;
       case "slice" -> LossSimulation.Unit.SLICE;
-      default -> throw new IllegalArgumentException("--units " + name + ": must be token, burst or slice");
+      default ->
+          throw new IllegalArgumentException("--units " + name + ": must be token, burst or slice");
     };
   }
 
@@ -186,7 +260,8 @@ public final class LossSweep {
       for (int cx = 0; cx < g.cellsWide(); cx++) {
         boolean lost = false;
         if (g.isFine(cx, cy)) {
-          for (int q = 0; q < 4; q++) lost |= g.fineToken(2 * cx + (q & 1), 2 * cy + (q >> 1)) == TokenGrid.LOST;
+          for (int q = 0; q < 4; q++)
+            lost |= g.fineToken(2 * cx + (q & 1), 2 * cy + (q >> 1)) == TokenGrid.LOST;
         } else {
           lost = g.coarseToken(cx, cy) == TokenGrid.LOST;
         }
@@ -196,19 +271,32 @@ public final class LossSweep {
     return n;
   }
 
-  static final String CSV_HEADER = "image,bpp,unit,p,conceal,seed,lost_tokens,tokens,lost_cells,cells,psnr,msssim";
+  static final String CSV_HEADER =
+      "image,bpp,unit,p,conceal,seed,lost_tokens,tokens,lost_cells,cells,psnr,msssim";
 
   /** Rows of sweeps written earlier (parts run in parallel). */
   static List<Row> read(String[] csvs) throws IOException {
     List<Row> rows = new ArrayList<>();
     for (String c : csvs) {
       List<String> lines = Files.readAllLines(Paths.get(c.trim()));
-      if (lines.isEmpty() || !lines.get(0).equals(CSV_HEADER)) throw new IOException(c + ": not a loss sweep CSV");
+      if (lines.isEmpty() || !lines.get(0).equals(CSV_HEADER))
+        throw new IOException(c + ": not a loss sweep CSV");
       for (String line : lines.subList(1, lines.size())) {
         String[] f = line.split(",", -1);
-        rows.add(new Row(f[0], Double.parseDouble(f[1]), f[2], Integer.parseInt(f[3]), f[4], Long.parseLong(f[5]),
-            Integer.parseInt(f[6]), Integer.parseInt(f[7]), Integer.parseInt(f[8]), Integer.parseInt(f[9]),
-            Double.parseDouble(f[10]), Double.parseDouble(f[11])));
+        rows.add(
+            new Row(
+                f[0],
+                Double.parseDouble(f[1]),
+                f[2],
+                Integer.parseInt(f[3]),
+                f[4],
+                Long.parseLong(f[5]),
+                Integer.parseInt(f[6]),
+                Integer.parseInt(f[7]),
+                Integer.parseInt(f[8]),
+                Integer.parseInt(f[9]),
+                Double.parseDouble(f[10]),
+                Double.parseDouble(f[11])));
       }
     }
     rows.sort((x, y) -> x.image().compareTo(y.image()));
@@ -219,8 +307,22 @@ public final class LossSweep {
     if (out.getParent() != null) Files.createDirectories(out.getParent());
     StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
     for (Row r : rows) {
-      csv.append(String.format(Locale.ROOT, "%s,%.5f,%s,%d,%s,%d,%d,%d,%d,%d,%.4f,%.5f%n", r.image(), r.bpp(), r.unit(),
-          r.p(), r.conceal(), r.seed(), r.lostTokens(), r.tokens(), r.lostCells(), r.cells(), r.psnr(), r.msssim()));
+      csv.append(
+          String.format(
+              Locale.ROOT,
+              "%s,%.5f,%s,%d,%s,%d,%d,%d,%d,%d,%.4f,%.5f%n",
+              r.image(),
+              r.bpp(),
+              r.unit(),
+              r.p(),
+              r.conceal(),
+              r.seed(),
+              r.lostTokens(),
+              r.tokens(),
+              r.lostCells(),
+              r.cells(),
+              r.psnr(),
+              r.msssim()));
     }
     Files.writeString(out.resolveSibling(out.getFileName() + ".csv"), csv.toString());
     String md = summary(rows, s);
@@ -235,42 +337,72 @@ public final class LossSweep {
     double baseMs = lossless.stream().mapToDouble(Row::msssim).average().orElse(Double.NaN);
     double bpp = lossless.stream().mapToDouble(Row::bpp).average().orElse(Double.NaN);
     StringBuilder md = new StringBuilder();
-    md.append(String.format(Locale.ROOT, "# Loss sweep (%d images; %s)%n%n", lossless.size(), s.describe()));
+    md.append(
+        String.format(
+            Locale.ROOT, "# Loss sweep (%d images; %s)%n%n", lossless.size(), s.describe()));
     md.append("Written by `io.vqcodec.tools.loss.LossSweep` (command: `tools/LOSS.md`).\n\n");
-    md.append(String.format(Locale.ROOT, "Streams: mean %.4f bpp; decoded without loss: PSNR %.2f dB, MS-SSIM %.4f "
-        + "(against the original pictures).%n%n", bpp, basePsnr, baseMs));
-    md.append("Loss by the decoder's own simulation (`vqcodec decode --simulate-loss P --loss-unit U`): `token` = P% of the "
-        + "coded tokens at random, `burst` = runs of 16 coded tokens, `slice` = P% of the slices (rounded to whole "
-        + "slices); the decoder does not know the granularity of a lost slice's cells and takes them as fine (4 lost "
-        + "tokens each, so `tokens lost` can exceed P% there; `cells lost` is the share of cells with a lost token). "
-        + "Concealment: `predict` (the default), `neighbours`, `none` (lost cells gray). Means over images; dPSNR "
-        + "and dMS-SSIM against the same streams decoded without loss.\n\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Streams: mean %.4f bpp; decoded without loss: PSNR %.2f dB, MS-SSIM %.4f "
+                + "(against the original pictures).%n%n",
+            bpp,
+            basePsnr,
+            baseMs));
+    md.append(
+        "Loss by the decoder's own simulation (`vqcodec decode --simulate-loss P --loss-unit U`): `token` = P% of the "
+            + "coded tokens at random, `burst` = runs of 16 coded tokens, `slice` = P% of the slices (rounded to whole "
+            + "slices); the decoder does not know the granularity of a lost slice's cells and takes them as fine (4 lost "
+            + "tokens each, so `tokens lost` can exceed P% there; `cells lost` is the share of cells with a lost token). "
+            + "Concealment: `predict` (the default), `neighbours`, `none` (lost cells gray). Means over images; dPSNR "
+            + "and dMS-SSIM against the same streams decoded without loss.\n\n");
     md.append("| lost | predict (default) | neighbours | none |\n|---|---:|---:|---:|\n");
     for (String unit : s.units()) {
       for (int p : s.ps()) {
         md.append(String.format(Locale.ROOT, "| %d%% %ss |", p, unit));
         for (String c : List.of("predict", "neighbours", "none")) {
           List<Row> sel = select(rows, unit, p, c);
-          md.append(sel.isEmpty() ? " |" : String.format(Locale.ROOT, " %+.2f dB (%.4f) |",
-              mean(sel, Row::psnr) - basePsnr, mean(sel, Row::msssim)));
+          md.append(
+              sel.isEmpty()
+                  ? " |"
+                  : String.format(
+                      Locale.ROOT,
+                      " %+.2f dB (%.4f) |",
+                      mean(sel, Row::psnr) - basePsnr,
+                      mean(sel, Row::msssim)));
         }
         md.append('\n');
       }
     }
     md.append("\ndPSNR; in brackets MS-SSIM.\n\n");
-    md.append("| unit | P % | conceal | tokens lost % | cells lost % | PSNR dB | dPSNR dB | MS-SSIM | dMS-SSIM |\n")
+    md.append(
+            "| unit | P % | conceal | tokens lost % | cells lost % | PSNR dB | dPSNR dB | MS-SSIM | dMS-SSIM |\n")
         .append("|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
-    md.append(String.format(Locale.ROOT, "| - | 0 | (no loss) | 0.0 | 0.0 | %.2f | +0.00 | %.4f | +0.0000 |%n",
-        basePsnr, baseMs));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| - | 0 | (no loss) | 0.0 | 0.0 | %.2f | +0.00 | %.4f | +0.0000 |%n",
+            basePsnr,
+            baseMs));
     for (String unit : s.units()) {
       for (int p : s.ps()) {
         for (String c : s.conceal()) {
           List<Row> sel = select(rows, unit, p, c);
           if (sel.isEmpty()) continue;
           double psnr = mean(sel, Row::psnr), ms = mean(sel, Row::msssim);
-          md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %.1f | %.2f | %+.2f | %.4f | %+.4f |%n", unit, p, c,
-              100 * mean(sel, r -> r.lostTokens() / (double) r.tokens()),
-              100 * mean(sel, r -> r.lostCells() / (double) r.cells()), psnr, psnr - basePsnr, ms, ms - baseMs));
+          md.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %d | %s | %.1f | %.1f | %.2f | %+.2f | %.4f | %+.4f |%n",
+                  unit,
+                  p,
+                  c,
+                  100 * mean(sel, r -> r.lostTokens() / (double) r.tokens()),
+                  100 * mean(sel, r -> r.lostCells() / (double) r.cells()),
+                  psnr,
+                  psnr - basePsnr,
+                  ms,
+                  ms - baseMs));
         }
       }
     }
@@ -278,7 +410,9 @@ public final class LossSweep {
   }
 
   private static List<Row> select(List<Row> rows, String unit, int p, String conceal) {
-    return rows.stream().filter(r -> r.unit().equals(unit) && r.p() == p && r.conceal().equals(conceal)).toList();
+    return rows.stream()
+        .filter(r -> r.unit().equals(unit) && r.p() == p && r.conceal().equals(conceal))
+        .toList();
   }
 
   private static double mean(List<Row> rows, ToDoubleFunction<Row> f) {

@@ -1,14 +1,12 @@
 package io.vqcodec.tools.prior;
 
+import io.vqcodec.container.GranularityMode;
+import io.vqcodec.neural.Tokenizer;
+import io.vqcodec.tokens.ContextPrior;
 import io.vqcodec.tokens.ModelPackage;
 import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.SliceWalk;
-import io.vqcodec.tokens.ContextPrior;
-import io.vqcodec.container.GranularityMode;
 import io.vqcodec.tokens.TokenGrid;
-import io.vqcodec.neural.Tokenizer;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -27,18 +25,21 @@ import java.util.Random;
  *
  * <p>Per level: codewords quantized to int16 (a power-of-two scale, the largest with |q| <= 2047);
  * static frequencies = training counts + 1 per granularity; per component type a kernel table
- * {@code 65535 * (rho [i == 0] + (1 - rho) exp(-x_i / (2 sigma^2)))} with {@code (sigma, rho)} picked
- * from a grid by the likelihood of a two-component mixture (static + that type); spread thresholds at
- * the terciles of positive spreads; mixture weights per (mask, bucket) class by EM with a Dirichlet
- * prior (strength 30) centred on the pass-wide weights. Training grids per image: all fine, all coarse
- * and one mixed grid (per-cell Bernoulli(r), r ~ U[0, 1), {@code new Random(K)}).
+ * {@code 65535 * (rho [i == 0] + (1 - rho) exp(-x_i / (2 sigma^2)))} with {@code (sigma, rho)}
+ * picked from a grid by the likelihood of a two-component mixture (static + that type); spread
+ * thresholds at the terciles of positive spreads; mixture weights per (mask, bucket) class by EM
+ * with a Dirichlet prior (strength 30) centred on the pass-wide weights. Training grids per image:
+ * all fine, all coarse and one mixed grid (per-cell Bernoulli(r), r ~ U[0, 1), {@code new
+ * Random(K)}).
  *
  * <p>Usage: {@code PriorFit --train runs/tokens/train.tok --out FILE [--levels 4096,...]}.
  */
 public final class PriorFit {
   static final int TLEN = 2048;
   static final double ALPHA = 30;
-  static final double[] SIGMA2_FACTORS = {1.0 / 128, 1.0 / 64, 1.0 / 32, 1.0 / 16, 1.0 / 8, 1.0 / 4, 1.0 / 2, 1, 2};
+  static final double[] SIGMA2_FACTORS = {
+    1.0 / 128, 1.0 / 64, 1.0 / 32, 1.0 / 16, 1.0 / 8, 1.0 / 4, 1.0 / 2, 1, 2
+  };
   static final double[] RHOS = {0, 0.25, 0.5, 0.75, 0.9};
 
   private PriorFit() {}
@@ -103,10 +104,14 @@ public final class PriorFit {
         try {
           new SliceWalk() {
             @Override
-            public boolean flag(io.vqcodec.entropy.AdaptiveBinaryModel m, boolean isFine) { return isFine; }
+            public boolean flag(io.vqcodec.entropy.AdaptiveBinaryModel m, boolean isFine) {
+              return isFine;
+            }
 
             @Override
-            public int token(io.vqcodec.entropy.Cdf cdf, int value) { return value; }
+            public int token(io.vqcodec.entropy.Cdf cdf, int value) {
+              return value;
+            }
 
             @Override
             public int token(int pass, int mask, int[] nb, int value) {
@@ -116,8 +121,7 @@ public final class PriorFit {
               totals[gi]++;
               return value;
             }
-          }.run(null, enabled, g.copy(), 0, g.cellsHigh(),
-              (GranularityMode) gm[1]);
+          }.run(null, enabled, g.copy(), 0, g.cellsHigh(), (GranularityMode) gm[1]);
         } catch (io.vqcodec.entropy.EntropyDecodingException ex) {
           throw new IllegalStateException(ex);
         }
@@ -127,14 +131,20 @@ public final class PriorFit {
   }
 
   /** Fits one level. */
-  static ContextPrior.Level fitLevel(int k, float[] book, List<TokenCorpus.Entry> train, int[] enabled, PrintStream log) {
+  static ContextPrior.Level fitLevel(
+      int k, float[] book, List<TokenCorpus.Entry> train, int[] enabled, PrintStream log) {
     return fitLevel(k, book, train, enabled, 0, log);
   }
 
   /** Ablation flags of {@link #fitLevel}: no predicted-mean component, no adaptive component. */
   static final int NO_MEAN = 1, NO_ADAPTIVE = 2;
 
-  static ContextPrior.Level fitLevel(int k, float[] book, List<TokenCorpus.Entry> train, int[] enabled, int flags,
+  static ContextPrior.Level fitLevel(
+      int k,
+      float[] book,
+      List<TokenCorpus.Entry> train,
+      int[] enabled,
+      int flags,
       PrintStream log) {
     int dim = book.length / k;
     float maxAbs = 0;
@@ -246,8 +256,11 @@ public final class PriorFit {
           int u = s.nb[6 * n + i];
           lik[n * nj + 1 + i] = (float) (cand[chosen[i]][dm[u][t]] / z[chosen[i]][u]);
         }
-        if (s.tot[n] > 0 && (flags & NO_ADAPTIVE) == 0) lik[n * nj + nt + 2] = (float) ((double) s.cnt[n] / s.tot[n]);
-        if (m != 0 && (flags & NO_MEAN) == 0) lik[n * nj + nt + 1] = (float) meanLik(s, n, nt, beta[p], code, dim, k, dshift, cand[meanChoice]);
+        if (s.tot[n] > 0 && (flags & NO_ADAPTIVE) == 0)
+          lik[n * nj + nt + 2] = (float) ((double) s.cnt[n] / s.tot[n]);
+        if (m != 0 && (flags & NO_MEAN) == 0)
+          lik[n * nj + nt + 1] =
+              (float) meanLik(s, n, nt, beta[p], code, dim, k, dshift, cand[meanChoice]);
         int b = spread[n] == 0 ? 0 : 1 + (spread[n] >= t1 ? 1 : 0) + (spread[n] >= t2 ? 1 : 0);
         cls[n] = m * nb + b;
       }
@@ -301,8 +314,14 @@ public final class PriorFit {
         }
       }
       if (log != null) {
-        log.printf(Locale.ROOT, "K=%d pass %d: %d samples, train cross-entropy %.4f bits (float model), kernels %s%n",
-            k, p, s.n, s.n == 0 ? 0 : -ll / s.n / Math.log(2), Arrays.toString(chosen));
+        log.printf(
+            Locale.ROOT,
+            "K=%d pass %d: %d samples, train cross-entropy %.4f bits (float model), kernels %s%n",
+            k,
+            p,
+            s.n,
+            s.n == 0 ? 0 : -ll / s.n / Math.log(2),
+            Arrays.toString(chosen));
       }
     }
     return new ContextPrior.Level(k, dim, dshift, TLEN, code, freq, table, thr, beta, weights);
@@ -409,7 +428,11 @@ public final class PriorFit {
       for (int i = 0; i < nt; i++) {
         if ((m >> i & 1) != 0) acc += (long) beta[m * nt + i] * code[s.nb[6 * n + i] * dim + j];
       }
-      mu[j] = Math.max(-2048, Math.min(2047, (acc + (1L << (ContextPrior.BETA_BITS - 1))) >> ContextPrior.BETA_BITS));
+      mu[j] =
+          Math.max(
+              -2048,
+              Math.min(
+                  2047, (acc + (1L << (ContextPrior.BETA_BITS - 1))) >> ContextPrior.BETA_BITS));
     }
     return mu;
   }
@@ -419,7 +442,8 @@ public final class PriorFit {
   }
 
   /** Histogram of didx(mean, c_t) over the codebook; the target's index in slot TLEN. */
-  private static int[] meanHist(Samples s, int n, int nt, short[] beta, short[] code, int dim, int k, int dshift) {
+  private static int[] meanHist(
+      Samples s, int n, int nt, short[] beta, short[] code, int dim, int k, int dshift) {
     long[] mu = mean(s, n, nt, beta, code, dim);
     int[] h = new int[TLEN + 1];
     for (int t = 0; t < k; t++) {
@@ -435,16 +459,24 @@ public final class PriorFit {
     return h;
   }
 
-  private static double meanLik(Samples s, int n, int nt, short[] beta, short[] code, int dim, int k, int dshift,
-      int[] tb) {
+  private static double meanLik(
+      Samples s, int n, int nt, short[] beta, short[] code, int dim, int k, int dshift, int[] tb) {
     int[] h = meanHist(s, n, nt, beta, code, dim, k, dshift);
     double z = 0;
     for (int i = 0; i < TLEN; i++) z += (double) h[i] * tb[i];
     return z == 0 ? 0 : tb[h[TLEN]] / z;
   }
 
-  private static int pickMeanKernel(Samples s, int nt, short[] beta, short[] code, int dim, int k, int dshift,
-      int[][] cand, double[] pbg) {
+  private static int pickMeanKernel(
+      Samples s,
+      int nt,
+      short[] beta,
+      short[] code,
+      int dim,
+      int k,
+      int dshift,
+      int[][] cand,
+      double[] pbg) {
     List<int[]> hs = new ArrayList<>();
     List<Integer> ts = new ArrayList<>();
     int withCtx = 0;
@@ -516,7 +548,8 @@ public final class PriorFit {
   }
 
   /** The candidate kernel that maximises a two-component (static + type i) mixture likelihood. */
-  private static int pickKernel(Samples s, int i, int[][] cand, double[][] z, char[][] dm, double[] pbg) {
+  private static int pickKernel(
+      Samples s, int i, int[][] cand, double[][] z, char[][] dm, double[] pbg) {
     int[] idx = new int[Math.min(s.n, 1 << 20)];
     int n = 0;
     for (int q = 0; q < s.n && n < idx.length; q++) {
@@ -560,11 +593,20 @@ public final class PriorFit {
     return s;
   }
 
-  /** Fits every level with the given enabled component types; codebooks from the default tokenizer. */
-  static ContextPrior fit(List<TokenCorpus.Entry> train, int[] ks, float[][] books, int[] enabled, int flags,
-      PrintStream log) throws IOException {
+  /**
+   * Fits every level with the given enabled component types; codebooks from the default tokenizer.
+   */
+  static ContextPrior fit(
+      List<TokenCorpus.Entry> train,
+      int[] ks,
+      float[][] books,
+      int[] enabled,
+      int flags,
+      PrintStream log)
+      throws IOException {
     ContextPrior.Level[] lv = new ContextPrior.Level[ks.length];
-    for (int i = 0; i < ks.length; i++) lv[i] = fitLevel(ks[i], books[i], train, enabled, flags, log);
+    for (int i = 0; i < ks.length; i++)
+      lv[i] = fitLevel(ks[i], books[i], train, enabled, flags, log);
     return ContextPrior.load(new java.io.ByteArrayInputStream(ContextPrior.serialize(lv)));
   }
 
@@ -582,21 +624,26 @@ public final class PriorFit {
   }
 
   /**
-   * Fits the prior of {@code tok}'s levels {@code ks} on a token corpus made with the same tokenizer
-   * ({@link TokenCorpus}) and returns its parameter file (Spec §8.3.2.2), validated by loading it.
+   * Fits the prior of {@code tok}'s levels {@code ks} on a token corpus made with the same
+   * tokenizer ({@link TokenCorpus}) and returns its parameter file (Spec §8.3.2.2), validated by
+   * loading it.
    */
-  public static byte[] fitFile(Tokenizer tok, int[] ks, List<TokenCorpus.Entry> train, PrintStream log)
-      throws IOException {
+  public static byte[] fitFile(
+      Tokenizer tok, int[] ks, List<TokenCorpus.Entry> train, PrintStream log) throws IOException {
     float[][] books = codebooks(tok, ks);
     ContextPrior.Level[] lv = new ContextPrior.Level[ks.length];
-    for (int i = 0; i < ks.length; i++) lv[i] = fitLevel(ks[i], books[i], train, SliceWalk.allComponents(), log);
+    for (int i = 0; i < ks.length; i++)
+      lv[i] = fitLevel(ks[i], books[i], train, SliceWalk.allComponents(), log);
     byte[] bytes = ContextPrior.serialize(lv);
     ContextPrior.load(new java.io.ByteArrayInputStream(bytes)); // validates
     return bytes;
   }
 
   public static void main(String[] args) throws Exception {
-    String train = "runs/tokens/train.tok", out = null, levels = "4096,1024,256,64,16", model = null;
+    String train = "runs/tokens/train.tok",
+        out = null,
+        levels = "4096,1024,256,64,16",
+        model = null;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--train" -> train = args[i + 1];
@@ -611,14 +658,22 @@ public final class PriorFit {
     List<TokenCorpus.Entry> tr = TokenCorpus.read(Paths.get(train));
     long t0 = System.nanoTime();
     byte[] bytes;
-    try (Tokenizer tok = model == null ? Tokenizer.loadDefault()
-        : Tokenizer.open(ModelRegistry.loadFolder(Paths.get(model)))) {
+    try (Tokenizer tok =
+        model == null
+            ? Tokenizer.loadDefault()
+            : Tokenizer.open(ModelRegistry.loadFolder(Paths.get(model)))) {
       bytes = fitFile(tok, ks, tr, System.out);
     }
     Path p = Paths.get(out);
     if (p.getParent() != null) Files.createDirectories(p.getParent());
     Files.write(p, bytes);
-    System.out.printf(Locale.ROOT, "%d images, %s: %d bytes, sha256 %s, %.0f s%n", tr.size(), p, bytes.length,
-        HexFormat.of().formatHex(ModelPackage.sha256(bytes)), (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        Locale.ROOT,
+        "%d images, %s: %d bytes, sha256 %s, %.0f s%n",
+        tr.size(),
+        p,
+        bytes.length,
+        HexFormat.of().formatHex(ModelPackage.sha256(bytes)),
+        (System.nanoTime() - t0) / 1e9);
   }
 }

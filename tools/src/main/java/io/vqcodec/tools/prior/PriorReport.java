@@ -1,16 +1,16 @@
 package io.vqcodec.tools.prior;
 
-import io.vqcodec.tokens.Order0SliceWalk;
-import io.vqcodec.tokens.SliceWalk;
-import io.vqcodec.tokens.ModelRegistry;
-import io.vqcodec.tokens.SliceCoder;
-import io.vqcodec.tokens.ContextPrior;
 import io.vqcodec.container.GranularityMode;
 import io.vqcodec.entropy.AdaptiveBinaryModel;
 import io.vqcodec.entropy.AdaptiveModel;
 import io.vqcodec.entropy.Cdf;
 import io.vqcodec.entropy.EntropyDecodingException;
 import io.vqcodec.entropy.RansEncoder;
+import io.vqcodec.tokens.ContextPrior;
+import io.vqcodec.tokens.ModelRegistry;
+import io.vqcodec.tokens.Order0SliceWalk;
+import io.vqcodec.tokens.SliceCoder;
+import io.vqcodec.tokens.SliceWalk;
 import io.vqcodec.tokens.TokenGrid;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,7 +18,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,19 +32,19 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStr
  * Bits per token of the prior and of the baselines on a token corpus (Kodak: reporting only).
  *
  * <p>Usage: {@code PriorReport --corpus runs/tokens/kodak.tok --train runs/tokens/train.tok --out
- * results/prior [--levels 4096,...] [--no-ablations] [--prior FILE]} ({@code --prior}: a parameter file instead
- * of the released one, for experiments). For every level and for all-fine, all-coarse
+ * results/prior [--levels 4096,...] [--no-ablations] [--prior FILE]} ({@code --prior}: a parameter
+ * file instead of the released one, for experiments). For every level and for all-fine, all-coarse
  * and mixed grids (per-cell Bernoulli(0.5), {@code new Random(K * 1000 + image)}), every image is
  * one slice. Rows: uniform {@code log2 K}; static frequencies of the training corpus (+1) as a
  * quantized CDF (McQuic-style), coded with rANS; static Huffman (code lengths from the same counts;
  * bytes = ceil(bits / 8) per image); adaptive order-0 (the prob_model_id 0 path of Spec §6.3/§8.2,
- * coded); xz -9 and zstd -19 (Commons Compress) over the raw indices (1 byte per index for K <= 256,
- * else 2, little-endian; mixed grids with a flag byte before each cell), one stream per image; the
- * released prior; and priors refitted on the training corpus with one context part removed. Coded
- * rows give actual bytes; the prior rows also give the model cross-entropy {@code sum -log2(freq /
- * 2^24)} of the quantized CDFs, so the coder overhead is visible. Flags are included in the mixed
- * rows' bits (all schemes that code them). Also reports prior encode and decode tokens/s (one
- * thread, decode checked against the source).
+ * coded); xz -9 and zstd -19 (Commons Compress) over the raw indices (1 byte per index for K <=
+ * 256, else 2, little-endian; mixed grids with a flag byte before each cell), one stream per image;
+ * the released prior; and priors refitted on the training corpus with one context part removed.
+ * Coded rows give actual bytes; the prior rows also give the model cross-entropy {@code sum
+ * -log2(freq / 2^24)} of the quantized CDFs, so the coder overhead is visible. Flags are included
+ * in the mixed rows' bits (all schemes that code them). Also reports prior encode and decode
+ * tokens/s (one thread, decode checked against the source).
  */
 public final class PriorReport {
   private PriorReport() {}
@@ -81,11 +80,14 @@ public final class PriorReport {
     return new Cost(enc.finish().length, bits[0]);
   }
 
-  static double log2(double v) { return Math.log(v) / Math.log(2); }
+  static double log2(double v) {
+    return Math.log(v) / Math.log(2);
+  }
 
   /**
-   * Visits the symbols of a whole grid coded as one slice in Spec §6.3 order (the order-0 walk of the
-   * token layer): per cell (raster), a flag (mixed only, with its §6.4 model) and its 1 or 4 tokens.
+   * Visits the symbols of a whole grid coded as one slice in Spec §6.3 order (the order-0 walk of
+   * the token layer): per cell (raster), a flag (mixed only, with its §6.4 model) and its 1 or 4
+   * tokens.
    */
   interface Visitor {
     void flag(AdaptiveBinaryModel m, boolean fine);
@@ -120,36 +122,55 @@ public final class PriorReport {
 
   static int staticCdf(TokenGrid g, GranularityMode mode, Cdf[] cdf) {
     RansEncoder enc = new RansEncoder();
-    visit(g, mode, new Visitor() {
-      public void flag(AdaptiveBinaryModel m, boolean f) { enc.encode(m, f ? 1 : 0); }
+    visit(
+        g,
+        mode,
+        new Visitor() {
+          public void flag(AdaptiveBinaryModel m, boolean f) {
+            enc.encode(m, f ? 1 : 0);
+          }
 
-      public void token(boolean f, int t) { enc.encode(cdf[f ? 1 : 0], t); }
-    });
+          public void token(boolean f, int t) {
+            enc.encode(cdf[f ? 1 : 0], t);
+          }
+        });
     return enc.finish().length;
   }
 
   /** Huffman bits (flags in mixed grids cost 1 bit each), rounded up to bytes. */
   static int huffman(TokenGrid g, GranularityMode mode, int[][] len) {
     long[] bits = {0};
-    visit(g, mode, new Visitor() {
-      public void flag(AdaptiveBinaryModel m, boolean f) { bits[0] += 1; }
+    visit(
+        g,
+        mode,
+        new Visitor() {
+          public void flag(AdaptiveBinaryModel m, boolean f) {
+            bits[0] += 1;
+          }
 
-      public void token(boolean f, int t) { bits[0] += len[f ? 1 : 0][t]; }
-    });
+          public void token(boolean f, int t) {
+            bits[0] += len[f ? 1 : 0][t];
+          }
+        });
     return (int) ((bits[0] + 7) / 8);
   }
 
   static byte[] raw(TokenGrid g, GranularityMode mode) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     boolean two = g.codebookSize() > 256;
-    visit(g, mode, new Visitor() {
-      public void flag(AdaptiveBinaryModel m, boolean f) { out.write(f ? 1 : 0); }
+    visit(
+        g,
+        mode,
+        new Visitor() {
+          public void flag(AdaptiveBinaryModel m, boolean f) {
+            out.write(f ? 1 : 0);
+          }
 
-      public void token(boolean f, int t) {
-        out.write(t & 0xFF);
-        if (two) out.write(t >> 8);
-      }
-    });
+          public void token(boolean f, int t) {
+            out.write(t & 0xFF);
+            if (two) out.write(t >> 8);
+          }
+        });
     return out.toByteArray();
   }
 
@@ -173,8 +194,9 @@ public final class PriorReport {
   static int[] huffmanLengths(long[] counts) {
     int n = counts.length;
     int[] parent = new int[2 * n];
-    PriorityQueue<long[]> q = new PriorityQueue<>((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0])
-        : Long.compare(a[1], b[1]));
+    PriorityQueue<long[]> q =
+        new PriorityQueue<>(
+            (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
     for (int i = 0; i < n; i++) q.add(new long[] {counts[i], i});
     int next = n;
     while (q.size() > 1) {
@@ -239,14 +261,21 @@ public final class PriorReport {
     }
     float[][] books = ablations ? PriorFit.codebooks(ks) : null;
     String[] grids = {"fine", "coarse", "mixed"};
-    StringBuilder csv = new StringBuilder("K,grid,method,tokens,bytes,bits_per_token,model_bits_per_token,"
-        + "ratio_to_uniform\n");
+    StringBuilder csv =
+        new StringBuilder(
+            "K,grid,method,tokens,bytes,bits_per_token,model_bits_per_token,"
+                + "ratio_to_uniform\n");
     StringBuilder md = new StringBuilder();
     StringBuilder speed = new StringBuilder();
-    md.append("# Bits per token on ").append(corpus).append(" (").append(test.size()).append(" images)\n\n");
-    md.append("Generated by `PriorReport` (see prior/README.md). Each image is one slice; bits per token = coded "
-        + "bytes x 8 / tokens (mixed grids: flags included). `model` = cross-entropy of the quantized CDFs; "
-        + "`% uniform` = coded bits over log2 K.\n\n");
+    md.append("# Bits per token on ")
+        .append(corpus)
+        .append(" (")
+        .append(test.size())
+        .append(" images)\n\n");
+    md.append(
+        "Generated by `PriorReport` (see prior/README.md). Each image is one slice; bits per token = coded "
+            + "bytes x 8 / tokens (mixed grids: flags included). `model` = cross-entropy of the quantized CDFs; "
+            + "`% uniform` = coded bits over log2 K.\n\n");
     for (int k : ks) {
       // static statistics from the training corpus
       long[][] counts = new long[2][k];
@@ -277,23 +306,38 @@ public final class PriorReport {
         int li = 0;
         while (ks[li] != k) li++;
         for (Object[] a : abl) {
-          ContextPrior.Level lv = PriorFit.fitLevel(k, books[li], tr, (int[]) a[1], (int) a[2], null);
+          ContextPrior.Level lv =
+              PriorFit.fitLevel(k, books[li], tr, (int[]) a[1], (int) a[2], null);
           variants.put((String) a[0], ContextPrior.of(new ContextPrior.Level[] {lv}));
           enabledOf.put((String) a[0], (int[]) a[1]);
         }
       }
-      md.append("## K = ").append(k).append(" (uniform ").append((int) log2(k)).append(" bits)\n\n");
-      md.append("| method | fine: bits/token | model | % uniform | coarse: bits/token | model | % uniform "
-          + "| mixed: bits/token | model | % uniform |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      md.append("## K = ")
+          .append(k)
+          .append(" (uniform ")
+          .append((int) log2(k))
+          .append(" bits)\n\n");
+      md.append(
+          "| method | fine: bits/token | model | % uniform | coarse: bits/token | model | % uniform "
+              + "| mixed: bits/token | model | % uniform |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       Map<String, double[]> rows = new LinkedHashMap<>();
       for (int gi = 0; gi < 3; gi++) {
-        GranularityMode mode = gi == 0 ? GranularityMode.ALL_FINE : gi == 1 ? GranularityMode.ALL_COARSE
-            : GranularityMode.MIXED;
+        GranularityMode mode =
+            gi == 0
+                ? GranularityMode.ALL_FINE
+                : gi == 1 ? GranularityMode.ALL_COARSE : GranularityMode.MIXED;
         long tokens = 0;
         Map<String, long[]> bytes = new LinkedHashMap<>();
         Map<String, double[]> model = new LinkedHashMap<>();
-        for (String name : new String[] {"uniform", "static frequencies (McQuic-style)", "static Huffman",
-            "adaptive order-0 (model 0)", "xz -9 (raw indices)", "zstd -19 (raw indices)"}) {
+        for (String name :
+            new String[] {
+              "uniform",
+              "static frequencies (McQuic-style)",
+              "static Huffman",
+              "adaptive order-0 (model 0)",
+              "xz -9 (raw indices)",
+              "zstd -19 (raw indices)"
+            }) {
           bytes.put(name, new long[1]);
         }
         for (String v : variants.keySet()) {
@@ -303,7 +347,10 @@ public final class PriorReport {
         long encNs = 0, decNs = 0;
         int img = 0;
         for (TokenCorpus.Entry e : test) {
-          TokenGrid g = gi == 0 ? e.fine(k) : gi == 1 ? e.coarse(k) : mixed(e, k, new Random(k * 1000L + img));
+          TokenGrid g =
+              gi == 0
+                  ? e.fine(k)
+                  : gi == 1 ? e.coarse(k) : mixed(e, k, new Random(k * 1000L + img));
           img++;
           tokens += g.tokenCount();
           int flags = mode == GranularityMode.MIXED ? g.cellsWide() * g.cellsHigh() : 0;
@@ -326,22 +373,45 @@ public final class PriorReport {
           TokenGrid back = new TokenGrid(g.width(), g.height(), k);
           SliceCoder.decode(released, p, back, 0, g.cellsHigh(), mode);
           long t2 = System.nanoTime();
-          if (!back.equals(g)) throw new IllegalStateException("decode mismatch " + e.name() + " K=" + k);
+          if (!back.equals(g))
+            throw new IllegalStateException("decode mismatch " + e.name() + " K=" + k);
           if (img > 1) { // first image warms up
             encNs += t1 - t0;
             decNs += t2 - t1;
           }
         }
-        long timedTokens = tokens - (gi == 0 ? test.get(0).fine(k).tokenCount()
-            : gi == 1 ? test.get(0).coarse(k).tokenCount() : mixed(test.get(0), k, new Random(k * 1000L)).tokenCount());
-        speed.append(String.format(Locale.ROOT, "| %d | %s | %.0f | %.0f |%n", k, grids[gi],
-            timedTokens / (encNs / 1e9), timedTokens / (decNs / 1e9)));
+        long timedTokens =
+            tokens
+                - (gi == 0
+                    ? test.get(0).fine(k).tokenCount()
+                    : gi == 1
+                        ? test.get(0).coarse(k).tokenCount()
+                        : mixed(test.get(0), k, new Random(k * 1000L)).tokenCount());
+        speed.append(
+            String.format(
+                Locale.ROOT,
+                "| %d | %s | %.0f | %.0f |%n",
+                k,
+                grids[gi],
+                timedTokens / (encNs / 1e9),
+                timedTokens / (decNs / 1e9)));
         for (Map.Entry<String, long[]> b : bytes.entrySet()) {
           double bpt = b.getValue()[0] * 8.0 / tokens;
-          double mbpt = model.containsKey(b.getKey()) ? model.get(b.getKey())[0] / tokens : Double.NaN;
+          double mbpt =
+              model.containsKey(b.getKey()) ? model.get(b.getKey())[0] / tokens : Double.NaN;
           double ratio = bpt / log2(k);
-          csv.append(String.format(Locale.ROOT, "%d,%s,%s,%d,%d,%.4f,%s,%.4f%n", k, grids[gi], b.getKey(), tokens,
-              b.getValue()[0], bpt, Double.isNaN(mbpt) ? "" : String.format(Locale.ROOT, "%.4f", mbpt), ratio));
+          csv.append(
+              String.format(
+                  Locale.ROOT,
+                  "%d,%s,%s,%d,%d,%.4f,%s,%.4f%n",
+                  k,
+                  grids[gi],
+                  b.getKey(),
+                  tokens,
+                  b.getValue()[0],
+                  bpt,
+                  Double.isNaN(mbpt) ? "" : String.format(Locale.ROOT, "%.4f", mbpt),
+                  ratio));
           rows.computeIfAbsent(b.getKey(), x -> new double[9]);
           double[] r = rows.get(b.getKey());
           r[3 * gi] = bpt;
@@ -354,17 +424,30 @@ public final class PriorReport {
         double[] v = r.getValue();
         md.append("| ").append(r.getKey());
         for (int gi = 0; gi < 3; gi++) {
-          md.append(String.format(Locale.ROOT, " | %.3f | %s | %.1f%%", v[3 * gi],
-              Double.isNaN(v[3 * gi + 1]) ? "" : String.format(Locale.ROOT, "%.3f", v[3 * gi + 1]), 100 * v[3 * gi + 2]));
+          md.append(
+              String.format(
+                  Locale.ROOT,
+                  " | %.3f | %s | %.1f%%",
+                  v[3 * gi],
+                  Double.isNaN(v[3 * gi + 1])
+                      ? ""
+                      : String.format(Locale.ROOT, "%.3f", v[3 * gi + 1]),
+                  100 * v[3 * gi + 2]));
         }
         md.append(" |\n");
       }
       md.append('\n');
     }
-    md.append("## Speed of the released prior (tokens/s, one thread, whole-image slices, first image excluded)\n\n"
-        + "| K | grid | encode | decode |\n|---:|---|---:|---:|\n").append(speed).append('\n');
-    md.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores visible, Java ")
-        .append(System.getProperty("java.version")).append("; shared with other jobs (timings are indicative).\n");
+    md.append(
+            "## Speed of the released prior (tokens/s, one thread, whole-image slices, first image excluded)\n\n"
+                + "| K | grid | encode | decode |\n|---:|---|---:|---:|\n")
+        .append(speed)
+        .append('\n');
+    md.append("Machine: ")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(" cores visible, Java ")
+        .append(System.getProperty("java.version"))
+        .append("; shared with other jobs (timings are indicative).\n");
     Path o = Paths.get(out);
     Files.createDirectories(o);
     Files.writeString(o.resolve("bits-per-token.md"), md.toString());

@@ -1,7 +1,7 @@
 package io.vqcodec.tools.prior;
 
-import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.neural.Tokenizer;
+import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.TokenGrid;
 import java.awt.Graphics2D;
 import java.awt.Image;
@@ -30,14 +30,14 @@ import javax.imageio.ImageIO;
  * granularities, in one compact file, for fitting and measuring token models (context priors,
  * masked-token transformers) without running the tokenizer again.
  *
- * <p>Build: {@code TokenCorpus --images DIR --out FILE.tok [--max-side 1024] [--every 1] [--limit N]
- * [--levels 4096,1024,256,64,16]}. Every image under DIR ({@code png, jpg, jpeg, tif, tiff, bmp},
- * sorted by path, recursively; every {@code every}-th file, at most {@code limit}) is tokenized with
- * {@link Tokenizer#loadDefault()} through {@link Tokenizer#encodeLevels} (equal to {@link
- * Tokenizer#encodeBoth} at each level, with one network run). An image whose
- * long side exceeds {@code max-side} pixels is first <b>down-scaled</b> (area averaging) so that its
- * long side is {@code max-side}; the entry's width and height are those of the scaled image. Images
- * that ImageIO cannot read are skipped with a message.
+ * <p>Build: {@code TokenCorpus --images DIR --out FILE.tok [--max-side 1024] [--every 1] [--limit
+ * N] [--levels 4096,1024,256,64,16]}. Every image under DIR ({@code png, jpg, jpeg, tif, tiff,
+ * bmp}, sorted by path, recursively; every {@code every}-th file, at most {@code limit}) is
+ * tokenized with {@link Tokenizer#loadDefault()} through {@link Tokenizer#encodeLevels} (equal to
+ * {@link Tokenizer#encodeBoth} at each level, with one network run). An image whose long side
+ * exceeds {@code max-side} pixels is first <b>down-scaled</b> (area averaging) so that its long
+ * side is {@code max-side}; the entry's width and height are those of the scaled image. Images that
+ * ImageIO cannot read are skipped with a message.
  *
  * <p>File format (all integers big-endian):
  *
@@ -68,7 +68,13 @@ public final class TokenCorpus {
     private final TokenGrid[] fine;
     private final TokenGrid[] coarse;
 
-    public Entry(String name, int width, int height, int[] codebookSizes, TokenGrid[] fine, TokenGrid[] coarse) {
+    public Entry(
+        String name,
+        int width,
+        int height,
+        int[] codebookSizes,
+        TokenGrid[] fine,
+        TokenGrid[] coarse) {
       if (codebookSizes.length != fine.length || fine.length != coarse.length) {
         throw new IllegalArgumentException("one fine and one coarse grid per level");
       }
@@ -81,24 +87,42 @@ public final class TokenCorpus {
     }
 
     /** Path of the image relative to the corpus folder. */
-    public String name() { return name; }
+    public String name() {
+      return name;
+    }
+
     /** Width of the tokenized image (after any down-scaling). */
-    public int width() { return width; }
-    public int height() { return height; }
-    /** Codebook levels present, in file order (largest first for files written by {@link #main}). */
-    public int[] codebookSizes() { return sizes.clone(); }
+    public int width() {
+      return width;
+    }
+
+    public int height() {
+      return height;
+    }
+
+    /**
+     * Codebook levels present, in file order (largest first for files written by {@link #main}).
+     */
+    public int[] codebookSizes() {
+      return sizes.clone();
+    }
 
     /** The all-fine grid at level K (a fresh copy is not made: do not modify). */
-    public TokenGrid fine(int codebookSize) { return fine[level(codebookSize)]; }
+    public TokenGrid fine(int codebookSize) {
+      return fine[level(codebookSize)];
+    }
 
     /** The all-coarse grid at level K (do not modify). */
-    public TokenGrid coarse(int codebookSize) { return coarse[level(codebookSize)]; }
+    public TokenGrid coarse(int codebookSize) {
+      return coarse[level(codebookSize)];
+    }
 
     private int level(int k) {
       for (int i = 0; i < sizes.length; i++) {
         if (sizes[i] == k) return i;
       }
-      throw new IllegalArgumentException("level " + k + " not in " + Arrays.toString(sizes) + " for " + name);
+      throw new IllegalArgumentException(
+          "level " + k + " not in " + Arrays.toString(sizes) + " for " + name);
     }
   }
 
@@ -114,7 +138,8 @@ public final class TokenCorpus {
     DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16));
     if (in.readInt() != MAGIC) throw new IOException("not a token corpus (magic)");
     int version = in.readInt();
-    if (version != VERSION) throw new IOException("token corpus version " + version + " unsupported");
+    if (version != VERSION)
+      throw new IOException("token corpus version " + version + " unsupported");
     List<Entry> out = new ArrayList<>();
     while (true) {
       int nameLen;
@@ -128,7 +153,8 @@ public final class TokenCorpus {
       String name = new String(nb, StandardCharsets.UTF_8);
       int w = in.readInt(), h = in.readInt(), levels = in.readUnsignedByte();
       if (w <= 0 || h <= 0 || w > 16384 || h > 16384 || levels == 0 || levels > 16) {
-        throw new IOException("bad entry header for " + name + ": " + w + "x" + h + ", " + levels + " levels");
+        throw new IOException(
+            "bad entry header for " + name + ": " + w + "x" + h + ", " + levels + " levels");
       }
       int[] ks = new int[levels];
       TokenGrid[] fine = new TokenGrid[levels], coarse = new TokenGrid[levels];
@@ -225,28 +251,37 @@ public final class TokenCorpus {
       }
     }
     if (images == null || outFile == null) {
-      System.err.println("usage: TokenCorpus --images DIR --out FILE.tok [--model PACKAGE_DIR] [--max-side 1024]"
-          + " [--every 1] [--limit N] [--levels 4096,1024,256,64,16]");
+      System.err.println(
+          "usage: TokenCorpus --images DIR --out FILE.tok [--model PACKAGE_DIR] [--max-side 1024]"
+              + " [--every 1] [--limit N] [--levels 4096,1024,256,64,16]");
       System.exit(2);
     }
-    try (Tokenizer tok = model == null ? Tokenizer.loadDefault()
-        : Tokenizer.open(ModelRegistry.loadFolder(Paths.get(model)))) {
-      int[] ks = levels == null ? tok.codebookSizes()
-          : Arrays.stream(levels.split(",")).mapToInt(Integer::parseInt).toArray();
+    try (Tokenizer tok =
+        model == null
+            ? Tokenizer.loadDefault()
+            : Tokenizer.open(ModelRegistry.loadFolder(Paths.get(model)))) {
+      int[] ks =
+          levels == null
+              ? tok.codebookSizes()
+              : Arrays.stream(levels.split(",")).mapToInt(Integer::parseInt).toArray();
       build(tok, ks, Paths.get(images), maxSide, every, limit, Paths.get(outFile));
     }
   }
 
   /**
-   * Tokenizes every {@code every}-th image under {@code root} (at most {@code limit}, each scaled to
-   * at most {@code maxSide}) at levels {@code ks} and writes the corpus to {@code out}.
+   * Tokenizes every {@code every}-th image under {@code root} (at most {@code limit}, each scaled
+   * to at most {@code maxSide}) at levels {@code ks} and writes the corpus to {@code out}.
    */
-  public static void build(Tokenizer tok, int[] ks, Path root, int maxSide, int every, int limit, Path out)
+  public static void build(
+      Tokenizer tok, int[] ks, Path root, int maxSide, int every, int limit, Path out)
       throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.walk(root)) {
-      files = s.filter(Files::isRegularFile)
-          .filter(p -> p.toString().matches("(?i).*\\.(png|jpe?g|tiff?|bmp)$")).sorted().toList();
+      files =
+          s.filter(Files::isRegularFile)
+              .filter(p -> p.toString().matches("(?i).*\\.(png|jpe?g|tiff?|bmp)$"))
+              .sorted()
+              .toList();
     }
     List<Path> chosen = new ArrayList<>();
     for (int i = 0; i < files.size() && chosen.size() < limit; i += every) chosen.add(files.get(i));
@@ -264,7 +299,8 @@ public final class TokenCorpus {
         }
         img = fit(img, maxSide);
         TokenGrid[] fine = new TokenGrid[ks.length], coarse = new TokenGrid[ks.length];
-        java.util.Map<Integer, TokenGrid[]> byLevel = tok.encodeLevels(img, ks); // the network runs once
+        java.util.Map<Integer, TokenGrid[]> byLevel =
+            tok.encodeLevels(img, ks); // the network runs once
         for (int l = 0; l < ks.length; l++) {
           fine[l] = byLevel.get(ks[l])[0];
           coarse[l] = byLevel.get(ks[l])[1];
@@ -273,10 +309,16 @@ public final class TokenCorpus {
         writeEntry(dos, new Entry(name, img.getWidth(), img.getHeight(), ks, fine, coarse));
         n++;
         if (n % 10 == 0) {
-          System.err.printf(Locale.ROOT, "%d/%d images, %.0f s%n", n, chosen.size(), (System.nanoTime() - t0) / 1e9);
+          System.err.printf(
+              Locale.ROOT,
+              "%d/%d images, %.0f s%n",
+              n,
+              chosen.size(),
+              (System.nanoTime() - t0) / 1e9);
         }
       }
     }
-    System.err.printf(Locale.ROOT, "%d images -> %s in %.0f s%n", n, out, (System.nanoTime() - t0) / 1e9);
+    System.err.printf(
+        Locale.ROOT, "%d images -> %s in %.0f s%n", n, out, (System.nanoTime() - t0) / 1e9);
   }
 }

@@ -17,9 +17,9 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
- * Training images decoded once into memory (interleaved 8-bit RGB). Images whose short side
- * exceeds 800 px are stored twice, box-downscaled to a short side drawn from [320, 512) and [512,
- * 800] (seeded), so crops match natural-image statistics rather than 6000-px wallpaper smoothness.
+ * Training images decoded once into memory (interleaved 8-bit RGB). Images whose short side exceeds
+ * 800 px are stored twice, box-downscaled to a short side drawn from [320, 512) and [512, 800]
+ * (seeded), so crops match natural-image statistics rather than 6000-px wallpaper smoothness.
  */
 final class ImageData {
   record Img(int w, int h, byte[] rgb) {}
@@ -29,7 +29,8 @@ final class ImageData {
   static ImageData load(Path dir, Path cache) throws IOException {
     ImageData d = new ImageData();
     if (cache != null && Files.exists(cache)) {
-      try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(cache), 1 << 20))) {
+      try (DataInputStream in =
+          new DataInputStream(new BufferedInputStream(Files.newInputStream(cache), 1 << 20))) {
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
           int w = in.readInt(), h = in.readInt();
@@ -67,7 +68,8 @@ final class ImageData {
     if (cache != null) {
       Files.createDirectories(cache.getParent());
       Path tmp = cache.resolveSibling(cache.getFileName() + ".tmp");
-      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
+      try (DataOutputStream out =
+          new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
         out.writeInt(d.images.size());
         for (Img i : d.images) {
           out.writeInt(i.w);
@@ -82,7 +84,11 @@ final class ImageData {
 
   static boolean isImage(Path p) {
     String n = p.getFileName().toString().toLowerCase();
-    return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png") || n.endsWith(".tif") || n.endsWith(".tiff");
+    return n.endsWith(".jpg")
+        || n.endsWith(".jpeg")
+        || n.endsWith(".png")
+        || n.endsWith(".tif")
+        || n.endsWith(".tiff");
   }
 
   static Img of(BufferedImage img) {
@@ -107,7 +113,8 @@ final class ImageData {
     int w = (int) Math.round(cur.getWidth() * s), h = (int) Math.round(cur.getHeight() * s);
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.drawImage(cur, 0, 0, w, h, null);
     g.dispose();
     return out;
@@ -115,7 +122,8 @@ final class ImageData {
 
   static BufferedImage toRgb(BufferedImage img) {
     if (img.getType() == BufferedImage.TYPE_INT_RGB) return img;
-    BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+    BufferedImage out =
+        new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
     g.drawImage(img, 0, 0, null);
     g.dispose();
@@ -143,7 +151,9 @@ final class ImageData {
     return out;
   }
 
-  /** Fills planar (n, 3, size, size) floats in [0, 1] with random crops, random horizontal flips. */
+  /**
+   * Fills planar (n, 3, size, size) floats in [0, 1] with random crops, random horizontal flips.
+   */
   void batch(Random rnd, int n, int size, float[] out) {
     int plane = size * size;
     for (int b = 0; b < n; b++) {

@@ -1,6 +1,5 @@
 package io.vqcodec.tools.train;
 
-import io.vqcodec.tools.prior.TokenCorpus;
 import io.vqcodec.neural.MaskNet;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -55,7 +54,8 @@ final class MaskData {
             coarse[li] = c;
           }
         }
-        if (2 * cw >= minSide && 2 * ch >= minSide) d.grids.add(new Grid(2 * cw, 2 * ch, fine, coarse));
+        if (2 * cw >= minSide && 2 * ch >= minSide)
+          d.grids.add(new Grid(2 * cw, 2 * ch, fine, coarse));
       }
     }
     return d;
@@ -65,7 +65,15 @@ final class MaskData {
    * Fills one window of side s (even) at level index li: tokens (vocabulary ids with the mask id at
    * masked positions), coarse flags, targets (vocabulary-relative to the level) and masked flags.
    */
-  static void sample(Random rnd, Grid g, int li, int s, long[] tok, long[] coarse, int[] target, boolean[] masked,
+  static void sample(
+      Random rnd,
+      Grid g,
+      int li,
+      int s,
+      long[] tok,
+      long[] coarse,
+      int[] target,
+      boolean[] masked,
       int at) {
     int k = MaskNet.LEVELS[li], off = MaskNet.offset(k);
     int x0 = 2 * rnd.nextInt((g.fw - s) / 2 + 1), y0 = 2 * rnd.nextInt((g.fh - s) / 2 + 1);
@@ -81,11 +89,13 @@ final class MaskData {
     double rate = t < 0.5 ? 0.05 + 0.45 * rnd.nextDouble() : 0.1 * rnd.nextDouble();
     if (t >= 0.5 && t < 0.75) {
       int rows = 1 + rnd.nextInt(3), r0 = rnd.nextInt(cs - rows + 1);
-      for (int y = 2 * r0; y < 2 * (r0 + rows); y++) for (int x = 0; x < s; x++) m[y * s + x] = true;
+      for (int y = 2 * r0; y < 2 * (r0 + rows); y++)
+        for (int x = 0; x < s; x++) m[y * s + x] = true;
     } else if (t >= 0.75) {
       int rw = 1 + rnd.nextInt(6), rh = 1 + rnd.nextInt(6);
       int cx0 = rnd.nextInt(cs - rw + 1), cy0 = rnd.nextInt(cs - rh + 1);
-      for (int y = 2 * cy0; y < 2 * (cy0 + rh); y++) for (int x = 2 * cx0; x < 2 * (cx0 + rw); x++) m[y * s + x] = true;
+      for (int y = 2 * cy0; y < 2 * (cy0 + rh); y++)
+        for (int x = 2 * cx0; x < 2 * (cx0 + rw); x++) m[y * s + x] = true;
     }
     for (int cy = 0; cy < cs; cy++) {
       for (int cx = 0; cx < cs; cx++) {
@@ -97,7 +107,8 @@ final class MaskData {
           for (int j = 0; j < 4; j++) any |= m[(2 * cy + j / 2) * s + 2 * cx + j % 2];
           for (int j = 0; j < 4; j++) m[(2 * cy + j / 2) * s + 2 * cx + j % 2] = any;
         } else {
-          for (int j = 0; j < 4; j++) if (rnd.nextDouble() < rate) m[(2 * cy + j / 2) * s + 2 * cx + j % 2] = true;
+          for (int j = 0; j < 4; j++)
+            if (rnd.nextDouble() < rate) m[(2 * cy + j / 2) * s + 2 * cx + j % 2] = true;
         }
       }
     }

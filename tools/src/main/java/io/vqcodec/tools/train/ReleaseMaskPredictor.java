@@ -1,12 +1,12 @@
 package io.vqcodec.tools.train;
 
-import io.vqcodec.tokens.ModelPackage;
 import io.vqcodec.neural.MaskNet;
 import io.vqcodec.neural.TensorFile;
 import io.vqcodec.neural.TensorFile.Tensor;
+import io.vqcodec.tokens.ModelPackage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -4,7 +4,6 @@ import io.vqcodec.neural.MaskNet;
 import io.vqcodec.neural.TensorFile;
 import io.vqcodec.neural.TokNetConfig;
 import io.vqcodec.neural.Tokenizer;
-import io.vqcodec.tokens.ContextPrior;
 import io.vqcodec.tokens.ModelPackage;
 import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tools.prior.PriorFit;
@@ -52,12 +51,14 @@ public final class ReleaseModel {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 1 || !(args[0].equals("tokenizer") || args[0].equals("predictor"))) {
-      System.err.println("usage: ReleaseModel tokenizer|predictor --ckpt FILE --arch A --name NAME --out DIR "
-          + "[--model-id N] [--prior-images DIR] [--prior-max-side N] [--same-weights-ids IDS] [--spec FILE]");
+      System.err.println(
+          "usage: ReleaseModel tokenizer|predictor --ckpt FILE --arch A --name NAME --out DIR "
+              + "[--model-id N] [--prior-images DIR] [--prior-max-side N] [--same-weights-ids IDS] [--spec FILE]");
       System.exit(2);
     }
     Map<String, String> a = new LinkedHashMap<>();
-    for (int i = 1; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    for (int i = 1; i + 1 < args.length; i += 2)
+      a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     Path ckpt = Paths.get(require(a, "ckpt"));
     Path out = Paths.get(require(a, "out"));
     String name = require(a, "name");
@@ -67,7 +68,8 @@ public final class ReleaseModel {
     p.setProperty("weights.file", "weights.vqt");
     p.setProperty("train.checkpoint", ckpt.getFileName().toString());
     if (args[0].equals("predictor")) {
-      String[] w = ReleaseMaskPredictor.writeWeights(ckpt, MaskNet.Config.parse(a.get("arch")), out);
+      String[] w =
+          ReleaseMaskPredictor.writeWeights(ckpt, MaskNet.Config.parse(a.get("arch")), out);
       p.setProperty("levels", "4096,1024,256,64,16");
       p.setProperty("weights.sha256", w[1]);
       p.setProperty("train.step", w[0]);
@@ -80,8 +82,10 @@ public final class ReleaseModel {
     long id = Long.parseLong(require(a, "model-id"));
     Path spec = Paths.get(a.getOrDefault("spec", "bitstream-spec/04-model-identification.md"));
     String same = a.getOrDefault("same-weights-ids", "");
-    for (String s : (id + (same.isBlank() ? "" : "," + same)).split(",")) refuseUsedId(Long.parseLong(s.trim()), spec);
-    ReleaseTokenizer.Weights w = ReleaseTokenizer.writeWeights(ckpt, TokNetConfig.parse(a.get("arch")), out);
+    for (String s : (id + (same.isBlank() ? "" : "," + same)).split(","))
+      refuseUsedId(Long.parseLong(s.trim()), spec);
+    ReleaseTokenizer.Weights w =
+        ReleaseTokenizer.writeWeights(ckpt, TokNetConfig.parse(a.get("arch")), out);
     p.setProperty("model.id", Long.toString(id));
     p.setProperty("codebook.sizes", w.codebookSizes());
     p.setProperty("weights.sha256", HexFormat.of().formatHex(w.sha256()));
@@ -94,8 +98,14 @@ public final class ReleaseModel {
       int[] ks = Arrays.stream(w.codebookSizes().split(",")).mapToInt(Integer::parseInt).toArray();
       byte[] prior;
       try (Tokenizer tok = Tokenizer.open(ModelRegistry.loadFolder(out))) {
-        TokenCorpus.build(tok, ks, Paths.get(a.get("prior-images")),
-            Integer.parseInt(a.getOrDefault("prior-max-side", "1024")), 1, Integer.MAX_VALUE, corpus);
+        TokenCorpus.build(
+            tok,
+            ks,
+            Paths.get(a.get("prior-images")),
+            Integer.parseInt(a.getOrDefault("prior-max-side", "1024")),
+            1,
+            Integer.MAX_VALUE,
+            corpus);
         List<TokenCorpus.Entry> train = TokenCorpus.read(corpus);
         prior = PriorFit.fitFile(tok, ks, train, System.out);
       }
@@ -103,16 +113,31 @@ public final class ReleaseModel {
       priorSha = HexFormat.of().formatHex(ModelPackage.sha256(prior));
       p.setProperty("prior.file", "prior.bin");
       p.setProperty("prior.sha256", priorSha);
-      store(p, out, "vqcodec tokenizer model with its context prior (prob_model_id 2, Spec section 8.3.2)");
+      store(
+          p,
+          out,
+          "vqcodec tokenizer model with its context prior (prob_model_id 2, Spec section 8.3.2)");
     }
     check(out);
     addToIndex(out);
-    System.out.printf(Locale.ROOT, "released %s (model id %d) step %d: %d bytes of weights -> %s%n", name, id,
-        w.step(), w.bytes(), out);
+    System.out.printf(
+        Locale.ROOT,
+        "released %s (model id %d) step %d: %d bytes of weights -> %s%n",
+        name,
+        id,
+        w.step(),
+        w.bytes(),
+        out);
     System.out.println("Add this row to the registry table of Spec §4.4 (" + spec + "):");
-    System.out.printf(Locale.ROOT, "| %d | %s (training step %d)%s | `%s` | %s | released |%n", id, name, w.step(),
+    System.out.printf(
+        Locale.ROOT,
+        "| %d | %s (training step %d)%s | `%s` | %s | released |%n",
+        id,
+        name,
+        w.step(),
         priorSha == null ? "" : " + context prior (`prior.sha256` `" + priorSha + "`)",
-        HexFormat.of().formatHex(w.sha256()), w.codebookSizes().replace(",", ", "));
+        HexFormat.of().formatHex(w.sha256()),
+        w.codebookSizes().replace(",", ", "));
   }
 
   private static String require(Map<String, String> a, String key) {
@@ -123,26 +148,33 @@ public final class ReleaseModel {
 
   /** Spec §4.4: an id names one weights file forever. */
   static void refuseUsedId(long id, Path spec) throws IOException {
-    if (id < 1) throw new IllegalArgumentException("model id " + id + ": must be at least 1 (Spec §4.2)");
+    if (id < 1)
+      throw new IllegalArgumentException("model id " + id + ": must be at least 1 (Spec §4.2)");
     for (ModelPackage p : ModelRegistry.builtIn().packages()) {
       for (long used : p.decodableIds()) {
-        if (used == id) throw new IllegalArgumentException("model id " + id + " is " + p.name() + "'s: ids are never reused");
+        if (used == id)
+          throw new IllegalArgumentException(
+              "model id " + id + " is " + p.name() + "'s: ids are never reused");
       }
     }
     if (Files.exists(spec)) {
-      Matcher m = Pattern.compile("(?m)^\\| (\\d+) \\|").matcher(Files.readString(spec, StandardCharsets.UTF_8));
+      Matcher m =
+          Pattern.compile("(?m)^\\| (\\d+) \\|")
+              .matcher(Files.readString(spec, StandardCharsets.UTF_8));
       while (m.find()) {
         if (Long.parseLong(m.group(1)) == id) {
-          throw new IllegalArgumentException("model id " + id + " is in the registry table of " + spec
-              + ": ids are never reused");
+          throw new IllegalArgumentException(
+              "model id " + id + " is in the registry table of " + spec + ": ids are never reused");
         }
       }
     }
   }
 
   private static void store(Properties p, Path out, String comment) throws IOException {
-    StringBuilder b = new StringBuilder("# " + comment + "; every file is checked against its SHA-256 at load\n");
-    for (String k : new java.util.TreeSet<>(p.stringPropertyNames())) b.append(k).append('=').append(p.getProperty(k)).append('\n');
+    StringBuilder b =
+        new StringBuilder("# " + comment + "; every file is checked against its SHA-256 at load\n");
+    for (String k : new java.util.TreeSet<>(p.stringPropertyNames()))
+      b.append(k).append('=').append(p.getProperty(k)).append('\n');
     Files.writeString(out.resolve("model.properties"), b.toString(), StandardCharsets.ISO_8859_1);
   }
 

@@ -1,21 +1,20 @@
 package io.vqcodec.tools.train;
 
-import io.vqcodec.tokens.ModelPackage;
 import io.vqcodec.neural.TensorFile;
 import io.vqcodec.neural.TensorFile.Tensor;
 import io.vqcodec.neural.TokNet;
 import io.vqcodec.neural.TokNetConfig;
+import io.vqcodec.tokens.ModelPackage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
 /**
- * Turns a training checkpoint into a released model folder: {@code weights.vqt} (network weights
- * as binary16; codebooks and code usage as float32) and {@code model.properties}.
+ * Turns a training checkpoint into a released model folder: {@code weights.vqt} (network weights as
+ * binary16; codebooks and code usage as float32) and {@code model.properties}.
  *
  * <p>Nested sub-codebooks: for each smaller size (1024, 256, 64, 16) a usage-weighted k-means of
  * the trained codes (weights: EMA code counts + 1e-3; k-means++ seeding with {@code new
@@ -42,7 +41,8 @@ final class ReleaseTokenizer {
     for (String k : TokNet.shapes(cfg).keySet()) w.put("net." + k, ck.get("net." + k));
     Tensor cb = ck.get("vq.codebook");
     int dim = (int) cb.dims()[1], k0 = (int) cb.dims()[0];
-    if (dim != cfg.dim) throw new IllegalArgumentException("codebook dim " + dim + " != arch dim " + cfg.dim);
+    if (dim != cfg.dim)
+      throw new IllegalArgumentException("codebook dim " + dim + " != arch dim " + cfg.dim);
     float[] usage = ck.get("vq.ema_count").data();
     w.put("codebook." + k0, cb);
     w.put("usage." + k0, new Tensor(new long[] {k0}, usage));
@@ -95,7 +95,8 @@ final class ReleaseTokenizer {
         for (int t = 0; t < dim; t++) sum[assign[i] * dim + t] += wt[i] * x[i * dim + t];
       }
       for (int j = 0; j < k; j++) {
-        if (cw[j] > 0) for (int t = 0; t < dim; t++) c[j * dim + t] = (float) (sum[j * dim + t] / cw[j]);
+        if (cw[j] > 0)
+          for (int t = 0; t < dim; t++) c[j * dim + t] = (float) (sum[j * dim + t] / cw[j]);
       }
     }
     float[] cwf = new float[k];

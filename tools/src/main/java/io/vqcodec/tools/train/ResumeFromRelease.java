@@ -18,16 +18,17 @@ import java.util.Map;
  * ({@code TrainTokenizer} accepts a checkpoint without them); every code counts as used at the
  * release step.
  *
- * <p>{@code ResumeFromRelease --weights models/src/main/resources/io/vqcodec/models/tok-v1/weights.vqt
- * --step 13856 --out runs/tok-v1}, then the usual {@code TrainTokenizer} command with the same
- * {@code --out}.
+ * <p>{@code ResumeFromRelease --weights
+ * models/src/main/resources/io/vqcodec/models/tok-v1/weights.vqt --step 13856 --out runs/tok-v1},
+ * then the usual {@code TrainTokenizer} command with the same {@code --out}.
  */
 public final class ResumeFromRelease {
   private ResumeFromRelease() {}
 
   public static void main(String[] args) throws IOException {
     Map<String, String> a = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    for (int i = 0; i + 1 < args.length; i += 2)
+      a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     Path weights = Paths.get(a.get("weights"));
     int step = Integer.parseInt(a.get("step"));
     Path out = Paths.get(a.getOrDefault("out", "runs/tok-v1"));
@@ -38,9 +39,12 @@ public final class ResumeFromRelease {
     for (Map.Entry<String, Tensor> e : w.entrySet()) {
       if (e.getKey().startsWith("net.")) ck.put(e.getKey(), e.getValue());
     }
-    int k = w.keySet().stream().filter(n -> n.startsWith("codebook."))
-        .mapToInt(n -> Integer.parseInt(n.substring("codebook.".length()))).max()
-        .orElseThrow(() -> new IOException(weights + " has no codebook"));
+    int k =
+        w.keySet().stream()
+            .filter(n -> n.startsWith("codebook."))
+            .mapToInt(n -> Integer.parseInt(n.substring("codebook.".length())))
+            .max()
+            .orElseThrow(() -> new IOException(weights + " has no codebook"));
     Tensor cb = w.get("codebook." + k), usage = w.get("usage." + k);
     if (usage == null) throw new IOException(weights + " has no usage." + k);
     int dim = (int) cb.dims()[1];
@@ -57,6 +61,7 @@ public final class ResumeFromRelease {
     Files.createDirectories(out);
     Path f = out.resolve("ckpt-" + step + ".vqt");
     TensorFile.write(f, ck);
-    System.out.println("wrote " + f + " (step " + step + ", K=" + k + ", " + ck.size() + " tensors)");
+    System.out.println(
+        "wrote " + f + " (step " + step + ", K=" + k + ", " + ck.size() + " tensors)");
   }
 }

@@ -18,12 +18,14 @@ public final class StripCheckpoint {
   private StripCheckpoint() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 2) throw new IllegalArgumentException("usage: StripCheckpoint IN.vqt OUT.vqt");
+    if (args.length != 2)
+      throw new IllegalArgumentException("usage: StripCheckpoint IN.vqt OUT.vqt");
     Path out = Paths.get(args[1]);
     Map<String, Tensor> t = new LinkedHashMap<>(TensorFile.read(Paths.get(args[0])));
     t.keySet().removeIf(n -> n.startsWith("adam."));
     Files.createDirectories(out.toAbsolutePath().getParent());
     TensorFile.write(out, t);
-    System.out.println("wrote " + out + " (" + Files.size(out) + " bytes, " + t.size() + " tensors)");
+    System.out.println(
+        "wrote " + out + " (" + Files.size(out) + " bytes, " + t.size() + " tensors)");
   }
 }

@@ -1,6 +1,5 @@
 package io.vqcodec.tools.train;
 
-import io.vqcodec.tokens.ModelRegistry;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -9,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import io.vqcodec.neural.MaskNet;
 import io.vqcodec.neural.TensorFile;
 import io.vqcodec.neural.TensorFile.Tensor;
+import io.vqcodec.tokens.ModelRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +66,8 @@ public final class TrainMaskPredictor {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> a = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    for (int i = 0; i + 1 < args.length; i += 2)
+      a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     new TrainMaskPredictor(a).run();
   }
 
@@ -88,8 +89,13 @@ public final class TrainMaskPredictor {
     int s = cfg.side();
     MaskData train = MaskData.load(Paths.get(a.getOrDefault("train", "runs/tokens/train.tok")), s);
     MaskData valData = MaskData.load(Paths.get(a.getOrDefault("val", "runs/tokens/val.tok")), s);
-    System.out.printf(Locale.ROOT, "%d train grids, %d val grids, arch %s, %d parameters%n", train.grids.size(),
-        valData.grids.size(), cfg, MaskNet.paramCount(cfg));
+    System.out.printf(
+        Locale.ROOT,
+        "%d train grids, %d val grids, arch %s, %d parameters%n",
+        train.grids.size(),
+        valData.grids.size(),
+        cfg,
+        MaskNet.paramCount(cfg));
     base = NDManager.newBaseManager();
     Path ck = newestCheckpoint();
     if (ck != null) {
@@ -107,16 +113,20 @@ public final class TrainMaskPredictor {
       if (!e.getKey().startsWith("fixed.")) e.getValue().setRequiresGradient(true);
     }
     MaskNet net = new MaskNet(cfg, params);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stopRequested = true;
-      try {
-        stopped.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException ignored) {
-        Thread.currentThread().interrupt();
-      }
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopRequested = true;
+                  try {
+                    stopped.await(60, TimeUnit.SECONDS);
+                  } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
     Path trainLog = out.resolve("train-log.csv"), valLog = out.resolve("val-log.csv");
-    if (!Files.exists(trainLog)) Files.writeString(trainLog, "step,time_s,steps_per_s,lr,loss,top1_masked\n");
+    if (!Files.exists(trainLog))
+      Files.writeString(trainLog, "step,time_s,steps_per_s,lr,loss,top1_masked\n");
     if (!Files.exists(valLog)) {
       Files.writeString(valLog, "step,time_s,K,loss,top1,top5,masked_tokens\n");
     }
@@ -154,8 +164,16 @@ public final class TrainMaskPredictor {
         step++;
         if (step % 25 == 0) {
           double secs = (System.nanoTime() - winStart) / 1e9;
-          String line = String.format(Locale.ROOT, "%d,%.1f,%.3f,%.6f,%.4f,%.4f%n", step,
-              elapsedBase + (System.nanoTime() - startNs) / 1e9, sN / secs, curLr, sLoss / sN, sAcc / sN);
+          String line =
+              String.format(
+                  Locale.ROOT,
+                  "%d,%.1f,%.3f,%.6f,%.4f,%.4f%n",
+                  step,
+                  elapsedBase + (System.nanoTime() - startNs) / 1e9,
+                  sN / secs,
+                  curLr,
+                  sLoss / sN,
+                  sAcc / sN);
           Files.writeString(trainLog, line, StandardOpenOption.APPEND);
           System.out.print(line);
           sLoss = sAcc = 0;
@@ -164,7 +182,8 @@ public final class TrainMaskPredictor {
         }
         if (step % valEvery == 0) {
           for (int vk : new int[] {4096, 1024}) {
-            String line = validate(net, valData, vk, elapsedBase + (System.nanoTime() - startNs) / 1e9);
+            String line =
+                validate(net, valData, vk, elapsedBase + (System.nanoTime() - startNs) / 1e9);
             Files.writeString(valLog, line, StandardOpenOption.APPEND);
             System.out.print("val " + line);
           }
@@ -182,8 +201,16 @@ public final class TrainMaskPredictor {
   }
 
   /** [mean CE over masked positions, top-1 accuracy over masked positions]. */
-  private NDArray[] loss(NDManager sub, MaskNet net, long[] tok, long[] coarse, int[] target, boolean[] masked, int n,
-      int li, int k) {
+  private NDArray[] loss(
+      NDManager sub,
+      MaskNet net,
+      long[] tok,
+      long[] coarse,
+      int[] target,
+      boolean[] masked,
+      int n,
+      int li,
+      int k) {
     int s = cfg.side(), t = s * s;
     int cnt = 0;
     for (int i = 0; i < n * t; i++) if (masked[i]) cnt++;
@@ -204,8 +231,13 @@ public final class TrainMaskPredictor {
     NDArray oh = tgt.oneHot(k);
     NDArray logp = logits.logSoftmax(-1);
     NDArray ce = logp.mul(oh).sum(new int[] {-1}).neg().mean();
-    NDArray acc = logits.stopGradient().argMax(-1).eq(tgt).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
-        .mean();
+    NDArray acc =
+        logits
+            .stopGradient()
+            .argMax(-1)
+            .eq(tgt)
+            .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+            .mean();
     return new NDArray[] {ce, acc};
   }
 
@@ -241,8 +273,16 @@ public final class TrainMaskPredictor {
         }
       }
     }
-    return String.format(Locale.ROOT, "%d,%.1f,%d,%.4f,%.4f,%.4f,%d%n", step, time, k, lossSum / total,
-        top1 / (double) total, top5 / (double) total, total);
+    return String.format(
+        Locale.ROOT,
+        "%d,%.1f,%d,%.4f,%.4f,%.4f,%d%n",
+        step,
+        time,
+        k,
+        lossSum / total,
+        top1 / (double) total,
+        top5 / (double) total,
+        total);
   }
 
   private void attachAll(NDManager sub) {
@@ -280,7 +320,8 @@ public final class TrainMaskPredictor {
   private Path newestCheckpoint() throws IOException {
     try (Stream<Path> st = Files.list(out)) {
       return st.filter(p -> p.getFileName().toString().matches("ckpt-\\d+\\.vqt"))
-          .max(Comparator.comparingInt(TrainMaskPredictor::ckptStep)).orElse(null);
+          .max(Comparator.comparingInt(TrainMaskPredictor::ckptStep))
+          .orElse(null);
     }
   }
 
@@ -315,8 +356,10 @@ public final class TrainMaskPredictor {
     Files.writeString(out.resolve("run.properties"), "arch=" + cfg + "\nstep=" + step + "\n");
     System.out.println("checkpoint " + f);
     try (Stream<Path> st = Files.list(out)) {
-      List<Path> all = st.filter(p -> p.getFileName().toString().matches("ckpt-\\d+\\.vqt"))
-          .sorted(Comparator.comparingInt(TrainMaskPredictor::ckptStep)).toList();
+      List<Path> all =
+          st.filter(p -> p.getFileName().toString().matches("ckpt-\\d+\\.vqt"))
+              .sorted(Comparator.comparingInt(TrainMaskPredictor::ckptStep))
+              .toList();
       for (int i = 0; i < all.size() - 3; i++) Files.deleteIfExists(all.get(i));
     }
   }
@@ -330,8 +373,10 @@ public final class TrainMaskPredictor {
     for (Map.Entry<String, Shape> e : MaskNet.shapes(cfg).entrySet()) {
       // A committed checkpoint has no Adam moments (StripCheckpoint): they restart at zero.
       Tensor m = t.get("adam.m." + e.getKey()), v = t.get("adam.v." + e.getKey());
-      adamM.put(e.getKey(), m == null ? base.zeros(e.getValue()) : base.create(m.data(), e.getValue()));
-      adamV.put(e.getKey(), v == null ? base.zeros(e.getValue()) : base.create(v.data(), e.getValue()));
+      adamM.put(
+          e.getKey(), m == null ? base.zeros(e.getValue()) : base.create(m.data(), e.getValue()));
+      adamV.put(
+          e.getKey(), v == null ? base.zeros(e.getValue()) : base.create(v.data(), e.getValue()));
     }
   }
 }

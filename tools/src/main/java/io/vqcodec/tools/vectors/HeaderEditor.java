@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * A header() of Spec §2.3 as a list of raw syntax elements, for building invalid vectors by
- * editing one element. Written independently of the container module's reader: it walks the
- * syntax of §2.2, §3.2, §4.2, §6.2, §9.2 and §5.2 without checking any value, so it can hold
- * values a reader must refuse. {@link #toFile} re-emits the header (optionally with header_size
- * and header_crc made consistent again) followed by the original payloads and end code.
+ * A header() of Spec §2.3 as a list of raw syntax elements, for building invalid vectors by editing
+ * one element. Written independently of the container module's reader: it walks the syntax of §2.2,
+ * §3.2, §4.2, §6.2, §9.2 and §5.2 without checking any value, so it can hold values a reader must
+ * refuse. {@link #toFile} re-emits the header (optionally with header_size and header_crc made
+ * consistent again) followed by the original payloads and end code.
  */
 final class HeaderEditor {
   /** One syntax element: its spec name (slice fields as {@code slice[i].payload_crc}) and bytes. */
@@ -64,7 +64,8 @@ final class HeaderEditor {
     f.add(w.bytes("header_crc", 4));
     int headerSize = (int) u(size.raw);
     if (w.pos != headerSize) {
-      throw new IllegalArgumentException("header walk ended at " + w.pos + ", header_size " + headerSize);
+      throw new IllegalArgumentException(
+          "header walk ended at " + w.pos + ", header_size " + headerSize);
     }
     HeaderEditor e = new HeaderEditor(Arrays.copyOfRange(file, headerSize, file.length));
     e.fields.addAll(f);
@@ -169,9 +170,9 @@ final class HeaderEditor {
   }
 
   /**
-   * The file: header, then the original payloads and end code. With {@code consistent},
-   * header_size is set to the header's length and header_crc recomputed (Spec §2.2.2, §2.5), so
-   * that the only fault is the one the caller made; otherwise both are written as they are.
+   * The file: header, then the original payloads and end code. With {@code consistent}, header_size
+   * is set to the header's length and header_crc recomputed (Spec §2.2.2, §2.5), so that the only
+   * fault is the one the caller made; otherwise both are written as they are.
    */
   byte[] toFile(boolean consistent) {
     if (consistent) {
@@ -239,7 +240,9 @@ final class HeaderEditor {
 
     Field varint(String name) {
       int start = pos;
-      while ((b[pos++] & 0x80) != 0) { /* continuation */ }
+      while ((b[pos++] & 0x80) != 0) {
+        /* continuation */
+      }
       return new Field(name, Arrays.copyOfRange(b, start, pos));
     }
   }

@@ -1,14 +1,14 @@
 package io.vqcodec.tools.vectors;
 
-import io.vqcodec.conformance.TokenDump;
 import io.vqcodec.conformance.Manifest;
+import io.vqcodec.conformance.TokenDump;
 import io.vqcodec.container.FormatException;
 import io.vqcodec.tokens.DecodedTokens;
 import io.vqcodec.tokens.LossSimulation;
 import io.vqcodec.tokens.SliceReport;
 import io.vqcodec.tokens.TokenDecoder;
-import io.vqcodec.tokens.UnknownModelException;
 import io.vqcodec.tokens.TokenGrid;
+import io.vqcodec.tokens.UnknownModelException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,9 +27,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Seeded mutation fuzzing of the tokens-only decoder over the conformance vectors. Every input
- * must end in a decoded grid (well formed: every coded token in {@code 0..K-1} or lost, one
- * report per slice) or in one of the documented exceptions, {@link FormatException} and {@link
+ * Seeded mutation fuzzing of the tokens-only decoder over the conformance vectors. Every input must
+ * end in a decoded grid (well formed: every coded token in {@code 0..K-1} or lost, one report per
+ * slice) or in one of the documented exceptions, {@link FormatException} and {@link
  * UnknownModelException}; any other exception or error, or a decode that outlasts the per-input
  * timeout, is a failure (Spec §2.7: no crash, no hang, no allocation beyond Annex A).
  *
@@ -43,8 +43,8 @@ import java.util.concurrent.TimeoutException;
  * MutationFuzzer [--iterations N] [--seed S] [--vectors DIR] [--timeout-ms T] [--save DIR]
  * </pre>
  *
- * Failing inputs are written to {@code --save DIR} (default {@code target/fuzz-failures}) as
- * {@code seed-S-iter-I.vqc}. Exit code 0 when nothing failed, 1 otherwise.
+ * Failing inputs are written to {@code --save DIR} (default {@code target/fuzz-failures}) as {@code
+ * seed-S-iter-I.vqc}. Exit code 0 when nothing failed, 1 otherwise.
  */
 public final class MutationFuzzer {
   /** Vectors above this size or cell count are left out of the corpus (they only slow fuzzing). */
@@ -56,7 +56,14 @@ public final class MutationFuzzer {
   public record Failure(int iteration, String mutation, byte[] input, String problem) {
     @Override
     public String toString() {
-      return "iteration " + iteration + " (" + mutation + ", " + input.length + " bytes): " + problem;
+      return "iteration "
+          + iteration
+          + " ("
+          + mutation
+          + ", "
+          + input.length
+          + " bytes): "
+          + problem;
     }
   }
 
@@ -69,8 +76,14 @@ public final class MutationFuzzer {
    * @param undecodableSlices slices whose payload passed its CRC but failed entropy decoding
    * @param maxMillis the slowest single decode
    */
-  public record Report(int iterations, int decoded, int refused, long lostSlices,
-      long undecodableSlices, long maxMillis, List<Failure> failures) {}
+  public record Report(
+      int iterations,
+      int decoded,
+      int refused,
+      long lostSlices,
+      long undecodableSlices,
+      long maxMillis,
+      List<Failure> failures) {}
 
   public static void main(String[] args) throws Exception {
     Path root = Path.of(System.getProperty("vqcodec.root", "."));
@@ -86,8 +99,9 @@ public final class MutationFuzzer {
         case "--timeout-ms" -> timeoutMs = Long.parseLong(args[++i]);
         case "--save" -> save = Path.of(args[++i]);
         default -> {
-          System.err.println("usage: MutationFuzzer [--iterations N] [--seed S] [--vectors DIR] "
-              + "[--timeout-ms T] [--save DIR]");
+          System.err.println(
+              "usage: MutationFuzzer [--iterations N] [--seed S] [--vectors DIR] "
+                  + "[--timeout-ms T] [--save DIR]");
           System.exit(2);
         }
       }
@@ -100,9 +114,18 @@ public final class MutationFuzzer {
       Files.write(p, f.input());
       System.out.println("FAIL " + f + " -> " + p);
     }
-    System.out.printf(Locale.ROOT, "seed %d: %d inputs, %d decoded (%d slices lost, %d undecodable), "
-        + "%d refused, %d failures; slowest %d ms; %.1f s%n", seed, r.iterations(), r.decoded(),
-        r.lostSlices(), r.undecodableSlices(), r.refused(), r.failures().size(), r.maxMillis(),
+    System.out.printf(
+        Locale.ROOT,
+        "seed %d: %d inputs, %d decoded (%d slices lost, %d undecodable), "
+            + "%d refused, %d failures; slowest %d ms; %.1f s%n",
+        seed,
+        r.iterations(),
+        r.decoded(),
+        r.lostSlices(),
+        r.undecodableSlices(),
+        r.refused(),
+        r.failures().size(),
+        r.maxMillis(),
         (System.nanoTime() - t0) / 1e9);
     System.exit(r.failures().isEmpty() ? 0 : 1);
   }
@@ -111,7 +134,9 @@ public final class MutationFuzzer {
   public static List<byte[]> corpus(Path vectors) throws IOException {
     List<byte[]> out = new ArrayList<>();
     for (Manifest.Entry e : Manifest.read(vectors.resolve(Manifest.FILE))) {
-      if (!e.decodes() || e.bytes() > MAX_CORPUS_BYTES || !e.endCode().equals("ok")
+      if (!e.decodes()
+          || e.bytes() > MAX_CORPUS_BYTES
+          || !e.endCode().equals("ok")
           || !e.slices().replace("DECODED", "").replace(",", "").isEmpty()) {
         continue;
       }
@@ -122,7 +147,10 @@ public final class MutationFuzzer {
     return out;
   }
 
-  /** Runs {@code iterations} mutated inputs from {@code corpus}, deterministically from {@code seed}. */
+  /**
+   * Runs {@code iterations} mutated inputs from {@code corpus}, deterministically from {@code
+   * seed}.
+   */
   public static Report run(List<byte[]> corpus, long seed, int iterations, Duration perInput)
       throws InterruptedException {
     if (corpus.isEmpty()) throw new IllegalArgumentException("empty corpus");
@@ -145,7 +173,12 @@ public final class MutationFuzzer {
           f.cancel(true);
           worker.shutdownNow();
           worker = newWorker(); // the stuck thread is a daemon and is abandoned
-          failures.add(new Failure(it, how.toString(), input, "no result after " + perInput.toMillis() + " ms (hang?)"));
+          failures.add(
+              new Failure(
+                  it,
+                  how.toString(),
+                  input,
+                  "no result after " + perInput.toMillis() + " ms (hang?)"));
           continue;
         } catch (ExecutionException e) {
           Throwable c = e.getCause();
@@ -171,15 +204,17 @@ public final class MutationFuzzer {
     } finally {
       worker.shutdownNow();
     }
-    return new Report(iterations, decoded, refused, lost, undecodable, maxMillis, List.copyOf(failures));
+    return new Report(
+        iterations, decoded, refused, lost, undecodable, maxMillis, List.copyOf(failures));
   }
 
   private static ExecutorService newWorker() {
-    return Executors.newSingleThreadExecutor(task -> {
-      Thread t = new Thread(task, "fuzz-decode");
-      t.setDaemon(true);
-      return t;
-    });
+    return Executors.newSingleThreadExecutor(
+        task -> {
+          Thread t = new Thread(task, "fuzz-decode");
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** The decoded tokens, or the documented exception; anything else propagates as a failure. */
@@ -200,11 +235,13 @@ public final class MutationFuzzer {
         if (g.isFine(cx, cy)) {
           for (int q = 0; q < 4; q++) {
             int v = g.fineToken(2 * cx + (q & 1), 2 * cy + (q >> 1));
-            if (v != TokenGrid.LOST && (v < 0 || v >= k)) return "fine token " + v + " outside 0.." + (k - 1);
+            if (v != TokenGrid.LOST && (v < 0 || v >= k))
+              return "fine token " + v + " outside 0.." + (k - 1);
           }
         } else {
           int v = g.coarseToken(cx, cy);
-          if (v != TokenGrid.LOST && (v < 0 || v >= k)) return "coarse token " + v + " outside 0.." + (k - 1);
+          if (v != TokenGrid.LOST && (v < 0 || v >= k))
+            return "coarse token " + v + " outside 0.." + (k - 1);
         }
       }
     }
@@ -213,7 +250,8 @@ public final class MutationFuzzer {
       if (s.firstRow() != rows) return "slice " + s.index() + " starts at row " + s.firstRow();
       rows += s.rowCount();
     }
-    if (rows != g.cellsHigh()) return "slices cover " + rows + " of " + g.cellsHigh() + " cell rows";
+    if (rows != g.cellsHigh())
+      return "slices cover " + rows + " of " + g.cellsHigh() + " cell rows";
     TokenDump.serialize(g);
     return null;
   }
@@ -290,7 +328,9 @@ public final class MutationFuzzer {
     return b;
   }
 
-  /** One header field rewritten with a hostile value; header_size and header_crc made consistent. */
+  /**
+   * One header field rewritten with a hostile value; header_size and header_crc made consistent.
+   */
   private static byte[] editField(byte[] base, SplittableRandom r, StringBuilder how) {
     HeaderEditor e = HeaderEditor.parse(base);
     List<String> names = e.fieldNames();
@@ -322,11 +362,19 @@ public final class MutationFuzzer {
   }
 
   private static boolean isVarint(String name) {
-    return !(name.equals("magic") || name.endsWith("version_major") || name.endsWith("version_minor")
-        || name.equals("profile") || name.equals("header_flags") || name.equals("channel_format")
-        || name.equals("bit_depth") || name.equals("weights_hash") || name.equals("codebook_level")
-        || name.equals("granularity_mode") || name.equals("prob_model_id")
-        || name.endsWith("extension_type") || name.endsWith("extension_payload")
+    return !(name.equals("magic")
+        || name.endsWith("version_major")
+        || name.endsWith("version_minor")
+        || name.equals("profile")
+        || name.equals("header_flags")
+        || name.equals("channel_format")
+        || name.equals("bit_depth")
+        || name.equals("weights_hash")
+        || name.equals("codebook_level")
+        || name.equals("granularity_mode")
+        || name.equals("prob_model_id")
+        || name.endsWith("extension_type")
+        || name.endsWith("extension_payload")
         || name.endsWith("payload_crc"));
   }
 

@@ -1,12 +1,8 @@
 package io.vqcodec.tools.vectors;
 
 import io.vqcodec.conformance.ErrorCategory;
-import io.vqcodec.conformance.TokenDump;
-import io.vqcodec.tokens.SliceCoder;
-import io.vqcodec.tokens.ContextPrior;
-import io.vqcodec.tokens.ModelPackage;
-import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.conformance.Manifest;
+import io.vqcodec.conformance.TokenDump;
 import io.vqcodec.container.ChannelFormat;
 import io.vqcodec.container.ContainerHeader;
 import io.vqcodec.container.ContainerReader;
@@ -17,27 +13,27 @@ import io.vqcodec.container.PictureHeader;
 import io.vqcodec.container.ProbabilityModel;
 import io.vqcodec.container.Slice;
 import io.vqcodec.container.TokenGridParams;
-import io.vqcodec.tokens.DecodedTokens;
-import io.vqcodec.tokens.LossSimulation;
-import io.vqcodec.tokens.SliceReport;
-import io.vqcodec.tokens.TokenDecoder;
 import io.vqcodec.encoder.EncoderOptions;
 import io.vqcodec.encoder.ImageEncoder;
+import io.vqcodec.tokens.ContextPrior;
+import io.vqcodec.tokens.DecodedTokens;
+import io.vqcodec.tokens.LossSimulation;
+import io.vqcodec.tokens.ModelPackage;
+import io.vqcodec.tokens.ModelRegistry;
+import io.vqcodec.tokens.SliceCoder;
+import io.vqcodec.tokens.SliceReport;
+import io.vqcodec.tokens.TokenDecoder;
 import io.vqcodec.tokens.TokenGrid;
-import io.vqcodec.neural.Tokenizer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 
@@ -60,8 +56,8 @@ import javax.imageio.ImageIO;
  * </ul>
  *
  * Usage: {@code VectorGenerator [--out DIR] [--sample PNG]}; defaults {@code conformance/vectors}
- * and {@code samples/chelsea.png} under the repository root (the working directory, or the
- * {@code vqcodec.root} system property). Existing {@code .vqc} files in DIR are replaced.
+ * and {@code samples/chelsea.png} under the repository root (the working directory, or the {@code
+ * vqcodec.root} system property). Existing {@code .vqc} files in DIR are replaced.
  */
 public final class VectorGenerator {
   private static final GranularityMode MIXED = GranularityMode.MIXED;
@@ -73,8 +69,10 @@ public final class VectorGenerator {
   private final Path out;
   private final Path sample;
   private final ModelId model;
+
   /** The default tokenizer's context prior: prob_model_id 2 slices are coded with it. */
   private final ContextPrior prior;
+
   private final List<Manifest.Entry> entries = new ArrayList<>();
 
   private VectorGenerator(Path out, Path sample) throws IOException {
@@ -102,7 +100,12 @@ public final class VectorGenerator {
     long t0 = System.nanoTime();
     List<Manifest.Entry> e = generate(out, sample);
     long bytes = e.stream().mapToLong(Manifest.Entry::bytes).sum();
-    System.out.printf(Locale.ROOT, "%d vectors, %d bytes, in %s (%.1f s)%n", e.size(), bytes, out,
+    System.out.printf(
+        Locale.ROOT,
+        "%d vectors, %d bytes, in %s (%.1f s)%n",
+        e.size(),
+        bytes,
+        out,
         (System.nanoTime() - t0) / 1e9);
   }
 
@@ -115,7 +118,8 @@ public final class VectorGenerator {
    * As {@link #generate(Path, Path)}; without {@code images} the encoder-made vectors (the only
    * ones that need the tokenizer network) are left out, and the result is the same on every JVM.
    */
-  public static List<Manifest.Entry> generate(Path out, Path sample, boolean images) throws IOException {
+  public static List<Manifest.Entry> generate(Path out, Path sample, boolean images)
+      throws IOException {
     Files.createDirectories(out);
     try (DirectoryStream<Path> old = Files.newDirectoryStream(out, "*.vqc")) {
       for (Path p : old) Files.delete(p);
@@ -132,16 +136,39 @@ public final class VectorGenerator {
   // ---------------------------------------------------------------- synthetic token grids
 
   /** How a synthetic grid chooses each cell's granularity. */
-  private enum Gran { COARSE, FINE, RANDOM, CHECKER }
+  private enum Gran {
+    COARSE,
+    FINE,
+    RANDOM,
+    CHECKER
+  }
 
   /** How a synthetic grid chooses tokens. */
-  private enum Tok { RANDOM, EXTREMES, CONSTANT, SKEWED, GRADIENT }
+  private enum Tok {
+    RANDOM,
+    EXTREMES,
+    CONSTANT,
+    SKEWED,
+    GRADIENT
+  }
 
   /** A synthetic picture: its grid, how it is coded and its slices' row counts. */
-  private record Synth(TokenGrid grid, GranularityMode mode, ProbabilityModel pm,
-      ChannelFormat channel, int[] rows, int width, int height, int resolutionShift) {
+  private record Synth(
+      TokenGrid grid,
+      GranularityMode mode,
+      ProbabilityModel pm,
+      ChannelFormat channel,
+      int[] rows,
+      int width,
+      int height,
+      int resolutionShift) {
     /** A picture coded at full size: the grid's size is the picture's. */
-    Synth(TokenGrid grid, GranularityMode mode, ProbabilityModel pm, ChannelFormat channel, int[] rows) {
+    Synth(
+        TokenGrid grid,
+        GranularityMode mode,
+        ProbabilityModel pm,
+        ChannelFormat channel,
+        int[] rows) {
       this(grid, mode, pm, channel, rows, grid.width(), grid.height(), 0);
     }
   }
@@ -151,12 +178,13 @@ public final class VectorGenerator {
     TokenGrid g = new TokenGrid(w, h, k);
     for (int cy = 0; cy < g.cellsHigh(); cy++) {
       for (int cx = 0; cx < g.cellsWide(); cx++) {
-        boolean fine = switch (gran) {
-          case COARSE -> false;
-          case FINE -> true;
-          case RANDOM -> r.nextBoolean();
-          case CHECKER -> ((cx + cy) & 1) == 1;
-        };
+        boolean fine =
+            switch (gran) {
+              case COARSE -> false;
+              case FINE -> true;
+              case RANDOM -> r.nextBoolean();
+              case CHECKER -> ((cx + cy) & 1) == 1;
+            };
         g.setFine(cx, cy, fine);
         if (fine) {
           for (int q = 0; q < 4; q++) {
@@ -188,8 +216,16 @@ public final class VectorGenerator {
     return r;
   }
 
-  private Synth synth(int w, int h, int k, Gran gran, Tok tok, GranularityMode mode,
-      ProbabilityModel pm, int perSlice, long seed) {
+  private Synth synth(
+      int w,
+      int h,
+      int k,
+      Gran gran,
+      Tok tok,
+      GranularityMode mode,
+      ProbabilityModel pm,
+      int perSlice,
+      long seed) {
     TokenGrid g = grid(w, h, k, gran, tok, seed);
     return new Synth(g, mode, pm, ChannelFormat.RGB, rows(g.cellsHigh(), perSlice));
   }
@@ -198,21 +234,39 @@ public final class VectorGenerator {
     List<Slice> out = new ArrayList<>();
     int first = 0;
     for (int n : s.rows) {
-      out.add(new Slice(first, n, SliceCoder.encode(s.pm == PM2 ? prior : null, s.grid, first, n, s.mode)));
+      out.add(
+          new Slice(
+              first, n, SliceCoder.encode(s.pm == PM2 ? prior : null, s.grid, first, n, s.mode)));
       first += n;
     }
     return out;
   }
 
   private ContainerHeader header(Synth s, ModelId m) {
-    return new ContainerHeader(PictureHeader.still(s.width, s.height, s.channel), m,
+    return new ContainerHeader(
+        PictureHeader.still(s.width, s.height, s.channel),
+        m,
         new TokenGridParams(s.grid.codebookSize(), s.mode, s.pm),
-        s.resolutionShift == 0 ? List.of() : List.of(ContainerHeader.codedResolution(s.resolutionShift)));
+        s.resolutionShift == 0
+            ? List.of()
+            : List.of(ContainerHeader.codedResolution(s.resolutionShift)));
   }
 
-  /** A {@code w} x {@code h} picture coded at 1/2^shift (Spec §9.6.1): the grid covers the coded size. */
-  private Synth reduced(int w, int h, int shift, int k, Gran gran, Tok tok, GranularityMode mode,
-      ProbabilityModel pm, int perSlice, long seed) {
+  /**
+   * A {@code w} x {@code h} picture coded at 1/2^shift (Spec §9.6.1): the grid covers the coded
+   * size.
+   */
+  private Synth reduced(
+      int w,
+      int h,
+      int shift,
+      int k,
+      Gran gran,
+      Tok tok,
+      GranularityMode mode,
+      ProbabilityModel pm,
+      int perSlice,
+      long seed) {
     int f = 1 << shift;
     TokenGrid g = grid((w + f - 1) / f, (h + f - 1) / f, k, gran, tok, seed);
     return new Synth(g, mode, pm, ChannelFormat.RGB, rows(g.cellsHigh(), perSlice), w, h, shift);
@@ -232,83 +286,173 @@ public final class VectorGenerator {
     for (int k : ks) {
       for (ProbabilityModel pm : List.of(PM0, PM2)) {
         Synth s = synth(80, 64, k, Gran.RANDOM, Tok.RANDOM, MIXED, pm, 2, 1000 + k);
-        valid("k" + k + "-mixed-" + pmName(pm), s, "§6.1 §6.2 §6.3 §6.4 " + sec(pm),
+        valid(
+            "k" + k + "-mixed-" + pmName(pm),
+            s,
+            "§6.1 §6.2 §6.3 §6.4 " + sec(pm),
             "K=" + k + ", mixed granularity, random tokens, two 2-row slices");
       }
     }
     // Granularity modes (Spec §6.2, §6.5), both models.
     for (ProbabilityModel pm : List.of(PM0, PM2)) {
-      valid("gran-all-coarse-" + pmName(pm), synth(64, 48, 1024, Gran.COARSE, Tok.RANDOM, COARSE, pm, 8, 11),
-          "§6.2 §6.5 " + sec(pm), "granularity_mode 1 (all-coarse): no flags, coarse tokens only");
-      valid("gran-all-fine-" + pmName(pm), synth(64, 48, 1024, Gran.FINE, Tok.RANDOM, FINE, pm, 8, 12),
-          "§6.2 §6.5 " + sec(pm), "granularity_mode 2 (all-fine): no flags, fine tokens only");
-      valid("gran-mixed-all-coarse-flags-" + pmName(pm), synth(64, 48, 256, Gran.COARSE, Tok.RANDOM,
-          MIXED, pm, 8, 13), "§6.3 §6.4 " + sec(pm), "mixed mode whose every flag is 0");
-      valid("gran-mixed-all-fine-flags-" + pmName(pm), synth(64, 48, 256, Gran.FINE, Tok.RANDOM,
-          MIXED, pm, 8, 14), "§6.3 §6.4 " + sec(pm), "mixed mode whose every flag is 1");
-      valid("gran-checker-" + pmName(pm), synth(96, 96, 64, Gran.CHECKER, Tok.GRADIENT, MIXED, pm, 3, 15),
-          "§6.3 §6.4 §5.1 " + sec(pm), "checkerboard granularity: every flag context, 3-row slices");
+      valid(
+          "gran-all-coarse-" + pmName(pm),
+          synth(64, 48, 1024, Gran.COARSE, Tok.RANDOM, COARSE, pm, 8, 11),
+          "§6.2 §6.5 " + sec(pm),
+          "granularity_mode 1 (all-coarse): no flags, coarse tokens only");
+      valid(
+          "gran-all-fine-" + pmName(pm),
+          synth(64, 48, 1024, Gran.FINE, Tok.RANDOM, FINE, pm, 8, 12),
+          "§6.2 §6.5 " + sec(pm),
+          "granularity_mode 2 (all-fine): no flags, fine tokens only");
+      valid(
+          "gran-mixed-all-coarse-flags-" + pmName(pm),
+          synth(64, 48, 256, Gran.COARSE, Tok.RANDOM, MIXED, pm, 8, 13),
+          "§6.3 §6.4 " + sec(pm),
+          "mixed mode whose every flag is 0");
+      valid(
+          "gran-mixed-all-fine-flags-" + pmName(pm),
+          synth(64, 48, 256, Gran.FINE, Tok.RANDOM, MIXED, pm, 8, 14),
+          "§6.3 §6.4 " + sec(pm),
+          "mixed mode whose every flag is 1");
+      valid(
+          "gran-checker-" + pmName(pm),
+          synth(96, 96, 64, Gran.CHECKER, Tok.GRADIENT, MIXED, pm, 3, 15),
+          "§6.3 §6.4 §5.1 " + sec(pm),
+          "checkerboard granularity: every flag context, 3-row slices");
     }
     // Token statistics (Spec §7, §8.2 adaptation and rescaling).
-    valid("tok-extremes-k4096-pm0", synth(64, 64, 4096, Gran.RANDOM, Tok.EXTREMES, MIXED, PM0, 4, 21),
-        "§6.3 §7 §8.2", "tokens 0 and K-1 only, K=4096");
-    valid("tok-extremes-k16-pm2", synth(64, 64, 16, Gran.RANDOM, Tok.EXTREMES, MIXED, PM2, 4, 22),
-        "§6.3 §8.3.2", "tokens 0 and K-1 only, K=16");
-    valid("tok-extremes-k4096-pm2", synth(64, 64, 4096, Gran.RANDOM, Tok.EXTREMES, MIXED, PM2, 4, 23),
-        "§6.3 §8.3.2", "tokens 0 and K-1 only, K=4096");
-    valid("tok-constant-rescale-pm0", synth(512, 320, 1024, Gran.FINE, Tok.CONSTANT, FINE, PM0, 20, 24),
-        "§7 §8.2", "2560 equal fine tokens in one slice: the adaptive model reaches its limit and rescales");
-    valid("tok-constant-pm2", synth(256, 160, 256, Gran.FINE, Tok.CONSTANT, FINE, PM2, 10, 25),
-        "§7 §8.3.2", "equal tokens in one slice, context prior");
-    valid("tok-skewed-k4096-pm0", synth(128, 96, 4096, Gran.RANDOM, Tok.SKEWED, MIXED, PM0, 6, 26),
-        "§7 §8.2", "skewed token statistics, K=4096");
-    valid("tok-skewed-k256-pm2", synth(128, 96, 256, Gran.RANDOM, Tok.SKEWED, MIXED, PM2, 6, 27),
-        "§7 §8.3.2", "skewed token statistics, K=256");
+    valid(
+        "tok-extremes-k4096-pm0",
+        synth(64, 64, 4096, Gran.RANDOM, Tok.EXTREMES, MIXED, PM0, 4, 21),
+        "§6.3 §7 §8.2",
+        "tokens 0 and K-1 only, K=4096");
+    valid(
+        "tok-extremes-k16-pm2",
+        synth(64, 64, 16, Gran.RANDOM, Tok.EXTREMES, MIXED, PM2, 4, 22),
+        "§6.3 §8.3.2",
+        "tokens 0 and K-1 only, K=16");
+    valid(
+        "tok-extremes-k4096-pm2",
+        synth(64, 64, 4096, Gran.RANDOM, Tok.EXTREMES, MIXED, PM2, 4, 23),
+        "§6.3 §8.3.2",
+        "tokens 0 and K-1 only, K=4096");
+    valid(
+        "tok-constant-rescale-pm0",
+        synth(512, 320, 1024, Gran.FINE, Tok.CONSTANT, FINE, PM0, 20, 24),
+        "§7 §8.2",
+        "2560 equal fine tokens in one slice: the adaptive model reaches its limit and rescales");
+    valid(
+        "tok-constant-pm2",
+        synth(256, 160, 256, Gran.FINE, Tok.CONSTANT, FINE, PM2, 10, 25),
+        "§7 §8.3.2",
+        "equal tokens in one slice, context prior");
+    valid(
+        "tok-skewed-k4096-pm0",
+        synth(128, 96, 4096, Gran.RANDOM, Tok.SKEWED, MIXED, PM0, 6, 26),
+        "§7 §8.2",
+        "skewed token statistics, K=4096");
+    valid(
+        "tok-skewed-k256-pm2",
+        synth(128, 96, 256, Gran.RANDOM, Tok.SKEWED, MIXED, PM2, 6, 27),
+        "§7 §8.3.2",
+        "skewed token statistics, K=256");
     // Slice layouts (Spec §5.1, §5.2): the same grid cut differently.
     TokenGrid g = grid(96, 160, 256, Gran.RANDOM, Tok.RANDOM, 31);
-    for (int[] r : List.of(new int[] {10}, rows(10, 1), new int[] {3, 3, 3, 1}, new int[] {1, 5, 4})) {
-      String n = Arrays.stream(r).mapToObj(Integer::toString).reduce((a, b) -> a + "-" + b).orElseThrow();
+    for (int[] r :
+        List.of(new int[] {10}, rows(10, 1), new int[] {3, 3, 3, 1}, new int[] {1, 5, 4})) {
+      String n =
+          Arrays.stream(r).mapToObj(Integer::toString).reduce((a, b) -> a + "-" + b).orElseThrow();
       if (r.length == 10) n = "10x1";
-      valid("slices-" + n + "-pm0", new Synth(g, MIXED, PM0, ChannelFormat.RGB, r), "§5.1 §5.2 §6.4 §8.2",
+      valid(
+          "slices-" + n + "-pm0",
+          new Synth(g, MIXED, PM0, ChannelFormat.RGB, r),
+          "§5.1 §5.2 §6.4 §8.2",
           "96x160, slices of " + n.replace('-', ',') + " cell rows");
     }
-    valid("slices-4-4-2-pm2", new Synth(g, MIXED, PM2, ChannelFormat.RGB, new int[] {4, 4, 2}),
-        "§5.1 §5.2 §8.3.2", "96x160, slices of 4,4,2 cell rows, context prior");
-    valid("slices-10x1-pm2", new Synth(g, MIXED, PM2, ChannelFormat.RGB, rows(10, 1)),
-        "§5.1 §5.2 §8.3.2", "96x160, one slice per cell row, context prior");
+    valid(
+        "slices-4-4-2-pm2",
+        new Synth(g, MIXED, PM2, ChannelFormat.RGB, new int[] {4, 4, 2}),
+        "§5.1 §5.2 §8.3.2",
+        "96x160, slices of 4,4,2 cell rows, context prior");
+    valid(
+        "slices-10x1-pm2",
+        new Synth(g, MIXED, PM2, ChannelFormat.RGB, rows(10, 1)),
+        "§5.1 §5.2 §8.3.2",
+        "96x160, one slice per cell row, context prior");
     // Picture sizes (Spec §3.2, §6.1, Annex A).
     for (ProbabilityModel pm : List.of(PM0, PM2)) {
-      valid("size-1x1-fine-" + pmName(pm), synth(1, 1, 64, Gran.FINE, Tok.RANDOM, MIXED, pm, 1, 41),
-          "§3.2 §6.1 " + sec(pm), "1x1 picture: one fine cell, 15 columns and rows of padding");
-      valid("size-17x33-" + pmName(pm), synth(17, 33, 1024, Gran.RANDOM, Tok.RANDOM, MIXED, pm, 2, 42),
-          "§3.2 §6.1 " + sec(pm), "17x33: partial cells on both edges");
-      valid("size-portrait-40x200-" + pmName(pm), synth(40, 200, 256, Gran.RANDOM, Tok.GRADIENT, MIXED,
-          pm, 4, 43), "§3.2 §6.1 §5.2 " + sec(pm), "portrait 40x200, 4-row slices");
+      valid(
+          "size-1x1-fine-" + pmName(pm),
+          synth(1, 1, 64, Gran.FINE, Tok.RANDOM, MIXED, pm, 1, 41),
+          "§3.2 §6.1 " + sec(pm),
+          "1x1 picture: one fine cell, 15 columns and rows of padding");
+      valid(
+          "size-17x33-" + pmName(pm),
+          synth(17, 33, 1024, Gran.RANDOM, Tok.RANDOM, MIXED, pm, 2, 42),
+          "§3.2 §6.1 " + sec(pm),
+          "17x33: partial cells on both edges");
+      valid(
+          "size-portrait-40x200-" + pmName(pm),
+          synth(40, 200, 256, Gran.RANDOM, Tok.GRADIENT, MIXED, pm, 4, 43),
+          "§3.2 §6.1 §5.2 " + sec(pm),
+          "portrait 40x200, 4-row slices");
     }
-    valid("size-1x1-coarse-pm0", synth(1, 1, 16, Gran.COARSE, Tok.RANDOM, COARSE, PM0, 1, 44),
-        "§3.2 §6.1 §6.5", "1x1 picture: one coarse token");
-    valid("size-16x16-pm0", synth(16, 16, 4096, Gran.COARSE, Tok.RANDOM, MIXED, PM0, 1, 45),
-        "§3.2 §6.1", "exactly one cell");
-    valid("size-15x1-pm2", synth(15, 1, 1024, Gran.FINE, Tok.RANDOM, FINE, PM2, 1, 46),
-        "§3.2 §6.1 §8.3.2", "15x1 strip");
-    valid("size-wide-16384x1-pm0", synth(16384, 1, 16, Gran.COARSE, Tok.GRADIENT, COARSE, PM0, 1, 47),
-        "§A.1 §6.1", "16384x1: the widest picture, 1024 cells in one row");
-    valid("size-tall-1x16384-1024slices-pm0", synth(1, 16384, 16, Gran.COARSE, Tok.CONSTANT, COARSE,
-        PM0, 1, 48), "§A.1 §A.2 §5.2", "1x16384: 1024 cell rows in 1024 slices (MAX_SLICES)");
-    valid("size-max-cells-16384x4096-pm0", synth(16384, 4096, 16, Gran.COARSE, Tok.CONSTANT, COARSE,
-        PM0, 64, 49), "§A.1 §A.2 §8.2", "16384x4096: 262144 cells (the most Annex A allows), 4 slices");
-    // Coded resolution (Spec §9.6.1): the grid and the slice directory cover the downscaled picture.
-    valid("coded-res-half-pm2", reduced(160, 96, 1, 1024, Gran.RANDOM, Tok.RANDOM, MIXED, PM2, 2, 61),
-        "§9.6.1 §6.1 §5.2 §8.3.2", "160x96 coded at half size: an 80x48 grid (5x3 cells), slices of 2,1 rows");
-    valid("coded-res-quarter-pm0", reduced(321, 130, 2, 256, Gran.RANDOM, Tok.GRADIENT, MIXED, PM0, 1, 62),
-        "§9.6.1 §6.1 §5.2 §8.2", "321x130 coded at quarter size: an 81x33 grid (6x3 cells, partial on both edges)");
-    valid("coded-res-quarter-1x1-pm2", reduced(1, 1, 2, 16, Gran.COARSE, Tok.RANDOM, COARSE, PM2, 1, 63),
-        "§9.6.1 §6.1 §8.3.2", "1x1 coded at quarter size: still one cell");
+    valid(
+        "size-1x1-coarse-pm0",
+        synth(1, 1, 16, Gran.COARSE, Tok.RANDOM, COARSE, PM0, 1, 44),
+        "§3.2 §6.1 §6.5",
+        "1x1 picture: one coarse token");
+    valid(
+        "size-16x16-pm0",
+        synth(16, 16, 4096, Gran.COARSE, Tok.RANDOM, MIXED, PM0, 1, 45),
+        "§3.2 §6.1",
+        "exactly one cell");
+    valid(
+        "size-15x1-pm2",
+        synth(15, 1, 1024, Gran.FINE, Tok.RANDOM, FINE, PM2, 1, 46),
+        "§3.2 §6.1 §8.3.2",
+        "15x1 strip");
+    valid(
+        "size-wide-16384x1-pm0",
+        synth(16384, 1, 16, Gran.COARSE, Tok.GRADIENT, COARSE, PM0, 1, 47),
+        "§A.1 §6.1",
+        "16384x1: the widest picture, 1024 cells in one row");
+    valid(
+        "size-tall-1x16384-1024slices-pm0",
+        synth(1, 16384, 16, Gran.COARSE, Tok.CONSTANT, COARSE, PM0, 1, 48),
+        "§A.1 §A.2 §5.2",
+        "1x16384: 1024 cell rows in 1024 slices (MAX_SLICES)");
+    valid(
+        "size-max-cells-16384x4096-pm0",
+        synth(16384, 4096, 16, Gran.COARSE, Tok.CONSTANT, COARSE, PM0, 64, 49),
+        "§A.1 §A.2 §8.2",
+        "16384x4096: 262144 cells (the most Annex A allows), 4 slices");
+    // Coded resolution (Spec §9.6.1): the grid and the slice directory cover the downscaled
+    // picture.
+    valid(
+        "coded-res-half-pm2",
+        reduced(160, 96, 1, 1024, Gran.RANDOM, Tok.RANDOM, MIXED, PM2, 2, 61),
+        "§9.6.1 §6.1 §5.2 §8.3.2",
+        "160x96 coded at half size: an 80x48 grid (5x3 cells), slices of 2,1 rows");
+    valid(
+        "coded-res-quarter-pm0",
+        reduced(321, 130, 2, 256, Gran.RANDOM, Tok.GRADIENT, MIXED, PM0, 1, 62),
+        "§9.6.1 §6.1 §5.2 §8.2",
+        "321x130 coded at quarter size: an 81x33 grid (6x3 cells, partial on both edges)");
+    valid(
+        "coded-res-quarter-1x1-pm2",
+        reduced(1, 1, 2, 16, Gran.COARSE, Tok.RANDOM, COARSE, PM2, 1, 63),
+        "§9.6.1 §6.1 §8.3.2",
+        "1x1 coded at quarter size: still one cell");
     // Gray (Spec §3.2: the token grid is coded as for RGB).
     for (ProbabilityModel pm : List.of(PM0, PM2)) {
       TokenGrid gg = grid(40, 24, 256, Gran.RANDOM, Tok.RANDOM, 51);
-      valid("gray-40x24-" + pmName(pm), new Synth(gg, MIXED, pm, ChannelFormat.GRAY, new int[] {2}),
-          "§3.2 " + sec(pm), "channel_format 0 (gray)");
+      valid(
+          "gray-40x24-" + pmName(pm),
+          new Synth(gg, MIXED, pm, ChannelFormat.GRAY, new int[] {2}),
+          "§3.2 " + sec(pm),
+          "channel_format 0 (gray)");
     }
   }
 
@@ -319,7 +463,17 @@ public final class VectorGenerator {
   /** Adds a synthetic vector that decodes completely. */
   private void valid(String name, Synth s, String sections, String description) throws IOException {
     byte[] b = write(s);
-    decodes(name, b, s.grid, s.channel, s.mode, s.pm, outcomes(s.rows.length), "ok", sections, description);
+    decodes(
+        name,
+        b,
+        s.grid,
+        s.channel,
+        s.mode,
+        s.pm,
+        outcomes(s.rows.length),
+        "ok",
+        sections,
+        description);
   }
 
   private static List<String> outcomes(int n) {
@@ -335,27 +489,70 @@ public final class VectorGenerator {
     if (src == null) throw new IOException("cannot read " + sample);
     try (ImageEncoder enc = ImageEncoder.open()) {
       EncoderOptions d = EncoderOptions.defaults();
-      image(enc, "img-chelsea-451x300-default", src, d, "§2 to §8",
+      image(
+          enc,
+          "img-chelsea-451x300-default",
+          src,
+          d,
+          "§2 to §8",
           "samples/chelsea.png with the encoder's defaults (context prior, 8-row slices)");
-      image(enc, "img-chelsea-451x300-pm0", src, d.withProbabilityModel(PM0), "§2 to §8, §8.2",
+      image(
+          enc,
+          "img-chelsea-451x300-pm0",
+          src,
+          d.withProbabilityModel(PM0),
+          "§2 to §8, §8.2",
           "samples/chelsea.png, default quality, adaptive order-0");
       image(enc, "img-1x1-pm2", crop(src, 200, 150, 1, 1), d, "§3.2 §6.1 §8.3.2", "a 1x1 crop");
-      image(enc, "img-17x33-k256-pm0", crop(src, 100, 60, 17, 33),
-          d.withCodebook(256, 0.5).withProbabilityModel(PM0), "§6.1 §8.2", "a 17x33 crop, K=256, half fine");
-      image(enc, "img-portrait-48x80-k64-rows1-pm2", crop(src, 180, 100, 48, 80),
-          d.withCodebook(64, 0.3).withSliceRows(1), "§5.2 §6.4 §8.3.2",
+      image(
+          enc,
+          "img-17x33-k256-pm0",
+          crop(src, 100, 60, 17, 33),
+          d.withCodebook(256, 0.5).withProbabilityModel(PM0),
+          "§6.1 §8.2",
+          "a 17x33 crop, K=256, half fine");
+      image(
+          enc,
+          "img-portrait-48x80-k64-rows1-pm2",
+          crop(src, 180, 100, 48, 80),
+          d.withCodebook(64, 0.3).withSliceRows(1),
+          "§5.2 §6.4 §8.3.2",
           "a portrait 48x80 crop, K=64, 30% fine, one slice per cell row");
-      image(enc, "img-gray-64x40-k16-all-fine-pm0", gray(crop(src, 150, 120, 64, 40)),
-          d.withCodebook(16, 1.0).withProbabilityModel(PM0), "§3.2 §6.5 §8.2",
+      image(
+          enc,
+          "img-gray-64x40-k16-all-fine-pm0",
+          gray(crop(src, 150, 120, 64, 40)),
+          d.withCodebook(16, 1.0).withProbabilityModel(PM0),
+          "§3.2 §6.5 §8.2",
           "a gray 64x40 crop, K=16, all fine");
-      image(enc, "img-96x64-k4096-all-coarse-pm2", crop(src, 250, 50, 96, 64),
-          d.withCodebook(4096, 0).withSliceRows(2), "§6.5 §8.3.2", "a 96x64 crop, K=4096, all coarse");
-      image(enc, "img-chelsea-451x300-half-k4096-pm2", src, d.withCodebook(4096, 0.5).withResolutionShift(1),
-          "§9.6.1 §8.3.2", "samples/chelsea.png coded at half size (226x150), K=4096, half fine");
-      image(enc, "img-chelsea-451x300-0.01bpp", src, d.withTargetBpp(0.01), "§9.6.1 §8.3.2",
+      image(
+          enc,
+          "img-96x64-k4096-all-coarse-pm2",
+          crop(src, 250, 50, 96, 64),
+          d.withCodebook(4096, 0).withSliceRows(2),
+          "§6.5 §8.3.2",
+          "a 96x64 crop, K=4096, all coarse");
+      image(
+          enc,
+          "img-chelsea-451x300-half-k4096-pm2",
+          src,
+          d.withCodebook(4096, 0.5).withResolutionShift(1),
+          "§9.6.1 §8.3.2",
+          "samples/chelsea.png coded at half size (226x150), K=4096, half fine");
+      image(
+          enc,
+          "img-chelsea-451x300-0.01bpp",
+          src,
+          d.withTargetBpp(0.01),
+          "§9.6.1 §8.3.2",
           "samples/chelsea.png at --bpp 0.01: the encoder's rate control picks a reduced resolution");
-      image(enc, "img-96x64-k1024-pm2", crop(src, 250, 50, 96, 64),
-          d.withCodebook(1024, 0.25).withSliceRows(3), "§6.3 §8.3.2", "a 96x64 crop, K=1024, 25% fine");
+      image(
+          enc,
+          "img-96x64-k1024-pm2",
+          crop(src, 250, 50, 96, 64),
+          d.withCodebook(1024, 0.25).withSliceRows(3),
+          "§6.3 §8.3.2",
+          "a 96x64 crop, K=1024, 25% fine");
     }
   }
 
@@ -368,7 +565,8 @@ public final class VectorGenerator {
   }
 
   private static BufferedImage gray(BufferedImage rgb) {
-    BufferedImage g = new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
+    BufferedImage g =
+        new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
     for (int j = 0; j < rgb.getHeight(); j++) {
       for (int i = 0; i < rgb.getWidth(); i++) {
         int p = rgb.getRGB(i, j);
@@ -383,24 +581,47 @@ public final class VectorGenerator {
    * An encoder-made vector. Its expected grid is the reference decoder's, accepted only if
    * re-encoding it reproduces every slice payload: so it is the grid the encoder coded.
    */
-  private void image(ImageEncoder enc, String name, BufferedImage img, EncoderOptions o,
-      String sections, String description) throws IOException {
+  private void image(
+      ImageEncoder enc,
+      String name,
+      BufferedImage img,
+      EncoderOptions o,
+      String sections,
+      String description)
+      throws IOException {
     byte[] b = enc.encode(img, o).bytes();
     DecodedTokens t = TokenDecoder.decode(new ByteArrayInputStream(b), LossSimulation.NONE, null);
     ContainerReader r = ContainerReader.open(b);
     ContainerHeader h = r.header();
     for (Slice s; (s = r.nextSlice()) != null; ) {
-      byte[] again = SliceCoder.encode(h.grid().probabilityModel() == PM2 ? prior : null, t.grid(), s.firstRow(),
-          s.rowCount(), h.grid().granularityMode());
+      byte[] again =
+          SliceCoder.encode(
+              h.grid().probabilityModel() == PM2 ? prior : null,
+              t.grid(),
+              s.firstRow(),
+              s.rowCount(),
+              h.grid().granularityMode());
       if (s.status() != Slice.Status.OK || !Arrays.equals(again, s.payload())) {
-        throw new IOException(name + ": slice at row " + s.firstRow()
-            + " does not re-encode to its payload; the decoded grid is not the coded one");
+        throw new IOException(
+            name
+                + ": slice at row "
+                + s.firstRow()
+                + " does not re-encode to its payload; the decoded grid is not the coded one");
       }
     }
     List<String> o2 = new ArrayList<>();
     for (SliceReport s : t.slices()) o2.add(s.outcome().name());
-    decodes(name, b, t.grid(), h.picture().channelFormat(), h.grid().granularityMode(),
-        h.grid().probabilityModel(), o2, t.endCodeValid() ? "ok" : "warn", sections, description);
+    decodes(
+        name,
+        b,
+        t.grid(),
+        h.picture().channelFormat(),
+        h.grid().granularityMode(),
+        h.grid().probabilityModel(),
+        o2,
+        t.endCodeValid() ? "ok" : "warn",
+        sections,
+        description);
   }
 
   // ---------------------------------------------------------------- damaged slices, end code
@@ -415,7 +636,16 @@ public final class VectorGenerator {
       Synth s = base(pm);
       byte[] b = write(s);
       String p = "-" + pmName(pm);
-      decodes("base" + p, b, s.grid, s.channel, s.mode, pm, outcomes(4), "ok", "§5 §6.3 " + sec(pm),
+      decodes(
+          "base" + p,
+          b,
+          s.grid,
+          s.channel,
+          s.mode,
+          pm,
+          outcomes(4),
+          "ok",
+          "§5 §6.3 " + sec(pm),
           "the base of the edited vectors: 80x64, K=256, mixed, four 1-row slices");
       HeaderEditor e = HeaderEditor.parse(b);
       int hs = e.headerSize();
@@ -425,69 +655,202 @@ public final class VectorGenerator {
       for (int i : new int[] {0, 1, 3}) {
         byte[] d = b.clone();
         d[start[i] + e.payload(i).length / 2] ^= 0x10;
-        decodes("slice-crc-damaged-" + i + p, d, lose(s.grid, i, 1), s.channel, s.mode, pm,
-            with(outcomes(4), i, "DAMAGED"), "ok", "§5.4 §5.5",
+        decodes(
+            "slice-crc-damaged-" + i + p,
+            d,
+            lose(s.grid, i, 1),
+            s.channel,
+            s.mode,
+            pm,
+            with(outcomes(4), i, "DAMAGED"),
+            "ok",
+            "§5.4 §5.5",
             "one bit of slice " + i + "'s payload flipped: CRC_MISMATCH, the other slices decode");
       }
       byte[] d = b.clone();
       d[start[1]] ^= 0x01;
       d[start[3] + 1] ^= (byte) 0x80;
       TokenGrid two = lose(lose(s.grid, 1, 1), 3, 1);
-      decodes("slice-crc-damaged-1-3" + p, d, two, s.channel, s.mode, pm,
-          List.of("DECODED", "DAMAGED", "DECODED", "DAMAGED"), "ok", "§5.4 §5.5", "slices 1 and 3 damaged");
+      decodes(
+          "slice-crc-damaged-1-3" + p,
+          d,
+          two,
+          s.channel,
+          s.mode,
+          pm,
+          List.of("DECODED", "DAMAGED", "DECODED", "DAMAGED"),
+          "ok",
+          "§5.4 §5.5",
+          "slices 1 and 3 damaged");
       int cut = start[2] + e.payload(2).length / 2;
-      decodes("slice-truncated" + p, Arrays.copyOf(b, cut), lose(s.grid, 2, 2), s.channel, s.mode, pm,
-          List.of("DECODED", "DECODED", "TRUNCATED", "MISSING"), "warn", "§5.4 §5.5 §2.6",
+      decodes(
+          "slice-truncated" + p,
+          Arrays.copyOf(b, cut),
+          lose(s.grid, 2, 2),
+          s.channel,
+          s.mode,
+          pm,
+          List.of("DECODED", "DECODED", "TRUNCATED", "MISSING"),
+          "warn",
+          "§5.4 §5.5 §2.6",
           "stream cut inside slice 2's payload: slice 2 TRUNCATED, slice 3 MISSING");
       if (pm == PM0) {
-        decodes("slice-missing", Arrays.copyOf(b, start[2]), lose(s.grid, 2, 2), s.channel, s.mode, pm,
-            List.of("DECODED", "DECODED", "MISSING", "MISSING"), "warn", "§5.4 §5.5",
+        decodes(
+            "slice-missing",
+            Arrays.copyOf(b, start[2]),
+            lose(s.grid, 2, 2),
+            s.channel,
+            s.mode,
+            pm,
+            List.of("DECODED", "DECODED", "MISSING", "MISSING"),
+            "warn",
+            "§5.4 §5.5",
             "stream cut at the end of slice 1's payload");
-        decodes("slice-header-only", Arrays.copyOf(b, hs), lose(s.grid, 0, 4), s.channel, s.mode, pm,
-            outcomesAll(4, "MISSING"), "warn", "§5.4 §5.5", "nothing after header(): every slice MISSING");
-        decodes("slice-truncated-last-byte", Arrays.copyOf(b, start[4] - 1), lose(s.grid, 3, 1), s.channel,
-            s.mode, pm, with(outcomes(4), 3, "TRUNCATED"), "warn", "§5.4",
+        decodes(
+            "slice-header-only",
+            Arrays.copyOf(b, hs),
+            lose(s.grid, 0, 4),
+            s.channel,
+            s.mode,
+            pm,
+            outcomesAll(4, "MISSING"),
+            "warn",
+            "§5.4 §5.5",
+            "nothing after header(): every slice MISSING");
+        decodes(
+            "slice-truncated-last-byte",
+            Arrays.copyOf(b, start[4] - 1),
+            lose(s.grid, 3, 1),
+            s.channel,
+            s.mode,
+            pm,
+            with(outcomes(4), 3, "TRUNCATED"),
+            "warn",
+            "§5.4",
             "the last payload byte and the end code are missing");
-        decodes("end-code-missing", Arrays.copyOf(b, b.length - 4), s.grid, s.channel, s.mode, pm,
-            outcomes(4), "warn", "§2.6", "no end code: a warning, every slice decodes");
+        decodes(
+            "end-code-missing",
+            Arrays.copyOf(b, b.length - 4),
+            s.grid,
+            s.channel,
+            s.mode,
+            pm,
+            outcomes(4),
+            "warn",
+            "§2.6",
+            "no end code: a warning, every slice decodes");
         byte[] ec = b.clone();
         ec[ec.length - 1] = 'X';
-        decodes("end-code-damaged", ec, s.grid, s.channel, s.mode, pm, outcomes(4), "warn", "§2.6",
+        decodes(
+            "end-code-damaged",
+            ec,
+            s.grid,
+            s.channel,
+            s.mode,
+            pm,
+            outcomes(4),
+            "warn",
+            "§2.6",
             "end code VQCX instead of VQCE: a warning, every slice decodes");
         byte[] tr = Arrays.copyOf(b, b.length + 9);
-        System.arraycopy("trailing!".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, tr, b.length, 9);
-        decodes("trailing-data", tr, s.grid, s.channel, s.mode, pm, outcomes(4), "ok", "§2.6",
+        System.arraycopy(
+            "trailing!".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, tr, b.length, 9);
+        decodes(
+            "trailing-data",
+            tr,
+            s.grid,
+            s.channel,
+            s.mode,
+            pm,
+            outcomes(4),
+            "ok",
+            "§2.6",
             "9 bytes after the end code: ignored");
       }
       // Payloads that arrive intact (matching CRC) but are not valid slice_data().
-      decodes("slice-dropped" + p, e.copy().setPayload(1, new byte[0], true).toFile(true),
-          lose(s.grid, 1, 1), s.channel, s.mode, pm, with(outcomes(4), 1, "DROPPED"), "ok", "§5.3 §5.5",
+      decodes(
+          "slice-dropped" + p,
+          e.copy().setPayload(1, new byte[0], true).toFile(true),
+          lose(s.grid, 1, 1),
+          s.channel,
+          s.mode,
+          pm,
+          with(outcomes(4), 1, "DROPPED"),
+          "ok",
+          "§5.3 §5.5",
           "payload_length 0 for slice 1: dropped by the encoder");
-      decodes("slice-undecodable-short" + p, e.copy().setPayload(1, new byte[] {1, 2}, true).toFile(true),
-          lose(s.grid, 1, 1), s.channel, s.mode, pm, with(outcomes(4), 1, "UNDECODABLE"), "ok",
-          "§6.6 §7.3 §5.5", "slice 1's payload is 2 bytes (below the 4-byte rANS state) with a matching CRC");
-      decodes("slice-undecodable-zero-state" + p, e.copy().setPayload(2, new byte[4], true).toFile(true),
-          lose(s.grid, 2, 1), s.channel, s.mode, pm, with(outcomes(4), 2, "UNDECODABLE"), "ok",
-          "§6.6 §7.3 §5.5", "slice 2's payload is 00 00 00 00 (a state that needs 8 bytes) with a matching CRC");
+      decodes(
+          "slice-undecodable-short" + p,
+          e.copy().setPayload(1, new byte[] {1, 2}, true).toFile(true),
+          lose(s.grid, 1, 1),
+          s.channel,
+          s.mode,
+          pm,
+          with(outcomes(4), 1, "UNDECODABLE"),
+          "ok",
+          "§6.6 §7.3 §5.5",
+          "slice 1's payload is 2 bytes (below the 4-byte rANS state) with a matching CRC");
+      decodes(
+          "slice-undecodable-zero-state" + p,
+          e.copy().setPayload(2, new byte[4], true).toFile(true),
+          lose(s.grid, 2, 1),
+          s.channel,
+          s.mode,
+          pm,
+          with(outcomes(4), 2, "UNDECODABLE"),
+          "ok",
+          "§6.6 §7.3 §5.5",
+          "slice 2's payload is 00 00 00 00 (a state that needs 8 bytes) with a matching CRC");
       // Swapped payloads of two 1-row slices decode, each into the other's row (Spec §5.1).
       TokenGrid sw = swapRows(s.grid, 1, 2);
       HeaderEditor x = e.copy().setPayload(1, e.payload(2), true).setPayload(2, e.payload(1), true);
-      decodes("slice-swapped-1-2" + p, x.toFile(true), sw, s.channel, s.mode, pm, outcomes(4), "ok",
-          "§5.1 §5.3", "payloads of slices 1 and 2 swapped (directory updated): each decodes in the other's row");
+      decodes(
+          "slice-swapped-1-2" + p,
+          x.toFile(true),
+          sw,
+          s.channel,
+          s.mode,
+          pm,
+          outcomes(4),
+          "ok",
+          "§5.1 §5.3",
+          "payloads of slices 1 and 2 swapped (directory updated): each decodes in the other's row");
     }
     // Header edits that a decoder must accept.
     Synth s = base(PM0);
     HeaderEditor e = HeaderEditor.parse(write(s));
-    decodes("version-minor-7", e.copy().set("version_minor", new byte[] {7}).toFile(true), s.grid,
-        s.channel, s.mode, PM0, outcomes(4), "ok", "§2.2.3", "version_minor 7: accepted by a 0.0 decoder");
-    decodes("ext-ignorable", e.copy().set("extension_count", HeaderEditor.varint(2))
-        .insertAfter("extension_count",
-            new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0x4001, 2)),
-            new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(5)),
-            new HeaderEditor.Field("extension[0].extension_payload", "hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
-            new HeaderEditor.Field("extension[1].extension_type", HeaderEditor.be(0x7FFF, 2)),
-            new HeaderEditor.Field("extension[1].extension_length", HeaderEditor.varint(0)))
-        .toFile(true), s.grid, s.channel, s.mode, PM0, outcomes(4), "ok", "§9.2 §9.4",
+    decodes(
+        "version-minor-7",
+        e.copy().set("version_minor", new byte[] {7}).toFile(true),
+        s.grid,
+        s.channel,
+        s.mode,
+        PM0,
+        outcomes(4),
+        "ok",
+        "§2.2.3",
+        "version_minor 7: accepted by a 0.0 decoder");
+    decodes(
+        "ext-ignorable",
+        e.copy()
+            .set("extension_count", HeaderEditor.varint(2))
+            .insertAfter(
+                "extension_count",
+                new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0x4001, 2)),
+                new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(5)),
+                new HeaderEditor.Field(
+                    "extension[0].extension_payload",
+                    "hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                new HeaderEditor.Field("extension[1].extension_type", HeaderEditor.be(0x7FFF, 2)),
+                new HeaderEditor.Field("extension[1].extension_length", HeaderEditor.varint(0)))
+            .toFile(true),
+        s.grid,
+        s.channel,
+        s.mode,
+        PM0,
+        outcomes(4),
+        "ok",
+        "§9.2 §9.4",
         "two ignorable private extension blocks (0x4001, 5 bytes; 0x7FFF, empty): skipped");
   }
 
@@ -507,7 +870,8 @@ public final class VectorGenerator {
     c.setFine(dx, dy, g.isFine(cx, cy));
     c.setCoarseToken(dx, dy, g.coarseToken(cx, cy));
     for (int q = 0; q < 4; q++) {
-      c.setFineToken(2 * dx + (q & 1), 2 * dy + (q >> 1), g.fineToken(2 * cx + (q & 1), 2 * cy + (q >> 1)));
+      c.setFineToken(
+          2 * dx + (q & 1), 2 * dy + (q >> 1), g.fineToken(2 * cx + (q & 1), 2 * cy + (q >> 1)));
     }
   }
 
@@ -543,183 +907,504 @@ public final class VectorGenerator {
 
     byte[] m = b.clone();
     m[0] = 0x09;
-    refuses("err-magic-7bit", m, nv, 0, "§2.2.1", "byte 0 is 0x09: the high bit was cleared by a 7-bit channel");
+    refuses(
+        "err-magic-7bit",
+        m,
+        nv,
+        0,
+        "§2.2.1",
+        "byte 0 is 0x09: the high bit was cleared by a 7-bit channel");
     byte[] crlf = new byte[b.length - 1];
     System.arraycopy(b, 0, crlf, 0, 4);
     System.arraycopy(b, 5, crlf, 4, b.length - 5);
-    refuses("err-magic-text-mode", crlf, nv, 0, "§2.2.1", "the CR of the magic removed (text-mode transfer)");
+    refuses(
+        "err-magic-text-mode",
+        crlf,
+        nv,
+        0,
+        "§2.2.1",
+        "the CR of the magic removed (text-mode transfer)");
     byte[] png = b.clone();
     System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A}, 0, png, 0, 8);
     refuses("err-magic-png", png, nv, 0, "§2.2.1", "a PNG signature");
     refuses("err-empty", new byte[0], tr, 0, "§2.4", "an empty file");
-    refuses("err-truncated-magic", Arrays.copyOf(b, 5), tr, 5, "§2.2 §2.4", "the first 5 bytes of the magic only");
-    refuses("err-truncated-prefix", Arrays.copyOf(b, 12), tr, 12, "§2.2 §2.4", "the file ends inside header_size");
-    refuses("err-truncated-header", Arrays.copyOf(b, 30), tr, 30, "§2.4", "the file ends at byte 30, inside header()");
-    refuses("err-truncated-header-crc", Arrays.copyOf(b, hs - 1), tr, hs - 1, "§2.4",
+    refuses(
+        "err-truncated-magic",
+        Arrays.copyOf(b, 5),
+        tr,
+        5,
+        "§2.2 §2.4",
+        "the first 5 bytes of the magic only");
+    refuses(
+        "err-truncated-prefix",
+        Arrays.copyOf(b, 12),
+        tr,
+        12,
+        "§2.2 §2.4",
+        "the file ends inside header_size");
+    refuses(
+        "err-truncated-header",
+        Arrays.copyOf(b, 30),
+        tr,
+        30,
+        "§2.4",
+        "the file ends at byte 30, inside header()");
+    refuses(
+        "err-truncated-header-crc",
+        Arrays.copyOf(b, hs - 1),
+        tr,
+        hs - 1,
+        "§2.4",
         "the file ends one byte before the end of header_crc");
     for (int v : new int[] {1, 255}) {
-      refuses("err-version-major-" + v, e.copy().set("version_major", new byte[] {(byte) v}).toFile(true),
-          ErrorCategory.UNSUPPORTED_VERSION.name(), 8, "§2.2.3", "version_major " + v);
+      refuses(
+          "err-version-major-" + v,
+          e.copy().set("version_major", new byte[] {(byte) v}).toFile(true),
+          ErrorCategory.UNSUPPORTED_VERSION.name(),
+          8,
+          "§2.2.3",
+          "version_major " + v);
     }
     // §2.4: the version is checked (step 2) before header_size (step 3), so a stream that ends
     // inside the prefix is refused for its version first.
-    refuses("err-version-major-1-truncated",
+    refuses(
+        "err-version-major-1-truncated",
         Arrays.copyOf(e.copy().set("version_major", new byte[] {1}).toFile(true), 11),
-        ErrorCategory.UNSUPPORTED_VERSION.name(), 8, "§2.2.3 §2.4", "version_major 1 in a file that ends at byte 11");
+        ErrorCategory.UNSUPPORTED_VERSION.name(),
+        8,
+        "§2.2.3 §2.4",
+        "version_major 1 in a file that ends at byte 11");
     // A damaged header: some byte changed, header_crc not updated.
     byte[] w = e.raw("width");
     w[0] ^= 0x01;
-    refuses("err-header-crc-width", e.copy().set("width", w).toFile(false), ErrorCategory.DAMAGED_HEADER.name(),
-        hs - 4, "§2.5 §3.4", "one bit of width flipped; header_crc not updated");
+    refuses(
+        "err-header-crc-width",
+        e.copy().set("width", w).toFile(false),
+        ErrorCategory.DAMAGED_HEADER.name(),
+        hs - 4,
+        "§2.5 §3.4",
+        "one bit of width flipped; header_crc not updated");
     byte[] sc = e.raw("slice[0].payload_crc");
     sc[3] ^= 0x01;
-    refuses("err-header-crc-slice-crc", e.copy().set("slice[0].payload_crc", sc).toFile(false),
-        ErrorCategory.DAMAGED_HEADER.name(), hs - 4, "§2.5 §5.2",
+    refuses(
+        "err-header-crc-slice-crc",
+        e.copy().set("slice[0].payload_crc", sc).toFile(false),
+        ErrorCategory.DAMAGED_HEADER.name(),
+        hs - 4,
+        "§2.5 §5.2",
         "one bit of a payload_crc flipped: the header is damaged (not the slice)");
     byte[] hc = b.clone();
     hc[hs - 1] ^= 0x40;
-    refuses("err-header-crc-field", hc, ErrorCategory.DAMAGED_HEADER.name(), hs - 4, "§2.5",
+    refuses(
+        "err-header-crc-field",
+        hc,
+        ErrorCategory.DAMAGED_HEADER.name(),
+        hs - 4,
+        "§2.5",
         "one bit of header_crc flipped");
     // header_size (Spec §2.2.2, §2.4 steps 3, 4, 7).
-    refuses("err-header-size-19", e.copy().set("header_size", HeaderEditor.be(19, 4)).toFile(false), inv, 10,
-        "§2.2.2 §A.3", "header_size 19 (below 20)");
-    refuses("err-header-size-limit", e.copy().set("header_size", HeaderEditor.be(4194305, 4)).toFile(false),
-        inv, 10, "§2.2.2 §A.3", "header_size 4194305 (above MAX_HEADER_SIZE)");
-    refuses("err-header-size-past-eof", e.copy().set("header_size", HeaderEditor.be(b.length + 100, 4))
-        .toFile(false), tr, b.length, "§2.4", "header_size larger than the file");
-    HeaderEditor pad = e.copy().insertAfter("slice[3].payload_crc",
-        new HeaderEditor.Field("padding", new byte[4]));
+    refuses(
+        "err-header-size-19",
+        e.copy().set("header_size", HeaderEditor.be(19, 4)).toFile(false),
+        inv,
+        10,
+        "§2.2.2 §A.3",
+        "header_size 19 (below 20)");
+    refuses(
+        "err-header-size-limit",
+        e.copy().set("header_size", HeaderEditor.be(4194305, 4)).toFile(false),
+        inv,
+        10,
+        "§2.2.2 §A.3",
+        "header_size 4194305 (above MAX_HEADER_SIZE)");
+    refuses(
+        "err-header-size-past-eof",
+        e.copy().set("header_size", HeaderEditor.be(b.length + 100, 4)).toFile(false),
+        tr,
+        b.length,
+        "§2.4",
+        "header_size larger than the file");
+    HeaderEditor pad =
+        e.copy()
+            .insertAfter("slice[3].payload_crc", new HeaderEditor.Field("padding", new byte[4]));
     byte[] padded = pad.toFile(true);
-    refuses("err-header-size-extra-bytes", padded, inv, pad.offset("padding"), "§2.4",
+    refuses(
+        "err-header-size-extra-bytes",
+        padded,
+        inv,
+        pad.offset("padding"),
+        "§2.4",
         "4 bytes between the slice directory and header_crc (header_size and header_crc consistent)");
     // One field out of range or reserved, header_crc consistent (Spec §2.4 step 6).
     field(e, "err-profile-1", "profile", new byte[] {1}, "§2.2.4", "profile 1 (reserved)");
-    field(e, "err-header-flags-1", "header_flags", new byte[] {1}, "§2.2.5", "header_flags 0x01 (reserved)");
+    field(
+        e,
+        "err-header-flags-1",
+        "header_flags",
+        new byte[] {1},
+        "§2.2.5",
+        "header_flags 0x01 (reserved)");
     field(e, "err-width-0", "width", HeaderEditor.varint(0), "§3.2 §A.1", "width 0");
     field(e, "err-width-16385", "width", HeaderEditor.varint(16385), "§3.2 §A.1", "width 16385");
-    field(e, "err-width-huge", "width", HeaderEditor.varint((1L << 56) - 1), "§3.2 §A.1 §1.4",
+    field(
+        e,
+        "err-width-huge",
+        "width",
+        HeaderEditor.varint((1L << 56) - 1),
+        "§3.2 §A.1 §1.4",
         "width 2^56-1 (the largest 8-byte varint)");
     field(e, "err-height-0", "height", HeaderEditor.varint(0), "§3.2 §A.1", "height 0");
-    HeaderEditor big = e.copy().set("width", HeaderEditor.varint(16384)).set("height", HeaderEditor.varint(16384));
-    refuses("err-pixels-16384x16384", big.toFile(true), inv, big.offset("height"), "§3.2 §A.1",
+    HeaderEditor big =
+        e.copy().set("width", HeaderEditor.varint(16384)).set("height", HeaderEditor.varint(16384));
+    refuses(
+        "err-pixels-16384x16384",
+        big.toFile(true),
+        inv,
+        big.offset("height"),
+        "§3.2 §A.1",
         "16384x16384: each side in range, more than MAX_PIXELS together (offset: height)");
-    field(e, "err-channel-format-2", "channel_format", new byte[] {2}, "§3.2 §1.7", "channel_format 2 (reserved)");
-    field(e, "err-bit-depth-16", "bit_depth", new byte[] {16}, "§3.2", "bit_depth 16 (reserved in v0)");
-    field(e, "err-frame-count-2", "frame_count", HeaderEditor.varint(2), "§3.2 §3.3", "frame_count 2");
-    field(e, "err-frame-rate-30", "frame_rate_num", HeaderEditor.varint(30), "§3.2 §3.3", "frame_rate_num 30");
+    field(
+        e,
+        "err-channel-format-2",
+        "channel_format",
+        new byte[] {2},
+        "§3.2 §1.7",
+        "channel_format 2 (reserved)");
+    field(
+        e,
+        "err-bit-depth-16",
+        "bit_depth",
+        new byte[] {16},
+        "§3.2",
+        "bit_depth 16 (reserved in v0)");
+    field(
+        e,
+        "err-frame-count-2",
+        "frame_count",
+        HeaderEditor.varint(2),
+        "§3.2 §3.3",
+        "frame_count 2");
+    field(
+        e,
+        "err-frame-rate-30",
+        "frame_rate_num",
+        HeaderEditor.varint(30),
+        "§3.2 §3.3",
+        "frame_rate_num 30");
     field(e, "err-model-id-0", "model_id", HeaderEditor.varint(0), "§4.2", "model_id 0 (invalid)");
-    field(e, "err-codebook-level-1", "codebook_level", new byte[] {1}, "§6.2", "codebook_level 1 (K=4, reserved)");
-    field(e, "err-codebook-level-7", "codebook_level", new byte[] {7}, "§6.2", "codebook_level 7 (reserved)");
-    field(e, "err-granularity-mode-3", "granularity_mode", new byte[] {3}, "§6.2", "granularity_mode 3 (reserved)");
-    field(e, "err-prob-model-1", "prob_model_id", new byte[] {1}, "§8.1 §8.3.1",
+    field(
+        e,
+        "err-codebook-level-1",
+        "codebook_level",
+        new byte[] {1},
+        "§6.2",
+        "codebook_level 1 (K=4, reserved)");
+    field(
+        e,
+        "err-codebook-level-7",
+        "codebook_level",
+        new byte[] {7},
+        "§6.2",
+        "codebook_level 7 (reserved)");
+    field(
+        e,
+        "err-granularity-mode-3",
+        "granularity_mode",
+        new byte[] {3},
+        "§6.2",
+        "granularity_mode 3 (reserved)");
+    field(
+        e,
+        "err-prob-model-1",
+        "prob_model_id",
+        new byte[] {1},
+        "§8.1 §8.3.1",
         "prob_model_id 1 (static frequency table, reserved)");
-    field(e, "err-prob-model-3", "prob_model_id", new byte[] {3}, "§8.1", "prob_model_id 3 (unknown)");
+    field(
+        e,
+        "err-prob-model-3",
+        "prob_model_id",
+        new byte[] {3},
+        "§8.1",
+        "prob_model_id 3 (unknown)");
     byte[] nc = HeaderEditor.varint(80);
-    field(e, "err-varint-non-canonical", "width", new byte[] {(byte) (nc[0] | 0x80), 0}, "§1.4.2",
+    field(
+        e,
+        "err-varint-non-canonical",
+        "width",
+        new byte[] {(byte) (nc[0] | 0x80), 0},
+        "§1.4.2",
         "width 80 written as D0 00 (non-canonical varint)");
-    field(e, "err-varint-9-bytes", "width", new byte[] {(byte) 0xD0, (byte) 0x80, (byte) 0x80, (byte) 0x80,
-        (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0}, "§1.4.1", "width as a 9-byte varint");
-    field(e, "err-extension-count-65", "extension_count", HeaderEditor.varint(65), "§9.2 §A.3",
+    field(
+        e,
+        "err-varint-9-bytes",
+        "width",
+        new byte[] {
+          (byte) 0xD0,
+          (byte) 0x80,
+          (byte) 0x80,
+          (byte) 0x80,
+          (byte) 0x80,
+          (byte) 0x80,
+          (byte) 0x80,
+          (byte) 0x80,
+          0
+        },
+        "§1.4.1",
+        "width as a 9-byte varint");
+    field(
+        e,
+        "err-extension-count-65",
+        "extension_count",
+        HeaderEditor.varint(65),
+        "§9.2 §A.3",
         "extension_count 65");
-    HeaderEditor ex = e.copy().set("extension_count", HeaderEditor.varint(1)).insertAfter("extension_count",
-        new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0xC001, 2)),
-        new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(0)));
-    refuses("err-extension-critical", ex.toFile(true), ErrorCategory.UNKNOWN_CRITICAL_EXTENSION.name(),
-        ex.offset("extension[0].extension_type"), "§9.4", "a critical extension block of private type 0x4001");
-    HeaderEditor t0 = e.copy().set("extension_count", HeaderEditor.varint(1)).insertAfter("extension_count",
-        new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0x0000, 2)),
-        new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(0)));
-    refuses("err-extension-type-0", t0.toFile(true), inv, t0.offset("extension[0].extension_type"), "§9.2",
+    HeaderEditor ex =
+        e.copy()
+            .set("extension_count", HeaderEditor.varint(1))
+            .insertAfter(
+                "extension_count",
+                new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0xC001, 2)),
+                new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(0)));
+    refuses(
+        "err-extension-critical",
+        ex.toFile(true),
+        ErrorCategory.UNKNOWN_CRITICAL_EXTENSION.name(),
+        ex.offset("extension[0].extension_type"),
+        "§9.4",
+        "a critical extension block of private type 0x4001");
+    HeaderEditor t0 =
+        e.copy()
+            .set("extension_count", HeaderEditor.varint(1))
+            .insertAfter(
+                "extension_count",
+                new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0x0000, 2)),
+                new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(0)));
+    refuses(
+        "err-extension-type-0",
+        t0.toFile(true),
+        inv,
+        t0.offset("extension[0].extension_type"),
+        "§9.2",
         "an extension block of type 0 (invalid)");
-    HeaderEditor el = e.copy().set("extension_count", HeaderEditor.varint(1)).insertAfter("extension_count",
-        new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0x4001, 2)),
-        new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(1048577)));
-    refuses("err-extension-length-limit", el.toFile(true), inv, el.offset("extension[0].extension_length"),
-        "§9.2 §A.3", "extension_length 1048577 (above MAX_EXTENSION_SIZE), no payload follows");
+    HeaderEditor el =
+        e.copy()
+            .set("extension_count", HeaderEditor.varint(1))
+            .insertAfter(
+                "extension_count",
+                new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0x4001, 2)),
+                new HeaderEditor.Field(
+                    "extension[0].extension_length", HeaderEditor.varint(1048577)));
+    refuses(
+        "err-extension-length-limit",
+        el.toFile(true),
+        inv,
+        el.offset("extension[0].extension_length"),
+        "§9.2 §A.3",
+        "extension_length 1048577 (above MAX_EXTENSION_SIZE), no payload follows");
     // Coded resolution (Spec §9.6.1): the block is checked where it is read.
     String[][] cr = {
-        {"err-coded-res-shift-0", "8001", "00", "resolution_shift 0 (reserved)"},
-        {"err-coded-res-shift-3", "8001", "03", "resolution_shift 3 (reserved)"},
-        {"err-coded-res-ignorable", "0001", "01", "type 1 without the critical flag"},
-        {"err-coded-res-length-2", "8001", "0101", "a 2-byte coded-resolution payload"},
-        {"err-coded-res-empty", "8001", "", "an empty coded-resolution payload"}};
+      {"err-coded-res-shift-0", "8001", "00", "resolution_shift 0 (reserved)"},
+      {"err-coded-res-shift-3", "8001", "03", "resolution_shift 3 (reserved)"},
+      {"err-coded-res-ignorable", "0001", "01", "type 1 without the critical flag"},
+      {"err-coded-res-length-2", "8001", "0101", "a 2-byte coded-resolution payload"},
+      {"err-coded-res-empty", "8001", "", "an empty coded-resolution payload"}
+    };
     for (String[] c : cr) {
       byte[] payload = java.util.HexFormat.of().parseHex(c[2]);
-      HeaderEditor x = e.copy().set("extension_count", HeaderEditor.varint(1)).insertAfter("extension_count",
-          new HeaderEditor.Field("extension[0].extension_type", java.util.HexFormat.of().parseHex(c[1])),
-          new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(payload.length)),
-          new HeaderEditor.Field("extension[0].extension_payload", payload));
-      refuses(c[0], x.toFile(true), inv, x.offset("extension[0].extension_payload"), "§9.6.1", c[3]);
+      HeaderEditor x =
+          e.copy()
+              .set("extension_count", HeaderEditor.varint(1))
+              .insertAfter(
+                  "extension_count",
+                  new HeaderEditor.Field(
+                      "extension[0].extension_type", java.util.HexFormat.of().parseHex(c[1])),
+                  new HeaderEditor.Field(
+                      "extension[0].extension_length", HeaderEditor.varint(payload.length)),
+                  new HeaderEditor.Field("extension[0].extension_payload", payload));
+      refuses(
+          c[0], x.toFile(true), inv, x.offset("extension[0].extension_payload"), "§9.6.1", c[3]);
     }
-    HeaderEditor twice = e.copy().set("extension_count", HeaderEditor.varint(2)).insertAfter("extension_count",
-        new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0x8001, 2)),
-        new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(1)),
-        new HeaderEditor.Field("extension[0].extension_payload", new byte[] {1}),
-        new HeaderEditor.Field("extension[1].extension_type", HeaderEditor.be(0x8001, 2)),
-        new HeaderEditor.Field("extension[1].extension_length", HeaderEditor.varint(1)),
-        new HeaderEditor.Field("extension[1].extension_payload", new byte[] {1}));
-    refuses("err-coded-res-twice", twice.toFile(true), inv, twice.offset("extension[1].extension_payload"),
-        "§9.6.1", "two coded-resolution blocks");
-    HeaderEditor dir = e.copy().set("extension_count", HeaderEditor.varint(1)).insertAfter("extension_count",
-        new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0x8001, 2)),
-        new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(1)),
-        new HeaderEditor.Field("extension[0].extension_payload", new byte[] {1}));
-    refuses("err-coded-res-directory", dir.toFile(true), inv, dir.offset("slice_count"), "§9.6.1 §5.2",
+    HeaderEditor twice =
+        e.copy()
+            .set("extension_count", HeaderEditor.varint(2))
+            .insertAfter(
+                "extension_count",
+                new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0x8001, 2)),
+                new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(1)),
+                new HeaderEditor.Field("extension[0].extension_payload", new byte[] {1}),
+                new HeaderEditor.Field("extension[1].extension_type", HeaderEditor.be(0x8001, 2)),
+                new HeaderEditor.Field("extension[1].extension_length", HeaderEditor.varint(1)),
+                new HeaderEditor.Field("extension[1].extension_payload", new byte[] {1}));
+    refuses(
+        "err-coded-res-twice",
+        twice.toFile(true),
+        inv,
+        twice.offset("extension[1].extension_payload"),
+        "§9.6.1",
+        "two coded-resolution blocks");
+    HeaderEditor dir =
+        e.copy()
+            .set("extension_count", HeaderEditor.varint(1))
+            .insertAfter(
+                "extension_count",
+                new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0x8001, 2)),
+                new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(1)),
+                new HeaderEditor.Field("extension[0].extension_payload", new byte[] {1}));
+    refuses(
+        "err-coded-res-directory",
+        dir.toFile(true),
+        inv,
+        dir.offset("slice_count"),
+        "§9.6.1 §5.2",
         "80x64 at half size has 2 cell rows; the directory lists 4 slices (the full-size grid's)");
-    field(e, "err-slice-count-0", "slice_count", HeaderEditor.varint(0), "§5.2 §A.2", "slice_count 0");
-    field(e, "err-slice-count-5", "slice_count", HeaderEditor.varint(5), "§5.2 §A.2",
+    field(
+        e,
+        "err-slice-count-0",
+        "slice_count",
+        HeaderEditor.varint(0),
+        "§5.2 §A.2",
+        "slice_count 0");
+    field(
+        e,
+        "err-slice-count-5",
+        "slice_count",
+        HeaderEditor.varint(5),
+        "§5.2 §A.2",
         "slice_count 5 for a picture of 4 cell rows");
-    field(e, "err-first-row-gap", "slice[1].first_row", HeaderEditor.varint(2), "§5.2",
+    field(
+        e,
+        "err-first-row-gap",
+        "slice[1].first_row",
+        HeaderEditor.varint(2),
+        "§5.2",
         "slice 1 starts at row 2 (row 1 skipped)");
-    field(e, "err-row-count-0", "slice[0].row_count", HeaderEditor.varint(0), "§5.2", "row_count 0");
-    field(e, "err-payload-length-limit", "slice[0].payload_length", HeaderEditor.varint(64 + 32 * 5 + 1),
-        "§5.2 §A.2", "payload_length 225 for a 5-cell slice (limit 224)");
-    refuses("err-slices-uncovered", e.copy().set("slice_count", HeaderEditor.varint(3))
-        .remove("slice[3].first_row", "slice[3].payload_crc").toFile(true), inv, -1, "§5.2",
+    field(
+        e, "err-row-count-0", "slice[0].row_count", HeaderEditor.varint(0), "§5.2", "row_count 0");
+    field(
+        e,
+        "err-payload-length-limit",
+        "slice[0].payload_length",
+        HeaderEditor.varint(64 + 32 * 5 + 1),
+        "§5.2 §A.2",
+        "payload_length 225 for a 5-cell slice (limit 224)");
+    refuses(
+        "err-slices-uncovered",
+        e.copy()
+            .set("slice_count", HeaderEditor.varint(3))
+            .remove("slice[3].first_row", "slice[3].payload_crc")
+            .toFile(true),
+        inv,
+        -1,
+        "§5.2",
         "the directory covers cell rows 0..2 of 0..3 (offset not specified)");
     // Models (Spec §4.3, §8.3.2.1): the decoder holds model 3 (tok-v1 + prior-v1), and so model 2.
     for (ProbabilityModel pm : List.of(PM0, PM2)) {
       Synth s = base(pm);
       String p = "-" + pmName(pm);
       List<Slice> sl = slices(s);
-      refuses("err-model-unknown-id" + p, ContainerWriter.write(header(s, new ModelId(999, model.weightsHash())), sl),
-          um, -1, "§4.3", "model_id 999 (not in the registry) with model 3's weights_hash");
+      refuses(
+          "err-model-unknown-id" + p,
+          ContainerWriter.write(header(s, new ModelId(999, model.weightsHash())), sl),
+          um,
+          -1,
+          "§4.3",
+          "model_id 999 (not in the registry) with model 3's weights_hash");
       byte[] h = model.weightsHash();
       h[15] ^= 0x01;
-      refuses("err-model-weights" + p, ContainerWriter.write(header(s, new ModelId(model.id(), h)), sl),
-          um, -1, "§4.3", "model 3 with one bit of weights_hash flipped");
+      refuses(
+          "err-model-weights" + p,
+          ContainerWriter.write(header(s, new ModelId(model.id(), h)), sl),
+          um,
+          -1,
+          "§4.3",
+          "model 3 with one bit of weights_hash flipped");
     }
     Synth s2 = base(PM2);
-    refuses("err-model-2-prior", ContainerWriter.write(header(s2, new ModelId(2, model.weightsHash())), slices(s2)),
-        um, -1, "§4.4 §8.3.2.1", "model 2 (no context prior) with prob_model_id 2");
+    refuses(
+        "err-model-2-prior",
+        ContainerWriter.write(header(s2, new ModelId(2, model.weightsHash())), slices(s2)),
+        um,
+        -1,
+        "§4.4 §8.3.2.1",
+        "model 2 (no context prior) with prob_model_id 2");
   }
 
-  private void field(HeaderEditor e, String name, String field, byte[] raw, String sections,
-      String description) throws IOException {
+  private void field(
+      HeaderEditor e, String name, String field, byte[] raw, String sections, String description)
+      throws IOException {
     HeaderEditor x = e.copy().set(field, raw);
-    refuses(name, x.toFile(true), ErrorCategory.INVALID_HEADER.name(), x.offset(field), sections, description);
+    refuses(
+        name,
+        x.toFile(true),
+        ErrorCategory.INVALID_HEADER.name(),
+        x.offset(field),
+        sections,
+        description);
   }
 
   // ---------------------------------------------------------------- manifest entries
 
-  private void decodes(String name, byte[] b, TokenGrid expected, ChannelFormat channel,
-      GranularityMode mode, ProbabilityModel pm, List<String> slices, String endCode, String sections,
-      String description) throws IOException {
+  private void decodes(
+      String name,
+      byte[] b,
+      TokenGrid expected,
+      ChannelFormat channel,
+      GranularityMode mode,
+      ProbabilityModel pm,
+      List<String> slices,
+      String endCode,
+      String sections,
+      String description)
+      throws IOException {
     String file = name + ".vqc";
     Files.write(out.resolve(file), b);
     // The picture's size (Spec §3.2), which with a coded-resolution block is not the grid's.
     PictureHeader picture = ContainerReader.open(b).header().picture();
-    entries.add(new Manifest.Entry(file, TokenDump.sha256(b), b.length, "decode", "-", -1,
-        picture.width(), picture.height(), channel == ChannelFormat.GRAY ? "gray" : "rgb",
-        expected.codebookSize(), mode.name().toLowerCase(Locale.ROOT).replace('_', '-'), pm == PM0 ? 0 : 2,
-        String.join(",", slices), endCode, TokenDump.sha256(expected), sections, description));
+    entries.add(
+        new Manifest.Entry(
+            file,
+            TokenDump.sha256(b),
+            b.length,
+            "decode",
+            "-",
+            -1,
+            picture.width(),
+            picture.height(),
+            channel == ChannelFormat.GRAY ? "gray" : "rgb",
+            expected.codebookSize(),
+            mode.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+            pm == PM0 ? 0 : 2,
+            String.join(",", slices),
+            endCode,
+            TokenDump.sha256(expected),
+            sections,
+            description));
   }
 
-  private void refuses(String name, byte[] b, String category, long offset, String sections,
-      String description) throws IOException {
+  private void refuses(
+      String name, byte[] b, String category, long offset, String sections, String description)
+      throws IOException {
     String file = name + ".vqc";
     Files.write(out.resolve(file), b);
-    entries.add(new Manifest.Entry(file, TokenDump.sha256(b), b.length, "refuse", category, offset,
-        -1, -1, "-", -1, "-", -1, "-", "-", "-", sections, description));
+    entries.add(
+        new Manifest.Entry(
+            file,
+            TokenDump.sha256(b),
+            b.length,
+            "refuse",
+            category,
+            offset,
+            -1,
+            -1,
+            "-",
+            -1,
+            "-",
+            -1,
+            "-",
+            "-",
+            "-",
+            sections,
+            description));
   }
 }

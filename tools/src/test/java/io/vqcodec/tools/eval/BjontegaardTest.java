@@ -11,10 +11,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 class BjontegaardTest {
   private static final double[] Q = {30, 32, 34, 36, 38};
 
-  /** log10(rate) = 0.1 * q - 4 + shift(q): a straight line in log-rate that both methods model exactly. */
+  /**
+   * log10(rate) = 0.1 * q - 4 + shift(q): a straight line in log-rate that both methods model
+   * exactly.
+   */
   private static double[] rates(double[] q, java.util.function.DoubleUnaryOperator shift) {
     double[] r = new double[q.length];
-    for (int i = 0; i < q.length; i++) r[i] = Math.pow(10, 0.1 * q[i] - 4 + shift.applyAsDouble(q[i]));
+    for (int i = 0; i < q.length; i++)
+      r[i] = Math.pow(10, 0.1 * q[i] - 4 + shift.applyAsDouble(q[i]));
     return r;
   }
 
@@ -25,14 +29,16 @@ class BjontegaardTest {
     double[] test = new double[anchor.length];
     for (int i = 0; i < anchor.length; i++) test[i] = anchor[i] * 0.9;
     assertThat(Bjontegaard.bdRate(anchor, Q, test, Q, m)).isCloseTo(-10.0, within(1e-9));
-    assertThat(Bjontegaard.bdRate(test, Q, anchor, Q, m)).isCloseTo(100.0 / 0.9 - 100, within(1e-9));
+    assertThat(Bjontegaard.bdRate(test, Q, anchor, Q, m))
+        .isCloseTo(100.0 / 0.9 - 100, within(1e-9));
     assertThat(Bjontegaard.bdRate(anchor, Q, anchor, Q, m)).isCloseTo(0.0, within(1e-12));
   }
 
   @ParameterizedTest
   @EnumSource(Method.class)
   void linearlyGrowingGapAveragesOverTheOverlap(Method m) {
-    // The test curve's log-rate exceeds the anchor's by 0.01 * (q - 30): on [30, 38] the mean gap is
+    // The test curve's log-rate exceeds the anchor's by 0.01 * (q - 30): on [30, 38] the mean gap
+    // is
     // 0.04, so BD-rate = 10^0.04 - 1 = +9.6478...%, by hand.
     double[] anchor = rates(Q, q -> 0), test = rates(Q, q -> 0.01 * (q - 30));
     assertThat(Bjontegaard.bdRate(anchor, Q, test, Q, m))
@@ -42,10 +48,12 @@ class BjontegaardTest {
   @ParameterizedTest
   @EnumSource(Method.class)
   void onlyTheOverlappingQualityRangeCounts(Method m) {
-    // Test curve measured on [34, 42]: the overlap with [30, 38] is [34, 38], mean gap 0.01 * 6 = 0.06.
+    // Test curve measured on [34, 42]: the overlap with [30, 38] is [34, 38], mean gap 0.01 * 6 =
+    // 0.06.
     double[] tq = {34, 36, 38, 40, 42};
     double[] anchor = rates(Q, q -> 0), test = rates(tq, q -> 0.01 * (q - 30));
-    assertThat(Bjontegaard.bdRate(anchor, Q, test, tq, m)).isCloseTo((Math.pow(10, 0.06) - 1) * 100, within(1e-9));
+    assertThat(Bjontegaard.bdRate(anchor, Q, test, tq, m))
+        .isCloseTo((Math.pow(10, 0.06) - 1) * 100, within(1e-9));
   }
 
   @Test
@@ -70,7 +78,8 @@ class BjontegaardTest {
     double exact = 5 + 12.5 - 0.5 * 125 / 3 + 0.1 * 625 / 4; // integral over [0, 5]
     assertThat(Bjontegaard.cubicIntegral(x, y, 0, 5)).isCloseTo(exact, within(1e-9));
     // Two points: PCHIP is the straight line (trapezoid).
-    assertThat(Bjontegaard.pchipIntegral(new double[] {1, 3}, new double[] {2, 6}, 1, 3)).isCloseTo(8, within(1e-12));
+    assertThat(Bjontegaard.pchipIntegral(new double[] {1, 3}, new double[] {2, 6}, 1, 3))
+        .isCloseTo(8, within(1e-12));
   }
 
   @Test

@@ -13,10 +13,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code vqcodec eval --quick} end to end on 3 Kodak images: jpeg-imageio always, the other codecs when installed. */
+/**
+ * {@code vqcodec eval --quick} end to end on 3 Kodak images: jpeg-imageio always, the other codecs
+ * when installed.
+ */
 class EvalCommandTest {
   private static Path kodak() {
-    return Path.of(System.getProperty("vqcodec.root", ".."), "..", "shared", "data", "kodak").normalize();
+    return Path.of(System.getProperty("vqcodec.root", ".."), "..", "shared", "data", "kodak")
+        .normalize();
   }
 
   private static String[] run(String... args) {
@@ -31,20 +35,33 @@ class EvalCommandTest {
     Path images = kodak();
     assumeTrue(Files.isDirectory(images), "Kodak images not found at " + images);
     List<String> codecs = new ArrayList<>(List.of("jpeg-imageio"));
-    for (EvalCodec c : Codecs.all(1)) if (!c.name().equals("jpeg-imageio") && c.inDefaultRun() && c.available()) codecs.add(c.name());
+    for (EvalCodec c : Codecs.all(1))
+      if (!c.name().equals("jpeg-imageio") && c.inDefaultRun() && c.available())
+        codecs.add(c.name());
 
     long t0 = System.nanoTime();
-    String[] first = run("--quick", "--images", images.toString(), "--out", out.toString(), "--codecs",
-        String.join(",", codecs));
+    String[] first =
+        run(
+            "--quick",
+            "--images",
+            images.toString(),
+            "--out",
+            out.toString(),
+            "--codecs",
+            String.join(",", codecs));
     long firstMs = (System.nanoTime() - t0) / 1_000_000;
 
     List<Point> points = Point.read(out.resolve("points.csv"));
     assertThat(points).hasSize(3 * 2 * codecs.size());
     for (Point p : points) {
-      // vqcodec runs in process on PyTorch's intra-op pool (every core); the others honour --threads.
-      assertThat(p.threads()).isEqualTo(p.codec().startsWith("vqcodec") ? Runtime.getRuntime().availableProcessors() : 1);
+      // vqcodec runs in process on PyTorch's intra-op pool (every core); the others honour
+      // --threads.
+      assertThat(p.threads())
+          .isEqualTo(
+              p.codec().startsWith("vqcodec") ? Runtime.getRuntime().availableProcessors() : 1);
       assertThat(p.bytes()).isPositive();
-      assertThat(p.bpp()).isCloseTo(p.bytes() * 8.0 / (768 * 512), org.assertj.core.data.Offset.offset(1e-5));
+      assertThat(p.bpp())
+          .isCloseTo(p.bytes() * 8.0 / (768 * 512), org.assertj.core.data.Offset.offset(1e-5));
       assertThat(p.psnr()).isBetween(15.0, 50.0);
       assertThat(p.msssim()).isBetween(0.3, 1.0);
       assertThat(p.encMs()).isNotNegative();
@@ -58,21 +75,40 @@ class EvalCommandTest {
         assertThat(p.bpp()).isGreaterThan(p.target() * (1 + RateSearch.SLACK));
       }
     }
-    assertThat(points).filteredOn(p -> p.codec().equals("jpeg-imageio") && p.target() == 0.25)
+    assertThat(points)
+        .filteredOn(p -> p.codec().equals("jpeg-imageio") && p.target() == 0.25)
         .allMatch(Point::reached);
 
     String summary = Files.readString(out.resolve("summary.md"), StandardCharsets.UTF_8);
-    assertThat(summary).contains("| codec | target bpp | reached | bpp | PSNR dB | MS-SSIM |", "| jpeg-imageio | 0.250 | 3/3 |",
-        "cpu: ", "threads: 1");
-    for (String f : List.of("rd-psnr.png", "rd-psnr.svg", "rd-msssim.png", "rd-msssim.svg", "cache.csv", "run-info.txt")) {
+    assertThat(summary)
+        .contains(
+            "| codec | target bpp | reached | bpp | PSNR dB | MS-SSIM |",
+            "| jpeg-imageio | 0.250 | 3/3 |",
+            "cpu: ",
+            "threads: 1");
+    for (String f :
+        List.of(
+            "rd-psnr.png",
+            "rd-psnr.svg",
+            "rd-msssim.png",
+            "rd-msssim.svg",
+            "cache.csv",
+            "run-info.txt")) {
       assertThat(out.resolve(f)).isNotEmptyFile();
     }
     assertThat(Files.readString(out.resolve("rd-psnr.svg"))).contains("<svg");
 
     // Second run: everything comes from the cache, and the points are identical.
     long t1 = System.nanoTime();
-    String[] second = run("--quick", "--images", images.toString(), "--out", out.toString(), "--codecs",
-        String.join(",", codecs));
+    String[] second =
+        run(
+            "--quick",
+            "--images",
+            images.toString(),
+            "--out",
+            out.toString(),
+            "--codecs",
+            String.join(",", codecs));
     long secondMs = (System.nanoTime() - t1) / 1_000_000;
     assertThat(second[1]).contains("eval: 0 new encodes");
     assertThat(Point.read(out.resolve("points.csv"))).isEqualTo(points);
@@ -82,15 +118,24 @@ class EvalCommandTest {
     summary = Files.readString(out.resolve("summary.md"), StandardCharsets.UTF_8);
     Files.delete(out.resolve("summary.md"));
     run("--report-only", "--out", out.toString());
-    assertThat(Files.readString(out.resolve("summary.md"), StandardCharsets.UTF_8)).isEqualTo(summary);
+    assertThat(Files.readString(out.resolve("summary.md"), StandardCharsets.UTF_8))
+        .isEqualTo(summary);
     assertThat(first[1]).doesNotContain("eval: 0 new encodes").contains("new encodes; wrote");
   }
 
   @Test
   void unknownCodecIsAUsageError(@TempDir Path out) {
     StringWriter err = new StringWriter();
-    int code = EvalCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "--codecs", "nope",
-        "--out", out.toString(), "--images", out.toString());
+    int code =
+        EvalCommand.run(
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err, true),
+            "--codecs",
+            "nope",
+            "--out",
+            out.toString(),
+            "--images",
+            out.toString());
     assertThat(code).isNotZero();
   }
 }

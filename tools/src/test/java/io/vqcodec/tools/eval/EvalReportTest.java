@@ -14,15 +14,20 @@ class EvalReportTest {
 
   @Test
   void distanceFromTheTargetCountsOnlyImagesThatReachIt() {
-    EvalReport r = new EvalReport(List.of(point("a", 0.1, true, 0.098), point("b", 0.1, true, 0.09),
-        point("c", 0.1, false, 0.2)), Map.of());
+    EvalReport r =
+        new EvalReport(
+            List.of(
+                point("a", 0.1, true, 0.098),
+                point("b", 0.1, true, 0.09),
+                point("c", 0.1, false, 0.2)),
+            Map.of());
     EvalReport.Landing l = r.landing("x", 0.1);
     assertThat(l.reached()).isEqualTo(2);
     assertThat(l.total()).isEqualTo(3);
     assertThat(l.meanPercent()).isCloseTo(-6.0, within(1e-9));
     assertThat(l.worstPercent()).isCloseTo(-10.0, within(1e-9));
     assertThat(l.within5()).isEqualTo(1);
-    assertThat(r.summary()).contains("## Distance from the target",
-        "| x | 0.100 | 2/3 | -6.00% | -10.00% | 1/2 |");
+    assertThat(r.summary())
+        .contains("## Distance from the target", "| x | 0.100 | 2/3 | -6.00% | -10.00% | 1/2 |");
   }
 }

@@ -1,10 +1,10 @@
 package io.vqcodec.tools.eval;
 
-import io.vqcodec.neural.Pixels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.vqcodec.neural.Pixels;
 import java.awt.image.BufferedImage;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,8 @@ class MetricsTest {
 
   static BufferedImage addNoise(BufferedImage src, int amplitude, long seed) {
     Random r = new Random(seed);
-    BufferedImage out = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
+    BufferedImage out =
+        new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < src.getHeight(); y++) {
       for (int x = 0; x < src.getWidth(); x++) {
         int p = src.getRGB(x, y), q = 0;
@@ -93,20 +94,26 @@ class MetricsTest {
     assertThat(Pixels.psnr(a, b)).isCloseTo(48.13080360867910, within(1e-12));
     // Off by 1 in one channel only: MSE = 1/3.
     BufferedImage c = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < 48; y++) for (int x = 0; x < 64; x++) c.setRGB(x, y, a.getRGB(x, y) ^ 0x000001);
+    for (int y = 0; y < 48; y++)
+      for (int x = 0; x < 64; x++) c.setRGB(x, y, a.getRGB(x, y) ^ 0x000001);
     assertThat(Pixels.psnr(a, c)).isCloseTo(48.13080360867910 + 10 * Math.log10(3), within(1e-12));
   }
 
   @Test
   void matchesAnIndependentNumpyImplementation() {
-    // Values from a float64 numpy implementation with a 2-D 11x11 window (pytorch_msssim semantics),
+    // Values from a float64 numpy implementation with a 2-D 11x11 window (pytorch_msssim
+    // semantics),
     // run on the same integer pattern; PSNR from its mean squared error.
     int[] noise = {1, 3, 8, 25};
-    double[] msssim = {0.9996921332185735, 0.9973301267821881, 0.9844809594219068, 0.9143029943095602};
+    double[] msssim = {
+      0.9996921332185735, 0.9973301267821881, 0.9844809594219068, 0.9143029943095602
+    };
     double[] psnr = {38.18471979961962, 28.73647680084318, 20.46397376331321, 11.528427295925807};
     for (int i = 0; i < noise.length; i++) {
       BufferedImage[] p = pattern(256, 192, noise[i]);
-      assertThat(Metrics.msssim(p[0], p[1])).as("noise %d", noise[i]).isCloseTo(msssim[i], within(1e-9));
+      assertThat(Metrics.msssim(p[0], p[1]))
+          .as("noise %d", noise[i])
+          .isCloseTo(msssim[i], within(1e-9));
       assertThat(Pixels.psnr(p[0], p[1])).as("noise %d", noise[i]).isCloseTo(psnr[i], within(1e-9));
     }
   }
@@ -116,7 +123,9 @@ class MetricsTest {
     BufferedImage a = random(200, 180, 3);
     for (int amp : new int[] {2, 10, 40}) {
       BufferedImage b = addNoise(a, amp, 7 + amp);
-      assertThat(Metrics.msssim(a, b)).as("amplitude %d", amp).isCloseTo(referenceMsssim(a, b), within(1e-9));
+      assertThat(Metrics.msssim(a, b))
+          .as("amplitude %d", amp)
+          .isCloseTo(referenceMsssim(a, b), within(1e-9));
     }
   }
 
@@ -139,7 +148,8 @@ class MetricsTest {
     assertThatThrownBy(() -> Pixels.psnr(random(64, 64, 1), random(64, 65, 1)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Metrics.msssim(random(175, 200, 1), random(175, 200, 1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("176");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("176");
   }
 
   @Test
@@ -168,13 +178,15 @@ class MetricsTest {
       tot += w1[i];
     }
     double[][] win = new double[11][11];
-    for (int i = 0; i < 11; i++) for (int j = 0; j < 11; j++) win[i][j] = w1[i] * w1[j] / (tot * tot);
+    for (int i = 0; i < 11; i++)
+      for (int j = 0; j < 11; j++) win[i][j] = w1[i] * w1[j] / (tot * tot);
     double c1 = Math.pow(0.01 * 255, 2), c2 = Math.pow(0.03 * 255, 2);
     double[] weights = {0.0448, 0.2856, 0.3001, 0.2363, 0.1333};
     double sum = 0;
     for (int ch = 0; ch < 3; ch++) {
       int shift = 16 - 8 * ch;
-      double[][] x = new double[a.getHeight()][a.getWidth()], y = new double[a.getHeight()][a.getWidth()];
+      double[][] x = new double[a.getHeight()][a.getWidth()],
+          y = new double[a.getHeight()][a.getWidth()];
       for (int r = 0; r < a.getHeight(); r++) {
         for (int c = 0; c < a.getWidth(); c++) {
           x[r][c] = (a.getRGB(c, r) >> shift) & 0xff;
@@ -222,7 +234,9 @@ class MetricsTest {
     double[][] o = new double[x.length / 2][x[0].length / 2];
     for (int r = 0; r < o.length; r++) {
       for (int c = 0; c < o[0].length; c++) {
-        o[r][c] = (x[2 * r][2 * c] + x[2 * r][2 * c + 1] + x[2 * r + 1][2 * c] + x[2 * r + 1][2 * c + 1]) / 4;
+        o[r][c] =
+            (x[2 * r][2 * c] + x[2 * r][2 * c + 1] + x[2 * r + 1][2 * c] + x[2 * r + 1][2 * c + 1])
+                / 4;
       }
     }
     return o;

@@ -9,11 +9,13 @@ class RateSearchTest {
   private int calls;
 
   private RateSearch search(EvalCodec.Knob knob, DoubleUnaryOperator bppOfKnob) {
-    return new RateSearch(knob, k -> {
-      calls++;
-      double bpp = bppOfKnob.applyAsDouble(k);
-      return new Evaluation(k, Math.round(bpp * 1000), bpp, 30, 0.9, 1, 1);
-    });
+    return new RateSearch(
+        knob,
+        k -> {
+          calls++;
+          double bpp = bppOfKnob.applyAsDouble(k);
+          return new Evaluation(k, Math.round(bpp * 1000), bpp, 30, 0.9, 1, 1);
+        });
   }
 
   /** The grid value with |bpp - target| smallest, by brute force. */

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.Test;
  */
 class VqcodecEvalCodecTest {
   private static VqcodecEvalCodec codec(String name) {
-    return VqcodecEvalCodec.all().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    return VqcodecEvalCodec.all().stream()
+        .filter(c -> c.name().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** Configuration strings per codec name in a committed {@code results/<folder>/cache.csv}. */
@@ -40,19 +43,25 @@ class VqcodecEvalCodecTest {
   @Test
   void theCodingKeyNamesEverySettingThatShapesTheStream() {
     assertThat(codec("vqcodec").codingKey())
-        .isEqualTo("RATE_DISTORTION, 8-row slices, GAUSSIAN_MIXTURE, full/half/quarter size by rate control");
-    assertThat(codec("vqcodec-fullsize").codingKey()).isEqualTo("RATE_DISTORTION, 8-row slices, GAUSSIAN_MIXTURE");
-    assertThat(codec("vqcodec-entropy").codingKey()).isEqualTo("ENTROPY, 8-row slices, GAUSSIAN_MIXTURE");
-    assertThat(codec("vqcodec-uniform").codingKey()).isEqualTo("UNIFORM, 8-row slices, GAUSSIAN_MIXTURE");
+        .isEqualTo(
+            "RATE_DISTORTION, 8-row slices, GAUSSIAN_MIXTURE, full/half/quarter size by rate control");
+    assertThat(codec("vqcodec-fullsize").codingKey())
+        .isEqualTo("RATE_DISTORTION, 8-row slices, GAUSSIAN_MIXTURE");
+    assertThat(codec("vqcodec-entropy").codingKey())
+        .isEqualTo("ENTROPY, 8-row slices, GAUSSIAN_MIXTURE");
+    assertThat(codec("vqcodec-uniform").codingKey())
+        .isEqualTo("UNIFORM, 8-row slices, GAUSSIAN_MIXTURE");
   }
 
   @Test
   void theReleasedModelsConfigurationsMatchTheCommittedCaches() throws IOException {
     ModelPackage model = ModelRegistry.builtIn().byName("tok-v1").orElseThrow();
     String shipped = codec("vqcodec").configuration(model);
-    assertThat(shipped).isEqualTo("vqcodec model 3 (tok-v1, weights sha256 9e5457fcec34ef2d) --bpp rate control, "
-        + "RATE_DISTORTION, 8-row slices, GAUSSIAN_MIXTURE, full/half/quarter size by rate control "
-        + "(prior sha256 e1d4bed34d6223bd); DJL PyTorch CPU");
+    assertThat(shipped)
+        .isEqualTo(
+            "vqcodec model 3 (tok-v1, weights sha256 9e5457fcec34ef2d) --bpp rate control, "
+                + "RATE_DISTORTION, 8-row slices, GAUSSIAN_MIXTURE, full/half/quarter size by rate control "
+                + "(prior sha256 e1d4bed34d6223bd); DJL PyTorch CPU");
     assertThat(cached("kodak").get("vqcodec")).contains(shipped);
     assertThat(cached("rate").get("vqcodec")).contains(shipped);
     String fullSize = codec("vqcodec-fullsize").configuration(model);

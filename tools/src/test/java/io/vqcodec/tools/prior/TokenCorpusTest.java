@@ -1,9 +1,9 @@
 package io.vqcodec.tools.prior;
 
-import io.vqcodec.tokens.TokenGrid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vqcodec.tokens.TokenGrid;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,8 +61,10 @@ class TokenCorpusTest {
     TokenCorpus.write(f, List.of(entry("a", 40, 20, 1)));
     byte[] b = Files.readAllBytes(f);
     byte[] cut = java.util.Arrays.copyOf(b, b.length - 3);
-    assertThatThrownBy(() -> TokenCorpus.read(new ByteArrayInputStream(cut))).isInstanceOf(IOException.class);
-    assertThatThrownBy(() -> TokenCorpus.read(new ByteArrayInputStream(new byte[] {1, 2, 3, 4, 0, 0, 0, 1})))
+    assertThatThrownBy(() -> TokenCorpus.read(new ByteArrayInputStream(cut)))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(
+            () -> TokenCorpus.read(new ByteArrayInputStream(new byte[] {1, 2, 3, 4, 0, 0, 0, 1})))
         .isInstanceOf(IOException.class);
   }
 }

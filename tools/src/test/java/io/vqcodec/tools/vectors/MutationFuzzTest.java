@@ -17,8 +17,10 @@ class MutationFuzzTest {
     List<byte[]> corpus = MutationFuzzer.corpus(VectorGeneratorTest.VECTORS);
     assertThat(corpus).hasSizeGreaterThan(30);
     // Generous bounds: they catch hangs, not slowness.
-    MutationFuzzer.Report r = assertTimeoutPreemptively(Duration.ofMinutes(5),
-        () -> MutationFuzzer.run(corpus, 20240601L, 2000, Duration.ofSeconds(30)));
+    MutationFuzzer.Report r =
+        assertTimeoutPreemptively(
+            Duration.ofMinutes(5),
+            () -> MutationFuzzer.run(corpus, 20240601L, 2000, Duration.ofSeconds(30)));
     assertThat(r.failures()).isEmpty();
     // The campaign reaches every layer: header refusals, lost slices, the entropy decoder.
     assertThat(r.refused()).isGreaterThan(200);

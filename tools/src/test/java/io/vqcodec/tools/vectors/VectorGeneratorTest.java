@@ -22,7 +22,8 @@ class VectorGeneratorTest {
   @Test
   void generatorReproducesTheCommittedVectors(@TempDir Path dir) throws IOException {
     List<Manifest.Entry> manifest = Manifest.read(VECTORS.resolve(Manifest.FILE));
-    List<Manifest.Entry> again = VectorGenerator.generate(dir, ROOT.resolve("samples/chelsea.png"), false);
+    List<Manifest.Entry> again =
+        VectorGenerator.generate(dir, ROOT.resolve("samples/chelsea.png"), false);
     Map<String, Manifest.Entry> committed = new HashMap<>();
     for (Manifest.Entry e : manifest) committed.put(e.name(), e);
     assertThat(again).hasSizeGreaterThan(100);
