@@ -5,11 +5,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 
 /**
- * Coverage-guided fuzzing of the container reader (Jazzer): any bytes either parse into a header and
- * slices or end in {@link FormatException} (or another {@link IOException}); never another
+ * Coverage-guided fuzzing of the container reader (Jazzer): any bytes either parse into a header
+ * and slices or end in {@link FormatException} (or another {@link IOException}); never another
  * exception, a hang or an allocation the limits of Spec Annex A do not bound. In {@code mvn verify}
- * it replays the saved inputs in {@code src/test/resources/.../ContainerFuzzTestInputs/}; a campaign
- * runs with {@code JAZZER_FUZZ=1} (tools/FUZZING.md).
+ * it replays the saved inputs in {@code src/test/resources/.../ContainerFuzzTestInputs/}; a
+ * campaign runs with {@code JAZZER_FUZZ=1} (tools/FUZZING.md).
  */
 class ContainerFuzzTest {
   @FuzzTest(maxDuration = "10m")

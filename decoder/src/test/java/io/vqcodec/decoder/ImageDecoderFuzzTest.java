@@ -22,8 +22,11 @@ class ImageDecoderFuzzTest {
   @FuzzTest(maxDuration = "10m")
   void anyStreamGivesAPictureOrFailsCleanly(byte[] input) {
     try {
-      DecodedPicture p = DECODER.decode(new ByteArrayInputStream(input),
-          DecodeOptions.defaults().withMaxPixels(64 * 64), null);
+      DecodedPicture p =
+          DECODER.decode(
+              new ByteArrayInputStream(input),
+              DecodeOptions.defaults().withMaxPixels(64 * 64),
+              null);
       if (p.image().getWidth() != p.tokens().header().picture().width()) {
         throw new AssertionError("picture size");
       }

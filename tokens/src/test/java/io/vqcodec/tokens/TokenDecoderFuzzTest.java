@@ -17,8 +17,13 @@ class TokenDecoderFuzzTest {
   @FuzzTest(maxDuration = "10m")
   void anyStreamDecodesOrFailsCleanly(byte[] input) {
     try {
-      DecodedTokens t = TokenDecoder.decode(new ByteArrayInputStream(input), ModelRegistry.builtIn(),
-          LossSimulation.NONE, 1 << 20, null);
+      DecodedTokens t =
+          TokenDecoder.decode(
+              new ByteArrayInputStream(input),
+              ModelRegistry.builtIn(),
+              LossSimulation.NONE,
+              1 << 20,
+              null);
       if (t.grid().width() != t.header().codedWidth()) throw new AssertionError("grid size");
     } catch (IOException expected) {
       // a refused stream
