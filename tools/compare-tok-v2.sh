@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tok-v2 design comparison (results/tok-v2-design/val-design.md): equal short runs warm-started
 # from tok-v1's step-21,054 checkpoint, one at a time, 1 PyTorch thread:
-#   tools/compare-tok-v2.sh [DESIGN ...]     (default: rvq3 base rvq3n; outputs in runs/cmp-DESIGN)
+#   tools/compare-tok-v2.sh [DESIGN ...]     (default: rvq3 base rvq3n; also rvq2; outputs in runs/cmp-DESIGN)
 # Each run: a 600-step cosine cycle (200-step warm-up to 1.5e-4, down to 7.5e-6), 128x128 crops,
 # batch 16; validation (256x256 centre crops of ../shared/data/val) before the first and after the
 # last step, with the nested levels and every residual stage.
@@ -14,6 +14,7 @@ for d in "${@:-rvq3 base rvq3n}"; do
   for design in $d; do
     case $design in
       base) extra=() ;;
+      rvq2) extra=(--stages 2 --stage-codebook 4096) ;;
       rvq3) extra=(--stages 3 --stage-codebook 4096) ;;
       rvq3n) extra=(--stages 3 --stage-codebook 4096 --nested 0.3) ;;
       *) echo "unknown design $design" >&2; exit 2 ;;

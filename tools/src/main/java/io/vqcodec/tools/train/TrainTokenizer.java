@@ -49,8 +49,10 @@ import javax.imageio.ImageIO;
  * nested sub-codebooks ({@link ReleaseTokenizer#LEVELS}, the release's usage-weighted k-means of
  * the current codebook, refreshed every {@code --nested-every} steps; fine and coarse tokens,
  * stage 1 only), so the decoder learns the centroid vectors it is fed at low rates.
- * {@code --val-levels} adds the nested levels to the validation log; {@code --val-at-start}
- * validates before the first step.
+ * {@code --val-levels} adds the nested levels to the validation log (and, with stages, stage 2 at
+ * the same nested levels of its own codebook); {@code --val-at-start} validates before the first
+ * step; {@code --val-only} validates the newest checkpoint and exits; {@code --val-log NAME}
+ * (default val-log.csv).
  */
 public final class TrainTokenizer {
   private final Map<String, String> a;
@@ -189,7 +191,7 @@ public final class TrainTokenizer {
       }
     }));
 
-    Path trainLog = out.resolve("train-log.csv"), valLog = out.resolve("val-log.csv");
+    Path trainLog = out.resolve("train-log.csv"), valLog = out.resolve(a.getOrDefault("val-log", "val-log.csv"));
     if (!Files.exists(trainLog)) {
       Files.writeString(trainLog, "step,time_s,img_per_s,lr,crop,loss,l1,ssim,commit,psnr_train,codes_used_window,reseeded\n");
     }
@@ -198,10 +200,14 @@ public final class TrainTokenizer {
           + valExtraHeader() + "\n");
     }
     if (rs != null && !rs.ready && vqReady) initStages(net, data);
-    if (valAtStart && vqReady && !val.isEmpty()) {
+    if ((valAtStart || a.containsKey("val-only")) && vqReady && !val.isEmpty()) {
       String line = validate(net, val, readElapsed());
       Files.writeString(valLog, line, StandardOpenOption.APPEND);
       System.out.print("val " + line);
+    }
+    if (a.containsKey("val-only")) {
+      stopped.countDown();
+      return;
     }
     long startNs = System.nanoTime();
     double elapsedBase = readElapsed();
@@ -528,6 +534,7 @@ public final class TrainTokenizer {
           .append(",used_s").append(st);
     }
     if (valLevels) for (int l : ReleaseTokenizer.LEVELS) h.append(",psnr_fine_k").append(l).append(",psnr_mix_k").append(l);
+    if (valLevels && stages > 1) for (int l : ReleaseTokenizer.LEVELS) h.append(",psnr_fine_s2k").append(l);
     return h.toString();
   }
 
@@ -556,6 +563,14 @@ public final class TrainTokenizer {
     int nl = valLevels ? ReleaseTokenizer.LEVELS.length : 0;
     if (nl > 0 && subBooksStep != step) refreshSubBooks();
     double[][] lFine = new double[nl][n], lMix = new double[nl][n];
+    // stage 2 at the nested levels of its own codebook (the release's k-means, applied to stage 2)
+    int n2 = extra > 0 ? nl : 0;
+    float[][] s2Books = new float[n2][];
+    for (int l = 0; l < n2; l++) {
+      int lv = ReleaseTokenizer.LEVELS[l];
+      s2Books[l] = ReleaseTokenizer.kmeans(rs.cb[0], rs.emaCount[0], d, lv, new Random(lv), 50)[0];
+    }
+    double[][] s2Fine = new double[n2][n];
     Codebook book = new Codebook(cb, cfg.dim);
     for (int i = 0; i < n; i++) {
       try (NDManager sub = base.newSubManager()) {
@@ -587,6 +602,12 @@ public final class TrainTokenizer {
               sSsim[s][i] = r[1];
               sMix[s][i] = score(sub, net, qs, qc, half, x, false)[0];
             }
+            for (int l = 0; l < n2; l++) {
+              float[] r1 = coded.residual()[0], q = q1.clone();
+              float[] c2 = ResidualStages.gather(s2Books[l], nearestRows(new Codebook(s2Books[l], d), r1), d);
+              for (int t = 0; t < q.length; t++) q[t] += c2[t];
+              s2Fine[l][i] = score(sub, net, rowsToNchw(sub, q, 1, f8), qc, all, x, false)[0];
+            }
           }
           for (int l = 0; l < nl; l++) {
             Codebook lb = new Codebook(subBooks[l], d);
@@ -614,6 +635,7 @@ public final class TrainTokenizer {
       ex.append(String.format(Locale.ROOT, ",%.3f,%.4f,%.3f,%d", mean(sPsnr[s]), mean(sSsim[s]), mean(sMix[s]), u));
     }
     for (int l = 0; l < nl; l++) ex.append(String.format(Locale.ROOT, ",%.3f,%.3f", mean(lFine[l]), mean(lMix[l])));
+    for (int l = 0; l < n2; l++) ex.append(String.format(Locale.ROOT, ",%.3f", mean(s2Fine[l])));
     return String.format(Locale.ROOT, "%d,%.1f,%.3f,%.4f,%.3f,%.4f,%.3f,%.4f,%d,%d,%.1f%s%n", step, time, mean(psnr[0]),
         mean(ssim[0]), mean(psnr[1]), mean(ssim[1]), mean(psnr[2]), mean(ssim[2]), uf, uc, Math.exp(ent), ex);
   }
