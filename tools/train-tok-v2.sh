@@ -28,6 +28,6 @@ nohup nice -n 5 tools/run.sh io.vqcodec.tools.train.TrainTokenizer \
   --arch 16,64,192,192,1,2,1,1,4,2 --codebook 4096 --steps 16000 --small-steps 4000 \
   --vq-start 200 --warmup 200 --lr 5e-4 --ssim-weight 0.2 --val-every 500 --ckpt-minutes 10 \
   --restart-at 21054 --restart-steps 16000 --restart-lr 1.5e-4 --max-steps 37054 \
-  --val-levels DESIGN_OPTIONS >>"$out/out.log" 2>&1 &
+  --val-levels --stages 3 --stage-codebook 4096 >>"$out/out.log" 2>&1 &
 echo $! >"$out/pid"
 echo "started pid $! (log $out/out.log)"
