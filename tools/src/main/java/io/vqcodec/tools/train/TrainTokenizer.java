@@ -40,6 +40,19 @@ import javax.imageio.ImageIO;
  * {@code --dead-after} steps) re-seeded from random current encoder outputs; straight-through
  * gradients and a commitment loss (beta). Reconstruction loss: L1 + w * (1 - SSIM). Every sample
  * gets a random fine ratio r ~ U[0,1] and per-cell Bernoulli(r) granularity.
+ *
+ * <p>tok-v2 options (defaults keep tok-v1's training exactly): {@code --stages N} adds N-1
+ * residual VQ stages on the fine tokens ({@link ResidualStages}, {@code --stage-codebook K} codes
+ * each; the decoder is fed the sum of the coded stages; every sample draws a ratio per extra stage
+ * and each 16x16 cell keeps stage s+1 with that probability if it kept stage s, so one picture mixes
+ * cells of 1..N stages). {@code --nested P}: with probability P a sample is coded with one of the
+ * nested sub-codebooks ({@link ReleaseTokenizer#LEVELS}, the release's usage-weighted k-means of
+ * the current codebook, refreshed every {@code --nested-every} steps; fine and coarse tokens,
+ * stage 1 only), so the decoder learns the centroid vectors it is fed at low rates.
+ * {@code --val-levels} adds the nested levels to the validation log (and, with stages, stage 2 at
+ * the same nested levels of its own codebook); {@code --val-at-start} validates before the first
+ * step; {@code --val-only} validates the newest checkpoint and exits; {@code --val-log NAME}
+ * (default val-log.csv).
  */
 public final class TrainTokenizer {
   private final Map<String, String> a;
@@ -62,6 +75,18 @@ public final class TrainTokenizer {
   private final int ckptMinutes;
   private final float emaDecay = 0.99f;
   private final int deadAfter;
+  /** Fine-token VQ stages (1 = tok-v1), codes per extra stage. */
+  private final int stages;
+  private final int stageK;
+  /** Probability that a sample is coded at a nested sub-codebook level (0 = tok-v1). */
+  private final float nestedP;
+  private final int nestedEvery;
+  private final boolean valLevels;
+  private final boolean valAtStart;
+  private ResidualStages rs;
+  /** Nested sub-codebooks (ReleaseTokenizer.LEVELS order) and the step they were made at. */
+  private float[][] subBooks;
+  private int subBooksStep = -1;
 
   private NDManager base;
   private Map<String, NDArray> params;
@@ -94,6 +119,13 @@ public final class TrainTokenizer {
     ckptMinutes = Integer.parseInt(a.getOrDefault("ckpt-minutes", "10"));
     deadAfter = Integer.parseInt(a.getOrDefault("dead-after", "300"));
     rnd = new Random(Long.parseLong(a.getOrDefault("seed", "7")));
+    stages = Integer.parseInt(a.getOrDefault("stages", "1"));
+    stageK = Integer.parseInt(a.getOrDefault("stage-codebook", "4096"));
+    nestedP = Float.parseFloat(a.getOrDefault("nested", "0"));
+    nestedEvery = Integer.parseInt(a.getOrDefault("nested-every", "250"));
+    valLevels = a.containsKey("val-levels") || nestedP > 0;
+    valAtStart = a.containsKey("val-at-start");
+    if (stages < 1) throw new IllegalArgumentException("--stages must be >= 1");
   }
 
   public static void main(String[] args) throws Exception {
@@ -130,6 +162,7 @@ public final class TrainTokenizer {
     System.out.printf(Locale.ROOT, "arch %s, %d parameters, K=%d%n", cfg, TokNet.paramCount(cfg), K);
 
     base = NDManager.newBaseManager();
+    if (stages > 1) rs = new ResidualStages(stages, stageK, cfg.dim);
     Path ck = newestCheckpoint();
     if (ck != null) {
       loadCheckpoint(ck);
@@ -158,12 +191,23 @@ public final class TrainTokenizer {
       }
     }));
 
-    Path trainLog = out.resolve("train-log.csv"), valLog = out.resolve("val-log.csv");
+    Path trainLog = out.resolve("train-log.csv"), valLog = out.resolve(a.getOrDefault("val-log", "val-log.csv"));
     if (!Files.exists(trainLog)) {
       Files.writeString(trainLog, "step,time_s,img_per_s,lr,crop,loss,l1,ssim,commit,psnr_train,codes_used_window,reseeded\n");
     }
     if (!Files.exists(valLog)) {
-      Files.writeString(valLog, "step,time_s,psnr_fine,ssim_fine,psnr_coarse,ssim_coarse,psnr_mix,ssim_mix,used_fine,used_coarse,perplexity\n");
+      Files.writeString(valLog, "step,time_s,psnr_fine,ssim_fine,psnr_coarse,ssim_coarse,psnr_mix,ssim_mix,used_fine,used_coarse,perplexity"
+          + valExtraHeader() + "\n");
+    }
+    if (rs != null && !rs.ready && vqReady) initStages(net, data);
+    if ((valAtStart || a.containsKey("val-only")) && vqReady && !val.isEmpty()) {
+      String line = validate(net, val, readElapsed());
+      Files.writeString(valLog, line, StandardOpenOption.APPEND);
+      System.out.print("val " + line);
+    }
+    if (a.containsKey("val-only")) {
+      stopped.countDown();
+      return;
     }
     long startNs = System.nanoTime();
     double elapsedBase = readElapsed();
@@ -186,6 +230,8 @@ public final class TrainTokenizer {
         float curLr = lrAt(step);
         boolean vq = step >= vqStart;
         if (vq && !vqReady) kmeansInit();
+        if (vq && rs != null && !rs.ready) initStages(net, data);
+        if (vq && nestedP > 0 && (subBooks == null || step - subBooksStep >= nestedEvery)) refreshSubBooks();
         try (NDManager sub = base.newSubManager()) {
           attachAll(sub);
           NDArray x = sub.create(xb, new Shape(n, 3, size, size));
@@ -193,6 +239,7 @@ public final class TrainTokenizer {
           NDArray mask16 = sub.create(m16, new Shape(n, 1, c16, c16));
           float[] zfRows, zcRows;
           int[] idxF = null, idxC = null;
+          ResidualStages.Coded coded = null;
           float[] stats;
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray[] z = net.encode(x);
@@ -205,8 +252,21 @@ public final class TrainTokenizer {
               idxC = nearestRows(book, zcRows);
               NDArray qf = book.lookup(sub, idxF, n, f8, f8);
               NDArray qc = book.lookup(sub, idxC, n, c16, c16);
-              inF = z[0].add(qf.sub(z[0]).stopGradient());
-              inC = z[1].add(qc.sub(z[1]).stopGradient());
+              NDArray feedF = qf, feedC = qc;
+              if (rs != null || nestedP > 0) {
+                float[] q1 = ResidualStages.gather(cb, idxF, cfg.dim);
+                float[] fr = q1.clone(), cr = ResidualStages.gather(cb, idxC, cfg.dim);
+                boolean[] nested = new boolean[n];
+                if (nestedP > 0) applyNested(zfRows, zcRows, fr, cr, n, nested);
+                if (rs != null) {
+                  coded = rs.quantize(zfRows, q1, this::nearestRows);
+                  addStages(fr, coded, n, c16, nested);
+                }
+                feedF = rowsToNchw(sub, fr, n, f8);
+                feedC = rowsToNchw(sub, cr, n, c16);
+              }
+              inF = z[0].add(feedF.sub(z[0]).stopGradient());
+              inC = z[1].add(feedC.sub(z[1]).stopGradient());
               commit = z[0].sub(qf).square().mean().add(z[1].sub(qc).square().mean());
             }
             NDArray y = net.decode(inF, inC, mask, mask16);
@@ -223,6 +283,10 @@ public final class TrainTokenizer {
           if (vq) {
             emaUpdate(zfRows, idxF, zcRows, idxC, usedWin);
             if (step % 50 == 0) reseeded += reseed(zfRows, zcRows);
+            if (coded != null) {
+              rs.emaUpdate(coded, step);
+              if (step % 50 == 0) reseeded += rs.reseed(coded, step, deadAfter, rnd);
+            }
           } else {
             addReservoir(zfRows);
             addReservoir(zcRows);
@@ -259,6 +323,11 @@ public final class TrainTokenizer {
           saveCheckpoint(elapsedBase + (System.nanoTime() - startNs) / 1e9);
           lastCkpt = System.nanoTime();
         }
+      }
+      if (step >= maxSteps && step % valEvery != 0 && vqReady && !val.isEmpty()) {
+        String line = validate(net, val, elapsedBase + (System.nanoTime() - startNs) / 1e9);
+        Files.writeString(valLog, line, StandardOpenOption.APPEND);
+        System.out.print("val " + line);
       }
       saveCheckpoint(elapsedBase + (System.nanoTime() - startNs) / 1e9);
       System.out.println("stopped at step " + step);
@@ -457,8 +526,20 @@ public final class TrainTokenizer {
     return out;
   }
 
+  /** Columns the tok-v2 options add to val-log.csv (none for tok-v1's options). */
+  private String valExtraHeader() {
+    StringBuilder h = new StringBuilder();
+    for (int st = 2; st <= stages; st++) {
+      h.append(",psnr_fine_s").append(st).append(",ssim_fine_s").append(st).append(",psnr_mix_s").append(st)
+          .append(",used_s").append(st);
+    }
+    if (valLevels) for (int l : ReleaseTokenizer.LEVELS) h.append(",psnr_fine_k").append(l).append(",psnr_mix_k").append(l);
+    if (valLevels && stages > 1) for (int l : ReleaseTokenizer.LEVELS) h.append(",psnr_fine_s2k").append(l);
+    return h.toString();
+  }
+
   private String validate(TokNet net, List<float[]> val, double time) {
-    int size = 256, n = val.size(), f8 = size / 8, c16 = size / 16;
+    int size = 256, n = val.size(), f8 = size / 8, c16 = size / 16, d = cfg.dim;
     double[][] psnr = new double[3][], ssim = new double[3][];
     boolean[] usedF = new boolean[K], usedC = new boolean[K];
     long[] hist = new long[K];
@@ -470,10 +551,26 @@ public final class TrainTokenizer {
         for (int k = 0; k < 4; k++) half[(2 * cy + (k >> 1)) * f8 + 2 * cx + (k & 1)] = v;
       }
     }
+    float[] all = new float[f8 * f8];
+    java.util.Arrays.fill(all, 1f);
     for (int mode = 0; mode < 3; mode++) {
       psnr[mode] = new double[n];
       ssim[mode] = new double[n];
     }
+    int extra = rs == null ? 0 : rs.extra();
+    double[][] sPsnr = new double[extra][n], sSsim = new double[extra][n], sMix = new double[extra][n];
+    boolean[][] sUsed = new boolean[extra][stageK];
+    int nl = valLevels ? ReleaseTokenizer.LEVELS.length : 0;
+    if (nl > 0 && subBooksStep != step) refreshSubBooks();
+    double[][] lFine = new double[nl][n], lMix = new double[nl][n];
+    // stage 2 at the nested levels of its own codebook (the release's k-means, applied to stage 2)
+    int n2 = extra > 0 ? nl : 0;
+    float[][] s2Books = new float[n2][];
+    for (int l = 0; l < n2; l++) {
+      int lv = ReleaseTokenizer.LEVELS[l];
+      s2Books[l] = ReleaseTokenizer.kmeans(rs.cb[0], rs.emaCount[0], d, lv, new Random(lv), 50)[0];
+    }
+    double[][] s2Fine = new double[n2][n];
     Codebook book = new Codebook(cb, cfg.dim);
     for (int i = 0; i < n; i++) {
       try (NDManager sub = base.newSubManager()) {
@@ -485,14 +582,40 @@ public final class TrainTokenizer {
         for (int k : idxC) { usedC[k] = true; hist[k]++; }
         NDArray qf = book.lookup(sub, idxF, 1, f8, f8), qc = book.lookup(sub, idxC, 1, c16, c16);
         for (int mode = 0; mode < 3; mode++) {
-          float[] mk = mode == 2 ? half : new float[f8 * f8];
-          if (mode == 0) java.util.Arrays.fill(mk, 1f);
-          NDArray y = net.decode(qf, qc, sub.create(mk, new Shape(1, 1, f8, f8)),
-              sub.create(subsample(mk, 1, c16), new Shape(1, 1, c16, c16)));
-          NDArray yq = y.clip(0f, 1f).mul(255f).round().div(255f);
-          double mse = yq.sub(x).square().mean().getFloat();
-          psnr[mode][i] = 10 * Math.log10(1.0 / Math.max(mse, 1e-10));
-          ssim[mode][i] = Ssim.ssim(yq, x).getFloat(0);
+          float[] mk = mode == 2 ? half : mode == 0 ? all : new float[f8 * f8];
+          double[] r = score(sub, net, qf, qc, mk, x, true);
+          psnr[mode][i] = r[0];
+          ssim[mode][i] = r[1];
+        }
+        if (extra > 0 || nl > 0) {
+          float[] zf = z[0].transpose(0, 2, 3, 1).toFloatArray(), zc = z[1].transpose(0, 2, 3, 1).toFloatArray();
+          if (extra > 0) {
+            float[] q1 = ResidualStages.gather(cb, idxF, d);
+            ResidualStages.Coded coded = rs.quantize(zf, q1, this::nearestRows);
+            float[] sum = q1.clone();
+            for (int s = 0; s < extra; s++) {
+              for (int k : coded.idx()[s]) sUsed[s][k] = true;
+              for (int t = 0; t < sum.length; t++) sum[t] += coded.codes()[s][t];
+              NDArray qs = rowsToNchw(sub, sum, 1, f8);
+              double[] r = score(sub, net, qs, qc, all, x, true);
+              sPsnr[s][i] = r[0];
+              sSsim[s][i] = r[1];
+              sMix[s][i] = score(sub, net, qs, qc, half, x, false)[0];
+            }
+            for (int l = 0; l < n2; l++) {
+              float[] r1 = coded.residual()[0], q = q1.clone();
+              float[] c2 = ResidualStages.gather(s2Books[l], nearestRows(new Codebook(s2Books[l], d), r1), d);
+              for (int t = 0; t < q.length; t++) q[t] += c2[t];
+              s2Fine[l][i] = score(sub, net, rowsToNchw(sub, q, 1, f8), qc, all, x, false)[0];
+            }
+          }
+          for (int l = 0; l < nl; l++) {
+            Codebook lb = new Codebook(subBooks[l], d);
+            NDArray lf = rowsToNchw(sub, ResidualStages.gather(subBooks[l], nearestRows(lb, zf), d), 1, f8);
+            NDArray lc = rowsToNchw(sub, ResidualStages.gather(subBooks[l], nearestRows(lb, zc), d), 1, c16);
+            lFine[l][i] = score(sub, net, lf, lc, all, x, false)[0];
+            lMix[l][i] = score(sub, net, lf, lc, half, x, false)[0];
+          }
         }
       }
     }
@@ -505,8 +628,105 @@ public final class TrainTokenizer {
     for (long h : hist) tot += h;
     double ent = 0;
     for (long h : hist) if (h > 0) ent -= (h / (double) tot) * Math.log(h / (double) tot);
-    return String.format(Locale.ROOT, "%d,%.1f,%.3f,%.4f,%.3f,%.4f,%.3f,%.4f,%d,%d,%.1f%n", step, time, mean(psnr[0]),
-        mean(ssim[0]), mean(psnr[1]), mean(ssim[1]), mean(psnr[2]), mean(ssim[2]), uf, uc, Math.exp(ent));
+    StringBuilder ex = new StringBuilder();
+    for (int s = 0; s < extra; s++) {
+      int u = 0;
+      for (boolean b : sUsed[s]) if (b) u++;
+      ex.append(String.format(Locale.ROOT, ",%.3f,%.4f,%.3f,%d", mean(sPsnr[s]), mean(sSsim[s]), mean(sMix[s]), u));
+    }
+    for (int l = 0; l < nl; l++) ex.append(String.format(Locale.ROOT, ",%.3f,%.3f", mean(lFine[l]), mean(lMix[l])));
+    for (int l = 0; l < n2; l++) ex.append(String.format(Locale.ROOT, ",%.3f", mean(s2Fine[l])));
+    return String.format(Locale.ROOT, "%d,%.1f,%.3f,%.4f,%.3f,%.4f,%.3f,%.4f,%d,%d,%.1f%s%n", step, time, mean(psnr[0]),
+        mean(ssim[0]), mean(psnr[1]), mean(ssim[1]), mean(psnr[2]), mean(ssim[2]), uf, uc, Math.exp(ent), ex);
+  }
+
+  /** PSNR (and SSIM when asked) of the 8-bit decode of one picture for fine mask {@code mk}. */
+  private double[] score(NDManager sub, TokNet net, NDArray qf, NDArray qc, float[] mk, NDArray x, boolean withSsim) {
+    int f8 = (int) qf.getShape().get(2), c16 = f8 / 2;
+    NDArray y = net.decode(qf, qc, sub.create(mk, new Shape(1, 1, f8, f8)),
+        sub.create(subsample(mk, 1, c16), new Shape(1, 1, c16, c16)));
+    NDArray yq = y.clip(0f, 1f).mul(255f).round().div(255f);
+    double mse = yq.sub(x).square().mean().getFloat();
+    return new double[] {10 * Math.log10(1.0 / Math.max(mse, 1e-10)), withSsim ? Ssim.ssim(yq, x).getFloat(0) : 0};
+  }
+
+  // ---- residual stages and nested levels (tok-v2) ------------------------------------------------
+
+  /** Rows (n, h, w, dim) in raster order as an (n, dim, h, w) array on {@code m}; square grids. */
+  private NDArray rowsToNchw(NDManager m, float[] rows, int n, int h) {
+    return m.create(rows, new Shape(n, h, h, cfg.dim)).transpose(0, 3, 1, 2);
+  }
+
+  /** k-means init of the residual stages from about 40,000 fine encoder outputs of fresh training crops. */
+  private void initStages(TokNet net, ImageData data) {
+    int n = 16, size = 128, per = n * (size / 8) * (size / 8), d = cfg.dim;
+    int batches = Math.max(1, (40000 + per - 1) / per);
+    float[] z = new float[batches * per * d], q = new float[batches * per * d];
+    float[] xb = new float[n * 3 * size * size];
+    Codebook book = new Codebook(cb, d);
+    long t0 = System.nanoTime();
+    for (int b = 0; b < batches; b++) {
+      data.batch(rnd, n, size, xb);
+      try (NDManager sub = base.newSubManager()) {
+        for (NDArray p : params.values()) p.tempAttach(sub);
+        float[] rows = net.encode(sub.create(xb, new Shape(n, 3, size, size)))[0].transpose(0, 2, 3, 1).toFloatArray();
+        System.arraycopy(rows, 0, z, b * per * d, rows.length);
+        float[] q1 = ResidualStages.gather(cb, nearestRows(book, rows), d);
+        System.arraycopy(q1, 0, q, b * per * d, q1.length);
+      }
+    }
+    rs.init(z, q, this::nearestRows, rnd, step);
+    System.out.printf(Locale.ROOT, "k-means init of %d residual stage(s), %d codes each, from %d vectors in %.1f s%n",
+        rs.extra(), stageK, batches * per, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** The release's nested sub-codebooks of the current codebook (same k-means as ReleaseTokenizer). */
+  private void refreshSubBooks() {
+    long t0 = System.nanoTime();
+    int[] lv = ReleaseTokenizer.LEVELS;
+    subBooks = new float[lv.length][];
+    for (int l = 0; l < lv.length; l++) subBooks[l] = ReleaseTokenizer.kmeans(cb, emaCount, cfg.dim, lv[l], new Random(lv[l]), 50)[0];
+    subBooksStep = step;
+    System.out.printf(Locale.ROOT, "nested sub-codebooks at step %d in %.1f s%n", step, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** With probability nestedP a sample's fine and coarse rows become their nearest centroid at a random nested level. */
+  private void applyNested(float[] zf, float[] zc, float[] fr, float[] cr, int n, boolean[] nested) {
+    int d = cfg.dim, pf = zf.length / n, pc = zc.length / n;
+    for (int b = 0; b < n; b++) {
+      if (rnd.nextFloat() >= nestedP) continue;
+      nested[b] = true;
+      float[] t = subBooks[rnd.nextInt(subBooks.length)];
+      Codebook lb = new Codebook(t, d);
+      float[] sf = java.util.Arrays.copyOfRange(zf, b * pf, (b + 1) * pf);
+      float[] sc = java.util.Arrays.copyOfRange(zc, b * pc, (b + 1) * pc);
+      System.arraycopy(ResidualStages.gather(t, nearestRows(lb, sf), d), 0, fr, b * pf, pf);
+      System.arraycopy(ResidualStages.gather(t, nearestRows(lb, sc), d), 0, cr, b * pc, pc);
+    }
+  }
+
+  /**
+   * Adds the extra stages' codes to the fine rows: per sample a keep ratio per extra stage, and per
+   * 16x16 cell stage s+1 kept with that probability if stage s was (nested samples: stage 1 only).
+   */
+  private void addStages(float[] fr, ResidualStages.Coded coded, int n, int c16, boolean[] nested) {
+    int d = cfg.dim, f8 = 2 * c16, e = rs.extra();
+    double[] ratio = new double[e];
+    for (int b = 0; b < n; b++) {
+      if (nested[b]) continue;
+      for (int s = 0; s < e; s++) ratio[s] = rnd.nextDouble();
+      for (int cy = 0; cy < c16; cy++) {
+        for (int cx = 0; cx < c16; cx++) {
+          for (int s = 0; s < e && rnd.nextDouble() < ratio[s]; s++) {
+            float[] c = coded.codes()[s];
+            for (int k = 0; k < 4; k++) {
+              int pos = (b * f8 + 2 * cy + (k >> 1)) * f8 + 2 * cx + (k & 1);
+              for (int j = 0; j < d; j++) fr[pos * d + j] += c[pos * d + j];
+            }
+          }
+        }
+      }
+    }
   }
 
   private static double mean(double[] v) {
@@ -557,10 +777,16 @@ public final class TrainTokenizer {
     float[] lu = new float[K];
     for (int k = 0; k < K; k++) lu[k] = lastUsed[k];
     t.put("vq.last_used", new Tensor(new long[] {K}, lu));
+    if (rs != null) {
+      t.put("meta.stages", new Tensor(new long[] {1}, new float[] {stages}));
+      rs.put(t);
+    }
+    if (nestedP > 0) t.put("meta.nested", new Tensor(new long[] {1}, new float[] {nestedP}));
     Path f = out.resolve("ckpt-" + step + ".vqt");
     TensorFile.write(f, t);
     Files.writeString(out.resolve("elapsed.txt"), String.format(Locale.ROOT, "%.1f", elapsed));
-    Files.writeString(out.resolve("run.properties"), "arch=" + cfg + "\ncodebook=" + K + "\nstep=" + step + "\n");
+    Files.writeString(out.resolve("run.properties"), "arch=" + cfg + "\ncodebook=" + K + "\nstep=" + step + "\n"
+        + (rs == null ? "" : "stages=" + stages + "\nstage_codebook=" + stageK + "\n") + (nestedP > 0 ? "nested=" + nestedP + "\n" : ""));
     System.out.println("checkpoint " + f);
     try (Stream<Path> s = Files.list(out)) {
       List<Path> all = s.filter(p -> p.getFileName().toString().matches("ckpt-\\d+\\.vqt"))
@@ -587,5 +813,10 @@ public final class TrainTokenizer {
     float[] lu = t.get("vq.last_used").data();
     lastUsed = new int[K];
     for (int k = 0; k < K; k++) lastUsed[k] = (int) lu[k];
+    Tensor st = t.get("meta.stages");
+    if (st != null && (int) st.data()[0] != stages) {
+      System.out.println("note: checkpoint has " + (int) st.data()[0] + " fine stages, this run " + stages);
+    }
+    if (rs != null) rs.load(t);
   }
 }
