@@ -9,14 +9,15 @@ import java.util.Random;
  * Residual VQ stages on the fine tokens (tok-v2 candidate): stage 1 is the shared tok-v1 codebook;
  * stage s = 2, 3, ... quantizes what is left, {@code z - (c_1 + ... + c_(s-1))}, with its own
  * codebook of {@code size} x {@code dim}, and the decoder is fed the sum of the coded stages. Each
- * stage codebook is trained like stage 1: EMA updates (decay 0.99, Laplace-smoothed counts), k-means
- * init from residuals, dead codes re-seeded from current residuals.
+ * stage codebook is trained like stage 1: EMA updates (decay 0.99, Laplace-smoothed counts),
+ * k-means init from residuals, dead codes re-seeded from current residuals.
  *
- * <p>Rows are raster-ordered vectors of {@code dim} floats (as {@link Codebook#nearest} orders them).
- * The nearest search is passed in so training uses the PyTorch matmul and tests a plain loop.
+ * <p>Rows are raster-ordered vectors of {@code dim} floats (as {@link Codebook#nearest} orders
+ * them). The nearest search is passed in so training uses the PyTorch matmul and tests a plain
+ * loop.
  *
- * <p>Checkpoint tensors: {@code vq.s<s>.codebook}, {@code .ema_count}, {@code .ema_sum},
- * {@code .last_used} for s = 2 .. stages.
+ * <p>Checkpoint tensors: {@code vq.s<s>.codebook}, {@code .ema_count}, {@code .ema_sum}, {@code
+ * .last_used} for s = 2 .. stages.
  */
 final class ResidualStages {
   /** Nearest code of every row of {@code rows} in {@code book}. */
@@ -24,7 +25,10 @@ final class ResidualStages {
     int[] apply(Codebook book, float[] rows);
   }
 
-  /** What {@link #quantize} chose: per extra stage (index 0 = stage 2) its indices, code rows and the residual it coded. */
+  /**
+   * What {@link #quantize} chose: per extra stage (index 0 = stage 2) its indices, code rows and
+   * the residual it coded.
+   */
   record Coded(int[][] idx, float[][] codes, float[][] residual) {}
 
   final int stages;
@@ -50,9 +54,13 @@ final class ResidualStages {
     lastUsed = new int[e][size];
   }
 
-  int extra() { return stages - 1; }
+  int extra() {
+    return stages - 1;
+  }
 
-  Codebook book(int e) { return new Codebook(cb[e], dim); }
+  Codebook book(int e) {
+    return new Codebook(cb[e], dim);
+  }
 
   /** Codes every extra stage of rows {@code z} given the stage-1 code rows {@code q1}. */
   Coded quantize(float[] z, float[] q1, Nearest nn) {
@@ -79,7 +87,10 @@ final class ResidualStages {
     return out;
   }
 
-  /** k-means (8 Lloyd iterations) of each stage's residuals in turn, from sample rows z and their stage-1 codes q1. */
+  /**
+   * k-means (8 Lloyd iterations) of each stage's residuals in turn, from sample rows z and their
+   * stage-1 codes q1.
+   */
   void init(float[] z, float[] q1, Nearest nn, Random rnd, int step) {
     int n = z.length / dim;
     float[] r = new float[z.length];
@@ -147,7 +158,10 @@ final class ResidualStages {
     }
   }
 
-  /** Re-seeds codes unused for {@code deadAfter} steps from random residuals of their stage; returns how many. */
+  /**
+   * Re-seeds codes unused for {@code deadAfter} steps from random residuals of their stage; returns
+   * how many.
+   */
   int reseed(Coded coded, int step, int deadAfter, Random rnd) {
     int r = 0;
     for (int s = 0; s < extra(); s++) {
@@ -197,8 +211,17 @@ final class ResidualStages {
         continue;
       }
       if (c.dims()[0] != size || c.dims()[1] != dim) {
-        throw new IllegalArgumentException("stage " + (s + 2) + " codebook is " + c.dims()[0] + "x" + c.dims()[1]
-            + ", expected " + size + "x" + dim);
+        throw new IllegalArgumentException(
+            "stage "
+                + (s + 2)
+                + " codebook is "
+                + c.dims()[0]
+                + "x"
+                + c.dims()[1]
+                + ", expected "
+                + size
+                + "x"
+                + dim);
       }
       String p = "vq.s" + (s + 2) + ".";
       System.arraycopy(c.data(), 0, cb[s], 0, size * dim);

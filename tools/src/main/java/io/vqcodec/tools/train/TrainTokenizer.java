@@ -13,7 +13,6 @@ import io.vqcodec.neural.TokNet;
 import io.vqcodec.neural.TokNetConfig;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -34,25 +33,24 @@ import javax.imageio.ImageIO;
 /**
  * Trains the VQ tokenizer ({@link TokNet} plus one shared EMA codebook). See models/README.md.
  *
- * <p>Quantizer: K codes of dimension d, nearest by squared distance; codebook updated by EMA
- * (decay 0.99, Laplace-smoothed counts) instead of a codebook loss, initialised by k-means on encoder
- * outputs collected during a short pure-autoencoder warm-up, with dead codes (unused for
- * {@code --dead-after} steps) re-seeded from random current encoder outputs; straight-through
- * gradients and a commitment loss (beta). Reconstruction loss: L1 + w * (1 - SSIM). Every sample
- * gets a random fine ratio r ~ U[0,1] and per-cell Bernoulli(r) granularity.
+ * <p>Quantizer: K codes of dimension d, nearest by squared distance; codebook updated by EMA (decay
+ * 0.99, Laplace-smoothed counts) instead of a codebook loss, initialised by k-means on encoder
+ * outputs collected during a short pure-autoencoder warm-up, with dead codes (unused for {@code
+ * --dead-after} steps) re-seeded from random current encoder outputs; straight-through gradients
+ * and a commitment loss (beta). Reconstruction loss: L1 + w * (1 - SSIM). Every sample gets a
+ * random fine ratio r ~ U[0,1] and per-cell Bernoulli(r) granularity.
  *
- * <p>tok-v2 options (defaults keep tok-v1's training exactly): {@code --stages N} adds N-1
- * residual VQ stages on the fine tokens ({@link ResidualStages}, {@code --stage-codebook K} codes
- * each; the decoder is fed the sum of the coded stages; every sample draws a ratio per extra stage
- * and each 16x16 cell keeps stage s+1 with that probability if it kept stage s, so one picture mixes
- * cells of 1..N stages). {@code --nested P}: with probability P a sample is coded with one of the
- * nested sub-codebooks ({@link ReleaseTokenizer#LEVELS}, the release's usage-weighted k-means of
- * the current codebook, refreshed every {@code --nested-every} steps; fine and coarse tokens,
- * stage 1 only), so the decoder learns the centroid vectors it is fed at low rates.
- * {@code --val-levels} adds the nested levels to the validation log (and, with stages, stage 2 at
- * the same nested levels of its own codebook); {@code --val-at-start} validates before the first
- * step; {@code --val-only} validates the newest checkpoint and exits; {@code --val-log NAME}
- * (default val-log.csv).
+ * <p>tok-v2 options (defaults keep tok-v1's training exactly): {@code --stages N} adds N-1 residual
+ * VQ stages on the fine tokens ({@link ResidualStages}, {@code --stage-codebook K} codes each; the
+ * decoder is fed the sum of the coded stages; every sample draws a ratio per extra stage and each
+ * 16x16 cell keeps stage s+1 with that probability if it kept stage s, so one picture mixes cells
+ * of 1..N stages). {@code --nested P}: with probability P a sample is coded with one of the nested
+ * sub-codebooks ({@link ReleaseTokenizer#LEVELS}, the release's usage-weighted k-means of the
+ * current codebook, refreshed every {@code --nested-every} steps; fine and coarse tokens, stage 1
+ * only), so the decoder learns the centroid vectors it is fed at low rates. {@code --val-levels}
+ * adds the nested levels to the validation log (and, with stages, stage 2 at the same nested levels
+ * of its own codebook); {@code --val-at-start} validates before the first step; {@code --val-only}
+ * validates the newest checkpoint and exits; {@code --val-log NAME} (default val-log.csv).
  */
 public final class TrainTokenizer {
   private final Map<String, String> a;
@@ -65,8 +63,10 @@ public final class TrainTokenizer {
   private final int vqStart;
   private final int warmup;
   private final float lr;
+
   /** Warm restart (SGDR): from this step on, a second cosine cycle; 0 = none. */
   private final int restartAt;
+
   private final int restartSteps;
   private final float restartLr;
   private final float beta = 0.25f;
@@ -75,17 +75,23 @@ public final class TrainTokenizer {
   private final int ckptMinutes;
   private final float emaDecay = 0.99f;
   private final int deadAfter;
+
   /** Fine-token VQ stages (1 = tok-v1), codes per extra stage. */
   private final int stages;
+
   private final int stageK;
+
   /** Probability that a sample is coded at a nested sub-codebook level (0 = tok-v1). */
   private final float nestedP;
+
   private final int nestedEvery;
   private final boolean valLevels;
   private final boolean valAtStart;
   private ResidualStages rs;
+
   /** Nested sub-codebooks (ReleaseTokenizer.LEVELS order) and the step they were made at. */
   private float[][] subBooks;
+
   private int subBooksStep = -1;
 
   private NDManager base;
@@ -157,9 +163,14 @@ public final class TrainTokenizer {
     Path dataDir = Paths.get(a.getOrDefault("data", "../shared/data/train"));
     long t0 = System.nanoTime();
     ImageData data = ImageData.load(dataDir, out.resolveSibling("train-cache.bin"));
-    System.out.printf(Locale.ROOT, "loaded %d training images in %.1f s%n", data.images.size(), (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        Locale.ROOT,
+        "loaded %d training images in %.1f s%n",
+        data.images.size(),
+        (System.nanoTime() - t0) / 1e9);
     List<float[]> val = loadVal(a.containsKey("val") ? Paths.get(a.get("val")) : null, 256);
-    System.out.printf(Locale.ROOT, "arch %s, %d parameters, K=%d%n", cfg, TokNet.paramCount(cfg), K);
+    System.out.printf(
+        Locale.ROOT, "arch %s, %d parameters, K=%d%n", cfg, TokNet.paramCount(cfg), K);
 
     base = NDManager.newBaseManager();
     if (stages > 1) rs = new ResidualStages(stages, stageK, cfg.dim);
@@ -182,22 +193,31 @@ public final class TrainTokenizer {
     for (NDArray p : params.values()) p.setRequiresGradient(true);
     TokNet net = new TokNet(cfg, params);
 
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stopRequested = true;
-      try {
-        stopped.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException ignored) {
-        Thread.currentThread().interrupt();
-      }
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopRequested = true;
+                  try {
+                    stopped.await(60, TimeUnit.SECONDS);
+                  } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
 
-    Path trainLog = out.resolve("train-log.csv"), valLog = out.resolve(a.getOrDefault("val-log", "val-log.csv"));
+    Path trainLog = out.resolve("train-log.csv"),
+        valLog = out.resolve(a.getOrDefault("val-log", "val-log.csv"));
     if (!Files.exists(trainLog)) {
-      Files.writeString(trainLog, "step,time_s,img_per_s,lr,crop,loss,l1,ssim,commit,psnr_train,codes_used_window,reseeded\n");
+      Files.writeString(
+          trainLog,
+          "step,time_s,img_per_s,lr,crop,loss,l1,ssim,commit,psnr_train,codes_used_window,reseeded\n");
     }
     if (!Files.exists(valLog)) {
-      Files.writeString(valLog, "step,time_s,psnr_fine,ssim_fine,psnr_coarse,ssim_coarse,psnr_mix,ssim_mix,used_fine,used_coarse,perplexity"
-          + valExtraHeader() + "\n");
+      Files.writeString(
+          valLog,
+          "step,time_s,psnr_fine,ssim_fine,psnr_coarse,ssim_coarse,psnr_mix,ssim_mix,used_fine,used_coarse,perplexity"
+              + valExtraHeader()
+              + "\n");
     }
     if (rs != null && !rs.ready && vqReady) initStages(net, data);
     if ((valAtStart || a.containsKey("val-only")) && vqReady && !val.isEmpty()) {
@@ -231,7 +251,8 @@ public final class TrainTokenizer {
         boolean vq = step >= vqStart;
         if (vq && !vqReady) kmeansInit();
         if (vq && rs != null && !rs.ready) initStages(net, data);
-        if (vq && nestedP > 0 && (subBooks == null || step - subBooksStep >= nestedEvery)) refreshSubBooks();
+        if (vq && nestedP > 0 && (subBooks == null || step - subBooksStep >= nestedEvery))
+          refreshSubBooks();
         try (NDManager sub = base.newSubManager()) {
           attachAll(sub);
           NDArray x = sub.create(xb, new Shape(n, 3, size, size));
@@ -276,8 +297,14 @@ public final class TrainTokenizer {
             NDArray loss = l1.add(ssim.mul(-ssimW).add(ssimW));
             if (commit != null) loss = loss.add(commit.mul(beta));
             gc.backward(loss);
-            stats = new float[] {loss.getFloat(), l1.getFloat(), ssim.getFloat(),
-                commit == null ? 0f : commit.getFloat(), diff.stopGradient().square().mean().getFloat()};
+            stats =
+                new float[] {
+                  loss.getFloat(),
+                  l1.getFloat(),
+                  ssim.getFloat(),
+                  commit == null ? 0f : commit.getFloat(),
+                  diff.stopGradient().square().mean().getFloat()
+                };
           }
           adam(curLr);
           if (vq) {
@@ -304,9 +331,22 @@ public final class TrainTokenizer {
           double secs = (System.nanoTime() - winStart) / 1e9;
           int used = 0;
           for (boolean u : usedWin) if (u) used++;
-          String line = String.format(Locale.ROOT, "%d,%.1f,%.2f,%.6f,%d,%.5f,%.5f,%.5f,%.5f,%.3f,%d,%d%n", step,
-              elapsedBase + (System.nanoTime() - startNs) / 1e9, imgs / secs, curLr, size, sLoss / sN, sL1 / sN,
-              sSsim / sN, sCommit / sN, 10 * Math.log10(1.0 / (sMse / sN)), used, reseeded);
+          String line =
+              String.format(
+                  Locale.ROOT,
+                  "%d,%.1f,%.2f,%.6f,%d,%.5f,%.5f,%.5f,%.5f,%.3f,%d,%d%n",
+                  step,
+                  elapsedBase + (System.nanoTime() - startNs) / 1e9,
+                  imgs / secs,
+                  curLr,
+                  size,
+                  sLoss / sN,
+                  sL1 / sN,
+                  sSsim / sN,
+                  sCommit / sN,
+                  10 * Math.log10(1.0 / (sMse / sN)),
+                  used,
+                  reseeded);
           Files.writeString(trainLog, line, StandardOpenOption.APPEND);
           System.out.print(line);
           sLoss = sL1 = sSsim = sCommit = sMse = 0;
@@ -387,7 +427,8 @@ public final class TrainTokenizer {
   /** k-means (8 Lloyd iterations) of the warm-up encoder outputs into K codes. */
   private void kmeansInit() {
     int d = cfg.dim, n = reservoir.size();
-    if (n == 0) throw new IllegalStateException("no encoder outputs collected; vq-start must be > 0");
+    if (n == 0)
+      throw new IllegalStateException("no encoder outputs collected; vq-start must be > 0");
     float[] rows = new float[n * d];
     for (int i = 0; i < n; i++) System.arraycopy(reservoir.get(i), 0, rows, i * d, d);
     for (int k = 0; k < K; k++) {
@@ -430,7 +471,8 @@ public final class TrainTokenizer {
     for (int k = 0; k < K; k++) {
       emaCount[k] = emaDecay * emaCount[k] + (1 - emaDecay) * cnt[k];
       total += emaCount[k];
-      for (int j = 0; j < d; j++) emaSum[k * d + j] = emaDecay * emaSum[k * d + j] + (1 - emaDecay) * sum[k * d + j];
+      for (int j = 0; j < d; j++)
+        emaSum[k * d + j] = emaDecay * emaSum[k * d + j] + (1 - emaDecay) * sum[k * d + j];
     }
     double eps = 1e-5;
     for (int k = 0; k < K; k++) {
@@ -478,7 +520,8 @@ public final class TrainTokenizer {
     float[] out = new float[n * c16 * c16];
     for (int b = 0; b < n; b++) {
       for (int y = 0; y < c16; y++) {
-        for (int x = 0; x < c16; x++) out[(b * c16 + y) * c16 + x] = m8[b * f8 * f8 + 2 * y * f8 + 2 * x];
+        for (int x = 0; x < c16; x++)
+          out[(b * c16 + y) * c16 + x] = m8[b * f8 * f8 + 2 * y * f8 + 2 * x];
       }
     }
     return out;
@@ -492,7 +535,8 @@ public final class TrainTokenizer {
       for (int cy = 0; cy < c16; cy++) {
         for (int cx = 0; cx < c16; cx++) {
           float v = rnd.nextDouble() < r ? 1f : 0f;
-          for (int k = 0; k < 4; k++) m[b * f8 * f8 + (2 * cy + (k >> 1)) * f8 + 2 * cx + (k & 1)] = v;
+          for (int k = 0; k < 4; k++)
+            m[b * f8 * f8 + (2 * cy + (k >> 1)) * f8 + 2 * cx + (k & 1)] = v;
         }
       }
     }
@@ -530,11 +574,20 @@ public final class TrainTokenizer {
   private String valExtraHeader() {
     StringBuilder h = new StringBuilder();
     for (int st = 2; st <= stages; st++) {
-      h.append(",psnr_fine_s").append(st).append(",ssim_fine_s").append(st).append(",psnr_mix_s").append(st)
-          .append(",used_s").append(st);
+      h.append(",psnr_fine_s")
+          .append(st)
+          .append(",ssim_fine_s")
+          .append(st)
+          .append(",psnr_mix_s")
+          .append(st)
+          .append(",used_s")
+          .append(st);
     }
-    if (valLevels) for (int l : ReleaseTokenizer.LEVELS) h.append(",psnr_fine_k").append(l).append(",psnr_mix_k").append(l);
-    if (valLevels && stages > 1) for (int l : ReleaseTokenizer.LEVELS) h.append(",psnr_fine_s2k").append(l);
+    if (valLevels)
+      for (int l : ReleaseTokenizer.LEVELS)
+        h.append(",psnr_fine_k").append(l).append(",psnr_mix_k").append(l);
+    if (valLevels && stages > 1)
+      for (int l : ReleaseTokenizer.LEVELS) h.append(",psnr_fine_s2k").append(l);
     return h.toString();
   }
 
@@ -558,7 +611,9 @@ public final class TrainTokenizer {
       ssim[mode] = new double[n];
     }
     int extra = rs == null ? 0 : rs.extra();
-    double[][] sPsnr = new double[extra][n], sSsim = new double[extra][n], sMix = new double[extra][n];
+    double[][] sPsnr = new double[extra][n],
+        sSsim = new double[extra][n],
+        sMix = new double[extra][n];
     boolean[][] sUsed = new boolean[extra][stageK];
     int nl = valLevels ? ReleaseTokenizer.LEVELS.length : 0;
     if (nl > 0 && subBooksStep != step) refreshSubBooks();
@@ -578,8 +633,14 @@ public final class TrainTokenizer {
         NDArray x = sub.create(val.get(i), new Shape(1, 3, size, size));
         NDArray[] z = net.encode(x);
         int[] idxF = book.nearest(sub, z[0]), idxC = book.nearest(sub, z[1]);
-        for (int k : idxF) { usedF[k] = true; hist[k]++; }
-        for (int k : idxC) { usedC[k] = true; hist[k]++; }
+        for (int k : idxF) {
+          usedF[k] = true;
+          hist[k]++;
+        }
+        for (int k : idxC) {
+          usedC[k] = true;
+          hist[k]++;
+        }
         NDArray qf = book.lookup(sub, idxF, 1, f8, f8), qc = book.lookup(sub, idxC, 1, c16, c16);
         for (int mode = 0; mode < 3; mode++) {
           float[] mk = mode == 2 ? half : mode == 0 ? all : new float[f8 * f8];
@@ -588,7 +649,8 @@ public final class TrainTokenizer {
           ssim[mode][i] = r[1];
         }
         if (extra > 0 || nl > 0) {
-          float[] zf = z[0].transpose(0, 2, 3, 1).toFloatArray(), zc = z[1].transpose(0, 2, 3, 1).toFloatArray();
+          float[] zf = z[0].transpose(0, 2, 3, 1).toFloatArray(),
+              zc = z[1].transpose(0, 2, 3, 1).toFloatArray();
           if (extra > 0) {
             float[] q1 = ResidualStages.gather(cb, idxF, d);
             ResidualStages.Coded coded = rs.quantize(zf, q1, this::nearestRows);
@@ -604,15 +666,19 @@ public final class TrainTokenizer {
             }
             for (int l = 0; l < n2; l++) {
               float[] r1 = coded.residual()[0], q = q1.clone();
-              float[] c2 = ResidualStages.gather(s2Books[l], nearestRows(new Codebook(s2Books[l], d), r1), d);
+              float[] c2 =
+                  ResidualStages.gather(
+                      s2Books[l], nearestRows(new Codebook(s2Books[l], d), r1), d);
               for (int t = 0; t < q.length; t++) q[t] += c2[t];
               s2Fine[l][i] = score(sub, net, rowsToNchw(sub, q, 1, f8), qc, all, x, false)[0];
             }
           }
           for (int l = 0; l < nl; l++) {
             Codebook lb = new Codebook(subBooks[l], d);
-            NDArray lf = rowsToNchw(sub, ResidualStages.gather(subBooks[l], nearestRows(lb, zf), d), 1, f8);
-            NDArray lc = rowsToNchw(sub, ResidualStages.gather(subBooks[l], nearestRows(lb, zc), d), 1, c16);
+            NDArray lf =
+                rowsToNchw(sub, ResidualStages.gather(subBooks[l], nearestRows(lb, zf), d), 1, f8);
+            NDArray lc =
+                rowsToNchw(sub, ResidualStages.gather(subBooks[l], nearestRows(lb, zc), d), 1, c16);
             lFine[l][i] = score(sub, net, lf, lc, all, x, false)[0];
             lMix[l][i] = score(sub, net, lf, lc, half, x, false)[0];
           }
@@ -632,32 +698,59 @@ public final class TrainTokenizer {
     for (int s = 0; s < extra; s++) {
       int u = 0;
       for (boolean b : sUsed[s]) if (b) u++;
-      ex.append(String.format(Locale.ROOT, ",%.3f,%.4f,%.3f,%d", mean(sPsnr[s]), mean(sSsim[s]), mean(sMix[s]), u));
+      ex.append(
+          String.format(
+              Locale.ROOT, ",%.3f,%.4f,%.3f,%d", mean(sPsnr[s]), mean(sSsim[s]), mean(sMix[s]), u));
     }
-    for (int l = 0; l < nl; l++) ex.append(String.format(Locale.ROOT, ",%.3f,%.3f", mean(lFine[l]), mean(lMix[l])));
+    for (int l = 0; l < nl; l++)
+      ex.append(String.format(Locale.ROOT, ",%.3f,%.3f", mean(lFine[l]), mean(lMix[l])));
     for (int l = 0; l < n2; l++) ex.append(String.format(Locale.ROOT, ",%.3f", mean(s2Fine[l])));
-    return String.format(Locale.ROOT, "%d,%.1f,%.3f,%.4f,%.3f,%.4f,%.3f,%.4f,%d,%d,%.1f%s%n", step, time, mean(psnr[0]),
-        mean(ssim[0]), mean(psnr[1]), mean(ssim[1]), mean(psnr[2]), mean(ssim[2]), uf, uc, Math.exp(ent), ex);
+    return String.format(
+        Locale.ROOT,
+        "%d,%.1f,%.3f,%.4f,%.3f,%.4f,%.3f,%.4f,%d,%d,%.1f%s%n",
+        step,
+        time,
+        mean(psnr[0]),
+        mean(ssim[0]),
+        mean(psnr[1]),
+        mean(ssim[1]),
+        mean(psnr[2]),
+        mean(ssim[2]),
+        uf,
+        uc,
+        Math.exp(ent),
+        ex);
   }
 
   /** PSNR (and SSIM when asked) of the 8-bit decode of one picture for fine mask {@code mk}. */
-  private double[] score(NDManager sub, TokNet net, NDArray qf, NDArray qc, float[] mk, NDArray x, boolean withSsim) {
+  private double[] score(
+      NDManager sub, TokNet net, NDArray qf, NDArray qc, float[] mk, NDArray x, boolean withSsim) {
     int f8 = (int) qf.getShape().get(2), c16 = f8 / 2;
-    NDArray y = net.decode(qf, qc, sub.create(mk, new Shape(1, 1, f8, f8)),
-        sub.create(subsample(mk, 1, c16), new Shape(1, 1, c16, c16)));
+    NDArray y =
+        net.decode(
+            qf,
+            qc,
+            sub.create(mk, new Shape(1, 1, f8, f8)),
+            sub.create(subsample(mk, 1, c16), new Shape(1, 1, c16, c16)));
     NDArray yq = y.clip(0f, 1f).mul(255f).round().div(255f);
     double mse = yq.sub(x).square().mean().getFloat();
-    return new double[] {10 * Math.log10(1.0 / Math.max(mse, 1e-10)), withSsim ? Ssim.ssim(yq, x).getFloat(0) : 0};
+    return new double[] {
+      10 * Math.log10(1.0 / Math.max(mse, 1e-10)), withSsim ? Ssim.ssim(yq, x).getFloat(0) : 0
+    };
   }
 
-  // ---- residual stages and nested levels (tok-v2) ------------------------------------------------
+  // ---- residual stages and nested levels (tok-v2)
+  // ------------------------------------------------
 
   /** Rows (n, h, w, dim) in raster order as an (n, dim, h, w) array on {@code m}; square grids. */
   private NDArray rowsToNchw(NDManager m, float[] rows, int n, int h) {
     return m.create(rows, new Shape(n, h, h, cfg.dim)).transpose(0, 3, 1, 2);
   }
 
-  /** k-means init of the residual stages from about 40,000 fine encoder outputs of fresh training crops. */
+  /**
+   * k-means init of the residual stages from about 40,000 fine encoder outputs of fresh training
+   * crops.
+   */
   private void initStages(TokNet net, ImageData data) {
     int n = 16, size = 128, per = n * (size / 8) * (size / 8), d = cfg.dim;
     int batches = Math.max(1, (40000 + per - 1) / per);
@@ -669,29 +762,48 @@ public final class TrainTokenizer {
       data.batch(rnd, n, size, xb);
       try (NDManager sub = base.newSubManager()) {
         for (NDArray p : params.values()) p.tempAttach(sub);
-        float[] rows = net.encode(sub.create(xb, new Shape(n, 3, size, size)))[0].transpose(0, 2, 3, 1).toFloatArray();
+        float[] rows =
+            net.encode(sub.create(xb, new Shape(n, 3, size, size)))[0]
+                .transpose(0, 2, 3, 1)
+                .toFloatArray();
         System.arraycopy(rows, 0, z, b * per * d, rows.length);
         float[] q1 = ResidualStages.gather(cb, nearestRows(book, rows), d);
         System.arraycopy(q1, 0, q, b * per * d, q1.length);
       }
     }
     rs.init(z, q, this::nearestRows, rnd, step);
-    System.out.printf(Locale.ROOT, "k-means init of %d residual stage(s), %d codes each, from %d vectors in %.1f s%n",
-        rs.extra(), stageK, batches * per, (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        Locale.ROOT,
+        "k-means init of %d residual stage(s), %d codes each, from %d vectors in %.1f s%n",
+        rs.extra(),
+        stageK,
+        batches * per,
+        (System.nanoTime() - t0) / 1e9);
   }
 
-  /** The release's nested sub-codebooks of the current codebook (same k-means as ReleaseTokenizer). */
+  /**
+   * The release's nested sub-codebooks of the current codebook (same k-means as ReleaseTokenizer).
+   */
   private void refreshSubBooks() {
     long t0 = System.nanoTime();
     int[] lv = ReleaseTokenizer.LEVELS;
     subBooks = new float[lv.length][];
-    for (int l = 0; l < lv.length; l++) subBooks[l] = ReleaseTokenizer.kmeans(cb, emaCount, cfg.dim, lv[l], new Random(lv[l]), 50)[0];
+    for (int l = 0; l < lv.length; l++)
+      subBooks[l] = ReleaseTokenizer.kmeans(cb, emaCount, cfg.dim, lv[l], new Random(lv[l]), 50)[0];
     subBooksStep = step;
-    System.out.printf(Locale.ROOT, "nested sub-codebooks at step %d in %.1f s%n", step, (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        Locale.ROOT,
+        "nested sub-codebooks at step %d in %.1f s%n",
+        step,
+        (System.nanoTime() - t0) / 1e9);
   }
 
-  /** With probability nestedP a sample's fine and coarse rows become their nearest centroid at a random nested level. */
-  private void applyNested(float[] zf, float[] zc, float[] fr, float[] cr, int n, boolean[] nested) {
+  /**
+   * With probability nestedP a sample's fine and coarse rows become their nearest centroid at a
+   * random nested level.
+   */
+  private void applyNested(
+      float[] zf, float[] zc, float[] fr, float[] cr, int n, boolean[] nested) {
     int d = cfg.dim, pf = zf.length / n, pc = zc.length / n;
     for (int b = 0; b < n; b++) {
       if (rnd.nextFloat() >= nestedP) continue;
@@ -740,7 +852,8 @@ public final class TrainTokenizer {
   private Path newestCheckpoint() throws IOException {
     try (Stream<Path> s = Files.list(out)) {
       return s.filter(p -> p.getFileName().toString().matches("ckpt-\\d+\\.vqt"))
-          .max(Comparator.comparingInt(TrainTokenizer::ckptStep)).orElse(null);
+          .max(Comparator.comparingInt(TrainTokenizer::ckptStep))
+          .orElse(null);
     }
   }
 
@@ -764,11 +877,17 @@ public final class TrainTokenizer {
     t.put("meta.vq_ready", new Tensor(new long[] {1}, new float[] {vqReady ? 1 : 0}));
     try (NDManager sub = base.newSubManager()) {
       for (Map.Entry<String, NDArray> e : params.entrySet()) {
-        t.put("net." + e.getKey(), new Tensor(e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
+        t.put(
+            "net." + e.getKey(),
+            new Tensor(e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
       }
       for (Map.Entry<String, NDArray> e : adamM.entrySet()) {
-        t.put("adam.m." + e.getKey(), new Tensor(e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
-        t.put("adam.v." + e.getKey(), new Tensor(e.getValue().getShape().getShape(), adamV.get(e.getKey()).toFloatArray()));
+        t.put(
+            "adam.m." + e.getKey(),
+            new Tensor(e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
+        t.put(
+            "adam.v." + e.getKey(),
+            new Tensor(e.getValue().getShape().getShape(), adamV.get(e.getKey()).toFloatArray()));
       }
     }
     t.put("vq.codebook", new Tensor(new long[] {K, cfg.dim}, cb.clone()));
@@ -785,12 +904,23 @@ public final class TrainTokenizer {
     Path f = out.resolve("ckpt-" + step + ".vqt");
     TensorFile.write(f, t);
     Files.writeString(out.resolve("elapsed.txt"), String.format(Locale.ROOT, "%.1f", elapsed));
-    Files.writeString(out.resolve("run.properties"), "arch=" + cfg + "\ncodebook=" + K + "\nstep=" + step + "\n"
-        + (rs == null ? "" : "stages=" + stages + "\nstage_codebook=" + stageK + "\n") + (nestedP > 0 ? "nested=" + nestedP + "\n" : ""));
+    Files.writeString(
+        out.resolve("run.properties"),
+        "arch="
+            + cfg
+            + "\ncodebook="
+            + K
+            + "\nstep="
+            + step
+            + "\n"
+            + (rs == null ? "" : "stages=" + stages + "\nstage_codebook=" + stageK + "\n")
+            + (nestedP > 0 ? "nested=" + nestedP + "\n" : ""));
     System.out.println("checkpoint " + f);
     try (Stream<Path> s = Files.list(out)) {
-      List<Path> all = s.filter(p -> p.getFileName().toString().matches("ckpt-\\d+\\.vqt"))
-          .sorted(Comparator.comparingInt(TrainTokenizer::ckptStep)).toList();
+      List<Path> all =
+          s.filter(p -> p.getFileName().toString().matches("ckpt-\\d+\\.vqt"))
+              .sorted(Comparator.comparingInt(TrainTokenizer::ckptStep))
+              .toList();
       for (int i = 0; i < all.size() - 4; i++) Files.deleteIfExists(all.get(i));
     }
   }
@@ -804,8 +934,10 @@ public final class TrainTokenizer {
     params = TokNet.toArrays(base, cfg, vals);
     for (Map.Entry<String, Shape> e : TokNet.shapes(cfg).entrySet()) {
       Tensor m = t.get("adam.m." + e.getKey()), v = t.get("adam.v." + e.getKey());
-      adamM.put(e.getKey(), m == null ? base.zeros(e.getValue()) : base.create(m.data(), e.getValue()));
-      adamV.put(e.getKey(), v == null ? base.zeros(e.getValue()) : base.create(v.data(), e.getValue()));
+      adamM.put(
+          e.getKey(), m == null ? base.zeros(e.getValue()) : base.create(m.data(), e.getValue()));
+      adamV.put(
+          e.getKey(), v == null ? base.zeros(e.getValue()) : base.create(v.data(), e.getValue()));
     }
     cb = t.get("vq.codebook").data();
     emaCount = t.get("vq.ema_count").data();
@@ -815,7 +947,8 @@ public final class TrainTokenizer {
     for (int k = 0; k < K; k++) lastUsed[k] = (int) lu[k];
     Tensor st = t.get("meta.stages");
     if (st != null && (int) st.data()[0] != stages) {
-      System.out.println("note: checkpoint has " + (int) st.data()[0] + " fine stages, this run " + stages);
+      System.out.println(
+          "note: checkpoint has " + (int) st.data()[0] + " fine stages, this run " + stages);
     }
     if (rs != null) rs.load(t);
   }

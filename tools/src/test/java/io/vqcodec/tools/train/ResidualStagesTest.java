@@ -26,7 +26,8 @@ class ResidualStagesTest {
 
   /** Stage-1 codes of rows z from a small random codebook. */
   private static float[] stage1(float[] z, float[] book) {
-    return ResidualStages.gather(book, ResidualStages.bruteNearest(new Codebook(book, DIM), z), DIM);
+    return ResidualStages.gather(
+        book, ResidualStages.bruteNearest(new Codebook(book, DIM), z), DIM);
   }
 
   private static double sq(float[] a, float[] b) {
@@ -106,6 +107,7 @@ class ResidualStagesTest {
     assertThat(fromV1.ready).isFalse();
     assertThatThrownBy(() -> new ResidualStages(2, 32, DIM).load(TensorFile.read(f)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ResidualStages(1, 16, DIM)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ResidualStages(1, 16, DIM))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }
