@@ -78,6 +78,13 @@ public final class Pixels {
    * @throws IllegalArgumentException if the sizes differ
    */
   public static double psnr(BufferedImage a, BufferedImage b) {
+    checkSameSize(a, b);
+    double mse = squaredError(a, b) / (3.0 * a.getWidth() * a.getHeight());
+    return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
+  }
+
+  /** Full-reference metrics compare pictures of one size. */
+  public static void checkSameSize(BufferedImage a, BufferedImage b) {
     if (a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight()) {
       throw new IllegalArgumentException(
           "sizes differ: "
@@ -89,7 +96,5 @@ public final class Pixels {
               + "x"
               + b.getHeight());
     }
-    double mse = squaredError(a, b) / (3.0 * a.getWidth() * a.getHeight());
-    return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
   }
 }

@@ -1,5 +1,6 @@
 package io.vqcodec.tools.eval;
 
+import io.vqcodec.neural.Pixels;
 import java.awt.image.BufferedImage;
 
 /**
@@ -33,7 +34,7 @@ public final class Metrics {
 
   /** MS-SSIM of {@code b} against {@code a}, the mean of the R, G and B channels' values. */
   public static double msssim(BufferedImage a, BufferedImage b) {
-    checkSizes(a, b);
+    Pixels.checkSameSize(a, b);
     int w = a.getWidth(), h = a.getHeight();
     double[][] pa = planes(a), pb = planes(b);
     double sum = 0;
@@ -165,19 +166,5 @@ public final class Metrics {
     }
     for (int i = 0; i < WIN; i++) g[i] /= s;
     return g;
-  }
-
-  private static void checkSizes(BufferedImage a, BufferedImage b) {
-    if (a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight()) {
-      throw new IllegalArgumentException(
-          "size mismatch: "
-              + a.getWidth()
-              + "x"
-              + a.getHeight()
-              + " vs "
-              + b.getWidth()
-              + "x"
-              + b.getHeight());
-    }
   }
 }
