@@ -21,9 +21,10 @@ if [ -z "$(ls "$out"/ckpt-*.vqt 2>/dev/null)" ]; then
   seed=$(ls models/checkpoints/tok-v2/ckpt-*.vqt 2>/dev/null | sort -t- -k2 -n | tail -1 || true)
   cp "${seed:-models/checkpoints/tok-v1/ckpt-21054.vqt}" "$out"/
 fi
-export OMP_NUM_THREADS=1 MVN_FLAGS="${MVN_FLAGS:--o -Dmaven.repo.local=/tmp/m2-C}"
+export OMP_NUM_THREADS=1 MVN_FLAGS="${MVN_FLAGS:-}"
 export JAVA_OPTS="-Xmx6g -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1"
-nohup nice -n 5 tools/run.sh io.vqcodec.tools.train.TrainTokenizer \
+# setsid: the run outlives the shell and process group that started it.
+setsid nohup nice -n 5 tools/run.sh io.vqcodec.tools.train.TrainTokenizer \
   --data ../shared/data/train --val ../shared/data/val --out "$out" \
   --arch 16,64,192,192,1,2,1,1,4,2 --codebook 4096 --steps 16000 --small-steps 4000 \
   --vq-start 200 --warmup 200 --lr 5e-4 --ssim-weight 0.2 --val-every 500 --ckpt-minutes 10 \
