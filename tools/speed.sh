@@ -37,7 +37,7 @@ fi
 csv="$out/speed.csv"
 echo "picture,pixels,codec,job,run,bytes,wall_s,peak_kb" > "$csv"
 
-# time_it LABEL... -- COMMAND: one run; appends wall seconds and peak KB to the CSV line.
+# measure PICTURE PIXELS CODEC JOB BYTES COMMAND...: N runs, one CSV row each (wall s, peak KB).
 measure() {
   local pic=$1 px=$2 codec=$3 job=$4 bytes=$5; shift 5
   for r in $(seq 1 "$runs"); do

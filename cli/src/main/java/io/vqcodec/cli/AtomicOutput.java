@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,6 +57,9 @@ final class AtomicOutput {
   /** {@code .NAME.PID.RANDOM.tmp}, as {@link #write} names its temporary files. */
   private static final Pattern TEMP = Pattern.compile("\\..+\\.(\\d+)\\.\\d+\\.tmp");
 
+  /** Folders whose stale temporary files this process has removed already. */
+  private static final Set<Path> CLEANED = ConcurrentHashMap.newKeySet();
+
   /** Deletes the temporary files in {@code dir} of runs whose process no longer exists. */
   static void removeStaleTemporaries(Path dir) {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp")) {
@@ -80,7 +85,7 @@ final class AtomicOutput {
     Path dir = target.toAbsolutePath().getParent();
     Path tmp;
     try {
-      removeStaleTemporaries(dir);
+      if (CLEANED.add(dir)) removeStaleTemporaries(dir); // once per folder and run, not per file
       tmp =
           Files.createTempFile(
               dir, "." + target.getFileName() + "." + ProcessHandle.current().pid() + ".", ".tmp");

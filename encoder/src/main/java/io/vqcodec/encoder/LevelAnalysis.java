@@ -62,22 +62,7 @@ final class LevelAnalysis {
 
   /** The grid whose cells are fine where {@code fine[cy * cellsWide + cx]} is set. */
   TokenGrid mix(boolean[] fine) {
-    TokenGrid g = new TokenGrid(fineGrid.width(), fineGrid.height(), codebookSize);
-    int cw = g.cellsWide();
-    for (int cy = 0; cy < g.cellsHigh(); cy++) {
-      for (int cx = 0; cx < cw; cx++) {
-        if (fine[cy * cw + cx]) {
-          g.setFine(cx, cy, true);
-          for (int q = 0; q < 4; q++) {
-            int fx = 2 * cx + (q & 1), fy = 2 * cy + (q >> 1);
-            g.setFineToken(fx, fy, fineGrid.fineToken(fx, fy));
-          }
-        } else {
-          g.setCoarseToken(cx, cy, coarseGrid.coarseToken(cx, cy));
-        }
-      }
-    }
-    return g;
+    return TokenGrid.mix(fineGrid, coarseGrid, fine);
   }
 
   private double[] cellErrors(BufferedImage decoded) {

@@ -146,17 +146,7 @@ public final class Tokenizer implements AutoCloseable {
               + g.cellsWide() * g.cellsHigh()
               + " cells");
     }
-    for (int cy = 0; cy < g.cellsHigh(); cy++) {
-      for (int cx = 0; cx < g.cellsWide(); cx++) {
-        boolean fine = fineCells == null || fineCells[cy * g.cellsWide() + cx];
-        if (!fine) {
-          g.setFine(cx, cy, false);
-          g.setCoarseToken(cx, cy, both[1].coarseToken(cx, cy));
-          for (int k = 0; k < 4; k++) g.setFineToken(2 * cx + (k & 1), 2 * cy + (k >> 1), 0);
-        }
-      }
-    }
-    return g;
+    return fineCells == null ? g : TokenGrid.mix(g, both[1], fineCells);
   }
 
   /**

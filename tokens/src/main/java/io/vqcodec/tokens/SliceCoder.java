@@ -29,17 +29,6 @@ public final class SliceCoder {
    */
   public static byte[] encode(
       ContextPrior prior, TokenGrid grid, int firstRow, int rowCount, GranularityMode mode) {
-    return encode(prior, SliceWalk.ALL, grid, firstRow, rowCount, mode);
-  }
-
-  /** As {@link #encode}, with the prior's components limited to {@code enabled} (ablations). */
-  static byte[] encode(
-      ContextPrior prior,
-      int[] enabled,
-      TokenGrid grid,
-      int firstRow,
-      int rowCount,
-      GranularityMode mode) {
     check(grid, firstRow, rowCount, mode);
     RansEncoder enc = new RansEncoder(5 * grid.cellsWide() * rowCount + 16);
     // The walks write the values they code back into the grid: give them a private copy of the
@@ -73,7 +62,7 @@ public final class SliceCoder {
             enc.encode(cdf, value);
             return value;
           }
-        }.run(prior.level(grid.codebookSize()), enabled, rows, firstRow, rowCount, mode);
+        }.run(prior.level(grid.codebookSize()), SliceWalk.ALL, rows, firstRow, rowCount, mode);
       }
     } catch (EntropyDecodingException e) {
       throw new IllegalStateException(e); // the encoder never decodes
@@ -94,18 +83,6 @@ public final class SliceCoder {
    */
   public static void decode(
       ContextPrior prior,
-      byte[] payload,
-      TokenGrid grid,
-      int firstRow,
-      int rowCount,
-      GranularityMode mode)
-      throws EntropyDecodingException {
-    decode(prior, SliceWalk.ALL, payload, grid, firstRow, rowCount, mode);
-  }
-
-  static void decode(
-      ContextPrior prior,
-      int[] enabled,
       byte[] payload,
       TokenGrid grid,
       int firstRow,
@@ -144,7 +121,7 @@ public final class SliceCoder {
         protected int token(Cdf cdf, int value) throws EntropyDecodingException {
           return dec.decode(cdf);
         }
-      }.run(lv, enabled, grid, firstRow, rowCount, mode);
+      }.run(lv, SliceWalk.ALL, grid, firstRow, rowCount, mode);
     }
     dec.verifyEnd(); // check_end(), Spec §6.6, §7.6
   }

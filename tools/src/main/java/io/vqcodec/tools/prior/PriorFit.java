@@ -73,19 +73,10 @@ public final class PriorFit {
   /** Training grids of one entry at level k: all fine, all coarse, one mixed. */
   static List<Object[]> grids(TokenCorpus.Entry e, int k, Random r) {
     TokenGrid f = e.fine(k), c = e.coarse(k);
-    TokenGrid m = new TokenGrid(f.width(), f.height(), k);
     double ratio = r.nextDouble();
-    for (int cy = 0; cy < f.cellsHigh(); cy++) {
-      for (int cx = 0; cx < f.cellsWide(); cx++) {
-        boolean fine = r.nextDouble() < ratio;
-        m.setFine(cx, cy, fine);
-        m.setCoarseToken(cx, cy, c.coarseToken(cx, cy));
-        for (int q = 0; q < 4; q++) {
-          int fx = 2 * cx + (q & 1), fy = 2 * cy + (q >> 1);
-          m.setFineToken(fx, fy, f.fineToken(fx, fy));
-        }
-      }
-    }
+    boolean[] fine = new boolean[f.cellsWide() * f.cellsHigh()];
+    for (int i = 0; i < fine.length; i++) fine[i] = r.nextDouble() < ratio; // raster order of cells
+    TokenGrid m = TokenGrid.mix(f, c, fine);
     List<Object[]> out = new ArrayList<>();
     out.add(new Object[] {f, GranularityMode.ALL_FINE});
     out.add(new Object[] {c, GranularityMode.ALL_COARSE});

@@ -216,20 +216,10 @@ public final class PriorReport {
   }
 
   static TokenGrid mixed(TokenCorpus.Entry e, int k, Random r) {
-    TokenGrid f = e.fine(k), c = e.coarse(k);
-    TokenGrid m = new TokenGrid(f.width(), f.height(), k);
-    for (int cy = 0; cy < f.cellsHigh(); cy++) {
-      for (int cx = 0; cx < f.cellsWide(); cx++) {
-        boolean fine = r.nextBoolean();
-        m.setFine(cx, cy, fine);
-        m.setCoarseToken(cx, cy, c.coarseToken(cx, cy));
-        for (int q = 0; q < 4; q++) {
-          int fx = 2 * cx + (q & 1), fy = 2 * cy + (q >> 1);
-          m.setFineToken(fx, fy, f.fineToken(fx, fy));
-        }
-      }
-    }
-    return m;
+    TokenGrid f = e.fine(k);
+    boolean[] fine = new boolean[f.cellsWide() * f.cellsHigh()];
+    for (int i = 0; i < fine.length; i++) fine[i] = r.nextBoolean(); // raster order of cells
+    return TokenGrid.mix(f, e.coarse(k), fine);
   }
 
   public static void main(String[] args) throws Exception {
