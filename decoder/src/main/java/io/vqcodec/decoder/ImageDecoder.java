@@ -180,7 +180,8 @@ public final class ImageDecoder implements AutoCloseable {
     TokenGrid grid = tokens.grid();
     Concealer concealer = tokens.lostTokens() > 0 ? concealer(options.concealment()) : null;
     CodeHints codes = concealer == null ? null : concealer.codes(grid, tokenizer);
-    BufferedImage rgb = synthesize(tokenizer, grid, codes, BAND_PIXELS);
+    // The tokenizer bands large pictures itself (memory bounded whatever the size).
+    BufferedImage rgb = tokenizer.decode(grid, codes);
     if (concealer != null) concealer.paint(rgb, grid);
     ContainerHeader h = tokens.header();
     if (h.resolutionShift() > 0) {
@@ -190,65 +191,6 @@ public final class ImageDecoder implements AutoCloseable {
     }
     BufferedImage image = h.picture().channelFormat() == ChannelFormat.GRAY ? toGray(rgb) : rgb;
     return new DecodedPicture(image, tokens);
-  }
-
-  /**
-   * Pictures above this many pixels are synthesised in horizontal bands, so that the network's
-   * activations (about 3 KB per pixel) stay bounded whatever the picture size (Spec §A.1 allows
-   * 2^26 pixels).
-   */
-  static final long BAND_PIXELS = 1L << 21;
-
-  /** Cell rows of context decoded above and below each band and then cropped away. */
-  static final int BAND_OVERLAP_ROWS = 2;
-
-  /**
-   * Pixels of {@code grid}: whole, or band by band for large pictures.
-   *
-   * @param codes a code vector for every lost token of {@code grid} (null when none is lost)
-   */
-  static BufferedImage synthesize(
-      Tokenizer tokenizer, TokenGrid grid, CodeHints codes, long bandPixels) {
-    long pixels = 256L * grid.cellsWide() * grid.cellsHigh();
-    if (pixels <= bandPixels) return tokenizer.decode(grid, codes);
-    int w = grid.width(), h = grid.height();
-    int bandRows =
-        (int) Math.max(1, bandPixels / (256L * grid.cellsWide()) - 2 * BAND_OVERLAP_ROWS);
-    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    int[] row = new int[w];
-    for (int r0 = 0; r0 < grid.cellsHigh(); r0 += bandRows) {
-      int r1 = Math.min(grid.cellsHigh(), r0 + bandRows);
-      int c0 = Math.max(0, r0 - BAND_OVERLAP_ROWS),
-          c1 = Math.min(grid.cellsHigh(), r1 + BAND_OVERLAP_ROWS);
-      TokenGrid band = rows(grid, c0, c1);
-      BufferedImage img = tokenizer.decode(band, codes == null ? null : codes.rows(c0, c1));
-      for (int y = 16 * r0; y < Math.min(h, 16 * r1); y++) {
-        img.getRGB(0, y - 16 * c0, w, 1, row, 0, w);
-        out.setRGB(0, y, w, 1, row, 0, w);
-      }
-    }
-    return out;
-  }
-
-  /** Cell rows {@code c0 .. c1 - 1} of {@code g} as a grid of their own. */
-  private static TokenGrid rows(TokenGrid g, int c0, int c1) {
-    int h = Math.min(g.height(), 16 * c1) - 16 * c0;
-    TokenGrid band = new TokenGrid(g.width(), h, g.codebookSize());
-    for (int cy = c0; cy < c1; cy++) {
-      for (int cx = 0; cx < g.cellsWide(); cx++) {
-        boolean fine = g.isFine(cx, cy);
-        band.setFine(cx, cy - c0, fine);
-        if (fine) {
-          for (int q = 0; q < 4; q++) {
-            int fx = 2 * cx + (q & 1);
-            band.setFineToken(fx, 2 * (cy - c0) + (q >> 1), g.fineToken(fx, 2 * cy + (q >> 1)));
-          }
-        } else {
-          band.setCoarseToken(cx, cy - c0, g.coarseToken(cx, cy));
-        }
-      }
-    }
-    return band;
   }
 
   private static BufferedImage toGray(BufferedImage rgb) {

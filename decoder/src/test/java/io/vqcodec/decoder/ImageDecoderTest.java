@@ -2,14 +2,9 @@ package io.vqcodec.decoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vqcodec.decoder.conceal.Concealer;
-import io.vqcodec.neural.CodeHints;
 import io.vqcodec.neural.Tokenizer;
-import io.vqcodec.tokens.DecodedTokens;
 import io.vqcodec.tokens.LossSimulation;
 import io.vqcodec.tokens.SliceReport;
-import io.vqcodec.tokens.TokenDecoder;
-import io.vqcodec.tokens.TokenGrid;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,66 +53,6 @@ class ImageDecoderTest {
     assertThat(heard).hasSize(3).allMatch(s -> !s.lost());
     assertThat(p.tokens().endCodeValid()).isTrue();
     assertThat(psnr(original, p.image())).isGreaterThan(22.0);
-  }
-
-  /**
-   * Band-wise synthesis (for pictures too large to synthesise at once) matches the whole-picture
-   * one.
-   */
-  @Test
-  void bandsMatchTheWholePicture() throws IOException {
-    DecodedTokens tokens;
-    try (InputStream in = stream()) {
-      tokens = TokenDecoder.decode(in, LossSimulation.NONE, null);
-    }
-    BufferedImage whole = ImageDecoder.synthesize(tokenizer, tokens.grid(), null, Long.MAX_VALUE);
-    // Bands of 4 cell rows plus 2 rows of context on each side.
-    BufferedImage banded =
-        ImageDecoder.synthesize(
-            tokenizer, tokens.grid(), null, 256L * tokens.grid().cellsWide() * 8);
-    assertThat(banded.getWidth()).isEqualTo(whole.getWidth());
-    assertThat(banded.getHeight()).isEqualTo(whole.getHeight());
-    assertThat(psnr(whole, banded)).isGreaterThan(35.0);
-  }
-
-  /** Code hints for lost tokens reach every band at the right rows. */
-  @Test
-  void bandsUseTheHintsOfTheirRows() throws IOException {
-    TokenGrid grid;
-    try (InputStream in = stream()) {
-      grid = TokenDecoder.decode(in, LossSimulation.NONE, null).grid();
-    }
-    TokenGrid damaged = grid.copy();
-    CodeHints hints = new CodeHints(grid.cellsWide(), grid.cellsHigh(), 16);
-    float[] table = tokenizer.codebookTable(grid.codebookSize());
-    // Every 5th cell loses its tokens; its hints are exactly the lost tokens' codewords.
-    for (int cy = 0; cy < grid.cellsHigh(); cy++) {
-      for (int cx = 0; cx < grid.cellsWide(); cx++) {
-        if ((cx + 3 * cy) % 5 != 0) continue;
-        if (grid.isFine(cx, cy)) {
-          for (int q = 0; q < 4; q++) {
-            int fx = 2 * cx + (q & 1), fy = 2 * cy + (q >> 1), t = grid.fineToken(fx, fy);
-            damaged.setFineToken(fx, fy, TokenGrid.LOST);
-            hints.setFine(fx, fy, java.util.Arrays.copyOfRange(table, 16 * t, 16 * t + 16));
-          }
-        } else {
-          int t = grid.coarseToken(cx, cy);
-          damaged.setCoarseToken(cx, cy, TokenGrid.LOST);
-          hints.setCoarse(cx, cy, java.util.Arrays.copyOfRange(table, 16 * t, 16 * t + 16));
-        }
-      }
-    }
-    BufferedImage clean = ImageDecoder.synthesize(tokenizer, grid, null, Long.MAX_VALUE);
-    BufferedImage banded =
-        ImageDecoder.synthesize(tokenizer, damaged, hints, 256L * grid.cellsWide() * 8);
-    BufferedImage neighbours =
-        ImageDecoder.synthesize(
-            tokenizer,
-            damaged,
-            Concealer.neighbourMean().codes(damaged, tokenizer),
-            Long.MAX_VALUE);
-    assertThat(psnr(clean, banded)).isGreaterThan(35.0);
-    assertThat(psnr(clean, neighbours)).isLessThan(psnr(clean, banded) - 3);
   }
 
   @Test

@@ -280,18 +280,17 @@ public final class ImageEncoder implements AutoCloseable {
     ModelId model = new ModelId(tokenizer.modelId(), tokenizer.weightsSha256());
     TokenGridParams params =
         new TokenGridParams(grid.codebookSize(), mode, options.probabilityModel);
+    // Spec §8.1: the context prior (§8.3.2.4) or adaptive order-0 (§6.3, §8.2)
+    List<byte[]> payloads =
+        SliceCoder.encodeSlices(
+            options.probabilityModel == ProbabilityModel.GAUSSIAN_MIXTURE ? prior : null,
+            grid,
+            sliceRows,
+            mode);
     List<Slice> slices = new ArrayList<>();
-    for (int first = 0; first < grid.cellsHigh(); first += sliceRows) {
-      int rows = Math.min(sliceRows, grid.cellsHigh() - first);
-      // Spec §8.1: the context prior (§8.3.2.4) or adaptive order-0 (§6.3, §8.2)
-      byte[] payload =
-          SliceCoder.encode(
-              options.probabilityModel == ProbabilityModel.GAUSSIAN_MIXTURE ? prior : null,
-              grid,
-              first,
-              rows,
-              mode);
-      slices.add(new Slice(first, rows, payload));
+    for (int i = 0; i < payloads.size(); i++) {
+      int first = i * sliceRows;
+      slices.add(new Slice(first, Math.min(sliceRows, grid.cellsHigh() - first), payloads.get(i)));
     }
     List<Extension> extensions =
         source.resolutionShift == 0

@@ -41,8 +41,17 @@ public final class Cdf {
   private final int bucketShift;
 
   private Cdf(int[] starts) {
+    this(starts, true);
+  }
+
+  private Cdf(int[] starts, boolean indexed) {
     this.starts = starts;
     int n = starts.length - 1;
+    if (!indexed) {
+      this.bucketShift = Rans.PRECISION;
+      this.lut = new int[] {0, n - 1};
+      return;
+    }
     int lutBits = Math.min(12, ceilLog2(n) + 1);
     this.bucketShift = Rans.PRECISION - lutBits;
     int buckets = 1 << lutBits;
@@ -66,6 +75,19 @@ public final class Cdf {
    *     1, or the sum is not {@code 2^24}
    */
   public static Cdf ofFrequencies(int[] frequencies) {
+    return new Cdf(starts(frequencies));
+  }
+
+  /**
+   * {@link #ofFrequencies} for a distribution that codes a single symbol, as a context model's
+   * output does: no lookup table is built (decoding searches all the starts), which saves a pass
+   * over the alphabet per symbol. Same coding as {@link #ofFrequencies}.
+   */
+  public static Cdf singleUse(int[] frequencies) {
+    return new Cdf(starts(frequencies), false);
+  }
+
+  private static int[] starts(int[] frequencies) {
     int n = frequencies.length;
     checkAlphabetSize(n);
     int[] starts = new int[n + 1];
@@ -90,7 +112,7 @@ public final class Cdf {
               + Rans.TOTAL
               + (sum > Rans.TOTAL ? ", sum exceeds it" : ", sum is " + sum));
     }
-    return new Cdf(starts);
+    return starts;
   }
 
   /**

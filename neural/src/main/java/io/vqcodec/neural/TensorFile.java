@@ -9,6 +9,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -122,13 +124,32 @@ public final class TensorFile {
         int type = magic == MAGIC2 ? in.readUnsignedByte() : 0;
         if (type > 1) throw new IOException("bad value type " + type + " in " + name);
         float[] data = new float[(int) size];
-        for (int k = 0; k < data.length; k++)
-          data[k] = type == 0 ? in.readFloat() : fromHalf(in.readShort());
+        readValues(in, data, type == 0 ? 4 : 2);
         out.put(name, new Tensor(dims, data));
       }
       return out;
     } catch (EOFException e) {
       throw new IOException("truncated tensor file", e);
+    }
+  }
+
+  /**
+   * Big-endian float32 ({@code width} 4) or binary16 ({@code width} 2) values, read in blocks: a
+   * value at a time through {@link DataInputStream} costs a tenth of a second on released weights.
+   */
+  private static void readValues(DataInputStream in, float[] data, int width) throws IOException {
+    byte[] block = new byte[1 << 16];
+    ByteBuffer buf = ByteBuffer.wrap(block).order(ByteOrder.BIG_ENDIAN);
+    int per = block.length / width;
+    for (int k = 0; k < data.length; k += per) {
+      int n = Math.min(per, data.length - k);
+      in.readFully(block, 0, n * width);
+      buf.clear();
+      if (width == 4) {
+        buf.asFloatBuffer().get(data, k, n);
+      } else {
+        for (int q = 0; q < n; q++) data[k + q] = fromHalf(buf.getShort(2 * q));
+      }
     }
   }
 

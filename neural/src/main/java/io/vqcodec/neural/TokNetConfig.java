@@ -32,6 +32,27 @@ public final class TokNetConfig {
     this.d4 = d4;
   }
 
+  /**
+   * Cell rows (16 pixels) beyond which the encoder's outputs do not see: the receptive-field radius
+   * of the coarse head (3x3 stem and residual convolutions at 1/4, 1/8, 1/16, the 2x2
+   * downsamplings), rounded up. A band of the picture encoded with this many rows of context on
+   * each side gives the tokens of the whole picture (up to float rounding).
+   */
+  public int encoderReach() {
+    int px = 4 * (1 + 2 * e4) + 4 + 8 * 2 * e8 + 8 + 16 * 2 * e16;
+    return (px + 15) / 16;
+  }
+
+  /**
+   * Cell rows of tokens that the decoder's pixels see on each side: the receptive-field radius of
+   * the coarse branch (3x3 input and residual convolutions at 1/16, residual convolutions at 1/8
+   * and 1/4, the 3x3 output convolution), rounded up.
+   */
+  public int decoderReach() {
+    int px = 16 * (1 + 2 * d16) + 8 * 2 * d8 + 4 * 2 * d4 + 4;
+    return (px + 15) / 16;
+  }
+
   /** Parses {@code "dim,c4,c8,c16,e4,e8,e16,d16,d8,d4"}. */
   public static TokNetConfig parse(String s) {
     String[] f = s.trim().split(",");

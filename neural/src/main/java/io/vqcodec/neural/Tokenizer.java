@@ -9,8 +9,10 @@ import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.TokenGrid;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,6 +42,16 @@ public final class Tokenizer implements AutoCloseable {
   private final Map<Integer, Codebook> books = new LinkedHashMap<>();
   private final Map<Integer, float[]> meanCode = new LinkedHashMap<>();
   private final ModelPackage model;
+  private final int encoderHalo;
+  private final int decoderHalo;
+  private long bandPixels = BAND_PIXELS;
+
+  /**
+   * Pictures above this many pixels go through the networks in horizontal bands of about this size
+   * (halo included), so that memory is bounded whatever the picture size: the inference network
+   * keeps only a few activations alive (about NNN bytes per pixel of a band).
+   */
+  static final long BAND_PIXELS = 1L << 22;
 
   private Tokenizer(ModelPackage model) throws IOException {
     this.model = model;
@@ -72,7 +84,9 @@ public final class Tokenizer implements AutoCloseable {
         meanCode.put(k, weightedMean(c.data(), u == null ? null : u.data(), cfg.dim));
       }
       this.manager = NDManager.newBaseManager();
-      this.net = new TokNet(cfg, TokNet.toArrays(manager, cfg, vals));
+      this.net = TokNet.forInference(cfg, TokNet.toArrays(manager, cfg, vals));
+      this.encoderHalo = cfg.encoderReach();
+      this.decoderHalo = cfg.decoderReach();
     } catch (IllegalArgumentException e) {
       throw new IOException("malformed model: " + e.getMessage(), e);
     }
@@ -167,27 +181,40 @@ public final class Tokenizer implements AutoCloseable {
       BufferedImage image, int[] codebookSizes) {
     for (int k : codebookSizes) book(k); // validate before any work
     int w = image.getWidth(), h = image.getHeight();
-    int pw = (w + 15) / 16 * 16, ph = (h + 15) / 16 * 16;
     Map<Integer, TokenGrid[]> out = new LinkedHashMap<>();
-    try (NDManager sub = manager.newSubManager()) {
-      attach(sub);
-      NDArray x = sub.create(Pixels.toPlanar(image, pw, ph), new Shape(1, 3, ph, pw));
-      NDArray[] z = net.encode(x);
-      int fw = pw / 8, cw = pw / 16;
-      for (int k : codebookSizes) {
-        Codebook book = book(k);
-        TokenGrid fine = new TokenGrid(w, h, k), coarse = new TokenGrid(w, h, k);
-        int[] f = book.nearest(sub, z[0]), c = book.nearest(sub, z[1]);
-        for (int cy = 0; cy < coarse.cellsHigh(); cy++) {
-          for (int cx = 0; cx < coarse.cellsWide(); cx++) {
-            fine.setFine(cx, cy, true);
-            coarse.setCoarseToken(cx, cy, c[cy * cw + cx]);
+    for (int k : codebookSizes) {
+      TokenGrid fine = new TokenGrid(w, h, k), coarse = new TokenGrid(w, h, k);
+      for (int cy = 0; cy < fine.cellsHigh(); cy++) {
+        for (int cx = 0; cx < fine.cellsWide(); cx++) fine.setFine(cx, cy, true);
+      }
+      out.put(k, new TokenGrid[] {fine, coarse});
+    }
+    int cw = (w + 15) / 16, ch = (h + 15) / 16;
+    for (Band b : Band.split(cw, ch, encoderHalo, bandPixels)) {
+      // The band's rows of the picture plus the halo; only the last band reaches the bottom edge,
+      // which is padded as the whole picture would be.
+      BufferedImage part = image.getSubimage(0, 16 * b.c0, w, Math.min(h, 16 * b.c1) - 16 * b.c0);
+      int pw = 16 * cw, ph = 16 * (b.c1 - b.c0);
+      try (NDManager sub = manager.newSubManager()) {
+        attach(sub);
+        NDArray x = sub.create(Pixels.toPlanar(part, pw, ph), new Shape(1, 3, ph, pw));
+        NDArray[] z = net.encode(x);
+        x.close();
+        for (int k : codebookSizes) {
+          Codebook book = book(k);
+          TokenGrid fine = out.get(k)[0], coarse = out.get(k)[1];
+          int[] f = book.nearest(sub, z[0]), c = book.nearest(sub, z[1]);
+          for (int cy = b.r0; cy < b.r1; cy++) {
+            for (int cx = 0; cx < cw; cx++) {
+              coarse.setCoarseToken(cx, cy, c[(cy - b.c0) * cw + cx]);
+            }
+          }
+          for (int fy = 2 * b.r0; fy < 2 * b.r1; fy++) {
+            for (int fx = 0; fx < 2 * cw; fx++) {
+              fine.setFineToken(fx, fy, f[(fy - 2 * b.c0) * 2 * cw + fx]);
+            }
           }
         }
-        for (int fy = 0; fy < fine.fineHigh(); fy++) {
-          for (int fx = 0; fx < fine.fineWide(); fx++) fine.setFineToken(fx, fy, f[fy * fw + fx]);
-        }
-        out.put(k, new TokenGrid[] {fine, coarse});
       }
     }
     return out;
@@ -228,6 +255,26 @@ public final class Tokenizer implements AutoCloseable {
               + " cells with codes of "
               + d);
     }
+    List<Band> bands = Band.split(grid.cellsWide(), grid.cellsHigh(), decoderHalo, bandPixels);
+    if (bands.size() == 1) return decodeWhole(grid, hints);
+    int w = grid.width(), h = grid.height();
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    int[] row = new int[w];
+    for (Band b : bands) {
+      BufferedImage img =
+          decodeWhole(grid.band(b.c0, b.c1), hints == null ? null : hints.rows(b.c0, b.c1));
+      for (int y = 16 * b.r0; y < Math.min(h, 16 * b.r1); y++) {
+        img.getRGB(0, y - 16 * b.c0, w, 1, row, 0, w);
+        out.setRGB(0, y, w, 1, row, 0, w);
+      }
+    }
+    return out;
+  }
+
+  /** {@link #decode(TokenGrid, CodeHints)} in one piece, hints checked. */
+  private BufferedImage decodeWhole(TokenGrid grid, CodeHints hints) {
+    Codebook book = book(grid.codebookSize());
+    int d = book.dim();
     float[] table = book.table();
     int cwid = grid.cellsWide(), chei = grid.cellsHigh(), fw = 2 * cwid, fh = 2 * chei;
     float[] qf = new float[d * fw * fh], qc = new float[d * cwid * chei];
@@ -283,6 +330,29 @@ public final class Tokenizer implements AutoCloseable {
     }
   }
 
+  /**
+   * Cell rows {@code [r0, r1)} of a picture that go through a network together with the halo rows
+   * {@code [c0, r0)} and {@code [r1, c1)} above and below them, which are computed and dropped.
+   */
+  record Band(int r0, int r1, int c0, int c1) {
+    /**
+     * Horizontal bands of a grid of {@code cw} x {@code ch} cells, each with at most about {@code
+     * maxPixels} pixels halo included (never fewer than one kept row), and {@code halo} rows of
+     * context on each side where the picture has them. One band when the picture fits.
+     */
+    static List<Band> split(int cw, int ch, int halo, long maxPixels) {
+      long rowPixels = 256L * cw;
+      if (rowPixels * ch <= maxPixels) return List.of(new Band(0, ch, 0, ch));
+      int kept = (int) Math.max(1, Math.min(ch, maxPixels / rowPixels - 2L * halo));
+      List<Band> out = new ArrayList<>();
+      for (int r0 = 0; r0 < ch; r0 += kept) {
+        int r1 = Math.min(ch, r0 + kept);
+        out.add(new Band(r0, r1, Math.max(0, r0 - halo), Math.min(ch, r1 + halo)));
+      }
+      return out;
+    }
+  }
+
   private Codebook book(int size) {
     Codebook b = books.get(size);
     if (b == null) {
@@ -308,6 +378,11 @@ public final class Tokenizer implements AutoCloseable {
     float[] m = new float[d];
     for (int j = 0; j < d; j++) m[j] = (float) (acc[j] / tot);
     return m;
+  }
+
+  /** For tests: band size in pixels (halo included). */
+  synchronized void bandPixels(long pixels) {
+    this.bandPixels = pixels;
   }
 
   @Override

@@ -70,6 +70,95 @@ class TokenizerTest {
         .isGreaterThan(PSNR_FLOOR - 3);
   }
 
+  /**
+   * A picture too large for one pass goes through the networks in bands with a halo as wide as the
+   * networks' reach: the tokens are those of the whole picture and the pixels match it.
+   */
+  @Test
+  void bandsGiveTheWholePicturesTokensAndPixels() throws IOException {
+    BufferedImage img = ImageIO.read(data().resolve("val/skimage/chelsea.png").toFile());
+    TokenGrid[] whole = tok.encodeBoth(img, 4096);
+    BufferedImage wholePixels = tok.decode(mix(whole, checkerboard(whole[0])));
+    int cw = whole[0].cellsWide();
+    TokenGrid[] banded;
+    BufferedImage bandedPixels;
+    try {
+      // 3 kept rows per band plus the halos (the picture has 19 cell rows)
+      tok.bandPixels(256L * cw * (3 + 2 * 9));
+      banded = tok.encodeBoth(img, 4096);
+      bandedPixels = tok.decode(mix(whole, checkerboard(whole[0])));
+    } finally {
+      tok.bandPixels(Tokenizer.BAND_PIXELS);
+    }
+    assertThat(agreement(banded[0], whole[0])).isGreaterThan(0.995);
+    assertThat(agreement(banded[1], whole[1])).isGreaterThan(0.995);
+    assertThat(bandedPixels.getHeight()).isEqualTo(300);
+    assertThat(Pixels.psnr(wholePixels, bandedPixels)).isGreaterThan(50.0);
+  }
+
+  /** Code hints for lost tokens reach every band at the right rows. */
+  @Test
+  void bandsUseTheHintsOfTheirRows() throws IOException {
+    BufferedImage img = ImageIO.read(data().resolve("val/skimage/chelsea.png").toFile());
+    TokenGrid grid = mix(tok.encodeBoth(img, 4096), checkerboard(tok.encodeBoth(img, 4096)[0]));
+    TokenGrid damaged = grid.copy();
+    CodeHints hints = new CodeHints(grid.cellsWide(), grid.cellsHigh(), 16);
+    float[] table = tok.codebookTable(4096);
+    // Every 5th cell loses its tokens; its hints are exactly the lost tokens' codewords.
+    for (int cy = 0; cy < grid.cellsHigh(); cy++) {
+      for (int cx = 0; cx < grid.cellsWide(); cx++) {
+        if ((cx + 3 * cy) % 5 != 0) continue;
+        if (grid.isFine(cx, cy)) {
+          for (int q = 0; q < 4; q++) {
+            int fx = 2 * cx + (q & 1), fy = 2 * cy + (q >> 1), t = grid.fineToken(fx, fy);
+            damaged.setFineToken(fx, fy, TokenGrid.LOST);
+            hints.setFine(fx, fy, Arrays.copyOfRange(table, 16 * t, 16 * t + 16));
+          }
+        } else {
+          int t = grid.coarseToken(cx, cy);
+          damaged.setCoarseToken(cx, cy, TokenGrid.LOST);
+          hints.setCoarse(cx, cy, Arrays.copyOfRange(table, 16 * t, 16 * t + 16));
+        }
+      }
+    }
+    BufferedImage clean = tok.decode(grid);
+    BufferedImage banded;
+    try {
+      tok.bandPixels(256L * grid.cellsWide() * (2 + 2 * 9));
+      banded = tok.decode(damaged, hints);
+    } finally {
+      tok.bandPixels(Tokenizer.BAND_PIXELS);
+    }
+    assertThat(Pixels.psnr(clean, banded)).isGreaterThan(50.0);
+  }
+
+  private static boolean[] checkerboard(TokenGrid g) {
+    boolean[] cells = new boolean[g.cellsWide() * g.cellsHigh()];
+    for (int i = 0; i < cells.length; i++)
+      cells[i] = (i % g.cellsWide() + i / g.cellsWide()) % 2 == 0;
+    return cells;
+  }
+
+  /** Fraction of equal tokens of two grids of one picture (fine and coarse tokens alike). */
+  private static double agreement(TokenGrid a, TokenGrid b) {
+    int same = 0, n = 0;
+    for (int cy = 0; cy < a.cellsHigh(); cy++) {
+      for (int cx = 0; cx < a.cellsWide(); cx++) {
+        if (a.isFine(cx, cy)) {
+          for (int q = 0; q < 4; q++) {
+            int fx = 2 * cx + (q & 1), fy = 2 * cy + (q >> 1);
+            same += a.fineToken(fx, fy) == b.fineToken(fx, fy) ? 1 : 0;
+            n++;
+          }
+        } else {
+          same += a.coarseToken(cx, cy) == b.coarseToken(cx, cy) ? 1 : 0;
+          n++;
+        }
+      }
+    }
+    return (double) same / n;
+  }
+
   @Test
   void encodeWithMaskEqualsComposedEncodeBoth() throws IOException {
     BufferedImage img = chelseaCrop();

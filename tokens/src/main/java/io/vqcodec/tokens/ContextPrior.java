@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -119,40 +120,43 @@ public final class ContextPrior {
       return r;
     }
 
-    /** Spec §8.3.2.3: didx(u, t) and Z[g][u]. */
+    /**
+     * Spec §8.3.2.3: didx(u, t) and Z[g][u]. The codewords are bucketed by distance index, so that
+     * Z[g][u] = sum over indices i of count(i) * table[g][i], and a kernel component visits whole
+     * buckets (in distance order, not codeword order, which changes nothing: the weights it feeds
+     * are exact integer sums). About 2 * K + 4 * tlen bytes per row, whatever the tables hold.
+     */
     private Row computeRow(int u) {
-      char[] d = new char[k];
-      int base = u * dim;
-      for (int t = 0; t < k; t++) {
-        long s = 0;
-        int o = t * dim;
-        for (int j = 0; j < dim; j++) {
-          int e = code[base + j] - code[o + j];
-          s += (long) e * e;
+      // Squared distances, dimension by dimension so that the JIT vectorises the inner loop; they
+      // fit an int: dim <= 64 and |difference| <= 4094.
+      int[] d2 = new int[k];
+      for (int j = 0; j < dim; j++) {
+        int cu = code[u * dim + j];
+        int[] c = codeT[j];
+        for (int t = 0; t < k; t++) {
+          int e = cu - c[t];
+          d2[t] += e * e;
         }
-        d[t] = (char) didx(s);
       }
+      char[] d = new char[k];
+      int[] first = new int[tlen + 1];
+      for (int t = 0; t < k; t++) {
+        int i = didx(d2[t]);
+        d[t] = (char) i;
+        first[i + 1]++;
+      }
+      for (int i = 0; i < tlen; i++) first[i + 1] += first[i];
+      char[] byIndex = new char[k];
+      int[] next = Arrays.copyOf(first, tlen);
+      for (int t = 0; t < k; t++) byIndex[next[d[t]]++] = (char) t;
       long[] z = new long[MEAN_TABLE];
-      int[][] nzIdx = new int[MEAN_TABLE][];
-      int[][] nzVal = new int[MEAN_TABLE][];
-      int[] idx = new int[k], val = new int[k];
       for (int g = 0; g < MEAN_TABLE; g++) {
         int[] tb = table[g];
         long acc = 0;
-        int n = 0;
-        for (int t = 0; t < k; t++) {
-          int v = tb[d[t]];
-          acc += v;
-          if (v != 0) {
-            idx[n] = t;
-            val[n++] = v;
-          }
-        }
+        for (int i = 0; i < tlen; i++) acc += (long) (first[i + 1] - first[i]) * tb[i];
         z[g] = acc;
-        nzIdx[g] = java.util.Arrays.copyOf(idx, n);
-        nzVal[g] = java.util.Arrays.copyOf(val, n);
       }
-      return new Row(d, z, nzIdx, nzVal);
+      return new Row(d, z, byIndex, first);
     }
 
     int didx(long d2) {
@@ -163,11 +167,12 @@ public final class ContextPrior {
   }
 
   /**
-   * didx(u, .) over the codebook, the kernel normalisers Z[g] = sum_t table[g][didx(u, t)], and per
-   * neighbour table g the codewords t with a nonzero kernel value (ascending) and those values: the
-   * pruned candidate lists of the hot loop.
+   * didx(u, .) over the codebook, the kernel normalisers Z[g] = sum_t table[g][didx(u, t)], and the
+   * codewords ordered by distance index ({@code byIndex}; those of index i at {@code [first[i],
+   * first[i + 1])}): a kernel component adds {@code table[g][i]} to each codeword of bucket i.
+   * Codebook sizes are at most 65536, so a codeword fits a char.
    */
-  record Row(char[] didx, long[] z, int[][] nzIdx, int[][] nzVal) {}
+  record Row(char[] didx, long[] z, char[] byIndex, int[] first) {}
 
   private final Level[] levels;
   private final byte[] sha256;

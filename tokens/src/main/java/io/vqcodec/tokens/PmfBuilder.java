@@ -35,7 +35,7 @@ final class PmfBuilder {
   Cdf cdf(int pass, int mask, int[] nb) {
     weights(pass, mask, nb);
     quantize(w, freq);
-    return Cdf.ofFrequencies(freq);
+    return Cdf.singleUse(freq);
   }
 
   /** The unquantized integer weights w[t] of Spec §8.3.2.5 (for reports). */
@@ -70,8 +70,13 @@ final class PmfBuilder {
       ContextPrior.Row r = rows[i];
       long a = ((long) pi << 32) / r.z()[tg];
       if (a == 0) continue;
-      int[] idx = r.nzIdx()[tg], val = r.nzVal()[tg];
-      for (int q = 0; q < idx.length; q++) w[idx[q]] += a * val[q];
+      int[] tb = lv.table[tg], first = r.first();
+      char[] byIndex = r.byIndex();
+      for (int d = 0; d < tb.length; d++) {
+        long v = a * tb[d];
+        if (v == 0) continue;
+        for (int q = first[d]; q < first[d + 1]; q++) w[byIndex[q]] += v;
+      }
     }
     int pm = mask == 0 ? 0 : lv.weight(pass, mask, bucket, nt + 1);
     if (pm > 0) addMean(pass, mask, nb, pm);

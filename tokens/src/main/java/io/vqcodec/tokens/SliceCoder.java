@@ -7,6 +7,10 @@ import io.vqcodec.entropy.Cdf;
 import io.vqcodec.entropy.EntropyDecodingException;
 import io.vqcodec.entropy.RansDecoder;
 import io.vqcodec.entropy.RansEncoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /**
  * slice_data() payloads (Spec §6.3) under either probability model (Spec §8.1): adaptive order-0
@@ -16,6 +20,35 @@ import io.vqcodec.entropy.RansEncoder;
  */
 public final class SliceCoder {
   private SliceCoder() {}
+
+  /**
+   * The payloads of every slice of {@code grid} when each slice has {@code sliceRows} cell rows
+   * (the last one the rest), in order; coded in parallel on the slice workers (Spec §5.1: the
+   * payloads are the same as one {@link #encode} per slice).
+   *
+   * @throws IllegalArgumentException as {@link #encode}, or if {@code sliceRows < 1}
+   */
+  public static List<byte[]> encodeSlices(
+      ContextPrior prior, TokenGrid grid, int sliceRows, GranularityMode mode) {
+    if (sliceRows < 1) throw new IllegalArgumentException("slice rows " + sliceRows + " < 1");
+    List<Future<byte[]>> work = new ArrayList<>();
+    for (int first = 0; first < grid.cellsHigh(); first += sliceRows) {
+      int f = first, rows = Math.min(sliceRows, grid.cellsHigh() - first);
+      work.add(SliceWorkers.submit(() -> encode(prior, grid, f, rows, mode)));
+    }
+    List<byte[]> out = new ArrayList<>(work.size());
+    try {
+      for (Future<byte[]> w : work) out.add(w.get());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      if (e.getCause() instanceof Error r) throw r;
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while coding slices", e);
+    }
+    return out;
+  }
 
   /**
    * The payload of the slice covering cell rows {@code firstRow .. firstRow + rowCount - 1}; {@code

@@ -10,16 +10,21 @@ import io.vqcodec.container.Slice;
 import io.vqcodec.entropy.EntropyDecodingException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /**
  * .vqc stream to tokens, without any neural network: parsing (Spec §2 to §5), entropy decoding
- * (Spec §6 to §8) and loss handling (Spec §5.5). Reads the stream once, front to back, holding at
- * most one slice payload besides the token grid; every size is bounded by the container reader
- * before anything is allocated (Spec Annex A). Stateless and thread-safe.
+ * (Spec §6 to §8) and loss handling (Spec §5.5). Reads the stream once, front to back, decoding up
+ * to one slice per worker thread at a time (Spec §5.1; {@code SliceWorkers}) and holding at most
+ * that many slice payloads plus one besides the token grid; every size is bounded by the container
+ * reader before anything is allocated (Spec Annex A). Stateless and thread-safe.
  */
 public final class TokenDecoder {
   private TokenDecoder() {}
@@ -86,61 +91,126 @@ public final class TokenDecoder {
             ? choose(reader.sliceCount(), loss.fraction(), new SplittableRandom(loss.seed()))
             : null;
     List<SliceReport> reports = new ArrayList<>(reader.sliceCount());
-    int lost = 0;
-    for (Slice s; (s = reader.nextSlice()) != null; ) {
-      int index = reports.size();
-      SliceReport.Outcome outcome;
-      String detail = "";
+    // Spec §5.1: slices are independent, so up to one per worker thread decodes at once; they are
+    // reported in stream order, and at most THREADS + 1 payloads are held at a time.
+    ArrayDeque<PendingSlice> pending = new ArrayDeque<>();
+    int[] lost = {0};
+    int index = 0;
+    for (Slice s; (s = reader.nextSlice()) != null; index++) {
+      PendingSlice p;
       if (dropSlice != null && dropSlice[index]) {
-        outcome = SliceReport.Outcome.SIMULATED_LOSS;
-        detail = "discarded by the loss simulation";
+        p =
+            new PendingSlice(
+                s,
+                index,
+                SliceReport.Outcome.SIMULATED_LOSS,
+                "discarded by the loss simulation",
+                null);
       } else {
-        switch (s.status()) {
-          case OK -> {
-            if (s.payloadSize() == 0) {
-              outcome = SliceReport.Outcome.DROPPED;
-              detail = "dropped by the encoder (empty payload)";
-            } else {
-              outcome = SliceReport.Outcome.DECODED;
-              try {
-                SliceCoder.decode(prior, s.payload(), grid, s.firstRow(), s.rowCount(), mode);
-              } catch (EntropyDecodingException e) {
-                outcome = SliceReport.Outcome.UNDECODABLE;
-                detail = e.getMessage();
+        p =
+            switch (s.status()) {
+              case OK -> {
+                if (s.payloadSize() == 0) {
+                  yield new PendingSlice(
+                      s,
+                      index,
+                      SliceReport.Outcome.DROPPED,
+                      "dropped by the encoder (empty payload)",
+                      null);
+                }
+                Slice slice = s;
+                yield new PendingSlice(
+                    s,
+                    index,
+                    SliceReport.Outcome.DECODED,
+                    "",
+                    SliceWorkers.submit(
+                        () -> {
+                          SliceCoder.decode(
+                              prior,
+                              slice.payload(),
+                              grid,
+                              slice.firstRow(),
+                              slice.rowCount(),
+                              mode);
+                          return null;
+                        }));
               }
-            }
-          }
-          case CRC_MISMATCH -> {
-            outcome = SliceReport.Outcome.DAMAGED;
-            detail = "payload fails its CRC-32C";
-          }
-          case TRUNCATED -> {
-            outcome = SliceReport.Outcome.TRUNCATED;
-            detail = "stream ends inside the payload";
-          }
-          default -> {
-            outcome = SliceReport.Outcome.MISSING;
-            detail = "stream ends before the payload";
-          }
-        }
+              case CRC_MISMATCH ->
+                  new PendingSlice(
+                      s, index, SliceReport.Outcome.DAMAGED, "payload fails its CRC-32C", null);
+              case TRUNCATED ->
+                  new PendingSlice(
+                      s,
+                      index,
+                      SliceReport.Outcome.TRUNCATED,
+                      "stream ends inside the payload",
+                      null);
+              default ->
+                  new PendingSlice(
+                      s,
+                      index,
+                      SliceReport.Outcome.MISSING,
+                      "stream ends before the payload",
+                      null);
+            };
       }
-      if (outcome.lost()) lost += markLost(grid, s.firstRow(), s.rowCount(), mode);
-      SliceReport report =
-          new SliceReport(
-              index,
-              s.firstRow(),
-              s.rowCount(),
-              s.status() == Slice.Status.OK ? s.payloadSize() : -1,
-              outcome,
-              detail);
-      reports.add(report);
-      if (listener != null) listener.sliceDecoded(report);
+      pending.add(p);
+      while (pending.size() > SliceWorkers.THREADS) {
+        finish(pending.poll(), grid, mode, reports, lost, listener);
+      }
     }
+    while (!pending.isEmpty()) finish(pending.poll(), grid, mode, reports, lost, listener);
     if (loss.active() && loss.unit() != LossSimulation.Unit.SLICE) {
-      lost += dropTokens(grid, loss);
+      lost[0] += dropTokens(grid, loss);
     }
     return new DecodedTokens(
-        header, model, grid, reports, reader.headerSize(), reader.endCodeValid(), lost);
+        header, model, grid, reports, reader.headerSize(), reader.endCodeValid(), lost[0]);
+  }
+
+  /** A slice read from the stream, its outcome so far and, if it is being decoded, that work. */
+  private record PendingSlice(
+      Slice slice, int index, SliceReport.Outcome outcome, String detail, Future<Void> work) {}
+
+  /** Waits for a slice's decoding, marks its tokens lost if it failed, reports it. */
+  private static void finish(
+      PendingSlice p,
+      TokenGrid grid,
+      GranularityMode mode,
+      List<SliceReport> reports,
+      int[] lost,
+      SliceListener listener)
+      throws IOException {
+    SliceReport.Outcome outcome = p.outcome();
+    String detail = p.detail();
+    if (p.work() != null) {
+      try {
+        p.work().get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof EntropyDecodingException)) {
+          if (e.getCause() instanceof RuntimeException r) throw r;
+          if (e.getCause() instanceof Error r) throw r;
+          throw new IOException(e.getCause());
+        }
+        outcome = SliceReport.Outcome.UNDECODABLE;
+        detail = e.getCause().getMessage();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while decoding slice " + p.index());
+      }
+    }
+    Slice s = p.slice();
+    if (outcome.lost()) lost[0] += markLost(grid, s.firstRow(), s.rowCount(), mode);
+    SliceReport report =
+        new SliceReport(
+            p.index(),
+            s.firstRow(),
+            s.rowCount(),
+            s.status() == Slice.Status.OK ? s.payloadSize() : -1,
+            outcome,
+            detail);
+    reports.add(report);
+    if (listener != null) listener.sliceDecoded(report);
   }
 
   /**

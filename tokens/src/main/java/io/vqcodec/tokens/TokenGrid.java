@@ -144,6 +144,24 @@ public final class TokenGrid {
   }
 
   /**
+   * Cell rows {@code [firstRow, endRow)} as a grid of their own (its height clipped to the
+   * picture's), e.g. a band of a large picture that a network processes on its own.
+   */
+  public TokenGrid band(int firstRow, int endRow) {
+    if (firstRow < 0 || endRow <= firstRow || endRow > cellsHigh) {
+      throw new IndexOutOfBoundsException(
+          "rows [" + firstRow + ", " + endRow + ") of " + cellsHigh);
+    }
+    TokenGrid b =
+        new TokenGrid(width, Math.min(height, CELL * endRow) - CELL * firstRow, codebookSize);
+    int from = firstRow * cellsWide, n = (endRow - firstRow) * cellsWide;
+    System.arraycopy(fine, from, b.fine, 0, n);
+    System.arraycopy(coarse, from, b.coarse, 0, n);
+    System.arraycopy(fineTokens, 4 * from, b.fineTokens, 0, 4 * n);
+    return b;
+  }
+
+  /**
    * The grid that takes each cell from {@code allFine} where {@code fineCells[cy * cellsWide + cx]}
    * is set and from {@code allCoarse} elsewhere (two grids of one picture and codebook level).
    */
