@@ -48,8 +48,12 @@ public final class Tokenizer implements AutoCloseable {
 
   /**
    * Pictures above this many pixels go through the networks in horizontal bands of about this size
-   * (halo included), so that memory is bounded whatever the picture size: the inference network
-   * keeps only a few activations alive (about NNN bytes per pixel of a band).
+   * (halo included), so that the networks' memory is bounded whatever the picture size (the
+   * inference network also keeps only a few activations alive at a time). Each band carries the
+   * networks' full reach as halo ({@link TokNetConfig#encoderReach}, {@link
+   * TokNetConfig#decoderReach}), so banded tokens and pixels are those of the whole picture up to
+   * float rounding; at 4032 pixels wide a band keeps 46 of its 64 cell rows when decoding. Measured
+   * whole-process peaks at 4032x2688: decode 1.03 GB, encode 1.35 GB (results/speed).
    */
   static final long BAND_PIXELS = 1L << 22;
 
