@@ -25,6 +25,17 @@ public abstract class Order0SliceWalk {
   /** Spec §6.3 over cell rows {@code firstRow .. firstRow + rowCount - 1} of {@code g}. */
   public final void run(TokenGrid g, int firstRow, int rowCount, GranularityMode mode)
       throws EntropyDecodingException {
+    run(g, firstRow, rowCount, mode, null);
+  }
+
+  /**
+   * Spec §6.3, or with {@code temporal} the predicted-frame syntax of Spec §10.4 around it: skip
+   * flags first, then only the cells not skipped, each token of a cell whose reference has its
+   * granularity preceded by a same flag.
+   */
+  final void run(TokenGrid g, int firstRow, int rowCount, GranularityMode mode, Temporal temporal)
+      throws EntropyDecodingException {
+    if (temporal != null) temporal.skipFlags(this::flag, g, firstRow, rowCount);
     // reset_models(), Spec §8.2: six models, all in their initial state at the start of every
     // slice.
     AdaptiveBinaryModel[] granularity = new AdaptiveBinaryModel[4];
@@ -33,6 +44,7 @@ public abstract class Order0SliceWalk {
     AdaptiveModel fine = new AdaptiveModel(g.codebookSize());
     for (int cy = firstRow; cy < firstRow + rowCount; cy++) {
       for (int cx = 0; cx < g.cellsWide(); cx++) {
+        if (temporal != null && temporal.skipped(g, cx, cy)) continue;
         boolean isFine;
         if (mode == GranularityMode.MIXED) {
           isFine = flag(granularity[granularityContext(g, cx, cy, firstRow)], g.isFine(cx, cy));
@@ -40,12 +52,25 @@ public abstract class Order0SliceWalk {
           isFine = mode == GranularityMode.ALL_FINE;
         }
         g.setFine(cx, cy, isFine);
+        boolean same = temporal != null && temporal.hasSameFlag(cx, cy, isFine);
         if (!isFine) {
-          g.setCoarseToken(cx, cy, token(coarse, false, g.coarseToken(cx, cy)));
+          int ref = same ? temporal.reference.coarseToken(cx, cy) : 0;
+          int value = g.coarseToken(cx, cy);
+          if (same && flag(temporal.sameModel[0], value == ref)) {
+            g.setCoarseToken(cx, cy, ref); // Spec §10.4: the reference token
+          } else {
+            g.setCoarseToken(cx, cy, token(coarse, false, value));
+          }
         } else {
           for (int q = 0; q < 4; q++) {
             int fx = 2 * cx + (q & 1), fy = 2 * cy + (q >> 1);
-            g.setFineToken(fx, fy, token(fine, true, g.fineToken(fx, fy)));
+            int ref = same ? temporal.reference.fineToken(fx, fy) : 0;
+            int value = g.fineToken(fx, fy);
+            if (same && flag(temporal.sameModel[1], value == ref)) {
+              g.setFineToken(fx, fy, ref);
+            } else {
+              g.setFineToken(fx, fy, token(fine, true, value));
+            }
           }
         }
       }

@@ -30,11 +30,31 @@ public final class SliceCoder {
    */
   public static List<byte[]> encodeSlices(
       ContextPrior prior, TokenGrid grid, int sliceRows, GranularityMode mode) {
+    return encodeSlices(prior, grid, null, null, sliceRows, mode);
+  }
+
+  /**
+   * {@link #encodeSlices(ContextPrior, TokenGrid, int, GranularityMode)} for a predicted frame
+   * (Spec §10.4), each slice by {@link #encodePredicted}; a null {@code reference} codes a key
+   * frame.
+   */
+  public static List<byte[]> encodeSlices(
+      ContextPrior prior,
+      TokenGrid grid,
+      TokenGrid reference,
+      boolean[] skip,
+      int sliceRows,
+      GranularityMode mode) {
     if (sliceRows < 1) throw new IllegalArgumentException("slice rows " + sliceRows + " < 1");
     List<Future<byte[]>> work = new ArrayList<>();
     for (int first = 0; first < grid.cellsHigh(); first += sliceRows) {
       int f = first, rows = Math.min(sliceRows, grid.cellsHigh() - first);
-      work.add(SliceWorkers.submit(() -> encode(prior, grid, f, rows, mode)));
+      work.add(
+          SliceWorkers.submit(
+              () ->
+                  reference == null
+                      ? encode(prior, grid, f, rows, mode)
+                      : encodePredicted(prior, grid, reference, skip, f, rows, mode)));
     }
     List<byte[]> out = new ArrayList<>(work.size());
     try {
@@ -62,6 +82,47 @@ public final class SliceCoder {
    */
   public static byte[] encode(
       ContextPrior prior, TokenGrid grid, int firstRow, int rowCount, GranularityMode mode) {
+    return encode(prior, grid, firstRow, rowCount, mode, null);
+  }
+
+  /**
+   * The payload of a slice of a predicted frame (Spec §10.4): cells whose {@code skip} entry is set
+   * are copied from {@code reference} (and {@code grid} must already hold the reference's cell
+   * there), the others coded as in a key frame with a same flag before each token whose reference
+   * cell has the same granularity.
+   *
+   * @param skip per cell of the whole grid, raster order
+   * @throws IllegalArgumentException as {@link #encode(ContextPrior, TokenGrid, int, int,
+   *     GranularityMode)}, or if the reference or the skip map does not fit the grid, or a skipped
+   *     cell differs from its reference
+   */
+  public static byte[] encodePredicted(
+      ContextPrior prior,
+      TokenGrid grid,
+      TokenGrid reference,
+      boolean[] skip,
+      int firstRow,
+      int rowCount,
+      GranularityMode mode) {
+    checkReference(grid, reference, skip);
+    for (int cy = firstRow; cy < Math.min(grid.cellsHigh(), firstRow + rowCount); cy++) {
+      for (int cx = 0; cx < grid.cellsWide(); cx++) {
+        if (skip[cy * grid.cellsWide() + cx] && !grid.sameCell(reference, cx, cy)) {
+          throw new IllegalArgumentException(
+              "cell (" + cx + "," + cy + ") is skipped but differs from its reference");
+        }
+      }
+    }
+    return encode(prior, grid, firstRow, rowCount, mode, new Temporal(reference, skip.clone()));
+  }
+
+  private static byte[] encode(
+      ContextPrior prior,
+      TokenGrid grid,
+      int firstRow,
+      int rowCount,
+      GranularityMode mode,
+      Temporal temporal) {
     check(grid, firstRow, rowCount, mode);
     RansEncoder enc = new RansEncoder(5 * grid.cellsWide() * rowCount + 16);
     // The walks write the values they code back into the grid: give them a private copy of the
@@ -81,7 +142,7 @@ public final class SliceCoder {
             enc.encode(m, value);
             return value;
           }
-        }.run(rows, firstRow, rowCount, mode);
+        }.run(rows, firstRow, rowCount, mode, temporal);
       } else {
         new SliceWalk() {
           @Override
@@ -95,7 +156,14 @@ public final class SliceCoder {
             enc.encode(cdf, value);
             return value;
           }
-        }.run(prior.level(grid.codebookSize()), SliceWalk.ALL, rows, firstRow, rowCount, mode);
+        }.run(
+            prior.level(grid.codebookSize()),
+            SliceWalk.ALL,
+            rows,
+            firstRow,
+            rowCount,
+            mode,
+            temporal);
       }
     } catch (EntropyDecodingException e) {
       throw new IllegalStateException(e); // the encoder never decodes
@@ -122,6 +190,42 @@ public final class SliceCoder {
       int rowCount,
       GranularityMode mode)
       throws EntropyDecodingException {
+    decode(prior, payload, grid, firstRow, rowCount, mode, null);
+  }
+
+  /**
+   * Decodes one slice payload of a predicted frame (Spec §10.4) into {@code grid}, against {@code
+   * reference} (Spec §10.5), and its skip flags into {@code skip} (per cell of the whole grid,
+   * raster order). On an exception the rows hold partial results: the caller marks them lost.
+   *
+   * @throws EntropyDecodingException as {@link #decode(ContextPrior, byte[], TokenGrid, int, int,
+   *     GranularityMode)}
+   * @throws IllegalArgumentException as that method, or if the reference or the skip map does not
+   *     fit the grid
+   */
+  public static void decodePredicted(
+      ContextPrior prior,
+      byte[] payload,
+      TokenGrid grid,
+      TokenGrid reference,
+      boolean[] skip,
+      int firstRow,
+      int rowCount,
+      GranularityMode mode)
+      throws EntropyDecodingException {
+    checkReference(grid, reference, skip);
+    decode(prior, payload, grid, firstRow, rowCount, mode, new Temporal(reference, skip));
+  }
+
+  private static void decode(
+      ContextPrior prior,
+      byte[] payload,
+      TokenGrid grid,
+      int firstRow,
+      int rowCount,
+      GranularityMode mode,
+      Temporal temporal)
+      throws EntropyDecodingException {
     if (firstRow < 0 || rowCount < 1 || firstRow + rowCount > grid.cellsHigh()) {
       throw new IllegalArgumentException(
           "rows [" + firstRow + ", " + (firstRow + rowCount) + ") outside 0.." + grid.cellsHigh());
@@ -141,7 +245,7 @@ public final class SliceCoder {
             throws EntropyDecodingException {
           return dec.decode(m);
         }
-      }.run(grid, firstRow, rowCount, mode);
+      }.run(grid, firstRow, rowCount, mode, temporal);
     } else {
       new SliceWalk() {
         @Override
@@ -154,9 +258,24 @@ public final class SliceCoder {
         protected int token(Cdf cdf, int value) throws EntropyDecodingException {
           return dec.decode(cdf);
         }
-      }.run(lv, SliceWalk.ALL, grid, firstRow, rowCount, mode);
+      }.run(lv, SliceWalk.ALL, grid, firstRow, rowCount, mode, temporal);
     }
     dec.verifyEnd(); // check_end(), Spec §6.6, §7.6
+  }
+
+  private static void checkReference(TokenGrid grid, TokenGrid reference, boolean[] skip) {
+    if (reference.cellsWide() != grid.cellsWide()
+        || reference.cellsHigh() != grid.cellsHigh()
+        || reference.codebookSize() != grid.codebookSize()) {
+      throw new IllegalArgumentException("reference grid " + reference + " does not fit " + grid);
+    }
+    if (skip.length != grid.cellsWide() * grid.cellsHigh()) {
+      throw new IllegalArgumentException(
+          "skip map of "
+              + skip.length
+              + " cells for a grid of "
+              + grid.cellsWide() * grid.cellsHigh());
+    }
   }
 
   /**

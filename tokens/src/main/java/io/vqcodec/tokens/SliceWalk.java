@@ -51,6 +51,24 @@ public abstract class SliceWalk {
       int rowCount,
       GranularityMode mode)
       throws EntropyDecodingException {
+    run(lv, enabled, g, firstRow, rowCount, mode, null);
+  }
+
+  /**
+   * Spec §8.3.2.4, or with {@code temporal} the predicted-frame syntax of Spec §10.4 around it:
+   * skip flags first, then only the cells not skipped, each token of a cell whose reference has its
+   * granularity preceded by a same flag (a token equal to its reference is not coded and does not
+   * update the slice counts).
+   */
+  final void run(
+      ContextPrior.Level lv,
+      int[] enabled,
+      TokenGrid g,
+      int firstRow,
+      int rowCount,
+      GranularityMode mode,
+      Temporal temporal)
+      throws EntropyDecodingException {
     int cw = g.cellsWide();
     int lastRow = firstRow + rowCount; // exclusive
     if (firstRow < 0 || rowCount < 1 || lastRow > g.cellsHigh()) {
@@ -59,12 +77,14 @@ public abstract class SliceWalk {
     }
     if (lv != null && g.codebookSize() != lv.k)
       throw new IllegalArgumentException("grid K " + g.codebookSize() + " != " + lv.k);
+    if (temporal != null) temporal.skipFlags(this::flag, g, firstRow, rowCount);
     // 1. granularity (Spec §6.4 contexts, flags of the whole slice first)
     if (mode == GranularityMode.MIXED) {
       AdaptiveBinaryModel[] gm = new AdaptiveBinaryModel[4];
       for (int i = 0; i < 4; i++) gm[i] = new AdaptiveBinaryModel();
       for (int cy = firstRow; cy < lastRow; cy++) {
         for (int cx = 0; cx < cw; cx++) {
+          if (temporal != null && temporal.skipped(g, cx, cy)) continue;
           int ctx = Order0SliceWalk.granularityContext(g, cx, cy, firstRow);
           g.setFine(cx, cy, flag(gm[ctx], g.isFine(cx, cy)));
         }
@@ -81,7 +101,14 @@ public abstract class SliceWalk {
     // 2. pass 0: coarse tokens, raster order; neighbours L, A, AL, AR
     for (int cy = firstRow; cy < lastRow; cy++) {
       for (int cx = 0; cx < cw; cx++) {
-        if (g.isFine(cx, cy)) continue;
+        if (g.isFine(cx, cy) || (temporal != null && temporal.skipped(g, cx, cy))) continue;
+        if (temporal != null && temporal.hasSameFlag(cx, cy, false)) {
+          int ref = temporal.reference.coarseToken(cx, cy);
+          if (flag(temporal.sameModel[0], g.coarseToken(cx, cy) == ref)) {
+            g.setCoarseToken(cx, cy, ref); // Spec §10.4: the reference token, not coded
+            continue;
+          }
+        }
         int mask = 0;
         mask |= coarseNb(g, cx - 1, cy, firstRow, nb, 0);
         mask |= coarseNb(g, cx, cy - 1, firstRow, nb, 1);
@@ -99,6 +126,16 @@ public abstract class SliceWalk {
       for (int fy = fy0; fy < fy1; fy++) {
         for (int fx = (fy + parity) & 1; fx < fw; fx += 2) {
           if (!g.isFine(fx >> 1, fy >> 1)) continue;
+          if (temporal != null) {
+            if (temporal.skipped(g, fx >> 1, fy >> 1)) continue;
+            if (temporal.hasSameFlag(fx >> 1, fy >> 1, true)) {
+              int ref = temporal.reference.fineToken(fx, fy);
+              if (flag(temporal.sameModel[1], g.fineToken(fx, fy) == ref)) {
+                g.setFineToken(fx, fy, ref);
+                continue;
+              }
+            }
+          }
           int mask = 0;
           if (pass == 1) {
             mask |= fineNb(g, fx - 2, fy, fy0, fy1, nb, 0);
@@ -132,7 +169,8 @@ public abstract class SliceWalk {
         || cy < firstRow
         || cy >= lastRow
         || cy >= g.cellsHigh()
-        || g.isFine(cx, cy)) {
+        || g.isFine(cx, cy)
+        || g.coarseToken(cx, cy) == TokenGrid.LOST) { // Spec §10.4: a lost token is unavailable
       return 0;
     }
     nb[i] = g.coarseToken(cx, cy);
@@ -140,8 +178,14 @@ public abstract class SliceWalk {
   }
 
   private static int fineNb(TokenGrid g, int fx, int fy, int fy0, int fy1, int[] nb, int i) {
-    if (fx < 0 || fx >= g.fineWide() || fy < fy0 || fy >= fy1 || !g.isFine(fx >> 1, fy >> 1))
+    if (fx < 0
+        || fx >= g.fineWide()
+        || fy < fy0
+        || fy >= fy1
+        || !g.isFine(fx >> 1, fy >> 1)
+        || g.fineToken(fx, fy) == TokenGrid.LOST) {
       return 0;
+    }
     nb[i] = g.fineToken(fx, fy);
     return 1 << i;
   }

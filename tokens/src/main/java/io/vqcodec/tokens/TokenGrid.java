@@ -144,6 +144,35 @@ public final class TokenGrid {
   }
 
   /**
+   * Copies cell ({@code cx}, {@code cy}) of {@code from} (a grid of the same size and codebook):
+   * its granularity and its one coarse or four fine tokens, lost ones included (Spec §10.5).
+   */
+  public void copyCell(TokenGrid from, int cx, int cy) {
+    if (from.cellsWide != cellsWide || from.cellsHigh != cellsHigh) {
+      throw new IllegalArgumentException("grids of different sizes");
+    }
+    int i = cy * cellsWide + cx;
+    fine[i] = from.fine[i];
+    coarse[i] = from.coarse[i];
+    for (int q = 0; q < 4; q++) {
+      int p = (2 * cy + (q >> 1)) * 2 * cellsWide + 2 * cx + (q & 1);
+      fineTokens[p] = from.fineTokens[p];
+    }
+  }
+
+  /** Whether cell ({@code cx}, {@code cy}) has the same granularity and tokens in {@code o}. */
+  public boolean sameCell(TokenGrid o, int cx, int cy) {
+    int i = cy * cellsWide + cx;
+    if (fine[i] != o.fine[i]) return false;
+    if (!fine[i]) return coarse[i] == o.coarse[i];
+    for (int q = 0; q < 4; q++) {
+      int p = (2 * cy + (q >> 1)) * 2 * cellsWide + 2 * cx + (q & 1);
+      if (fineTokens[p] != o.fineTokens[p]) return false;
+    }
+    return true;
+  }
+
+  /**
    * Cell rows {@code [firstRow, endRow)} as a grid of their own (its height clipped to the
    * picture's), e.g. a band of a large picture that a network processes on its own.
    */
