@@ -154,7 +154,7 @@ public final class ContainerReader {
 
   /** slice_count of the slice directory. */
   public int sliceCount() {
-    return (int) syntax.sliceCount;
+    return (int) syntax.directory.count;
   }
 
   /**
@@ -174,9 +174,9 @@ public final class ContainerReader {
       return null;
     }
     int i = next++;
-    int first = (int) syntax.firstRow[i];
-    int rows = (int) syntax.rowCount[i];
-    int length = (int) syntax.payloadLength[i]; // bounded by Limits.maxSlicePayload
+    int first = (int) syntax.directory.firstRow[i];
+    int rows = (int) syntax.directory.rowCount[i];
+    int length = (int) syntax.directory.payloadLength[i]; // bounded by Limits.maxSlicePayload
     if (eof) return new Slice(first, rows, new byte[0], Slice.Status.MISSING);
     byte[] payload = readUpTo(in, length);
     if (payload.length < length) {
@@ -187,7 +187,7 @@ public final class ContainerReader {
           payload,
           payload.length == 0 ? Slice.Status.MISSING : Slice.Status.TRUNCATED);
     }
-    boolean ok = HeaderSyntax.crc32c(payload, 0, length) == syntax.payloadCrc[i];
+    boolean ok = HeaderSyntax.crc32c(payload, 0, length) == syntax.directory.payloadCrc[i];
     return new Slice(first, rows, payload, ok ? Slice.Status.OK : Slice.Status.CRC_MISMATCH);
   }
 

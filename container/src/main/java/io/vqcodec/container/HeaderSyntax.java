@@ -27,6 +27,10 @@ final class HeaderSyntax {
   static final int VERSION_MAJOR = 0;
   static final int VERSION_MINOR = 0;
   static final int PROFILE_STILL = 0;
+  static final int PROFILE_VIDEO = 1;
+
+  /** Spec §10: the first version_minor with profile 1. */
+  static final int VERSION_MINOR_VIDEO = 2;
 
   /** Spec §2.6: end_code, "VQCE". */
   static final byte[] END_CODE = {'V', 'Q', 'C', 'E'};
@@ -64,11 +68,7 @@ final class HeaderSyntax {
   long[] extensionType = new long[0];
   byte[][] extensionPayload = new byte[0][];
 
-  long sliceCount;
-  long[] firstRow = new long[0];
-  long[] rowCount = new long[0];
-  long[] payloadLength = new long[0];
-  long[] payloadCrc = new long[0];
+  SliceDirectory directory = new SliceDirectory();
 
   void visit(FieldVisitor v) throws FormatException {
     visitPrefix(v);
@@ -101,8 +101,15 @@ final class HeaderSyntax {
     v.section("Spec §2.2");
     profile = v.uint("profile", 1, profile, 0, 255);
     v.require(
-        profile == PROFILE_STILL,
-        "profile " + profile + " {at}: v0 defines only profile 0 (still picture)");
+        profile == PROFILE_STILL || profile == PROFILE_VIDEO,
+        "profile " + profile + " {at}: v0 defines profile 0 (still picture) and 1 (video)");
+    v.require(
+        profile == PROFILE_STILL || versionMinor >= VERSION_MINOR_VIDEO,
+        "profile 1 {at} with version_minor "
+            + versionMinor
+            + ": video needs version_minor "
+            + VERSION_MINOR_VIDEO
+            + " or later (Spec §10)");
     headerFlags = v.uint("header_flags", 1, headerFlags, 0, 255);
     v.require(
         headerFlags == 0,
@@ -136,9 +143,16 @@ final class HeaderSyntax {
             + " pixels (Spec §A.1)");
     channelFormat = v.uint("channel_format", 1, channelFormat, 0, 1);
     bitDepth = v.uint("bit_depth", 1, bitDepth, 8, 8);
-    frameCount = v.varint("frame_count", frameCount, 1, 1);
-    frameRateNum = v.varint("frame_rate_num", frameRateNum, 0, 0);
-    frameRateDen = v.varint("frame_rate_den", frameRateDen, 0, 0);
+    if (profile == PROFILE_VIDEO) {
+      v.section("Spec §10.2");
+      frameCount = v.varint("frame_count", frameCount, 0, Limits.MAX_FRAMES);
+      frameRateNum = v.varint("frame_rate_num", frameRateNum, 1, Limits.MAX_FRAME_RATE_TERM);
+      frameRateDen = v.varint("frame_rate_den", frameRateDen, 1, Limits.MAX_FRAME_RATE_TERM);
+    } else {
+      frameCount = v.varint("frame_count", frameCount, 1, 1);
+      frameRateNum = v.varint("frame_rate_num", frameRateNum, 0, 0);
+      frameRateDen = v.varint("frame_rate_den", frameRateDen, 0, 0);
+    }
   }
 
   /** Spec §4.2. */
@@ -218,49 +232,12 @@ final class HeaderSyntax {
 
   private boolean shiftSeen;
 
-  /** Spec §5.2. */
+  /** Spec §5.2; empty in a video's header (Spec §10.2). */
   private void visitSliceDirectory(FieldVisitor v) throws FormatException {
-    v.section("Spec §5.2");
     // The token grid covers the coded picture (Spec §6.1, §9.6.1).
     int cellsWide = Limits.cells(CodedResolution.coded((int) width, resolutionShift));
     int cellsHigh = Limits.cells(CodedResolution.coded((int) height, resolutionShift));
-    sliceCount = v.varint("slice_count", sliceCount, 1, Math.min(cellsHigh, Limits.MAX_SLICES));
-    int n = (int) sliceCount;
-    if (firstRow.length != n) {
-      firstRow = new long[n];
-      rowCount = new long[n];
-      payloadLength = new long[n];
-      payloadCrc = new long[n];
-    }
-    long next = 0;
-    for (int i = 0; i < n; i++) {
-      String s = "slice[" + i + "].";
-      firstRow[i] = v.varint(s + "first_row", firstRow[i], 0, cellsHigh - 1);
-      v.require(
-          firstRow[i] == next,
-          s
-              + "first_row "
-              + firstRow[i]
-              + " {at}: must be "
-              + next
-              + " (slices cover the cell rows in order, without gaps or overlaps)");
-      rowCount[i] = v.varint(s + "row_count", rowCount[i], 1, cellsHigh - next);
-      next += rowCount[i];
-      payloadLength[i] =
-          v.varint(
-              s + "payload_length",
-              payloadLength[i],
-              0,
-              Limits.maxSlicePayload((int) (cellsWide * rowCount[i])));
-      payloadCrc[i] = v.uint(s + "payload_crc", 4, payloadCrc[i], 0, 0xFFFF_FFFFL);
-    }
-    v.require(
-        next == cellsHigh,
-        "slice directory {at} covers cell rows 0.."
-            + (next - 1)
-            + " of 0.."
-            + (cellsHigh - 1)
-            + ": slices must cover every cell row");
+    directory.visit(v, cellsWide, cellsHigh, profile == PROFILE_VIDEO);
   }
 
   static HeaderSyntax of(ContainerHeader h, List<Slice> slices) {
@@ -289,18 +266,12 @@ final class HeaderSyntax {
       s.extensionType[i] = e.type() | (e.critical() ? CRITICAL_BIT : 0);
       s.extensionPayload[i] = e.payloadNoCopy();
     }
-    int n = slices.size();
-    s.sliceCount = n;
-    s.firstRow = new long[n];
-    s.rowCount = new long[n];
-    s.payloadLength = new long[n];
-    s.payloadCrc = new long[n];
-    for (int i = 0; i < n; i++) {
-      Slice sl = slices.get(i);
-      s.firstRow[i] = sl.firstRow();
-      s.rowCount[i] = sl.rowCount();
-      s.payloadLength[i] = sl.payloadSize();
-      s.payloadCrc[i] = crc32c(sl.payloadNoCopy(), 0, sl.payloadSize());
+    s.directory = SliceDirectory.of(slices);
+    if (p.isVideo()) {
+      s.profile = PROFILE_VIDEO;
+      s.versionMinor = Math.max(s.versionMinor, VERSION_MINOR_VIDEO);
+      if (!slices.isEmpty())
+        throw new IllegalArgumentException("a video's header has no slices (Spec §10.2)");
     }
     return s;
   }

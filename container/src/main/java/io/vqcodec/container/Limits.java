@@ -44,4 +44,16 @@ public final class Limits {
   static int cells(long pixels) {
     return (int) ((pixels + CELL - 1) / CELL);
   }
+
+  /** Spec §A.6: frames of a video (frame_count and frame_number bound). */
+  public static final int MAX_FRAMES = 1 << 24;
+
+  /** Spec §A.6: frame_rate_num and frame_rate_den. */
+  public static final int MAX_FRAME_RATE_TERM = 1 << 20;
+
+  /** Spec §A.6: frame_header_size. */
+  public static final int MAX_FRAME_HEADER_SIZE = 1 << 16;
+
+  /** Spec §A.6: index_size. */
+  public static final int MAX_INDEX_SIZE = 1 << 28;
 }

@@ -248,7 +248,11 @@ class HostileInputTest {
             s -> s.headerSize = 4_000_000L,
             "inside the header (header_size 4000000)"),
         hostile("header_crc", s -> s.corruptCrc = true, "the header is damaged (Spec §2.5)"),
-        hostile("profile", s -> s.profile = 1, "profile 1 at byte 14: v0 defines only profile 0"),
+        hostile("profile", s -> s.profile = 2, "profile 2 at byte 14: v0 defines profile 0 (still"),
+        hostile(
+            "profile 1 at version_minor 0",
+            s -> s.profile = 1,
+            "profile 1 at byte 14 with version_minor 0: video needs version_minor 2"),
         hostile("header_flags", s -> s.flags = 0x80, "header_flags 0x80 at byte 15"),
         hostile(
             "channel_format",

@@ -242,8 +242,10 @@ class RoundTripTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> PictureHeader.still(16384, 16384, ChannelFormat.RGB))
         .hasMessageContaining("pixels");
-    assertThatThrownBy(() -> new PictureHeader(8, 8, ChannelFormat.RGB, 8, 2, 25, 1))
-        .hasMessageContaining("reserved for video");
+    assertThatThrownBy(() -> new PictureHeader(8, 8, ChannelFormat.RGB, 8, 2, 0, 0))
+        .hasMessageContaining("a picture has 1 frame");
+    assertThatThrownBy(() -> PictureHeader.video(8, 8, ChannelFormat.RGB, 2, 25, 0))
+        .hasMessageContaining("Spec §10.2");
     assertThatThrownBy(() -> TokenGridParams.of(512)).hasMessageContaining("codebook size 512");
     assertThatThrownBy(() -> new ModelId(0, new byte[32])).hasMessageContaining("model id 0");
     assertThatThrownBy(() -> new Extension(0, false, new byte[0])).hasMessageContaining("type 0");

@@ -2,6 +2,7 @@ package io.vqcodec.tokens;
 
 import io.vqcodec.container.ContainerHeader;
 import io.vqcodec.container.ContainerReader;
+import io.vqcodec.container.FormatException;
 import io.vqcodec.container.GranularityMode;
 import io.vqcodec.container.Limits;
 import io.vqcodec.container.ModelId;
@@ -75,6 +76,13 @@ public final class TokenDecoder {
       throws IOException {
     ContainerReader reader = ContainerReader.open(in);
     ContainerHeader header = reader.header();
+    if (header.picture().isVideo()) {
+      // Spec §10.2: a video's header has no slices; its frames follow it (Spec §10.3).
+      throw new FormatException(
+          FormatException.Reason.INVALID_HEADER,
+          "profile 1 {at}: a video (Spec §10); this is a picture decoder",
+          14);
+    }
     PictureTooLargeException.check(header.picture().width(), header.picture().height(), maxPixels);
     ModelPackage model = checkModel(header, models); // Spec §4.3: before decoding any slice
     ContextPrior prior =

@@ -1,0 +1,83 @@
+package io.vqcodec.container;
+
+import java.util.List;
+
+/**
+ * slice_directory() of Spec §5.2, written once for the picture header and the frame header of a
+ * video (Spec §10.3): per slice its rows, payload length and payload CRC.
+ */
+final class SliceDirectory {
+  long count;
+  long[] firstRow = new long[0];
+  long[] rowCount = new long[0];
+  long[] payloadLength = new long[0];
+  long[] payloadCrc = new long[0];
+
+  /**
+   * Spec §5.2 for a grid of {@code cellsWide} x {@code cellsHigh} cells; {@code empty}: the
+   * directory of a video's header, which has no slices (Spec §10.2).
+   */
+  void visit(FieldVisitor v, int cellsWide, int cellsHigh, boolean empty) throws FormatException {
+    v.section("Spec §5.2");
+    count =
+        empty
+            ? v.varint("slice_count", count, 0, 0)
+            : v.varint("slice_count", count, 1, Math.min(cellsHigh, Limits.MAX_SLICES));
+    int n = (int) count;
+    if (firstRow.length != n) {
+      firstRow = new long[n];
+      rowCount = new long[n];
+      payloadLength = new long[n];
+      payloadCrc = new long[n];
+    }
+    if (n == 0) return;
+    long next = 0;
+    for (int i = 0; i < n; i++) {
+      String s = "slice[" + i + "].";
+      firstRow[i] = v.varint(s + "first_row", firstRow[i], 0, cellsHigh - 1);
+      v.require(
+          firstRow[i] == next,
+          s
+              + "first_row "
+              + firstRow[i]
+              + " {at}: must be "
+              + next
+              + " (slices cover the cell rows in order, without gaps or overlaps)");
+      rowCount[i] = v.varint(s + "row_count", rowCount[i], 1, cellsHigh - next);
+      next += rowCount[i];
+      payloadLength[i] =
+          v.varint(
+              s + "payload_length",
+              payloadLength[i],
+              0,
+              Limits.maxSlicePayload((int) (cellsWide * rowCount[i])));
+      payloadCrc[i] = v.uint(s + "payload_crc", 4, payloadCrc[i], 0, 0xFFFF_FFFFL);
+    }
+    v.require(
+        next == cellsHigh,
+        "slice directory {at} covers cell rows 0.."
+            + (next - 1)
+            + " of 0.."
+            + (cellsHigh - 1)
+            + ": slices must cover every cell row");
+  }
+
+  /** The directory of {@code slices}, CRCs computed. */
+  static SliceDirectory of(List<Slice> slices) {
+    SliceDirectory d = new SliceDirectory();
+    int n = slices.size();
+    d.count = n;
+    d.firstRow = new long[n];
+    d.rowCount = new long[n];
+    d.payloadLength = new long[n];
+    d.payloadCrc = new long[n];
+    for (int i = 0; i < n; i++) {
+      Slice sl = slices.get(i);
+      d.firstRow[i] = sl.firstRow();
+      d.rowCount[i] = sl.rowCount();
+      d.payloadLength[i] = sl.payloadSize();
+      d.payloadCrc[i] = HeaderSyntax.crc32c(sl.payloadNoCopy(), 0, sl.payloadSize());
+    }
+    return d;
+  }
+}

@@ -1,0 +1,104 @@
+package io.vqcodec.container;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes a video (Spec §10.1) to a stream as frames arrive: {@code header()} on construction, each
+ * frame's header and payloads on {@link #writeFrame}, the frame index and the end code on {@link
+ * #finish}. Memory does not grow with the frame count beyond 16 bytes per key frame. Not
+ * thread-safe; does not close the stream.
+ */
+public final class VideoWriter {
+  private final OutputStream out;
+  private final int cellsWide;
+  private final int cellsHigh;
+  private final long frameLimit;
+  private final List<long[]> keyFrames = new ArrayList<>();
+  private long offset;
+  private long frames;
+  private boolean finished;
+
+  /**
+   * Writes {@code header()} of {@code header}, whose picture header must be a video's (Spec §10.2).
+   *
+   * @throws IllegalArgumentException if {@code header} is not a video's
+   */
+  public VideoWriter(OutputStream out, ContainerHeader header) throws IOException {
+    if (!header.picture().isVideo()) {
+      throw new IllegalArgumentException("not a video header: " + header.picture());
+    }
+    this.out = out;
+    this.cellsWide = Limits.cells(header.codedWidth());
+    this.cellsHigh = Limits.cells(header.codedHeight());
+    int count = header.picture().frameCount();
+    this.frameLimit = count == 0 ? Limits.MAX_FRAMES : count;
+    byte[] h = ContainerWriter.headerBytes(HeaderSyntax.of(header, List.of()), true);
+    out.write(h);
+    offset = h.length;
+  }
+
+  /**
+   * Writes the next frame: its header (Spec §10.3) and payloads. The first frame must be a key
+   * frame.
+   *
+   * @throws IllegalArgumentException if the slices break Spec §5.2 or Annex A, the first frame is
+   *     predicted, or the header's frame count is exceeded
+   */
+  public void writeFrame(FrameType type, List<Slice> slices) throws IOException {
+    if (finished) throw new IllegalStateException("finished");
+    if (frames == 0 && type != FrameType.KEY) {
+      throw new IllegalArgumentException("the first frame must be a key frame (Spec §10.3)");
+    }
+    if (frames >= frameLimit) {
+      throw new IllegalArgumentException("more frames than the header's " + frameLimit);
+    }
+    FrameSyntax f = new FrameSyntax();
+    f.frameNumber = frames;
+    f.frameType = type.code;
+    f.directory = SliceDirectory.of(slices);
+    SizeVisitor size = new SizeVisitor();
+    WriteVisitor w = new WriteVisitor(true);
+    try {
+      f.visit(size, cellsWide, cellsHigh);
+      f.frameHeaderSize = size.size();
+      f.visit(w, cellsWide, cellsHigh);
+    } catch (FormatException e) {
+      throw new AssertionError(e); // writers do not throw FormatException
+    }
+    if (type == FrameType.KEY) keyFrames.add(new long[] {frames, offset});
+    byte[] h = w.toByteArray();
+    out.write(h);
+    offset += h.length;
+    for (Slice s : slices) {
+      out.write(s.payloadNoCopy());
+      offset += s.payloadSize();
+    }
+    frames++;
+  }
+
+  /** Frames written so far. */
+  public long frameCount() {
+    return frames;
+  }
+
+  /**
+   * Writes the frame index (Spec §10.6) and the end code. A header that gave a frame count must
+   * have had exactly that many frames.
+   *
+   * @throws IllegalStateException if fewer frames than the header's count were written
+   */
+  public void finish() throws IOException {
+    if (finished) return;
+    if (frameLimit != Limits.MAX_FRAMES && frames != frameLimit) {
+      throw new IllegalStateException(
+          frames + " frames written, the header promises " + frameLimit);
+    }
+    finished = true;
+    out.write(FrameIndex.bytes(keyFrames));
+    out.write(HeaderSyntax.END_CODE);
+    out.flush();
+  }
+}
