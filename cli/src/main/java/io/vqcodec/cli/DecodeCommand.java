@@ -35,12 +35,14 @@ import picocli.CommandLine.Spec;
     description = {
       "Decodes .vqc files to PNG (or BMP, TIFF, JPEG, PNM: chosen by OUT's extension).",
       "With one input, OUT is the output file; with several inputs or a folder, OUT is a folder of PNGs.",
-      "Damaged, truncated or dropped slices are reported and concealed; the exit code stays 0."
+      "Damaged, truncated or dropped slices are reported and concealed; the exit code stays 0.",
+      "A .vqc video decodes to .y4m, .mkv (lossless FFV1), .mp4, .webm, .avi, or a folder of PNGs (OUT without extension)."
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  vqcodec decode photo.vqc photo.png",
       "  vqcodec decode coded/ decoded/",
+      "  vqcodec decode clip.vqc clip.y4m",
       "  vqcodec decode --simulate-loss 20 --seed 1 photo.vqc photo-20pct-lost.png",
       "  vqcodec decode --no-conceal --simulate-loss 5 --loss-unit slice photo.vqc lost.png",
       "",
@@ -107,6 +109,19 @@ final class DecodeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DecodeOptions options = options();
+    if (paths.size() == 2 && VideoJobs.isVideoStream(paths.get(0))) {
+      if (options.loss().active()) {
+        throw new CliException(ExitCode.USAGE, "--simulate-loss is for pictures");
+      }
+      VideoJobs.decode(
+          paths.get(0),
+          paths.get(1),
+          maxPixels,
+          force,
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr());
+      return ExitCode.OK;
+    }
     List<Batch.Job> jobs = Batch.plan(paths, "png", List.of("vqc"));
     if (jobs.size() == 1) {
       AtomicOutput.checkWritable(jobs.get(0).output(), force);

@@ -4,6 +4,7 @@ import io.vqcodec.encoder.EncodedPicture;
 import io.vqcodec.encoder.EncoderOptions;
 import io.vqcodec.encoder.GranularityStrategy;
 import io.vqcodec.encoder.ImageEncoder;
+import io.vqcodec.encoder.VideoEncoder;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Encodes images (PNG, JPEG, BMP, TIFF, WebP, PNM, GIF; 8-bit RGB or gray, no transparency) as .vqc.",
+      "A video (mp4, mkv, avi, webm, mov, y4m, ...: anything FFmpeg reads) becomes a .vqc video; audio is not carried.",
       "With one input, OUT is the output file; with several inputs or a folder, OUT is a folder."
     },
     footerHeading = "%nExamples:%n",
@@ -32,6 +34,7 @@ import picocli.CommandLine.Spec;
       "  vqcodec encode --bpp 0.08 photo.png photo.vqc",
       "  vqcodec encode --size 4000 photo.png photo.vqc",
       "  vqcodec encode --force pictures/ coded/",
+      "  vqcodec encode --keyint 50 clip.mp4 clip.vqc",
       "",
       ExitCode.HELP
     })
@@ -78,9 +81,8 @@ final class EncodeCommand implements Callable<Integer> {
   @Option(
       names = "--granularity",
       paramLabel = "HOW",
-      defaultValue = "rd",
       description =
-          "How cells are chosen for fine tokens: rd (rate-distortion, default), entropy, uniform.")
+          "How cells are chosen for fine tokens: rd (rate-distortion, default for pictures), entropy (default for video: rd costs two decoder passes per frame), uniform.")
   String granularity;
 
   @Option(
@@ -113,9 +115,45 @@ final class EncodeCommand implements Callable<Integer> {
               + "(default: the format's limit, 67108864 = 2^26).")
   long maxPixels = io.vqcodec.container.Limits.MAX_PIXELS;
 
+  @Option(
+      names = "--keyint",
+      paramLabel = "N",
+      defaultValue = "" + VideoEncoder.DEFAULT_KEYINT,
+      description =
+          "Video: a key frame at least every N frames (1: every frame); default ${DEFAULT-VALUE}. Scene cuts get one too.")
+  int keyint;
+
+  @Option(
+      names = "--frames",
+      paramLabel = "N",
+      description = "Video: encode only the first N frames.")
+  Long frames;
+
   @Override
   public Integer call() throws Exception {
     EncoderOptions options = options();
+    if (paths.size() == 2 && VideoJobs.isVideoInput(paths.get(0))) {
+      if (rate != null && rate.quality == null) {
+        throw new CliException(
+            ExitCode.USAGE, "--bpp and --size are for pictures: code a video at a --quality step");
+      }
+      if (keyint < 1)
+        throw new CliException(ExitCode.USAGE, "--keyint " + keyint + ": must be >= 1");
+      if (frames != null && frames < 1)
+        throw new CliException(ExitCode.USAGE, "--frames " + frames + ": must be >= 1");
+      VideoJobs.encode(
+          paths.get(0),
+          paths.get(1),
+          options,
+          keyint,
+          frames == null ? Long.MAX_VALUE : frames,
+          maxPixels,
+          force,
+          verbosity.verbose,
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr());
+      return ExitCode.OK;
+    }
     if (maxPixels < 1)
       throw new CliException(ExitCode.USAGE, "--max-pixels " + maxPixels + ": must be positive");
     List<Batch.Job> jobs = Batch.plan(paths, "vqc", Images.INPUT_EXTENSIONS);
@@ -172,7 +210,10 @@ final class EncodeCommand implements Callable<Integer> {
 
   private EncoderOptions options() throws CliException {
     GranularityStrategy strategy =
-        switch (granularity.toLowerCase(Locale.ROOT)) {
+        switch ((granularity != null
+                ? granularity
+                : paths.size() == 2 && VideoJobs.isVideoInput(paths.get(0)) ? "entropy" : "rd")
+            .toLowerCase(Locale.ROOT)) {
           case "rd" -> GranularityStrategy.RATE_DISTORTION;
           case "entropy" -> GranularityStrategy.ENTROPY;
           case "uniform" -> GranularityStrategy.UNIFORM;

@@ -53,6 +53,10 @@ final class InfoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (VideoJobs.isVideoStream(input)) {
+      VideoJobs.info(input, json, spec.commandLine().getOut());
+      return ExitCode.OK;
+    }
     Facts f = read(input);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

@@ -275,7 +275,7 @@ public final class TokenDecoder {
    * takes the stream's forced granularity, else fine (four lost tokens per cell), which lets
    * concealment work at the finer scale.
    */
-  private static int markLost(TokenGrid grid, int firstRow, int rowCount, GranularityMode mode) {
+  static int markLost(TokenGrid grid, int firstRow, int rowCount, GranularityMode mode) {
     boolean fine = mode != GranularityMode.ALL_COARSE;
     int n = 0;
     for (int cy = firstRow; cy < firstRow + rowCount; cy++) {

@@ -1,0 +1,113 @@
+package io.vqcodec.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vqcodec.media.FrameSource;
+import io.vqcodec.media.VideoFrame;
+import io.vqcodec.neural.Pixels;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Video through the CLI: encode a real clip, decode it to Y4M and a PNG folder, info. */
+class VideoCliTest {
+  @TempDir static Path shared;
+  @TempDir Path dir;
+  static Path clip;
+  static Path vqc;
+  static VqcodecCliTest.Result encoded;
+
+  static VqcodecCliTest.Result run(String... args) {
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    int code = Vqcodec.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    VqcodecCliTest.Result r = new VqcodecCliTest.Result(code, out.toString(), err.toString());
+    assertThat(r.err()).as("no stack trace without --verbose").doesNotContain("\tat ");
+    return r;
+  }
+
+  /** The first 4 frames of the QCIF test clip (176x144, 29.97 fps), a key frame every 3. */
+  @BeforeAll
+  static void encodeClip() {
+    clip =
+        Paths.get(
+            System.getProperty("vqcodec.root", ".."),
+            "..",
+            "shared",
+            "data",
+            "video",
+            "carphone_pristine.mp4");
+    vqc = shared.resolve("car.vqc");
+    encoded = run("encode", "--frames", "4", "--keyint", "3", clip.toString(), vqc.toString());
+    assertThat(encoded.code()).as(encoded.err()).isZero();
+  }
+
+  @Test
+  void encodeReportsTheClip() {
+    assertThat(encoded.out()).contains("176x144, 4 frames (2 key) at 30000/1001 fps");
+  }
+
+  @Test
+  void decodeToY4mKeepsSizeRateAndCountAndLooksLikeTheSource() throws IOException {
+    Path y4m = dir.resolve("car.y4m");
+    VqcodecCliTest.Result d = run("decode", vqc.toString(), y4m.toString());
+    assertThat(d.code()).as(d.err()).isZero();
+    try (FrameSource back = FrameSource.open(y4m);
+        FrameSource source = FrameSource.open(clip)) {
+      assertThat(back.width()).isEqualTo(176);
+      assertThat(back.height()).isEqualTo(144);
+      assertThat(back.rateNum()).isEqualTo(30000);
+      assertThat(back.rateDen()).isEqualTo(1001);
+      int n = 0;
+      for (VideoFrame f; (f = back.next()) != null; n++) {
+        VideoFrame s = source.next();
+        assertThat(Pixels.psnr(s.image(), f.image())).as("frame " + n).isGreaterThan(18.0);
+      }
+      assertThat(n).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void decodeToAFolderOfPngs() {
+    Path folder = dir.resolve("frames");
+    VqcodecCliTest.Result d = run("decode", vqc.toString(), folder.toString());
+    assertThat(d.code()).as(d.err()).isZero();
+    assertThat(folder.resolve("frame-000001.png")).exists();
+    assertThat(folder.resolve("frame-000004.png")).exists();
+    assertThat(folder.resolve("frame-000005.png")).doesNotExist();
+  }
+
+  @Test
+  void infoListsFramesAndKeyFrames() {
+    VqcodecCliTest.Result i = run("info", "--json", vqc.toString());
+    assertThat(i.code()).as(i.err()).isZero();
+    assertThat(i.out())
+        .contains("\"frames\": 4")
+        .contains("\"key_frames\": [0, 3]")
+        .contains("\"type\": \"predicted\"")
+        .contains("\"skipped_cells\"");
+  }
+
+  @Test
+  void refusalsAreOneLine() throws IOException {
+    VqcodecCliTest.Result bpp =
+        run("encode", "--bpp", "0.1", clip.toString(), dir.resolve("x.vqc").toString());
+    assertThat(bpp.code()).isEqualTo(ExitCode.USAGE);
+    assertThat(bpp.err()).contains("--quality");
+    VqcodecCliTest.Result exists = run("decode", vqc.toString(), vqc.toString());
+    assertThat(exists.code()).isEqualTo(ExitCode.OUTPUT);
+    VqcodecCliTest.Result png = run("decode", vqc.toString(), dir.resolve("x.png").toString());
+    assertThat(png.code()).isEqualTo(ExitCode.OUTPUT);
+    assertThat(dir.resolve("x.png")).doesNotExist();
+    Path junk = dir.resolve("junk.mp4");
+    Files.write(junk, new byte[] {1, 2, 3, 4, 5});
+    VqcodecCliTest.Result bad = run("encode", junk.toString(), dir.resolve("j.vqc").toString());
+    assertThat(bad.code()).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(dir.resolve("j.vqc")).doesNotExist();
+  }
+}

@@ -1,0 +1,173 @@
+package io.vqcodec.decoder;
+
+import io.vqcodec.container.ContainerHeader;
+import io.vqcodec.container.FrameType;
+import io.vqcodec.container.Limits;
+import io.vqcodec.decoder.conceal.Concealer;
+import io.vqcodec.neural.CodeHints;
+import io.vqcodec.neural.ImageScaling;
+import io.vqcodec.neural.Tokenizer;
+import io.vqcodec.tokens.ModelRegistry;
+import io.vqcodec.tokens.TokenGrid;
+import io.vqcodec.tokens.VideoTokenDecoder;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayDeque;
+
+/**
+ * A pull decoder for .vqc videos (Spec §10): {@link #next} returns the frames in display order with
+ * their timestamps, one at a time, holding the reference tokens and the last picture whatever the
+ * clip's length.
+ *
+ * <pre>{@code
+ * try (VideoDecoder d = VideoDecoder.open(in)) {
+ *   for (VideoDecoder.Frame f; (f = d.next()) != null; ) show(f.image(), f.timestampMicros());
+ * }
+ * }</pre>
+ *
+ * <p>Loss (Spec §10.7): a lost frame shows the previous picture again; a token lost in a frame
+ * takes the token of the cell last shown (temporal concealment), else the mean of its neighbours.
+ * Frames are never dropped: the output has one picture per coded frame, lost ones included. Not
+ * thread-safe: one decoder per stream.
+ */
+public final class VideoDecoder implements AutoCloseable {
+  private final VideoTokenDecoder tokens;
+  private final Tokenizer tokenizer;
+  private final ContainerHeader header;
+  private final ArrayDeque<Frame> pending = new ArrayDeque<>();
+  private TokenGrid shown;
+  private BufferedImage last;
+  private long number;
+
+  /**
+   * A decoded frame.
+   *
+   * @param number its frame number, from 0
+   * @param timestampMicros when it is shown: {@code number * rate_den / rate_num} seconds
+   * @param type key or predicted; null for a frame that was lost and concealed
+   * @param payloadBytes bytes of its slices
+   * @param skippedCells cells copied from the previous frame
+   * @param lostTokens tokens lost and concealed
+   */
+  public record Frame(
+      long number,
+      long timestampMicros,
+      BufferedImage image,
+      FrameType type,
+      int payloadBytes,
+      int skippedCells,
+      int lostTokens) {}
+
+  private VideoDecoder(VideoTokenDecoder tokens) throws IOException {
+    this.tokens = tokens;
+    this.header = tokens.header();
+    this.tokenizer = Tokenizer.open(tokens.model());
+  }
+
+  /** Opens a video with the released models, at the format's pixel limit. */
+  public static VideoDecoder open(InputStream in) throws IOException {
+    return open(in, Limits.MAX_PIXELS);
+  }
+
+  /**
+   * Opens a video, refusing frames of more than {@code maxPixels} pixels from the header.
+   *
+   * @throws io.vqcodec.container.FormatException if the header is damaged, invalid or a picture's
+   * @throws io.vqcodec.tokens.UnknownModelException if the stream needs a model this decoder lacks
+   */
+  public static VideoDecoder open(InputStream in, long maxPixels) throws IOException {
+    return new VideoDecoder(VideoTokenDecoder.open(in, ModelRegistry.builtIn(), maxPixels));
+  }
+
+  public ContainerHeader header() {
+    return header;
+  }
+
+  /** The next frame in display order, or null after the last. */
+  public Frame next() throws IOException {
+    if (!pending.isEmpty()) return pending.poll();
+    VideoTokenDecoder.Frame f = tokens.next();
+    if (f == null) return null;
+    for (long i = 0; i < f.lostBefore(); i++) pending.add(repeat());
+    if (f.type() == null) {
+      pending.add(repeat());
+    } else {
+      pending.add(picture(f));
+    }
+    return pending.poll();
+  }
+
+  /** A lost frame: the previous picture again (mid-gray before the first). */
+  private Frame repeat() {
+    if (last == null) {
+      int w = header.picture().width(), h = header.picture().height();
+      last = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+      java.awt.Graphics2D g = last.createGraphics();
+      g.setColor(new java.awt.Color(128, 128, 128));
+      g.fillRect(0, 0, w, h);
+      g.dispose();
+    }
+    return new Frame(number, timestamp(number++), last, null, 0, 0, 0);
+  }
+
+  private Frame picture(VideoTokenDecoder.Frame f) throws IOException {
+    TokenGrid grid = f.grid();
+    BufferedImage image;
+    if (f.lostTokens() == 0 && shown != null && grid.equals(shown)) {
+      image = last; // a still frame: nothing to synthesise
+    } else {
+      TokenGrid visible = grid;
+      CodeHints hints = null;
+      if (f.lostTokens() > 0) {
+        visible = grid.copy();
+        if (shown != null) {
+          for (int cy = 0; cy < grid.cellsHigh(); cy++) {
+            for (int cx = 0; cx < grid.cellsWide(); cx++) {
+              if (hasLost(visible, cx, cy) && !hasLost(shown, cx, cy)) {
+                visible.copyCell(shown, cx, cy);
+              }
+            }
+          }
+        }
+        hints = Concealer.neighbourMean().codes(visible, tokenizer);
+      }
+      image = tokenizer.decode(visible, hints);
+      if (header.resolutionShift() > 0) {
+        image =
+            ImageScaling.upscale(
+                image,
+                header.resolutionShift(),
+                header.picture().width(),
+                header.picture().height());
+      }
+      shown = visible;
+    }
+    last = image;
+    long n = number++;
+    return new Frame(
+        n, timestamp(n), image, f.type(), f.payloadBytes(), f.skippedCells(), f.lostTokens());
+  }
+
+  private static boolean hasLost(TokenGrid g, int cx, int cy) {
+    if (!g.isFine(cx, cy)) return g.coarseToken(cx, cy) == TokenGrid.LOST;
+    for (int q = 0; q < 4; q++) {
+      if (g.fineToken(2 * cx + (q & 1), 2 * cy + (q >> 1)) == TokenGrid.LOST) return true;
+    }
+    return false;
+  }
+
+  private long timestamp(long frame) {
+    return frame * 1_000_000L * header.picture().frameRateDen() / header.picture().frameRateNum();
+  }
+
+  /** The frame index (Spec §10.6) once {@link #next} has returned null; null if absent. */
+  public io.vqcodec.container.FrameIndex index() {
+    return tokens.index();
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+  }
+}

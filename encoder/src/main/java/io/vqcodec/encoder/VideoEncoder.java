@@ -1,0 +1,318 @@
+package io.vqcodec.encoder;
+
+import io.vqcodec.container.ChannelFormat;
+import io.vqcodec.container.ContainerHeader;
+import io.vqcodec.container.Extension;
+import io.vqcodec.container.FrameType;
+import io.vqcodec.container.GranularityMode;
+import io.vqcodec.container.ModelId;
+import io.vqcodec.container.PictureHeader;
+import io.vqcodec.container.ProbabilityModel;
+import io.vqcodec.container.Slice;
+import io.vqcodec.container.TokenGridParams;
+import io.vqcodec.container.VideoWriter;
+import io.vqcodec.neural.Tokenizer;
+import io.vqcodec.tokens.ContextPrior;
+import io.vqcodec.tokens.SliceCoder;
+import io.vqcodec.tokens.TokenGrid;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Frames to a .vqc video (Spec §10): each frame is tokenized as a picture at the options' quality
+ * step; a key frame is coded as a picture, a predicted frame skips the cells whose tokens are
+ * within the codebook's own resolution of the previous frame's (Spec §10.4) and codes the rest with
+ * same flags. A key frame every {@code keyint} frames, and wherever a predicted frame would cost at
+ * least 90% of a key frame (a scene cut).
+ *
+ * <pre>{@code
+ * try (VideoEncoder encoder = VideoEncoder.open();
+ *     VideoEncoder.Session s = encoder.start(out, 640, 272, 25, 1, 0, EncoderOptions.defaults(), 50)) {
+ *   for (BufferedImage frame : frames) s.add(frame);
+ * }
+ * }</pre>
+ *
+ * <p>Memory does not grow with the clip: a session holds the previous frame's tokens. One session
+ * at a time per encoder; not thread-safe.
+ */
+public final class VideoEncoder implements AutoCloseable {
+  /** Default key-frame interval in frames. */
+  public static final int DEFAULT_KEYINT = 60;
+
+  /** A predicted frame at least this fraction of its key-frame size is coded as a key frame. */
+  static final double SCENE_CUT = 0.9;
+
+  private final Tokenizer tokenizer;
+  private final boolean ownsTokenizer;
+  private final ContextPrior prior;
+
+  private VideoEncoder(Tokenizer tokenizer, boolean owns) throws IOException {
+    this.tokenizer = tokenizer;
+    this.ownsTokenizer = owns;
+    this.prior = tokenizer.model().hasPrior() ? tokenizer.model().prior() : null;
+  }
+
+  /** An encoder with the default released model. */
+  public static VideoEncoder open() throws IOException {
+    return new VideoEncoder(Tokenizer.loadDefault(), true);
+  }
+
+  /** An encoder on a tokenizer the caller owns. */
+  public static VideoEncoder using(Tokenizer tokenizer) throws IOException {
+    return new VideoEncoder(tokenizer, false);
+  }
+
+  /** What one coded frame cost. */
+  public record FrameReport(long number, FrameType type, int bytes, int skippedCells, int cells) {}
+
+  /**
+   * Starts a video of {@code width} x {@code height} at {@code rateNum / rateDen} frames per second
+   * on {@code out} (written as frames arrive; not closed).
+   *
+   * @param frameCount the number of frames that will be added, or 0 if not known
+   * @param options a quality step or explicit level (rate targets are for pictures); slice rows,
+   *     granularity strategy and probability model apply as for pictures
+   * @param keyint a key frame at least every this many frames (1: every frame)
+   * @throws IllegalArgumentException if an option does not apply to video or a size is out of range
+   */
+  public Session start(
+      OutputStream out,
+      int width,
+      int height,
+      int rateNum,
+      int rateDen,
+      int frameCount,
+      EncoderOptions options,
+      int keyint)
+      throws IOException {
+    return new Session(out, width, height, rateNum, rateDen, frameCount, options, keyint);
+  }
+
+  /** One video being written. */
+  public final class Session implements AutoCloseable {
+    private final VideoWriter writer;
+    private final EncoderOptions options;
+    private final int keyint;
+    private final int shift;
+    private final int k;
+    private final double fineFraction;
+    private final GranularityMode mode;
+    private final ContextPrior framePrior;
+    private final float[] table;
+    private final double skipThreshold;
+    private final int width;
+    private final int height;
+    private TokenGrid reference;
+    private long frames;
+    private long sinceKey;
+    private FrameReport last;
+
+    private Session(
+        OutputStream out,
+        int width,
+        int height,
+        int rateNum,
+        int rateDen,
+        int frameCount,
+        EncoderOptions options,
+        int keyint)
+        throws IOException {
+      if (keyint < 1) throw new IllegalArgumentException("keyint " + keyint + " < 1");
+      boolean auto = options.resolutionShift == EncoderOptions.AUTO_SHIFT;
+      switch (options.mode) {
+        case QUALITY -> {
+          shift = auto ? QualityLadder.resolutionShift(options.quality) : options.resolutionShift;
+          k = QualityLadder.codebookSize(options.quality);
+          fineFraction = QualityLadder.fineFraction(options.quality);
+        }
+        case EXPLICIT -> {
+          shift = auto ? 0 : options.resolutionShift;
+          k = options.codebookSize;
+          fineFraction = options.fineFraction;
+        }
+        default ->
+            throw new IllegalArgumentException(
+                "a size or bits-per-pixel target is for pictures: code a video at a quality step");
+      }
+      if (options.probabilityModel == ProbabilityModel.GAUSSIAN_MIXTURE && prior == null) {
+        throw new IllegalArgumentException("the model has no context prior");
+      }
+      this.options = options;
+      this.keyint = keyint;
+      this.width = width;
+      this.height = height;
+      this.framePrior =
+          options.probabilityModel == ProbabilityModel.GAUSSIAN_MIXTURE ? prior : null;
+      this.mode =
+          fineFraction <= 0
+              ? GranularityMode.ALL_COARSE
+              : fineFraction >= 1 ? GranularityMode.ALL_FINE : GranularityMode.MIXED;
+      this.table = tokenizer.codebookTable(k);
+      this.skipThreshold = codebookResolution(table, table.length / k);
+      List<Extension> ext =
+          shift == 0 ? List.of() : List.of(ContainerHeader.codedResolution(shift));
+      ContainerHeader header =
+          new ContainerHeader(
+              PictureHeader.video(width, height, ChannelFormat.RGB, frameCount, rateNum, rateDen),
+              new ModelId(tokenizer.modelId(), tokenizer.weightsSha256()),
+              new TokenGridParams(k, mode, options.probabilityModel),
+              ext);
+      this.writer = new VideoWriter(out, header);
+    }
+
+    /**
+     * Codes the next frame.
+     *
+     * @throws IllegalArgumentException if the frame's size differs from the video's or it cannot be
+     *     coded (transparent pixels)
+     */
+    public FrameReport add(BufferedImage frame) throws IOException {
+      if (frame.getWidth() != width || frame.getHeight() != height) {
+        throw new IllegalArgumentException(
+            "frame "
+                + frames
+                + " is "
+                + frame.getWidth()
+                + "x"
+                + frame.getHeight()
+                + ", the video "
+                + width
+                + "x"
+                + height);
+      }
+      SourcePicture source = SourcePicture.of(frame).reduced(shift);
+      LevelAnalysis level = new LevelAnalysis(tokenizer, source, k);
+      int n = level.cells();
+      int count = (int) Math.round(fineFraction * n);
+      boolean[] fine = new boolean[n];
+      if (count == n) {
+        Arrays.fill(fine, true);
+      } else if (count > 0) {
+        fine = CellRanking.firstCells(CellRanking.rank(options.strategy, level, source), count);
+      }
+      TokenGrid grid = level.mix(fine);
+      List<byte[]> key = null;
+      List<byte[]> payloads;
+      FrameType type;
+      int skipped = 0;
+      if (reference == null || sinceKey >= keyint) {
+        payloads = key = SliceCoder.encodeSlices(framePrior, grid, options.sliceRows, mode);
+        type = FrameType.KEY;
+      } else {
+        boolean[] skip = new boolean[n];
+        TokenGrid predicted = grid.copy();
+        for (int cy = 0; cy < grid.cellsHigh(); cy++) {
+          for (int cx = 0; cx < grid.cellsWide(); cx++) {
+            if (distance(table, grid, reference, cx, cy) <= 4 * skipThreshold) {
+              skip[cy * grid.cellsWide() + cx] = true;
+              predicted.copyCell(reference, cx, cy);
+              skipped++;
+            }
+          }
+        }
+        payloads =
+            SliceCoder.encodeSlices(
+                framePrior, predicted, reference, skip, options.sliceRows, mode);
+        type = FrameType.PREDICTED;
+        // Spec §10.8: a scene cut, where prediction hardly pays, becomes a key frame.
+        key = SliceCoder.encodeSlices(framePrior, grid, options.sliceRows, mode);
+        if (total(payloads) >= SCENE_CUT * total(key)) {
+          payloads = key;
+          type = FrameType.KEY;
+          skipped = 0;
+        } else {
+          grid = predicted;
+        }
+      }
+      List<Slice> slices = new ArrayList<>();
+      for (int i = 0; i < payloads.size(); i++) {
+        int first = i * options.sliceRows;
+        slices.add(
+            new Slice(
+                first, Math.min(options.sliceRows, grid.cellsHigh() - first), payloads.get(i)));
+      }
+      writer.writeFrame(type, slices);
+      reference = grid;
+      sinceKey = type == FrameType.KEY ? 1 : sinceKey + 1;
+      last = new FrameReport(frames++, type, total(payloads), skipped, n);
+      return last;
+    }
+
+    /** Frames coded so far. */
+    public long frameCount() {
+      return frames;
+    }
+
+    /** Writes the frame index and end code (Spec §10.6); the stream is then complete. */
+    public void finish() throws IOException {
+      writer.finish();
+    }
+
+    /** {@link #finish}. */
+    @Override
+    public void close() throws IOException {
+      finish();
+    }
+  }
+
+  /**
+   * Squared codeword distance between a cell of {@code a} and of {@code b}, over its four 8x8
+   * blocks (a coarse token stands for all four).
+   */
+  static double distance(float[] table, TokenGrid a, TokenGrid b, int cx, int cy) {
+    int d = table.length / a.codebookSize();
+    double s = 0;
+    for (int q = 0; q < 4; q++) {
+      int fx = 2 * cx + (q & 1), fy = 2 * cy + (q >> 1);
+      int ta = a.isFine(cx, cy) ? a.fineToken(fx, fy) : a.coarseToken(cx, cy);
+      int tb = b.isFine(cx, cy) ? b.fineToken(fx, fy) : b.coarseToken(cx, cy);
+      if (tb == TokenGrid.LOST) return Double.POSITIVE_INFINITY;
+      for (int j = 0; j < d; j++) {
+        double e = table[ta * d + j] - table[tb * d + j];
+        s += e * e;
+      }
+    }
+    return s;
+  }
+
+  /**
+   * The codebook's resolution: the median squared distance from a codeword to its nearest other
+   * codeword. A block whose code moved less than this between frames changed less than the codebook
+   * can express, so copying it loses about what quantizing it would.
+   */
+  static double codebookResolution(float[] table, int d) {
+    int k = table.length / d;
+    double[] nn = new double[k];
+    for (int a = 0; a < k; a++) {
+      double best = Double.POSITIVE_INFINITY;
+      for (int b = 0; b < k; b++) {
+        if (a == b) continue;
+        double s = 0;
+        for (int j = 0; j < d && s < best; j++) {
+          double e = table[a * d + j] - table[b * d + j];
+          s += e * e;
+        }
+        best = Math.min(best, s);
+      }
+      nn[a] = best;
+    }
+    Arrays.sort(nn);
+    return nn[k / 2];
+  }
+
+  private static int total(List<byte[]> payloads) {
+    int n = 0;
+    for (byte[] p : payloads) n += p.length;
+    return n;
+  }
+
+  /** Closes the tokenizer if this encoder opened it. */
+  @Override
+  public void close() {
+    if (ownsTokenizer) tokenizer.close();
+  }
+}

@@ -1,0 +1,186 @@
+package io.vqcodec.tokens;
+
+import io.vqcodec.container.ContainerHeader;
+import io.vqcodec.container.FrameType;
+import io.vqcodec.container.GranularityMode;
+import io.vqcodec.container.ProbabilityModel;
+import io.vqcodec.container.Slice;
+import io.vqcodec.container.VideoReader;
+import io.vqcodec.entropy.EntropyDecodingException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A .vqc video to tokens, frame by frame, without any neural network (Spec §10): key frames as
+ * pictures (Spec §6.3, §8.3.2.4), predicted frames against the previous frame's tokens (Spec §10.4,
+ * §10.5). Damaged slices lose their tokens (Spec §5.5), damaged frame headers lose their frames
+ * (Spec §10.7); decoding goes on. Holds the reference grid and one frame. Not thread-safe.
+ */
+public final class VideoTokenDecoder {
+  private final VideoReader reader;
+  private final ModelPackage model;
+  private final ContextPrior prior;
+  private final GranularityMode mode;
+  private TokenGrid reference;
+
+  /**
+   * A decoded frame.
+   *
+   * @param number frame_number
+   * @param type its type; null if reserved (the frame is lost and {@code grid} is null)
+   * @param grid its tokens, lost ones {@link TokenGrid#LOST}
+   * @param skip per cell, whether it was skipped (copied from the reference); all false in a key
+   *     frame
+   * @param slices what became of each slice
+   * @param payloadBytes bytes of its slice payloads
+   * @param lostTokens tokens lost in this frame
+   * @param lostBefore frames lost just before this one (Spec §10.7)
+   */
+  public record Frame(
+      long number,
+      FrameType type,
+      TokenGrid grid,
+      boolean[] skip,
+      List<SliceReport> slices,
+      int payloadBytes,
+      int lostTokens,
+      long lostBefore) {
+    /** Cells skipped. */
+    public int skippedCells() {
+      int n = 0;
+      if (skip != null) for (boolean b : skip) n += b ? 1 : 0;
+      return n;
+    }
+  }
+
+  private VideoTokenDecoder(VideoReader reader, ModelPackage model) throws IOException {
+    this.reader = reader;
+    this.model = model;
+    ContainerHeader h = reader.header();
+    this.prior =
+        h.grid().probabilityModel() == ProbabilityModel.GAUSSIAN_MIXTURE ? model.prior() : null;
+    this.mode = h.grid().granularityMode();
+  }
+
+  /**
+   * Reads the video's header (Spec §10.2) and checks its model (Spec §4.3) and size before any
+   * frame is read.
+   *
+   * @throws io.vqcodec.container.FormatException if the header is damaged, invalid or not a video's
+   * @throws UnknownModelException if the stream needs a model {@code models} lacks
+   * @throws PictureTooLargeException if a frame has more than {@code maxPixels} pixels
+   */
+  public static VideoTokenDecoder open(InputStream in, ModelCatalogue models, long maxPixels)
+      throws IOException {
+    VideoReader r = VideoReader.open(in);
+    ContainerHeader h = r.header();
+    PictureTooLargeException.check(h.picture().width(), h.picture().height(), maxPixels);
+    return new VideoTokenDecoder(r, TokenDecoder.checkModel(h, models));
+  }
+
+  public ContainerHeader header() {
+    return reader.header();
+  }
+
+  /** The model package the stream names. */
+  public ModelPackage model() {
+    return model;
+  }
+
+  /** The next frame, or null after the last. */
+  public Frame next() throws IOException {
+    VideoReader.Frame f = reader.next();
+    if (f == null) return null;
+    ContainerHeader h = reader.header();
+    if (f.type() == null || (f.type() == FrameType.PREDICTED && reference == null)) {
+      // Spec §10.3: a reserved frame type loses the frame; a predicted frame with no frame before
+      // it has no reference.
+      return new Frame(f.number(), null, null, null, List.of(), 0, 0, f.lostBefore());
+    }
+    TokenGrid grid = new TokenGrid(h.codedWidth(), h.codedHeight(), h.grid().codebookSize());
+    boolean[] skip = new boolean[grid.cellsWide() * grid.cellsHigh()];
+    List<SliceReport> reports = new ArrayList<>();
+    int lost = 0, bytes = 0;
+    for (Slice s : f.slices()) {
+      SliceReport.Outcome outcome;
+      String detail = "";
+      switch (s.status()) {
+        case OK -> {
+          if (s.payloadSize() == 0) {
+            outcome = SliceReport.Outcome.DROPPED;
+            detail = "dropped by the encoder (empty payload)";
+          } else {
+            outcome = SliceReport.Outcome.DECODED;
+            try {
+              if (f.type() == FrameType.KEY) {
+                SliceCoder.decode(prior, s.payload(), grid, s.firstRow(), s.rowCount(), mode);
+              } else {
+                SliceCoder.decodePredicted(
+                    prior, s.payload(), grid, reference, skip, s.firstRow(), s.rowCount(), mode);
+              }
+            } catch (EntropyDecodingException e) {
+              outcome = SliceReport.Outcome.UNDECODABLE;
+              detail = e.getMessage();
+            }
+          }
+        }
+        case CRC_MISMATCH -> {
+          outcome = SliceReport.Outcome.DAMAGED;
+          detail = "payload fails its CRC-32C";
+        }
+        case TRUNCATED -> {
+          outcome = SliceReport.Outcome.TRUNCATED;
+          detail = "stream ends inside the payload";
+        }
+        default -> {
+          outcome = SliceReport.Outcome.MISSING;
+          detail = "stream ends before the payload";
+        }
+      }
+      if (outcome.lost()) {
+        TokenDecoder.markLost(grid, s.firstRow(), s.rowCount(), mode);
+        for (int i = s.firstRow() * grid.cellsWide();
+            i < (s.firstRow() + s.rowCount()) * grid.cellsWide();
+            i++) {
+          skip[i] = false;
+        }
+      }
+      bytes += s.status() == Slice.Status.OK ? s.payloadSize() : 0;
+      reports.add(
+          new SliceReport(
+              reports.size(),
+              s.firstRow(),
+              s.rowCount(),
+              s.status() == Slice.Status.OK ? s.payloadSize() : -1,
+              outcome,
+              detail));
+    }
+    lost = lostTokens(grid);
+    reference = grid; // Spec §10.5: the frame as decoded, lost tokens included
+    return new Frame(f.number(), f.type(), grid, skip, reports, bytes, lost, f.lostBefore());
+  }
+
+  /** Lost tokens: of lost slices, and copies of lost reference tokens (Spec §10.5). */
+  private static int lostTokens(TokenGrid g) {
+    int n = 0;
+    for (int cy = 0; cy < g.cellsHigh(); cy++) {
+      for (int cx = 0; cx < g.cellsWide(); cx++) {
+        if (g.isFine(cx, cy)) {
+          for (int q = 0; q < 4; q++) {
+            if (g.fineToken(2 * cx + (q & 1), 2 * cy + (q >> 1)) == TokenGrid.LOST) n++;
+          }
+        } else if (g.coarseToken(cx, cy) == TokenGrid.LOST) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** The frame index (Spec §10.6) once {@link #next} has returned null; null if absent. */
+  public io.vqcodec.container.FrameIndex index() {
+    return reader.index();
+  }
+}
