@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
       "  vqcodec encode --size 4000 photo.png photo.vqc",
       "  vqcodec encode --force pictures/ coded/",
       "  vqcodec encode --keyint 50 clip.mp4 clip.vqc",
+      "  vqcodec encode --kbps 200 clip.mp4 clip.vqc",
       "",
       ExitCode.HELP
     })
@@ -124,6 +125,13 @@ final class EncodeCommand implements Callable<Integer> {
   int keyint;
 
   @Option(
+      names = "--kbps",
+      paramLabel = "X",
+      description =
+          "Video: aim at X kilobits per second over the clip (the --quality step fixes resolution and codebook).")
+  Double kbps;
+
+  @Option(
       names = "--frames",
       paramLabel = "N",
       description = "Video: encode only the first N frames.")
@@ -139,6 +147,8 @@ final class EncodeCommand implements Callable<Integer> {
       }
       if (keyint < 1)
         throw new CliException(ExitCode.USAGE, "--keyint " + keyint + ": must be >= 1");
+      if (kbps != null && !(kbps > 0))
+        throw new CliException(ExitCode.USAGE, "--kbps " + kbps + ": must be positive");
       if (frames != null && frames < 1)
         throw new CliException(ExitCode.USAGE, "--frames " + frames + ": must be >= 1");
       VideoJobs.encode(
@@ -146,6 +156,7 @@ final class EncodeCommand implements Callable<Integer> {
           paths.get(1),
           options,
           keyint,
+          kbps == null ? 0 : kbps,
           frames == null ? Long.MAX_VALUE : frames,
           maxPixels,
           force,

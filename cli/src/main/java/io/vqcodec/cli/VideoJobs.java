@@ -56,6 +56,7 @@ final class VideoJobs {
       Path output,
       EncoderOptions options,
       int keyint,
+      double kbps,
       long maxFrames,
       long maxPixels,
       boolean force,
@@ -87,15 +88,26 @@ final class VideoJobs {
             os -> {
               OutputStream buffered = new BufferedOutputStream(os, 1 << 16);
               VideoEncoder.Session s =
-                  encoder.start(
-                      buffered,
-                      source.width(),
-                      source.height(),
-                      rate[0],
-                      rate[1],
-                      0,
-                      options,
-                      keyint);
+                  kbps > 0
+                      ? encoder.start(
+                          buffered,
+                          source.width(),
+                          source.height(),
+                          rate[0],
+                          rate[1],
+                          0,
+                          options,
+                          keyint,
+                          kbps)
+                      : encoder.start(
+                          buffered,
+                          source.width(),
+                          source.height(),
+                          rate[0],
+                          rate[1],
+                          0,
+                          options,
+                          keyint);
               for (VideoFrame f; count[0] < maxFrames && (f = next(source)) != null; ) {
                 VideoEncoder.FrameReport r = s.add(f.image());
                 count[0]++;
@@ -127,6 +139,19 @@ final class VideoJobs {
       if (progress) err.println();
       long size = Files.size(output);
       double secs = count[0] * (double) rate[1] / rate[0];
+      double achieved = secs > 0 ? 8.0 * size / secs / 1000 : 0;
+      if (kbps > 0 && Math.abs(achieved / kbps - 1) > 0.2) {
+        err.printf(
+            Locale.ROOT,
+            "vqcodec: warning: %s: %.1f kbit/s for a target of %.1f: the --quality step fixes the"
+                + " resolution and codebook, and this target lies %s what they can reach; try a %s"
+                + " --quality%n",
+            input,
+            achieved,
+            kbps,
+            achieved > kbps ? "below" : "above",
+            achieved > kbps ? "lower" : "higher");
+      }
       out.printf(
           Locale.ROOT,
           "%s -> %s: %dx%d, %d frames (%d key) at %d/%d fps, %d bytes, %.1f kbit/s%n",

@@ -93,6 +93,26 @@ class VideoCliTest {
         .contains("\"skipped_cells\"");
   }
 
+  /** --kbps steers the bitrate inside the quality step's range and warns outside it. */
+  @Test
+  void kbpsSteersTheBitrate() throws IOException {
+    Path low = dir.resolve("low.vqc"), high = dir.resolve("high.vqc"), tiny = dir.resolve("t.vqc");
+    VqcodecCliTest.Result a =
+        run("encode", "--frames", "12", "--kbps", "25", clip.toString(), low.toString());
+    VqcodecCliTest.Result b =
+        run("encode", "--frames", "12", "--kbps", "60", clip.toString(), high.toString());
+    assertThat(a.code()).as(a.err()).isZero();
+    assertThat(b.code()).as(b.err()).isZero();
+    // 12 frames at 29.97 fps: 25 kbit/s is 1251 bytes, 60 kbit/s 3003 bytes.
+    assertThat(Files.size(high)).isGreaterThan(Files.size(low) * 3 / 2);
+    assertThat(Files.size(low)).isBetween(1251L * 8 / 10, 1251L * 13 / 10);
+    assertThat(Files.size(high)).isBetween(3003L * 7 / 10, 3003L * 12 / 10);
+    VqcodecCliTest.Result c =
+        run("encode", "--frames", "12", "--kbps", "2", clip.toString(), tiny.toString());
+    assertThat(c.code()).isZero();
+    assertThat(c.err()).contains("try a lower --quality");
+  }
+
   @Test
   void refusalsAreOneLine() throws IOException {
     VqcodecCliTest.Result bpp =

@@ -89,7 +89,28 @@ public final class VideoEncoder implements AutoCloseable {
       EncoderOptions options,
       int keyint)
       throws IOException {
-    return new Session(out, width, height, rateNum, rateDen, frameCount, options, keyint);
+    return new Session(out, width, height, rateNum, rateDen, frameCount, options, keyint, 0);
+  }
+
+  /**
+   * As {@link #start(OutputStream, int, int, int, int, int, EncoderOptions, int)}, aiming at {@code
+   * kbps} kilobits per second over the clip: the options' quality step fixes the resolution and
+   * codebook, and each frame's share of fine cells (then, below none, the skip threshold) follows
+   * the bytes spent so far against the budget, over a window of one key-frame interval.
+   */
+  public Session start(
+      OutputStream out,
+      int width,
+      int height,
+      int rateNum,
+      int rateDen,
+      int frameCount,
+      EncoderOptions options,
+      int keyint,
+      double kbps)
+      throws IOException {
+    if (!(kbps > 0)) throw new IllegalArgumentException("target " + kbps + " kbit/s");
+    return new Session(out, width, height, rateNum, rateDen, frameCount, options, keyint, kbps);
   }
 
   /** One video being written. */
@@ -100,6 +121,10 @@ public final class VideoEncoder implements AutoCloseable {
     private final int shift;
     private final int k;
     private final double fineFraction;
+    private final double budget; // bytes per frame under --kbps, else 0
+    private double fraction; // this frame's share of fine cells
+    private double skipScale = 1; // multiplies the skip threshold under a tight budget
+    private double debt; // bytes spent beyond the budget so far
     private final GranularityMode mode;
     private final ContextPrior framePrior;
     private final float[] table;
@@ -119,9 +144,11 @@ public final class VideoEncoder implements AutoCloseable {
         int rateDen,
         int frameCount,
         EncoderOptions options,
-        int keyint)
+        int keyint,
+        double kbps)
         throws IOException {
       if (keyint < 1) throw new IllegalArgumentException("keyint " + keyint + " < 1");
+      this.budget = kbps > 0 ? kbps * 1000 / 8 * rateDen / rateNum : 0;
       boolean auto = options.resolutionShift == EncoderOptions.AUTO_SHIFT;
       switch (options.mode) {
         case QUALITY -> {
@@ -147,10 +174,14 @@ public final class VideoEncoder implements AutoCloseable {
       this.height = height;
       this.framePrior =
           options.probabilityModel == ProbabilityModel.GAUSSIAN_MIXTURE ? prior : null;
+      // Under a bitrate target every frame may have its own share of fine cells.
       this.mode =
-          fineFraction <= 0
-              ? GranularityMode.ALL_COARSE
-              : fineFraction >= 1 ? GranularityMode.ALL_FINE : GranularityMode.MIXED;
+          budget > 0
+              ? GranularityMode.MIXED
+              : fineFraction <= 0
+                  ? GranularityMode.ALL_COARSE
+                  : fineFraction >= 1 ? GranularityMode.ALL_FINE : GranularityMode.MIXED;
+      this.fraction = fineFraction;
       this.table = tokenizer.codebookTable(k);
       this.skipThreshold = codebookResolution(table, table.length / k);
       List<Extension> ext =
@@ -187,7 +218,7 @@ public final class VideoEncoder implements AutoCloseable {
       SourcePicture source = SourcePicture.of(frame).reduced(shift);
       LevelAnalysis level = new LevelAnalysis(tokenizer, source, k);
       int n = level.cells();
-      int count = (int) Math.round(fineFraction * n);
+      int count = (int) Math.round(fraction * n);
       boolean[] fine = new boolean[n];
       if (count == n) {
         Arrays.fill(fine, true);
@@ -207,7 +238,7 @@ public final class VideoEncoder implements AutoCloseable {
         TokenGrid predicted = grid.copy();
         for (int cy = 0; cy < grid.cellsHigh(); cy++) {
           for (int cx = 0; cx < grid.cellsWide(); cx++) {
-            if (distance(table, grid, reference, cx, cy) <= 4 * skipThreshold) {
+            if (distance(table, grid, reference, cx, cy) <= 4 * skipThreshold * skipScale) {
               skip[cy * grid.cellsWide() + cx] = true;
               predicted.copyCell(reference, cx, cy);
               skipped++;
@@ -239,7 +270,26 @@ public final class VideoEncoder implements AutoCloseable {
       reference = grid;
       sinceKey = type == FrameType.KEY ? 1 : sinceKey + 1;
       last = new FrameReport(frames++, type, total(payloads), skipped, n);
+      if (budget > 0) steer(last.bytes());
       return last;
+    }
+
+    /**
+     * Rate control: the bytes spent beyond the budget, spread over the next ten frames (or the
+     * key-frame interval if shorter), move the share of fine cells; once none is left, the skip
+     * threshold grows (and shrinks back first when there is room).
+     */
+    private void steer(int bytes) {
+      debt += bytes - budget;
+      double window = budget * Math.min(keyint, 10);
+      double step = debt / window;
+      if (step > 0 && fraction <= 0) {
+        skipScale = Math.min(16, skipScale * (1 + step));
+      } else if (step < 0 && skipScale > 1) {
+        skipScale = Math.max(1, skipScale * (1 + step));
+      } else {
+        fraction = Math.max(0, Math.min(1, fraction - step));
+      }
     }
 
     /** Frames coded so far. */
