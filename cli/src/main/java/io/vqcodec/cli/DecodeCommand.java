@@ -180,19 +180,31 @@ final class DecodeCommand implements Callable<Integer> {
             });
       }
       return picture;
-    } catch (NoSuchFileException e) {
-      throw new CliException(ExitCode.BAD_INPUT, input + ": no such file", e);
-    } catch (UnknownModelException e) {
-      throw new CliException(ExitCode.UNKNOWN_MODEL, input + ": " + e.getMessage(), e);
-    } catch (PictureTooLargeException e) {
-      throw new CliException(
-          ExitCode.BAD_INPUT, input + ": " + e.getMessage() + " (--max-pixels)", e);
-    } catch (FormatException e) {
-      throw new CliException(
-          ExitCode.BAD_INPUT, input + ": corrupt or not a .vqc file: " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new CliException(ExitCode.BAD_INPUT, input + ": cannot read: " + Images.message(e), e);
+      throw streamFailure(input, e);
     }
+  }
+
+  /**
+   * The one-line refusal for a .vqc input that cannot be decoded: exit 1 (missing, unreadable,
+   * corrupt, too large) or 4 (a model this build lacks). Pictures and videos alike.
+   */
+  static CliException streamFailure(Path input, IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return new CliException(ExitCode.BAD_INPUT, input + ": no such file", e);
+    }
+    if (e instanceof UnknownModelException) {
+      return new CliException(ExitCode.UNKNOWN_MODEL, input + ": " + e.getMessage(), e);
+    }
+    if (e instanceof PictureTooLargeException) {
+      return new CliException(
+          ExitCode.BAD_INPUT, input + ": " + e.getMessage() + " (--max-pixels)", e);
+    }
+    if (e instanceof FormatException) {
+      return new CliException(
+          ExitCode.BAD_INPUT, input + ": corrupt or not a .vqc file: " + e.getMessage(), e);
+    }
+    return new CliException(ExitCode.BAD_INPUT, input + ": cannot read: " + Images.message(e), e);
   }
 
   private DecodeOptions options() throws CliException {

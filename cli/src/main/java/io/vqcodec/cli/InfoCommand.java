@@ -3,7 +3,6 @@ package io.vqcodec.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.vqcodec.container.ContainerHeader;
-import io.vqcodec.container.FormatException;
 import io.vqcodec.tokens.DecodedTokens;
 import io.vqcodec.tokens.LossSimulation;
 import io.vqcodec.tokens.SliceReport;
@@ -14,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -81,13 +79,8 @@ final class InfoCommand implements Callable<Integer> {
         }
       }
       return new Facts(size, t, coarse, fine);
-    } catch (NoSuchFileException e) {
-      throw new CliException(ExitCode.BAD_INPUT, input + ": no such file", e);
-    } catch (FormatException e) {
-      throw new CliException(
-          ExitCode.BAD_INPUT, input + ": corrupt or not a .vqc file: " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new CliException(ExitCode.BAD_INPUT, input + ": cannot read: " + Images.message(e), e);
+      throw DecodeCommand.streamFailure(input, e);
     }
   }
 

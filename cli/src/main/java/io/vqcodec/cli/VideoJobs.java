@@ -1,6 +1,5 @@
 package io.vqcodec.cli;
 
-import io.vqcodec.container.FormatException;
 import io.vqcodec.container.FrameType;
 import io.vqcodec.container.Limits;
 import io.vqcodec.decoder.VideoDecoder;
@@ -10,8 +9,6 @@ import io.vqcodec.media.FrameSink;
 import io.vqcodec.media.FrameSource;
 import io.vqcodec.media.VideoFrame;
 import io.vqcodec.tokens.ModelRegistry;
-import io.vqcodec.tokens.PictureTooLargeException;
-import io.vqcodec.tokens.UnknownModelException;
 import io.vqcodec.tokens.VideoTokenDecoder;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -88,26 +85,16 @@ final class VideoJobs {
             os -> {
               OutputStream buffered = new BufferedOutputStream(os, 1 << 16);
               VideoEncoder.Session s =
-                  kbps > 0
-                      ? encoder.start(
-                          buffered,
-                          source.width(),
-                          source.height(),
-                          rate[0],
-                          rate[1],
-                          0,
-                          options,
-                          keyint,
-                          kbps)
-                      : encoder.start(
-                          buffered,
-                          source.width(),
-                          source.height(),
-                          rate[0],
-                          rate[1],
-                          0,
-                          options,
-                          keyint);
+                  encoder.start(
+                      buffered,
+                      source.width(),
+                      source.height(),
+                      rate[0],
+                      rate[1],
+                      0,
+                      options,
+                      keyint,
+                      kbps);
               for (VideoFrame f; count[0] < maxFrames && (f = next(source)) != null; ) {
                 VideoEncoder.FrameReport r = s.add(f.image());
                 count[0]++;
@@ -202,9 +189,14 @@ final class VideoJobs {
 
   static void decode(
       Path input, Path output, long maxPixels, boolean force, PrintWriter out, PrintWriter err)
-      throws CliException, IOException {
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(input));
-        VideoDecoder decoder = VideoDecoder.open(in, maxPixels)) {
+      throws CliException {
+    VideoDecoder opened;
+    try {
+      opened = VideoDecoder.open(new BufferedInputStream(Files.newInputStream(input)), maxPixels);
+    } catch (IOException e) {
+      throw DecodeCommand.streamFailure(input, e);
+    }
+    try (VideoDecoder decoder = opened) {
       var p = decoder.header().picture();
       long frames = 0, lost = 0;
       FrameSink sink;
@@ -213,16 +205,19 @@ final class VideoJobs {
             FrameSink.create(
                 output, p.width(), p.height(), p.frameRateNum(), p.frameRateDen(), force);
       } catch (IOException e) {
-        throw new CliException(ExitCode.OUTPUT, output + ": " + e.getMessage(), e);
+        throw new CliException(ExitCode.OUTPUT, Images.message(e), e);
       }
       try {
-        for (VideoDecoder.Frame f; (f = decoder.next()) != null; ) {
+        for (VideoDecoder.Frame f; (f = next(decoder, input)) != null; ) {
           sink.write(f.image());
           frames++;
           if (f.type() == null || f.lostTokens() > 0) lost++;
         }
         sink.close();
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException e) {
+        sink.abort();
+        throw new CliException(ExitCode.OUTPUT, output + ": " + Images.message(e), e);
+      } catch (CliException | RuntimeException e) {
         sink.abort();
         throw e;
       }
@@ -234,21 +229,19 @@ final class VideoJobs {
             lost,
             frames);
       }
-    } catch (NoSuchFileException e) {
-      throw new CliException(ExitCode.BAD_INPUT, input + ": no such file", e);
-    } catch (UnknownModelException e) {
-      throw new CliException(ExitCode.UNKNOWN_MODEL, input + ": " + e.getMessage(), e);
-    } catch (PictureTooLargeException e) {
-      throw new CliException(
-          ExitCode.BAD_INPUT, input + ": " + e.getMessage() + " (--max-pixels)", e);
-    } catch (FormatException e) {
-      throw new CliException(
-          ExitCode.BAD_INPUT, input + ": corrupt or not a .vqc file: " + e.getMessage(), e);
+    }
+  }
+
+  private static VideoDecoder.Frame next(VideoDecoder d, Path input) throws CliException {
+    try {
+      return d.next();
+    } catch (IOException e) {
+      throw DecodeCommand.streamFailure(input, e);
     }
   }
 
   /** {@code info} of a video: the header, then one line (or JSON object) per frame. */
-  static void info(Path input, boolean json, PrintWriter out) throws CliException, IOException {
+  static void info(Path input, boolean json, PrintWriter out) throws CliException {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(input))) {
       VideoTokenDecoder d = VideoTokenDecoder.open(in, ModelRegistry.builtIn(), Limits.MAX_PIXELS);
       var h = d.header();
@@ -303,13 +296,8 @@ final class VideoJobs {
             frames);
       }
       out.flush();
-    } catch (NoSuchFileException e) {
-      throw new CliException(ExitCode.BAD_INPUT, input + ": no such file", e);
-    } catch (UnknownModelException e) {
-      throw new CliException(ExitCode.UNKNOWN_MODEL, input + ": " + e.getMessage(), e);
-    } catch (FormatException e) {
-      throw new CliException(
-          ExitCode.BAD_INPUT, input + ": corrupt or not a .vqc file: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw DecodeCommand.streamFailure(input, e);
     }
   }
 

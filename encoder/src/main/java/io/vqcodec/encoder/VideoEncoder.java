@@ -31,7 +31,8 @@ import java.util.List;
  *
  * <pre>{@code
  * try (VideoEncoder encoder = VideoEncoder.open();
- *     VideoEncoder.Session s = encoder.start(out, 640, 272, 25, 1, 0, EncoderOptions.defaults(), 50)) {
+ *     VideoEncoder.Session s =
+ *         encoder.start(out, 640, 272, 25, 1, 0, EncoderOptions.defaults(), 50, 0)) {
  *   for (BufferedImage frame : frames) s.add(frame);
  * }
  * }</pre>
@@ -70,33 +71,17 @@ public final class VideoEncoder implements AutoCloseable {
   public record FrameReport(long number, FrameType type, int bytes, int skippedCells, int cells) {}
 
   /**
-   * Starts a video of {@code width} x {@code height} at {@code rateNum / rateDen} frames per second
-   * on {@code out} (written as frames arrive; not closed).
+   * Starts a video of {@code width} x {@code height} at {@code rateNum / rateDen} frames per
+   * second on {@code out} (written as frames arrive; not closed).
    *
    * @param frameCount the number of frames that will be added, or 0 if not known
    * @param options a quality step or explicit level (rate targets are for pictures); slice rows,
    *     granularity strategy and probability model apply as for pictures
    * @param keyint a key frame at least every this many frames (1: every frame)
+   * @param kbps 0, or a bitrate to aim at over the clip: the options' quality step then fixes the
+   *     resolution and codebook, and each frame's share of fine cells (then, below none, the skip
+   *     threshold) follows the bytes spent so far against the budget
    * @throws IllegalArgumentException if an option does not apply to video or a size is out of range
-   */
-  public Session start(
-      OutputStream out,
-      int width,
-      int height,
-      int rateNum,
-      int rateDen,
-      int frameCount,
-      EncoderOptions options,
-      int keyint)
-      throws IOException {
-    return new Session(out, width, height, rateNum, rateDen, frameCount, options, keyint, 0);
-  }
-
-  /**
-   * As {@link #start(OutputStream, int, int, int, int, int, EncoderOptions, int)}, aiming at {@code
-   * kbps} kilobits per second over the clip: the options' quality step fixes the resolution and
-   * codebook, and each frame's share of fine cells (then, below none, the skip threshold) follows
-   * the bytes spent so far against the budget, over a window of one key-frame interval.
    */
   public Session start(
       OutputStream out,
@@ -109,7 +94,7 @@ public final class VideoEncoder implements AutoCloseable {
       int keyint,
       double kbps)
       throws IOException {
-    if (!(kbps > 0)) throw new IllegalArgumentException("target " + kbps + " kbit/s");
+    if (!(kbps >= 0)) throw new IllegalArgumentException("target " + kbps + " kbit/s");
     return new Session(out, width, height, rateNum, rateDen, frameCount, options, keyint, kbps);
   }
 

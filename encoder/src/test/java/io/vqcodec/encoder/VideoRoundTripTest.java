@@ -63,7 +63,8 @@ class VideoRoundTripTest {
                 1,
                 frames.size(),
                 EncoderOptions.defaults().withStrategy(GranularityStrategy.ENTROPY),
-                keyint)) {
+                keyint,
+                0)) {
       for (BufferedImage f : frames) reports.add(s.add(f));
     }
     return out.toByteArray();
@@ -150,11 +151,12 @@ class VideoRoundTripTest {
                       1,
                       0,
                       EncoderOptions.defaults().withTargetBpp(0.1),
-                      10))
+                      10,
+                      0))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("quality step");
       VideoEncoder.Session s =
-          enc.start(new ByteArrayOutputStream(), 128, 96, 25, 1, 0, EncoderOptions.defaults(), 10);
+          enc.start(new ByteArrayOutputStream(), 128, 96, 25, 1, 0, EncoderOptions.defaults(), 10, 0);
       assertThatThrownBy(() -> s.add(new BufferedImage(64, 96, BufferedImage.TYPE_INT_RGB)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("64x96");
