@@ -2,6 +2,9 @@ package io.vqcodec.container;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,6 +25,7 @@ public final class VideoReader {
   private FrameIndex index;
   private boolean endCodeValid;
   private boolean done;
+  private Frame pending; // the key frame openAt checked, returned first
 
   /**
    * A frame as read.
@@ -62,6 +66,80 @@ public final class VideoReader {
     return new VideoReader(new Lookahead(in, r.headerSize()), r.header());
   }
 
+  /**
+   * Opens the video in {@code file} at the key frame at or before frame {@code frame}, found with
+   * the frame index at the end of the file (Spec §10.6); the first {@link #next} returns that key
+   * frame. The indexed frame header is checked (sync, CRC, number, key type) before it is used;
+   * without a usable index the reader starts at the first frame, as {@link #open} does.
+   *
+   * @throws FormatException if the header is damaged, invalid, or not a video's
+   */
+  public static VideoReader openAt(SeekableByteChannel file, long frame) throws IOException {
+    file.position(0);
+    ContainerReader r = ContainerReader.open(Channels.newInputStream(file));
+    if (!r.header().picture().isVideo()) return open(file, r); // refuses, as open does
+    long headerEnd = r.headerSize();
+    FrameIndex index = indexOf(file, headerEnd);
+    if (index != null) {
+      int e = index.atOrBefore(frame);
+      if (e >= 0) {
+        long number = index.frameNumbers()[e], offset = index.offsets()[e];
+        file.position(offset);
+        VideoReader v =
+            new VideoReader(new Lookahead(Channels.newInputStream(file), offset), r.header());
+        v.expected = number;
+        Frame first = v.next();
+        if (first != null
+            && first.number() == number
+            && first.type() == FrameType.KEY
+            && first.offset() == offset) {
+          v.pending = first;
+          return v;
+        }
+      }
+    }
+    file.position(headerEnd);
+    return open(file, r);
+  }
+
+  private static VideoReader open(SeekableByteChannel file, ContainerReader r) throws IOException {
+    if (!r.header().picture().isVideo()) {
+      throw new FormatException(
+          FormatException.Reason.INVALID_HEADER,
+          "profile 0 {at}: a still picture, not a video (Spec §10.2)",
+          HeaderSyntax.PREFIX_SIZE);
+    }
+    return new VideoReader(
+        new Lookahead(Channels.newInputStream(file), r.headerSize()), r.header());
+  }
+
+  /**
+   * The frame index of a file that ends with it and the end code (Spec §10.6), or null if there is
+   * none or it fails a check.
+   */
+  private static FrameIndex indexOf(SeekableByteChannel file, long headerEnd) throws IOException {
+    long size = file.size();
+    if (size < headerEnd + 8) return null;
+    ByteBuffer tail = ByteBuffer.allocate(8);
+    file.position(size - 8);
+    while (tail.hasRemaining() && file.read(tail) > 0) {}
+    byte[] t = tail.array();
+    if (!Arrays.equals(Arrays.copyOfRange(t, 4, 8), HeaderSyntax.END_CODE)) return null;
+    long indexSize = FrameIndex.u32(t, 0);
+    long start = size - 8 - indexSize;
+    if (indexSize > Limits.MAX_INDEX_SIZE || start < headerEnd) return null;
+    ByteBuffer b = ByteBuffer.allocate((int) indexSize + 8);
+    file.position(start);
+    while (b.hasRemaining() && file.read(b) > 0) {}
+    try {
+      int[] end = new int[1];
+      FrameIndex index = FrameIndex.parse(b.array(), end);
+      return end[0] == indexSize + 4 ? index : null;
+    } catch (FormatException e) {
+      return null;
+    }
+  }
+
   public ContainerHeader header() {
     return header;
   }
@@ -71,6 +149,11 @@ public final class VideoReader {
    * stream is reached.
    */
   public Frame next() throws IOException {
+    if (pending != null) {
+      Frame f = pending;
+      pending = null;
+      return f;
+    }
     if (done) return null;
     while (true) {
       if (in.fill(FrameSyntax.PREFIX_SIZE) < 4) break; // the stream ends without an index

@@ -13,6 +13,9 @@ import io.vqcodec.tokens.VideoTokenDecoder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 
 /**
@@ -38,7 +41,7 @@ public final class VideoDecoder implements AutoCloseable {
   private final ArrayDeque<Frame> pending = new ArrayDeque<>();
   private TokenGrid shown;
   private BufferedImage last;
-  private long number;
+  private java.io.Closeable owned;
 
   /**
    * A decoded frame.
@@ -84,14 +87,41 @@ public final class VideoDecoder implements AutoCloseable {
     return header;
   }
 
+  /**
+   * Opens the video in {@code file} at the key frame at or before {@code fromMicros} (Spec §10.6):
+   * the first frame returned is that key frame, with its own number and timestamp (frame 0 without
+   * a usable index). The decoder closes the file.
+   */
+  public static VideoDecoder open(Path file, long maxPixels, long fromMicros) throws IOException {
+    SeekableByteChannel ch = Files.newByteChannel(file);
+    try {
+      VideoTokenDecoder t = VideoTokenDecoder.openAt(ch, ModelRegistry.builtIn(), maxPixels, 0);
+      var p = t.header().picture();
+      // The frame shown at fromMicros: floor(t * rate), in exact integer arithmetic.
+      long frame =
+          java.math.BigInteger.valueOf(Math.max(0, fromMicros))
+              .multiply(java.math.BigInteger.valueOf(p.frameRateNum()))
+              .divide(java.math.BigInteger.valueOf(1_000_000L * p.frameRateDen()))
+              .min(java.math.BigInteger.valueOf(Long.MAX_VALUE))
+              .longValue();
+      if (frame > 0) t = VideoTokenDecoder.openAt(ch, ModelRegistry.builtIn(), maxPixels, frame);
+      VideoDecoder d = new VideoDecoder(t);
+      d.owned = ch;
+      return d;
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
   /** The next frame in display order, or null after the last. */
   public Frame next() throws IOException {
     if (!pending.isEmpty()) return pending.poll();
     VideoTokenDecoder.Frame f = tokens.next();
     if (f == null) return null;
-    for (long i = 0; i < f.lostBefore(); i++) pending.add(repeat());
+    for (long i = f.lostBefore(); i > 0; i--) pending.add(repeat(f.number() - i));
     if (f.type() == null) {
-      pending.add(repeat());
+      pending.add(repeat(f.number()));
     } else {
       pending.add(picture(f));
     }
@@ -99,7 +129,7 @@ public final class VideoDecoder implements AutoCloseable {
   }
 
   /** A lost frame: the previous picture again (mid-gray before the first). */
-  private Frame repeat() {
+  private Frame repeat(long n) {
     if (last == null) {
       int w = header.picture().width(), h = header.picture().height();
       last = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
@@ -108,7 +138,7 @@ public final class VideoDecoder implements AutoCloseable {
       g.fillRect(0, 0, w, h);
       g.dispose();
     }
-    return new Frame(number, timestamp(number++), last, null, 0, 0, 0);
+    return new Frame(n, timestamp(n), last, null, 0, 0, 0);
   }
 
   private Frame picture(VideoTokenDecoder.Frame f) throws IOException {
@@ -144,7 +174,7 @@ public final class VideoDecoder implements AutoCloseable {
       shown = visible;
     }
     last = image;
-    long n = number++;
+    long n = f.number();
     return new Frame(
         n, timestamp(n), image, f.type(), f.payloadBytes(), f.skippedCells(), f.lostTokens());
   }
@@ -169,5 +199,12 @@ public final class VideoDecoder implements AutoCloseable {
   @Override
   public void close() {
     tokenizer.close();
+    if (owned != null) {
+      try {
+        owned.close();
+      } catch (IOException e) {
+        // a read-only channel: nothing was written that could be lost
+      }
+    }
   }
 }

@@ -71,8 +71,8 @@ public final class VideoEncoder implements AutoCloseable {
   public record FrameReport(long number, FrameType type, int bytes, int skippedCells, int cells) {}
 
   /**
-   * Starts a video of {@code width} x {@code height} at {@code rateNum / rateDen} frames per
-   * second on {@code out} (written as frames arrive; not closed).
+   * Starts a video of {@code width} x {@code height} at {@code rateNum / rateDen} frames per second
+   * on {@code out} (written as frames arrive; not closed).
    *
    * @param frameCount the number of frames that will be added, or 0 if not known
    * @param options a quality step or explicit level (rate targets are for pictures); slice rows,

@@ -11,6 +11,8 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Spec §10: frames through VideoEncoder and VideoDecoder. */
 class VideoRoundTripTest {
@@ -105,6 +108,31 @@ class VideoRoundTripTest {
     assertThat(Pixels.psnr(out.get(0).image(), out.get(2).image())).isInfinite();
   }
 
+  /** Spec §10.6: a file decoder starts at the key frame at or before the time asked for. */
+  @Test
+  void seekingStartsAtTheKeyFrameAtOrBefore(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("v.vqc");
+    Files.write(file, encode(4, new ArrayList<>())); // key frames 0 and 4, 25 fps
+    try (VideoDecoder d = VideoDecoder.open(file, 1 << 20, 200_000)) { // frame 5
+      VideoDecoder.Frame f = d.next();
+      assertThat(f.number()).isEqualTo(4);
+      assertThat(f.type()).isEqualTo(FrameType.KEY);
+      assertThat(f.timestampMicros()).isEqualTo(160_000);
+      assertThat(d.next().number()).isEqualTo(5);
+      assertThat(d.next()).isNull();
+    }
+    try (VideoDecoder d = VideoDecoder.open(file, 1 << 20, 119_999)) { // frame 2
+      assertThat(d.next().number()).isZero();
+    }
+    // A damaged index is ignored: decoding starts at frame 0.
+    byte[] v = Files.readAllBytes(file);
+    v[v.length - 12] ^= 1; // inside index_crc
+    Files.write(file, v);
+    try (VideoDecoder d = VideoDecoder.open(file, 1 << 20, 200_000)) {
+      assertThat(d.next().number()).isZero();
+    }
+  }
+
   @Test
   void everyFrameAKeyFrameWithKeyint1() throws IOException {
     List<VideoEncoder.FrameReport> r = new ArrayList<>();
@@ -156,7 +184,8 @@ class VideoRoundTripTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("quality step");
       VideoEncoder.Session s =
-          enc.start(new ByteArrayOutputStream(), 128, 96, 25, 1, 0, EncoderOptions.defaults(), 10, 0);
+          enc.start(
+              new ByteArrayOutputStream(), 128, 96, 25, 1, 0, EncoderOptions.defaults(), 10, 0);
       assertThatThrownBy(() -> s.add(new BufferedImage(64, 96, BufferedImage.TYPE_INT_RGB)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("64x96");

@@ -9,6 +9,7 @@ import io.vqcodec.container.VideoReader;
 import io.vqcodec.entropy.EntropyDecodingException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -75,6 +76,19 @@ public final class VideoTokenDecoder {
   public static VideoTokenDecoder open(InputStream in, ModelCatalogue models, long maxPixels)
       throws IOException {
     VideoReader r = VideoReader.open(in);
+    ContainerHeader h = r.header();
+    PictureTooLargeException.check(h.picture().width(), h.picture().height(), maxPixels);
+    return new VideoTokenDecoder(r, TokenDecoder.checkModel(h, models));
+  }
+
+  /**
+   * {@link #open} at the key frame at or before frame {@code frame} of a video file (Spec §10.6):
+   * the first frame returned is that key frame (or frame 0 without a usable index).
+   */
+  public static VideoTokenDecoder openAt(
+      SeekableByteChannel file, ModelCatalogue models, long maxPixels, long frame)
+      throws IOException {
+    VideoReader r = VideoReader.openAt(file, frame);
     ContainerHeader h = r.header();
     PictureTooLargeException.check(h.picture().width(), h.picture().height(), maxPixels);
     return new VideoTokenDecoder(r, TokenDecoder.checkModel(h, models));
