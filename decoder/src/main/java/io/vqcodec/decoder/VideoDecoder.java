@@ -1,6 +1,7 @@
 package io.vqcodec.decoder;
 
 import io.vqcodec.container.ContainerHeader;
+import io.vqcodec.container.ContainerReader;
 import io.vqcodec.container.FrameType;
 import io.vqcodec.container.Limits;
 import io.vqcodec.decoder.conceal.Concealer;
@@ -13,6 +14,7 @@ import io.vqcodec.tokens.VideoTokenDecoder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,16 +97,18 @@ public final class VideoDecoder implements AutoCloseable {
   public static VideoDecoder open(Path file, long maxPixels, long fromMicros) throws IOException {
     SeekableByteChannel ch = Files.newByteChannel(file);
     try {
-      VideoTokenDecoder t = VideoTokenDecoder.openAt(ch, ModelRegistry.builtIn(), maxPixels, 0);
-      var p = t.header().picture();
-      // The frame shown at fromMicros: floor(t * rate), in exact integer arithmetic.
+      // The header alone gives the rate; the frame shown at fromMicros is floor(t * rate), in
+      // exact integer arithmetic.
+      var p = ContainerReader.open(Channels.newInputStream(ch)).header().picture();
       long frame =
-          java.math.BigInteger.valueOf(Math.max(0, fromMicros))
-              .multiply(java.math.BigInteger.valueOf(p.frameRateNum()))
-              .divide(java.math.BigInteger.valueOf(1_000_000L * p.frameRateDen()))
-              .min(java.math.BigInteger.valueOf(Long.MAX_VALUE))
-              .longValue();
-      if (frame > 0) t = VideoTokenDecoder.openAt(ch, ModelRegistry.builtIn(), maxPixels, frame);
+          p.frameRateNum() == 0
+              ? 0
+              : java.math.BigInteger.valueOf(Math.max(0, fromMicros))
+                  .multiply(java.math.BigInteger.valueOf(p.frameRateNum()))
+                  .divide(java.math.BigInteger.valueOf(1_000_000L * p.frameRateDen()))
+                  .min(java.math.BigInteger.valueOf(Long.MAX_VALUE))
+                  .longValue();
+      VideoTokenDecoder t = VideoTokenDecoder.openAt(ch, ModelRegistry.builtIn(), maxPixels, frame);
       VideoDecoder d = new VideoDecoder(t);
       d.owned = ch;
       return d;

@@ -115,22 +115,15 @@ public final class TokenDecoder {
                 "discarded by the loss simulation",
                 null);
       } else {
+        SliceReport.Outcome arrived = arrival(s);
+        Slice slice = s;
         p =
-            switch (s.status()) {
-              case OK -> {
-                if (s.payloadSize() == 0) {
-                  yield new PendingSlice(
-                      s,
-                      index,
-                      SliceReport.Outcome.DROPPED,
-                      "dropped by the encoder (empty payload)",
-                      null);
-                }
-                Slice slice = s;
-                yield new PendingSlice(
+            arrived != SliceReport.Outcome.DECODED
+                ? new PendingSlice(s, index, arrived, why(arrived), null)
+                : new PendingSlice(
                     s,
                     index,
-                    SliceReport.Outcome.DECODED,
+                    arrived,
                     "",
                     SliceWorkers.submit(
                         () -> {
@@ -143,25 +136,6 @@ public final class TokenDecoder {
                               mode);
                           return null;
                         }));
-              }
-              case CRC_MISMATCH ->
-                  new PendingSlice(
-                      s, index, SliceReport.Outcome.DAMAGED, "payload fails its CRC-32C", null);
-              case TRUNCATED ->
-                  new PendingSlice(
-                      s,
-                      index,
-                      SliceReport.Outcome.TRUNCATED,
-                      "stream ends inside the payload",
-                      null);
-              default ->
-                  new PendingSlice(
-                      s,
-                      index,
-                      SliceReport.Outcome.MISSING,
-                      "stream ends before the payload",
-                      null);
-            };
       }
       pending.add(p);
       while (pending.size() > SliceWorkers.THREADS) {
@@ -174,6 +148,30 @@ public final class TokenDecoder {
     }
     return new DecodedTokens(
         header, model, grid, reports, reader.headerSize(), reader.endCodeValid(), lost[0]);
+  }
+
+  /**
+   * Spec §5.4, §5.3: what a slice's arrival makes of it before any entropy decoding: {@code
+   * DECODED} when its payload is to be decoded, else why its tokens are lost or absent.
+   */
+  static SliceReport.Outcome arrival(Slice s) {
+    return switch (s.status()) {
+      case OK -> s.payloadSize() == 0 ? SliceReport.Outcome.DROPPED : SliceReport.Outcome.DECODED;
+      case CRC_MISMATCH -> SliceReport.Outcome.DAMAGED;
+      case TRUNCATED -> SliceReport.Outcome.TRUNCATED;
+      default -> SliceReport.Outcome.MISSING;
+    };
+  }
+
+  /** The report's detail for an outcome of {@link #arrival}. */
+  static String why(SliceReport.Outcome arrived) {
+    return switch (arrived) {
+      case DROPPED -> "dropped by the encoder (empty payload)";
+      case DAMAGED -> "payload fails its CRC-32C";
+      case TRUNCATED -> "stream ends inside the payload";
+      case MISSING -> "stream ends before the payload";
+      default -> "";
+    };
   }
 
   /** A slice read from the stream, its outcome so far and, if it is being decoded, that work. */

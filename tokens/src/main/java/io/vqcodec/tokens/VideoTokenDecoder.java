@@ -118,39 +118,19 @@ public final class VideoTokenDecoder {
     List<SliceReport> reports = new ArrayList<>();
     int lost = 0, bytes = 0;
     for (Slice s : f.slices()) {
-      SliceReport.Outcome outcome;
-      String detail = "";
-      switch (s.status()) {
-        case OK -> {
-          if (s.payloadSize() == 0) {
-            outcome = SliceReport.Outcome.DROPPED;
-            detail = "dropped by the encoder (empty payload)";
+      SliceReport.Outcome outcome = TokenDecoder.arrival(s);
+      String detail = TokenDecoder.why(outcome);
+      if (outcome == SliceReport.Outcome.DECODED) {
+        try {
+          if (f.type() == FrameType.KEY) {
+            SliceCoder.decode(prior, s.payload(), grid, s.firstRow(), s.rowCount(), mode);
           } else {
-            outcome = SliceReport.Outcome.DECODED;
-            try {
-              if (f.type() == FrameType.KEY) {
-                SliceCoder.decode(prior, s.payload(), grid, s.firstRow(), s.rowCount(), mode);
-              } else {
-                SliceCoder.decodePredicted(
-                    prior, s.payload(), grid, reference, skip, s.firstRow(), s.rowCount(), mode);
-              }
-            } catch (EntropyDecodingException e) {
-              outcome = SliceReport.Outcome.UNDECODABLE;
-              detail = e.getMessage();
-            }
+            SliceCoder.decodePredicted(
+                prior, s.payload(), grid, reference, skip, s.firstRow(), s.rowCount(), mode);
           }
-        }
-        case CRC_MISMATCH -> {
-          outcome = SliceReport.Outcome.DAMAGED;
-          detail = "payload fails its CRC-32C";
-        }
-        case TRUNCATED -> {
-          outcome = SliceReport.Outcome.TRUNCATED;
-          detail = "stream ends inside the payload";
-        }
-        default -> {
-          outcome = SliceReport.Outcome.MISSING;
-          detail = "stream ends before the payload";
+        } catch (EntropyDecodingException e) {
+          outcome = SliceReport.Outcome.UNDECODABLE;
+          detail = e.getMessage();
         }
       }
       if (outcome.lost()) {
