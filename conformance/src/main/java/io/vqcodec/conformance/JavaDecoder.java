@@ -68,6 +68,7 @@ final class JavaDecoder {
     return switch (h.grid().probabilityModel()) {
       case ADAPTIVE_ORDER0 -> 0;
       case GAUSSIAN_MIXTURE -> 2;
+      case TWO_STAGE -> 3;
     };
   }
 

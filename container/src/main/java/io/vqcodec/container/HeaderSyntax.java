@@ -171,13 +171,13 @@ final class HeaderSyntax {
     v.section("Spec §8.1");
     probModelId = v.uint("prob_model_id", 1, probModelId, 0, 255);
     v.require(
-        probModelId == 0 || probModelId == 2,
+        probModelId == 0 || probModelId == 2 || probModelId == 3,
         "prob_model_id "
             + probModelId
             + " {at}: "
             + (probModelId == 1 ? "static frequency table (reserved, Spec §8.3.1)" : "reserved")
-            + " is not supported by this decoder; v0 defines 0 (adaptive order-0) and 2 (Gaussian-mixture"
-            + " context prior)");
+            + " is not supported by this decoder; v0 defines 0 (adaptive order-0), 2 (Gaussian-mixture"
+            + " context prior) and 3 (two-stage model)");
   }
 
   /** Spec §9.2. */

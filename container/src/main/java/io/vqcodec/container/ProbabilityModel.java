@@ -8,7 +8,12 @@ public enum ProbabilityModel {
   /** Adaptive order-0 models, reset at every slice start (Spec §8.2). */
   ADAPTIVE_ORDER0(0),
   /** Gaussian-mixture context prior, parameters in the model package (Spec §8.3.2). */
-  GAUSSIAN_MIXTURE(2);
+  GAUSSIAN_MIXTURE(2),
+  /**
+   * Two-stage log-linear model (group, then rank in group), parameters in the model package (Spec
+   * §8.3.3).
+   */
+  TWO_STAGE(3);
 
   final int code;
 

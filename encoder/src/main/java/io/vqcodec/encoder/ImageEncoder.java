@@ -7,13 +7,11 @@ import io.vqcodec.container.Extension;
 import io.vqcodec.container.GranularityMode;
 import io.vqcodec.container.ModelId;
 import io.vqcodec.container.PictureHeader;
-import io.vqcodec.container.ProbabilityModel;
 import io.vqcodec.container.Slice;
 import io.vqcodec.container.TokenGridParams;
 import io.vqcodec.neural.ImageScaling;
 import io.vqcodec.neural.Pixels;
 import io.vqcodec.neural.Tokenizer;
-import io.vqcodec.tokens.ContextPrior;
 import io.vqcodec.tokens.SliceCoder;
 import io.vqcodec.tokens.TokenGrid;
 import java.awt.image.BufferedImage;
@@ -40,14 +38,10 @@ import java.util.Map;
 public final class ImageEncoder implements AutoCloseable {
   private final Tokenizer tokenizer;
   private final boolean ownsTokenizer;
-  private final ContextPrior prior;
 
   private ImageEncoder(Tokenizer tokenizer, boolean ownsTokenizer) throws IOException {
     this.tokenizer = tokenizer;
     this.ownsTokenizer = ownsTokenizer;
-    // The prior ships in the same model package (Spec §4.4, §8.3.2.1); a model without one codes
-    // with model 0 only.
-    this.prior = tokenizer.model().hasPrior() ? tokenizer.model().prior() : null;
   }
 
   /** An encoder with the default released model. */
@@ -78,13 +72,7 @@ public final class ImageEncoder implements AutoCloseable {
    * @throws IllegalArgumentException if the image cannot be coded; the message says why
    */
   public EncodedPicture encode(BufferedImage image, EncoderOptions options) {
-    if (options.probabilityModel == ProbabilityModel.GAUSSIAN_MIXTURE && prior == null) {
-      throw new IllegalArgumentException(
-          "model "
-              + tokenizer.modelId()
-              + " has no context prior: "
-              + "encode with the adaptive order-0 probability model");
-    }
+    StreamModel.check(tokenizer.model(), options.probabilityModel);
     SourcePicture input = SourcePicture.of(image);
     boolean auto = options.resolutionShift == EncoderOptions.AUTO_SHIFT;
     int shift = auto ? 0 : options.resolutionShift;
@@ -277,13 +265,17 @@ public final class ImageEncoder implements AutoCloseable {
             source.original.width,
             source.original.height,
             source.gray ? ChannelFormat.GRAY : ChannelFormat.RGB);
-    ModelId model = new ModelId(tokenizer.modelId(), tokenizer.weightsSha256());
+    ModelId model =
+        new ModelId(
+            StreamModel.id(tokenizer.model(), options.probabilityModel), tokenizer.weightsSha256());
     TokenGridParams params =
         new TokenGridParams(grid.codebookSize(), mode, options.probabilityModel);
-    // Spec §8.1: the context prior (§8.3.2.4) or adaptive order-0 (§6.3, §8.2)
+    // Spec §8.1: adaptive order-0 (§6.3, §8.2), the context prior (§8.3.2.4) or the two-stage
+    // model (§8.3.3.5)
     List<byte[]> payloads =
         SliceCoder.encodeSlices(
-            options.probabilityModel == ProbabilityModel.GAUSSIAN_MIXTURE ? prior : null,
+            StreamModel.parameters(
+                tokenizer.model(), options.probabilityModel, grid.codebookSize()),
             grid,
             sliceRows,
             mode);

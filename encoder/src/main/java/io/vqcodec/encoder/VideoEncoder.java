@@ -7,14 +7,13 @@ import io.vqcodec.container.FrameType;
 import io.vqcodec.container.GranularityMode;
 import io.vqcodec.container.ModelId;
 import io.vqcodec.container.PictureHeader;
-import io.vqcodec.container.ProbabilityModel;
 import io.vqcodec.container.Slice;
 import io.vqcodec.container.TokenGridParams;
 import io.vqcodec.container.VideoWriter;
 import io.vqcodec.neural.Tokenizer;
-import io.vqcodec.tokens.ContextPrior;
 import io.vqcodec.tokens.SliceCoder;
 import io.vqcodec.tokens.TokenGrid;
+import io.vqcodec.tokens.TokenModel;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -49,12 +48,10 @@ public final class VideoEncoder implements AutoCloseable {
 
   private final Tokenizer tokenizer;
   private final boolean ownsTokenizer;
-  private final ContextPrior prior;
 
   private VideoEncoder(Tokenizer tokenizer, boolean owns) throws IOException {
     this.tokenizer = tokenizer;
     this.ownsTokenizer = owns;
-    this.prior = tokenizer.model().hasPrior() ? tokenizer.model().prior() : null;
   }
 
   /** An encoder with the default released model. */
@@ -111,7 +108,7 @@ public final class VideoEncoder implements AutoCloseable {
     private double skipScale = 1; // multiplies the skip threshold under a tight budget
     private double debt; // bytes spent beyond the budget so far
     private final GranularityMode mode;
-    private final ContextPrior framePrior;
+    private final TokenModel framePrior;
     private final float[] table;
     private final double skipThreshold;
     private final int width;
@@ -150,15 +147,12 @@ public final class VideoEncoder implements AutoCloseable {
             throw new IllegalArgumentException(
                 "a size or bits-per-pixel target is for pictures: code a video at a quality step");
       }
-      if (options.probabilityModel == ProbabilityModel.GAUSSIAN_MIXTURE && prior == null) {
-        throw new IllegalArgumentException("the model has no context prior");
-      }
+      StreamModel.check(tokenizer.model(), options.probabilityModel);
       this.options = options;
       this.keyint = keyint;
       this.width = width;
       this.height = height;
-      this.framePrior =
-          options.probabilityModel == ProbabilityModel.GAUSSIAN_MIXTURE ? prior : null;
+      this.framePrior = StreamModel.parameters(tokenizer.model(), options.probabilityModel, k);
       // Under a bitrate target every frame may have its own share of fine cells.
       this.mode =
           budget > 0
@@ -174,7 +168,9 @@ public final class VideoEncoder implements AutoCloseable {
       ContainerHeader header =
           new ContainerHeader(
               PictureHeader.video(width, height, ChannelFormat.RGB, frameCount, rateNum, rateDen),
-              new ModelId(tokenizer.modelId(), tokenizer.weightsSha256()),
+              new ModelId(
+                  StreamModel.id(tokenizer.model(), options.probabilityModel),
+                  tokenizer.weightsSha256()),
               new TokenGridParams(k, mode, options.probabilityModel),
               ext);
       this.writer = new VideoWriter(out, header);

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * §8.3.2.3) is computed lazily on first use and cached; two threads computing the same row get
  * identical arrays, so the race is benign.
  */
-public final class ContextPrior {
+public final class ContextPrior implements TokenModel {
   static final int MAGIC = 0x56515052; // "VQPR"
   static final int VERSION = 1;
 
@@ -96,6 +96,21 @@ public final class ContextPrior {
       this.weights = weights;
       this.beta = beta;
       this.rows = new AtomicReferenceArray<>(k);
+    }
+
+    /** The codebook size K of this level. */
+    public int codebookSize() {
+      return k;
+    }
+
+    /** Dimensions of a codeword. */
+    public int dim() {
+      return dim;
+    }
+
+    /** A copy of the integer codewords, {@code code[t * dim + j]} (Spec §8.3.2.2). */
+    public short[] codewords() {
+      return code.clone();
     }
 
     int buckets(int pass) {
@@ -291,6 +306,14 @@ public final class ContextPrior {
   /** SHA-256 of the parameter file as loaded. */
   public byte[] sha256() {
     return sha256.clone();
+  }
+
+  @Override
+  public boolean hasLevel(int k) {
+    for (Level l : levels) {
+      if (l.k == k) return true;
+    }
+    return false;
   }
 
   /** The parameters of codebook level {@code k}; IllegalArgumentException if the prior has none. */

@@ -20,8 +20,11 @@ import java.util.Properties;
  * <p>Only {@link ModelRegistry} makes packages. Keys of {@code model.properties}: {@code
  * model.name}; {@code model.id} (absent for a package that no stream names, such as the concealment
  * predictor); {@code model.same.weights.ids} (other stream ids whose weights are these, Spec §4.4);
- * {@code weights.file}, {@code weights.sha256}; {@code prior.file}, {@code prior.sha256}; the
- * network's {@code arch} and {@code codebook.sizes}; training provenance ({@code train.*}).
+ * {@code weights.file}, {@code weights.sha256}; {@code prior.file}, {@code prior.sha256} (the
+ * context prior of stream id {@code model.id}); {@code twostage.id}, {@code twostage.file}, {@code
+ * twostage.sha256} (a further stream id, these weights with the two-stage model's parameters, Spec
+ * §8.3.3.1); the network's {@code arch} and {@code codebook.sizes}; training provenance ({@code
+ * train.*}).
  */
 public final class ModelPackage {
   /** Reads one file of a package (class path resource or folder). */
@@ -38,6 +41,8 @@ public final class ModelPackage {
   private final Files files;
   private final long id;
   private final long[] sameWeightsIds;
+  private final long twoStageId;
+  private TwoStagePrior twoStage;
   private final byte[] weightsSha256;
   private byte[] weights;
   private ContextPrior prior;
@@ -56,6 +61,8 @@ public final class ModelPackage {
     try {
       String idText = props.getProperty("model.id");
       this.id = idText == null ? 0 : Long.parseLong(idText.trim());
+      String ts = props.getProperty("twostage.id");
+      this.twoStageId = ts == null ? 0 : Long.parseLong(ts.trim());
       String same = props.getProperty("model.same.weights.ids", "").trim();
       this.sameWeightsIds =
           same.isEmpty()
@@ -71,6 +78,11 @@ public final class ModelPackage {
       throw new IOException(source + ": weights.sha256 is not 64 hex digits");
     if (props.getProperty("prior.file") != null && props.getProperty("prior.sha256") == null) {
       throw new IOException(source + ": prior.file without prior.sha256");
+    }
+    if (twoStageId > 0
+        && (props.getProperty("twostage.file") == null
+            || props.getProperty("twostage.sha256") == null)) {
+      throw new IOException(source + ": twostage.id without twostage.file and twostage.sha256");
     }
   }
 
@@ -95,9 +107,10 @@ public final class ModelPackage {
    * model.same.weights.ids}.
    */
   public long[] decodableIds() {
-    long[] all = new long[sameWeightsIds.length + (id > 0 ? 1 : 0)];
+    long[] all = new long[sameWeightsIds.length + (id > 0 ? 1 : 0) + (twoStageId > 0 ? 1 : 0)];
     int n = 0;
     if (id > 0) all[n++] = id;
+    if (twoStageId > 0) all[n++] = twoStageId;
     for (long s : sameWeightsIds) all[n++] = s;
     return all;
   }
@@ -151,6 +164,81 @@ public final class ModelPackage {
       prior = ContextPrior.load(new ByteArrayInputStream(p));
     }
     return prior;
+  }
+
+  /**
+   * The stream id of these weights with the two-stage model's parameters (Spec §8.3.3.1), or 0 if
+   * the package has none.
+   */
+  public long twoStageId() {
+    return twoStageId;
+  }
+
+  /**
+   * The two-stage model's parameters of stream model {@link #twoStageId()}, checked against {@code
+   * twostage.sha256}.
+   *
+   * @throws IOException if the package has none or the file is missing, damaged or malformed
+   */
+  public synchronized TwoStagePrior twoStagePrior() throws IOException {
+    if (twoStage == null) {
+      if (twoStageId == 0) throw new IOException(source + " has no two-stage model");
+      byte[] p = read(props.getProperty("twostage.file").trim(), TwoStagePrior.MAX_FILE);
+      check(
+          "two-stage model",
+          p,
+          HexFormat.of().parseHex(props.getProperty("twostage.sha256").trim()));
+      twoStage = TwoStagePrior.load(new ByteArrayInputStream(p));
+    }
+    return twoStage;
+  }
+
+  /**
+   * The parameters that {@code prob} needs in a stream of model {@code streamId} (Spec §8.3.2.1,
+   * §8.3.3.1): null for adaptive order-0.
+   *
+   * @throws UnknownModelException if this package has no such parameters for that id, or none for
+   *     the stream's codebook size {@code k}
+   * @throws IOException if the parameter file is missing, damaged or malformed
+   */
+  public TokenModel tokenModel(io.vqcodec.container.ProbabilityModel prob, long streamId, int k)
+      throws IOException {
+    TokenModel m;
+    switch (prob) {
+      case ADAPTIVE_ORDER0 -> {
+        return null;
+      }
+      case GAUSSIAN_MIXTURE -> {
+        if (streamId != id || !hasPrior()) {
+          throw new UnknownModelException(
+              "stream codes its tokens with the context prior of model "
+                  + streamId
+                  + "; this decoder has "
+                  + (hasPrior() ? "the prior of model " + id + " only" : "no context prior"),
+              streamId);
+        }
+        m = prior();
+      }
+      case TWO_STAGE -> {
+        if (streamId != twoStageId || twoStageId == 0) {
+          throw new UnknownModelException(
+              "stream codes its tokens with the two-stage model of model "
+                  + streamId
+                  + "; this decoder has "
+                  + (twoStageId > 0
+                      ? "the two-stage model of model " + twoStageId + " only"
+                      : "no two-stage model"),
+              streamId);
+        }
+        m = twoStagePrior();
+      }
+      default -> throw new IllegalStateException(prob.toString());
+    }
+    if (!m.hasLevel(k)) {
+      throw new UnknownModelException(
+          "the " + prob + " parameters of model " + streamId + " have no level K = " + k, streamId);
+    }
+    return m;
   }
 
   private byte[] read(String name, int max) throws IOException {

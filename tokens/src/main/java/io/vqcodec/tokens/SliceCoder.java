@@ -13,10 +13,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /**
- * slice_data() payloads (Spec §6.3) under either probability model (Spec §8.1): adaptive order-0
- * ({@code prior == null}, Spec §8.2) or the context prior (Spec §8.3.2.4). The encoder and the
- * decoder run the same walk of the syntax ({@link Order0SliceWalk}, {@link SliceWalk}); only what
- * happens to each symbol differs.
+ * slice_data() payloads (Spec §6.3) under every probability model (Spec §8.1): adaptive order-0
+ * ({@code model == null}, Spec §8.2), the context prior ({@link ContextPrior}, Spec §8.3.2.4) or
+ * the two-stage model ({@link TwoStagePrior}, Spec §8.3.3.5). The encoder and the decoder run the
+ * same walk of the syntax ({@link Order0SliceWalk}, {@link SliceWalk}); only what happens to each
+ * symbol differs.
  */
 public final class SliceCoder {
   private SliceCoder() {}
@@ -29,17 +30,16 @@ public final class SliceCoder {
    * @throws IllegalArgumentException as {@link #encode}, or if {@code sliceRows < 1}
    */
   public static List<byte[]> encodeSlices(
-      ContextPrior prior, TokenGrid grid, int sliceRows, GranularityMode mode) {
+      TokenModel prior, TokenGrid grid, int sliceRows, GranularityMode mode) {
     return encodeSlices(prior, grid, null, null, sliceRows, mode);
   }
 
   /**
-   * {@link #encodeSlices(ContextPrior, TokenGrid, int, GranularityMode)} for a predicted frame
-   * (Spec §10.4), each slice by {@link #encodePredicted}; a null {@code reference} codes a key
-   * frame.
+   * {@link #encodeSlices(TokenModel, TokenGrid, int, GranularityMode)} for a predicted frame (Spec
+   * §10.4), each slice by {@link #encodePredicted}; a null {@code reference} codes a key frame.
    */
   public static List<byte[]> encodeSlices(
-      ContextPrior prior,
+      TokenModel prior,
       TokenGrid grid,
       TokenGrid reference,
       boolean[] skip,
@@ -74,14 +74,14 @@ public final class SliceCoder {
    * The payload of the slice covering cell rows {@code firstRow .. firstRow + rowCount - 1}; {@code
    * grid} is not modified.
    *
-   * @param prior the context prior (prob_model_id 2), or null for adaptive order-0 (prob_model_id
-   *     0)
+   * @param prior the parameters of prob_model_id 2 or 3, or null for adaptive order-0
+   *     (prob_model_id 0)
    * @throws IllegalArgumentException if the rows are outside the grid, a coded token is {@link
    *     TokenGrid#LOST}, a cell's granularity disagrees with a forced {@code mode}, or the prior
    *     has no level for the grid's codebook size
    */
   public static byte[] encode(
-      ContextPrior prior, TokenGrid grid, int firstRow, int rowCount, GranularityMode mode) {
+      TokenModel prior, TokenGrid grid, int firstRow, int rowCount, GranularityMode mode) {
     return encode(prior, grid, firstRow, rowCount, mode, null);
   }
 
@@ -92,12 +92,12 @@ public final class SliceCoder {
    * cell has the same granularity.
    *
    * @param skip per cell of the whole grid, raster order
-   * @throws IllegalArgumentException as {@link #encode(ContextPrior, TokenGrid, int, int,
+   * @throws IllegalArgumentException as {@link #encode(TokenModel, TokenGrid, int, int,
    *     GranularityMode)}, or if the reference or the skip map does not fit the grid, or a skipped
    *     cell differs from its reference
    */
   public static byte[] encodePredicted(
-      ContextPrior prior,
+      TokenModel prior,
       TokenGrid grid,
       TokenGrid reference,
       boolean[] skip,
@@ -117,7 +117,7 @@ public final class SliceCoder {
   }
 
   private static byte[] encode(
-      ContextPrior prior,
+      TokenModel prior,
       TokenGrid grid,
       int firstRow,
       int rowCount,
@@ -143,27 +143,25 @@ public final class SliceCoder {
             return value;
           }
         }.run(rows, firstRow, rowCount, mode, temporal);
+      } else if (prior instanceof ContextPrior cp) {
+        encoderWalk(enc)
+            .run(
+                cp.level(grid.codebookSize()),
+                SliceWalk.ALL,
+                rows,
+                firstRow,
+                rowCount,
+                mode,
+                temporal);
       } else {
-        new SliceWalk() {
-          @Override
-          protected boolean flag(AdaptiveBinaryModel m, boolean isFine) {
-            enc.encode(m, isFine ? 1 : 0);
-            return isFine;
-          }
-
-          @Override
-          protected int token(Cdf cdf, int value) {
-            enc.encode(cdf, value);
-            return value;
-          }
-        }.run(
-            prior.level(grid.codebookSize()),
-            SliceWalk.ALL,
-            rows,
-            firstRow,
-            rowCount,
-            mode,
-            temporal);
+        // Spec §8.3.3.5: code the slice with the model and escaped (raw tokens); keep the smaller.
+        TwoStagePrior.Level lv = ((TwoStagePrior) prior).level(grid.codebookSize());
+        encoderWalk(enc).run(lv, false, rows, firstRow, rowCount, mode, temporal);
+        byte[] modelled = enc.finish();
+        rows = grid.copyRows(firstRow, rowCount);
+        encoderWalk(enc).run(lv, true, rows, firstRow, rowCount, mode, temporal);
+        byte[] raw = enc.finish();
+        return raw.length < modelled.length ? raw : modelled;
       }
     } catch (EntropyDecodingException e) {
       throw new IllegalStateException(e); // the encoder never decodes
@@ -171,19 +169,41 @@ public final class SliceCoder {
     return enc.finish();
   }
 
+  private static SliceWalk encoderWalk(RansEncoder enc) {
+    return new SliceWalk() {
+      @Override
+      protected boolean flag(AdaptiveBinaryModel m, boolean isFine) {
+        enc.encode(m, isFine ? 1 : 0);
+        return isFine;
+      }
+
+      @Override
+      protected int token(Cdf cdf, int value) {
+        enc.encode(cdf, value);
+        return value;
+      }
+
+      @Override
+      protected int bits(int n, int value) {
+        enc.encodeBits(value, n);
+        return value;
+      }
+    };
+  }
+
   /**
    * Decodes one slice payload into {@code grid} (the flags and tokens of its rows). On an exception
    * the rows hold partial results: the caller marks them lost (Spec §6.6).
    *
-   * @param prior the context prior (prob_model_id 2), or null for adaptive order-0 (prob_model_id
-   *     0)
+   * @param prior the parameters of prob_model_id 2 or 3, or null for adaptive order-0
+   *     (prob_model_id 0)
    * @throws EntropyDecodingException if the payload is truncated, malformed or does not terminate
    *     properly (Spec §7.6)
    * @throws IllegalArgumentException if the rows are outside the grid or the prior has no level for
    *     the grid's codebook size
    */
   public static void decode(
-      ContextPrior prior,
+      TokenModel prior,
       byte[] payload,
       TokenGrid grid,
       int firstRow,
@@ -198,13 +218,13 @@ public final class SliceCoder {
    * reference} (Spec §10.5), and its skip flags into {@code skip} (per cell of the whole grid,
    * raster order). On an exception the rows hold partial results: the caller marks them lost.
    *
-   * @throws EntropyDecodingException as {@link #decode(ContextPrior, byte[], TokenGrid, int, int,
+   * @throws EntropyDecodingException as {@link #decode(TokenModel, byte[], TokenGrid, int, int,
    *     GranularityMode)}
    * @throws IllegalArgumentException as that method, or if the reference or the skip map does not
    *     fit the grid
    */
   public static void decodePredicted(
-      ContextPrior prior,
+      TokenModel prior,
       byte[] payload,
       TokenGrid grid,
       TokenGrid reference,
@@ -218,7 +238,7 @@ public final class SliceCoder {
   }
 
   private static void decode(
-      ContextPrior prior,
+      TokenModel prior,
       byte[] payload,
       TokenGrid grid,
       int firstRow,
@@ -230,7 +250,6 @@ public final class SliceCoder {
       throw new IllegalArgumentException(
           "rows [" + firstRow + ", " + (firstRow + rowCount) + ") outside 0.." + grid.cellsHigh());
     }
-    ContextPrior.Level lv = prior == null ? null : prior.level(grid.codebookSize());
     RansDecoder dec = new RansDecoder(payload, 0, payload.length); // init_decoder, Spec §7.3
     if (prior == null) {
       new Order0SliceWalk() {
@@ -247,18 +266,31 @@ public final class SliceCoder {
         }
       }.run(grid, firstRow, rowCount, mode, temporal);
     } else {
-      new SliceWalk() {
-        @Override
-        protected boolean flag(AdaptiveBinaryModel m, boolean isFine)
-            throws EntropyDecodingException {
-          return dec.decode(m) == 1;
-        }
+      SliceWalk walk =
+          new SliceWalk() {
+            @Override
+            protected boolean flag(AdaptiveBinaryModel m, boolean isFine)
+                throws EntropyDecodingException {
+              return dec.decode(m) == 1;
+            }
 
-        @Override
-        protected int token(Cdf cdf, int value) throws EntropyDecodingException {
-          return dec.decode(cdf);
-        }
-      }.run(lv, SliceWalk.ALL, grid, firstRow, rowCount, mode, temporal);
+            @Override
+            protected int token(Cdf cdf, int value) throws EntropyDecodingException {
+              return dec.decode(cdf);
+            }
+
+            @Override
+            protected int bits(int n, int value) throws EntropyDecodingException {
+              return dec.decodeBits(n);
+            }
+          };
+      if (prior instanceof ContextPrior cp) {
+        walk.run(
+            cp.level(grid.codebookSize()), SliceWalk.ALL, grid, firstRow, rowCount, mode, temporal);
+      } else {
+        TwoStagePrior.Level lv = ((TwoStagePrior) prior).level(grid.codebookSize());
+        walk.run(lv, false, grid, firstRow, rowCount, mode, temporal);
+      }
     }
     dec.verifyEnd(); // check_end(), Spec §6.6, §7.6
   }

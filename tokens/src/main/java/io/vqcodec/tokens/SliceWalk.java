@@ -6,9 +6,11 @@ import io.vqcodec.entropy.Cdf;
 import io.vqcodec.entropy.EntropyDecodingException;
 
 /**
- * slice_data() under prob_model_id 2 (Spec §8.3.2.4), written once: the encoder, the decoder and
- * the offline tools (prior fitting, cost reports) are subclasses that only say what to do with each
- * symbol, so they cannot drift apart. Public for those tools; a decoder uses {@link SliceCoder}.
+ * slice_data() under prob_model_id 2 (Spec §8.3.2.4) and 3 (Spec §8.3.3.5, the same symbol order
+ * with two symbols per token and an escape to raw tokens), written once: the encoder, the decoder
+ * and the offline tools (prior fitting, cost reports) are subclasses that only say what to do with
+ * each symbol, so they cannot drift apart. Public for those tools; a decoder uses {@link
+ * SliceCoder}.
  */
 public abstract class SliceWalk {
   /** Every component of every pass enabled (Spec §8.3.2.4); ablations pass fewer. */
@@ -26,7 +28,19 @@ public abstract class SliceWalk {
   /** Codes or decodes one token with {@code cdf}; {@code value} is the grid's current token. */
   protected abstract int token(Cdf cdf, int value) throws EntropyDecodingException;
 
+  /**
+   * Codes or decodes {@code n} raw bits (Spec §7.5): the escape flag and escaped tokens of
+   * prob_model_id 3 (Spec §8.3.3.5). Walks that never meet them need not override this.
+   */
+  protected int bits(int n, int value) throws EntropyDecodingException {
+    throw new IllegalStateException("this walk does not code raw bits");
+  }
+
   private PmfBuilder pb;
+  private TwoStagePmf ts;
+  private TwoStagePrior.Level tsLevel;
+  private boolean escaped;
+  private int tokenBits;
   private int[] enabled;
 
   /**
@@ -34,8 +48,29 @@ public abstract class SliceWalk {
    * mask}; by default builds its CDF (Spec §8.3.2.5) and calls {@link #token(Cdf, int)}.
    */
   protected int token(int pass, int mask, int[] nb, int value) throws EntropyDecodingException {
+    if (escaped) return bits(tokenBits, value); // Spec §8.3.3.5: a raw token
+    if (ts != null) return twoStageToken(pass, mask, nb, value);
     int t = token(pb.cdf(pass, mask, nb), value);
     pb.update(pass, t);
+    return t;
+  }
+
+  /**
+   * Spec §8.3.3.5 decode_token3(): the group, then (in a group of two or more codewords) the rank;
+   * {@code value} only matters to an encoder, which passes a valid token.
+   */
+  private int twoStageToken(int pass, int mask, int[] nb, int value)
+      throws EntropyDecodingException {
+    TwoStagePrior.Level lv = tsLevel;
+    boolean known = value >= 0 && value < lv.k;
+    int s = lv.groups == 1 ? 0 : token(ts.groupCdf(pass, mask, nb), known ? lv.group[value] : 0);
+    int[] m = lv.members[s];
+    int q = 0;
+    if (m.length > 1) {
+      q = token(ts.rankCdf(pass, mask, nb, s), known && lv.group[value] == s ? lv.rank[value] : 0);
+    }
+    int t = m[q];
+    ts.update(pass, t);
     return t;
   }
 
@@ -55,12 +90,50 @@ public abstract class SliceWalk {
   }
 
   /**
+   * Spec §8.3.3.5, slice_data() under prob_model_id 3, or with {@code temporal} the predicted-frame
+   * syntax of Spec §10.4 around it. {@code escape} is the escape flag an encoder codes (a decoder
+   * passes false and gets the coded one).
+   */
+  final void run(
+      TwoStagePrior.Level lv,
+      boolean escape,
+      TokenGrid g,
+      int firstRow,
+      int rowCount,
+      GranularityMode mode,
+      Temporal temporal)
+      throws EntropyDecodingException {
+    if (g.codebookSize() != lv.k)
+      throw new IllegalArgumentException("grid K " + g.codebookSize() + " != " + lv.k);
+    this.escaped = bits(1, escape ? 1 : 0) == 1; // model_escape, Spec §8.3.3.5
+    this.tokenBits = Integer.numberOfTrailingZeros(lv.k);
+    this.tsLevel = lv;
+    this.ts = escaped ? null : new TwoStagePmf(lv);
+    walk(null, ALL, g, firstRow, rowCount, mode, temporal);
+  }
+
+  /**
    * Spec §8.3.2.4, or with {@code temporal} the predicted-frame syntax of Spec §10.4 around it:
    * skip flags first, then only the cells not skipped, each token of a cell whose reference has its
    * granularity preceded by a same flag (a token equal to its reference is not coded and does not
    * update the slice counts).
    */
   final void run(
+      ContextPrior.Level lv,
+      int[] enabled,
+      TokenGrid g,
+      int firstRow,
+      int rowCount,
+      GranularityMode mode,
+      Temporal temporal)
+      throws EntropyDecodingException {
+    this.pb = lv == null ? null : new PmfBuilder(lv);
+    this.ts = null;
+    this.escaped = false;
+    walk(lv, enabled, g, firstRow, rowCount, mode, temporal);
+  }
+
+  private void walk(
       ContextPrior.Level lv,
       int[] enabled,
       TokenGrid g,
@@ -96,7 +169,6 @@ public abstract class SliceWalk {
       }
     }
     this.enabled = enabled;
-    this.pb = lv == null ? null : new PmfBuilder(lv);
     int[] nb = new int[6];
     // 2. pass 0: coarse tokens, raster order; neighbours L, A, AL, AR
     for (int cy = firstRow; cy < lastRow; cy++) {

@@ -6,7 +6,6 @@ import io.vqcodec.container.FormatException;
 import io.vqcodec.container.GranularityMode;
 import io.vqcodec.container.Limits;
 import io.vqcodec.container.ModelId;
-import io.vqcodec.container.ProbabilityModel;
 import io.vqcodec.container.Slice;
 import io.vqcodec.entropy.EntropyDecodingException;
 import java.io.IOException;
@@ -85,10 +84,7 @@ public final class TokenDecoder {
     }
     PictureTooLargeException.check(header.picture().width(), header.picture().height(), maxPixels);
     ModelPackage model = checkModel(header, models); // Spec §4.3: before decoding any slice
-    ContextPrior prior =
-        header.grid().probabilityModel() == ProbabilityModel.GAUSSIAN_MIXTURE
-            ? model.prior()
-            : null;
+    TokenModel prior = tokenModel(header, model);
     // Sizes come from a header the reader has bounded (Spec §A.1): at most 2^20 cells. The grid
     // covers the coded picture (Spec §6.1, §9.6.1).
     TokenGrid grid =
@@ -223,10 +219,9 @@ public final class TokenDecoder {
    * Spec §4.3: the package holding the weights the stream names, else refuse and say which model
    * the stream needs and, for the same id, that the weights differ. Spec §8.3.2.1: tokens coded
    * with the context prior need the prior of exactly the stream's id (ids that share weights, Spec
-   * §4.4, do not share priors).
+   * §4.4, do not share priors); likewise the two-stage model (Spec §8.3.3.1).
    */
-  static ModelPackage checkModel(ContainerHeader header, ModelCatalogue models)
-      throws UnknownModelException {
+  static ModelPackage checkModel(ContainerHeader header, ModelCatalogue models) throws IOException {
     ModelId want = header.model();
     ModelPackage model = models.find(want).orElse(null);
     HexFormat hex = HexFormat.of();
@@ -254,18 +249,19 @@ public final class TokenDecoder {
       throw new UnknownModelException(
           need + "; this decoder has " + ModelPackage.describe(models.packages()), want.id());
     }
-    if (header.grid().probabilityModel() == ProbabilityModel.GAUSSIAN_MIXTURE
-        && (model.id() != want.id() || !model.hasPrior())) {
-      throw new UnknownModelException(
-          "stream codes its tokens with the context prior of model "
-              + want.id()
-              + "; this decoder has "
-              + (model.hasPrior()
-                  ? "the prior of model " + model.id() + " only"
-                  : "no context prior"),
-          want.id());
-    }
+    tokenModel(header, model); // Spec §8.3.2.1, §8.3.3.1: the parameters the stream needs
     return model;
+  }
+
+  /**
+   * The parameters of the stream's probability model (Spec §8.1) from the package §4.3 selected,
+   * null for adaptive order-0.
+   *
+   * @throws UnknownModelException if the package has none for the stream's model id and K
+   */
+  static TokenModel tokenModel(ContainerHeader header, ModelPackage model) throws IOException {
+    return model.tokenModel(
+        header.grid().probabilityModel(), header.model().id(), header.grid().codebookSize());
   }
 
   /**

@@ -3,7 +3,6 @@ package io.vqcodec.tokens;
 import io.vqcodec.container.ContainerHeader;
 import io.vqcodec.container.FrameType;
 import io.vqcodec.container.GranularityMode;
-import io.vqcodec.container.ProbabilityModel;
 import io.vqcodec.container.Slice;
 import io.vqcodec.container.VideoReader;
 import io.vqcodec.entropy.EntropyDecodingException;
@@ -22,7 +21,7 @@ import java.util.List;
 public final class VideoTokenDecoder {
   private final VideoReader reader;
   private final ModelPackage model;
-  private final ContextPrior prior;
+  private final TokenModel prior;
   private final GranularityMode mode;
   private TokenGrid reference;
 
@@ -60,8 +59,7 @@ public final class VideoTokenDecoder {
     this.reader = reader;
     this.model = model;
     ContainerHeader h = reader.header();
-    this.prior =
-        h.grid().probabilityModel() == ProbabilityModel.GAUSSIAN_MIXTURE ? model.prior() : null;
+    this.prior = TokenDecoder.tokenModel(h, model);
     this.mode = h.grid().granularityMode();
   }
 
