@@ -1,5 +1,6 @@
 package io.vqcodec.cli;
 
+import io.vqcodec.container.ProbabilityModel;
 import io.vqcodec.encoder.EncodedPicture;
 import io.vqcodec.encoder.EncoderOptions;
 import io.vqcodec.encoder.GranularityStrategy;
@@ -85,6 +86,15 @@ final class EncodeCommand implements Callable<Integer> {
       description =
           "How cells are chosen for fine tokens: rd (rate-distortion, default for pictures), entropy (default for video: rd costs two decoder passes per frame), uniform.")
   String granularity;
+
+  @Option(
+      names = "--token-model",
+      paramLabel = "MODEL",
+      description =
+          "The probability model of the tokens (Spec §8.1): two-stage (default; prob_model_id 3),"
+              + " context-prior (prob_model_id 2, slower) or order0 (prob_model_id 0, no model"
+              + " parameters).")
+  String tokenModel;
 
   @Option(
       names = "--slice-rows",
@@ -235,6 +245,21 @@ final class EncodeCommand implements Callable<Integer> {
         };
     try {
       EncoderOptions o = EncoderOptions.defaults().withStrategy(strategy).withSliceRows(sliceRows);
+      if (tokenModel != null) {
+        o =
+            o.withProbabilityModel(
+                switch (tokenModel) {
+                  case "two-stage" -> ProbabilityModel.TWO_STAGE;
+                  case "context-prior" -> ProbabilityModel.GAUSSIAN_MIXTURE;
+                  case "order0" -> ProbabilityModel.ADAPTIVE_ORDER0;
+                  default ->
+                      throw new CliException(
+                          ExitCode.USAGE,
+                          "--token-model "
+                              + tokenModel
+                              + ": must be two-stage, context-prior or order0");
+                });
+      }
       if (downscale != null) {
         int shift =
             switch (downscale) {

@@ -22,7 +22,13 @@ class ModelRegistryTest {
   static final Path ROOT = Path.of(System.getProperty("vqcodec.root", ".."));
 
   /** One row of the Spec §4.4 table. */
-  record Row(long id, String weightsSha256, String priorSha256, String levels, String status) {}
+  record Row(
+      long id,
+      String weightsSha256,
+      String priorSha256,
+      String twoStageSha256,
+      String levels,
+      String status) {}
 
   static List<Row> specTable() throws IOException {
     String spec =
@@ -34,11 +40,14 @@ class ModelRegistryTest {
     List<Row> rows = new ArrayList<>();
     while (m.find()) {
       Matcher prior = Pattern.compile("`prior\\.sha256` `([0-9a-f]{64})`").matcher(m.group(2));
+      Matcher twoStage =
+          Pattern.compile("`twostage\\.sha256` `([0-9a-f]{64})`").matcher(m.group(2));
       rows.add(
           new Row(
               Long.parseLong(m.group(1)),
               m.group(3),
               prior.find() ? prior.group(1) : null,
+              twoStage.find() ? twoStage.group(1) : null,
               m.group(4).replace(" ", ""),
               m.group(5)));
     }
@@ -67,6 +76,16 @@ class ModelRegistryTest {
         assertThat(hex.formatHex(p.prior().sha256())).isEqualTo(r.priorSha256());
       } else {
         assertThat(p.id() == r.id() && p.hasPrior()).as("model %d has no prior", r.id()).isFalse();
+      }
+      if (r.twoStageSha256() != null) {
+        // Spec §8.3.3.1: the two-stage parameters belong to exactly this id.
+        assertThat(p.twoStageId()).isEqualTo(r.id());
+        assertThat(p.property("twostage.sha256")).isEqualTo(r.twoStageSha256());
+        assertThat(hex.formatHex(p.twoStagePrior().sha256())).isEqualTo(r.twoStageSha256());
+      } else {
+        assertThat(p.twoStageId())
+            .as("model %d has no two-stage model", r.id())
+            .isNotEqualTo(r.id());
       }
       // The weights file is the one the table names (not only its first 16 bytes).
       assertThat(hex.formatHex(ModelPackage.sha256(p.weights()))).isEqualTo(r.weightsSha256());
