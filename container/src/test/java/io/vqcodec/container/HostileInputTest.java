@@ -280,9 +280,9 @@ class HostileInputTest {
             s -> s.probModelId = 1,
             "prob_model_id 1 at byte 42: static frequency table (reserved"),
         hostile(
-            "prob_model_id 3",
-            s -> s.probModelId = 3,
-            "prob_model_id 3 at byte 42: reserved is not supported"),
+            "prob_model_id 4",
+            s -> s.probModelId = 4,
+            "prob_model_id 4 at byte 42: reserved is not supported"),
         hostile("first_row gap", s -> s.slices.get(1)[0] = 0, "slice[1].first_row 0 at byte"),
         hostile("rows not covered", s -> s.slices.remove(1), "slices must cover every cell row"),
         hostile("row_count 0", s -> s.slices.get(0)[1] = 0, "slice[0].row_count 0 at byte"),

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vqcodec.container.GranularityMode;
-import io.vqcodec.tokens.ContextPrior;
+import io.vqcodec.tokens.ModelPackage;
 import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.SliceCoder;
 import io.vqcodec.tokens.TokenGrid;
+import io.vqcodec.tokens.TokenModel;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /** The token layer's slice coding (both probability models) on the tokens of a real picture. */
 class RealTokensCodingTest {
-  static TokenGrid roundTrip(
-      ContextPrior prior, TokenGrid g, int rowsPerSlice, GranularityMode mode) throws Exception {
+  static TokenGrid roundTrip(TokenModel prior, TokenGrid g, int rowsPerSlice, GranularityMode mode)
+      throws Exception {
     TokenGrid out = new TokenGrid(g.width(), g.height(), g.codebookSize());
     for (int r = 0; r < g.cellsHigh(); r += rowsPerSlice) {
       int n = Math.min(rowsPerSlice, g.cellsHigh() - r);
@@ -47,7 +48,7 @@ class RealTokensCodingTest {
     }
     assumeTrue(img != null);
     BufferedImage b = ImageIO.read(img.toFile());
-    ContextPrior prior = ModelRegistry.builtIn().defaultTokenizer().prior();
+    ModelPackage pkg = ModelRegistry.builtIn().defaultTokenizer();
     try (Tokenizer tok = Tokenizer.loadDefault()) {
       for (int k : new int[] {4096, 64}) {
         TokenGrid[] both = tok.encodeBoth(b, k);
@@ -57,7 +58,8 @@ class RealTokensCodingTest {
         TokenGrid mixed = tok.encode(b, k, cells);
         for (TokenGrid g : List.of(both[0], both[1], mixed)) {
           GranularityMode mode = modeOf(g);
-          for (ContextPrior p : new ContextPrior[] {prior, null}) {
+          // Spec §8.1: every probability model, the released parameters
+          for (TokenModel p : new TokenModel[] {pkg.prior(), pkg.twoStagePrior(), null}) {
             assertThat(roundTrip(p, g, 1000, mode)).isEqualTo(g);
             assertThat(roundTrip(p, g, 4, mode)).isEqualTo(g);
           }

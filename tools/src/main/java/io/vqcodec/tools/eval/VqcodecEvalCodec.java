@@ -31,8 +31,8 @@ final class VqcodecEvalCodec implements EvalCodec {
   /** Cell rows per slice: the encoder's default. */
   private final int sliceRows = EncoderOptions.DEFAULT_SLICE_ROWS;
 
-  /** The context prior (Spec §8.3.2): the encoder's default. */
-  private final ProbabilityModel probabilityModel = ProbabilityModel.GAUSSIAN_MIXTURE;
+  /** The two-stage token model (Spec §8.3.3): the encoder's default. */
+  private final ProbabilityModel probabilityModel = ProbabilityModel.TWO_STAGE;
 
   /**
    * Spec §9.6.1 resolution shift, or -1 for rate control's choice among full, half and quarter

@@ -24,6 +24,8 @@ import io.vqcodec.tokens.SliceCoder;
 import io.vqcodec.tokens.SliceReport;
 import io.vqcodec.tokens.TokenDecoder;
 import io.vqcodec.tokens.TokenGrid;
+import io.vqcodec.tokens.TokenModel;
+import io.vqcodec.tokens.TwoStagePrior;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -65,6 +67,7 @@ public final class VectorGenerator {
   private static final GranularityMode FINE = GranularityMode.ALL_FINE;
   private static final ProbabilityModel PM0 = ProbabilityModel.ADAPTIVE_ORDER0;
   private static final ProbabilityModel PM2 = ProbabilityModel.GAUSSIAN_MIXTURE;
+  private static final ProbabilityModel PM3 = ProbabilityModel.TWO_STAGE;
 
   private final Path out;
   private final Path sample;
@@ -72,6 +75,11 @@ public final class VectorGenerator {
 
   /** The default tokenizer's context prior: prob_model_id 2 slices are coded with it. */
   private final ContextPrior prior;
+
+  /** Its two-stage model (prob_model_id 3), which streams name by {@link #model3}. */
+  private final TwoStagePrior twoStage;
+
+  private final ModelId model3;
 
   private final List<Manifest.Entry> entries = new ArrayList<>();
 
@@ -81,6 +89,8 @@ public final class VectorGenerator {
     ModelPackage tok = ModelRegistry.builtIn().defaultTokenizer();
     this.prior = tok.prior();
     this.model = new ModelId(tok.id(), tok.weightsSha256());
+    this.twoStage = tok.twoStagePrior();
+    this.model3 = new ModelId(tok.twoStageId(), tok.weightsSha256());
   }
 
   public static void main(String[] args) throws IOException {
@@ -234,9 +244,7 @@ public final class VectorGenerator {
     List<Slice> out = new ArrayList<>();
     int first = 0;
     for (int n : s.rows) {
-      out.add(
-          new Slice(
-              first, n, SliceCoder.encode(s.pm == PM2 ? prior : null, s.grid, first, n, s.mode)));
+      out.add(new Slice(first, n, SliceCoder.encode(params(s.pm), s.grid, first, n, s.mode)));
       first += n;
     }
     return out;
@@ -273,18 +281,23 @@ public final class VectorGenerator {
   }
 
   private byte[] write(Synth s) throws IOException {
-    return ContainerWriter.write(header(s, model), slices(s));
+    return ContainerWriter.write(header(s, s.pm == PM3 ? model3 : model), slices(s));
+  }
+
+  /** The parameters slices of {@code pm} are coded with (Spec §8.1), null for order-0. */
+  private TokenModel params(ProbabilityModel pm) {
+    return pm == PM0 ? null : pm == PM2 ? prior : twoStage;
   }
 
   private static String pmName(ProbabilityModel pm) {
-    return pm == PM0 ? "pm0" : "pm2";
+    return pm == PM0 ? "pm0" : pm == PM2 ? "pm2" : "pm3";
   }
 
   private void synthetic() throws IOException {
-    // Every codebook level with both probability models: mixed granularity, random tokens.
+    // Every codebook level with every probability model: mixed granularity, random tokens.
     int[] ks = {4096, 1024, 256, 64, 16};
     for (int k : ks) {
-      for (ProbabilityModel pm : List.of(PM0, PM2)) {
+      for (ProbabilityModel pm : List.of(PM0, PM2, PM3)) {
         Synth s = synth(80, 64, k, Gran.RANDOM, Tok.RANDOM, MIXED, pm, 2, 1000 + k);
         valid(
             "k" + k + "-mixed-" + pmName(pm),
@@ -293,8 +306,8 @@ public final class VectorGenerator {
             "K=" + k + ", mixed granularity, random tokens, two 2-row slices");
       }
     }
-    // Granularity modes (Spec §6.2, §6.5), both models.
-    for (ProbabilityModel pm : List.of(PM0, PM2)) {
+    // Granularity modes (Spec §6.2, §6.5), every model.
+    for (ProbabilityModel pm : List.of(PM0, PM2, PM3)) {
       valid(
           "gran-all-coarse-" + pmName(pm),
           synth(64, 48, 1024, Gran.COARSE, Tok.RANDOM, COARSE, pm, 8, 11),
@@ -337,6 +350,21 @@ public final class VectorGenerator {
         synth(64, 64, 4096, Gran.RANDOM, Tok.EXTREMES, MIXED, PM2, 4, 23),
         "§6.3 §8.3.2",
         "tokens 0 and K-1 only, K=4096");
+    valid(
+        "tok-extremes-k4096-pm3",
+        synth(64, 64, 4096, Gran.RANDOM, Tok.EXTREMES, MIXED, PM3, 4, 23),
+        "§6.3 §8.3.3",
+        "tokens 0 and K-1 only, K=4096");
+    valid(
+        "tok-constant-pm3",
+        synth(256, 160, 256, Gran.FINE, Tok.CONSTANT, FINE, PM3, 10, 25),
+        "§7 §8.3.3",
+        "equal tokens in one slice: the model, not the escape");
+    valid(
+        "tok-skewed-k4096-pm3",
+        synth(128, 96, 4096, Gran.RANDOM, Tok.SKEWED, MIXED, PM3, 6, 26),
+        "§7 §8.3.3",
+        "skewed token statistics, K=4096");
     valid(
         "tok-constant-rescale-pm0",
         synth(512, 320, 1024, Gran.FINE, Tok.CONSTANT, FINE, PM0, 20, 24),
@@ -457,7 +485,7 @@ public final class VectorGenerator {
   }
 
   private static String sec(ProbabilityModel pm) {
-    return pm == PM0 ? "§8.2" : "§8.3.2";
+    return pm == PM0 ? "§8.2" : pm == PM2 ? "§8.3.2" : "§8.3.3";
   }
 
   /** Adds a synthetic vector that decodes completely. */
@@ -488,14 +516,29 @@ public final class VectorGenerator {
     BufferedImage src = ImageIO.read(sample.toFile());
     if (src == null) throw new IOException("cannot read " + sample);
     try (ImageEncoder enc = ImageEncoder.open()) {
-      EncoderOptions d = EncoderOptions.defaults();
+      // The context prior for the vectors named pm2; the encoder's default is the two-stage model.
+      EncoderOptions d = EncoderOptions.defaults().withProbabilityModel(PM2);
       image(
           enc,
           "img-chelsea-451x300-default",
           src,
+          EncoderOptions.defaults(),
+          "§2 to §8, §8.3.3",
+          "samples/chelsea.png with the encoder's defaults (two-stage model, 8-row slices)");
+      image(
+          enc,
+          "img-chelsea-451x300-pm2",
+          src,
           d,
-          "§2 to §8",
-          "samples/chelsea.png with the encoder's defaults (context prior, 8-row slices)");
+          "§2 to §8, §8.3.2",
+          "samples/chelsea.png, default quality, the context prior");
+      image(
+          enc,
+          "img-96x64-k1024-rows3-pm3",
+          crop(src, 250, 50, 96, 64),
+          EncoderOptions.defaults().withCodebook(1024, 0.25).withSliceRows(3),
+          "§6.3 §8.3.3",
+          "a 96x64 crop, K=1024, 25% fine, two-stage model");
       image(
           enc,
           "img-chelsea-451x300-pm0",
@@ -596,7 +639,7 @@ public final class VectorGenerator {
     for (Slice s; (s = r.nextSlice()) != null; ) {
       byte[] again =
           SliceCoder.encode(
-              h.grid().probabilityModel() == PM2 ? prior : null,
+              params(h.grid().probabilityModel()),
               t.grid(),
               s.firstRow(),
               s.rowCount(),
@@ -632,7 +675,7 @@ public final class VectorGenerator {
   }
 
   private void damaged() throws IOException {
-    for (ProbabilityModel pm : List.of(PM0, PM2)) {
+    for (ProbabilityModel pm : List.of(PM0, PM2, PM3)) {
       Synth s = base(pm);
       byte[] b = write(s);
       String p = "-" + pmName(pm);
@@ -1122,11 +1165,11 @@ public final class VectorGenerator {
         "prob_model_id 1 (static frequency table, reserved)");
     field(
         e,
-        "err-prob-model-3",
+        "err-prob-model-4",
         "prob_model_id",
-        new byte[] {3},
+        new byte[] {4},
         "§8.1",
-        "prob_model_id 3 (unknown)");
+        "prob_model_id 4 (reserved)");
     byte[] nc = HeaderEditor.varint(80);
     field(
         e,
@@ -1328,6 +1371,21 @@ public final class VectorGenerator {
         -1,
         "§4.4 §8.3.2.1",
         "model 2 (no context prior) with prob_model_id 2");
+    Synth s3 = base(PM3);
+    refuses(
+        "err-model-3-two-stage",
+        ContainerWriter.write(header(s3, model), slices(s3)),
+        um,
+        -1,
+        "§4.4 §8.3.3.1",
+        "model 3 (context prior, no two-stage parameters) with prob_model_id 3");
+    refuses(
+        "err-model-4-prior",
+        ContainerWriter.write(header(s2, model3), slices(s2)),
+        um,
+        -1,
+        "§4.4 §8.3.2.1",
+        "model 4 (two-stage parameters, no context prior) with prob_model_id 2");
   }
 
   private void field(
