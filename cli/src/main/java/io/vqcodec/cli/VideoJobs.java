@@ -190,18 +190,41 @@ final class VideoJobs {
     return new int[] {(int) num, (int) den};
   }
 
+  /**
+   * Decodes a video to {@code output}; from {@code fromMicros} on if it is not negative: the
+   * decoder seeks to the key frame at or before that time (Spec §10.6) and the frames before the
+   * one shown then are decoded but not written.
+   */
   static void decode(
-      Path input, Path output, long maxPixels, boolean force, PrintWriter out, PrintWriter err)
+      Path input,
+      Path output,
+      long fromMicros,
+      long maxPixels,
+      boolean force,
+      PrintWriter out,
+      PrintWriter err)
       throws CliException {
     VideoDecoder opened;
     try {
-      opened = VideoDecoder.open(new BufferedInputStream(Files.newInputStream(input)), maxPixels);
+      opened =
+          fromMicros < 0
+              ? VideoDecoder.open(new BufferedInputStream(Files.newInputStream(input)), maxPixels)
+              : VideoDecoder.open(input, maxPixels, fromMicros);
     } catch (IOException e) {
       throw DecodeCommand.streamFailure(input, e);
     }
     try (VideoDecoder decoder = opened) {
       var p = decoder.header().picture();
-      long frames = 0, lost = 0;
+      // The frame shown at fromMicros: floor(t * num / (10^6 * den)), as VideoDecoder.open seeks.
+      long first =
+          fromMicros <= 0
+              ? 0
+              : java.math.BigInteger.valueOf(fromMicros)
+                  .multiply(java.math.BigInteger.valueOf(p.frameRateNum()))
+                  .divide(java.math.BigInteger.valueOf(1_000_000L * p.frameRateDen()))
+                  .min(java.math.BigInteger.valueOf(Long.MAX_VALUE))
+                  .longValue();
+      long frames = 0, lost = 0, seen = 0;
       FrameSink sink;
       try {
         sink =
@@ -212,9 +235,22 @@ final class VideoJobs {
       }
       try {
         for (VideoDecoder.Frame f; (f = next(decoder, input)) != null; ) {
+          seen = f.number() + 1;
+          if (f.number() < first) continue;
           sink.write(f.image());
           frames++;
           if (f.type() == null || f.lostTokens() > 0) lost++;
+        }
+        if (frames == 0 && first > 0) {
+          throw new CliException(
+              ExitCode.USAGE,
+              String.format(
+                  Locale.ROOT,
+                  "--from %.3f: %s ends before that (%d frames, %.3f s)",
+                  fromMicros / 1e6,
+                  input,
+                  seen,
+                  seen * (double) p.frameRateDen() / p.frameRateNum()));
         }
         sink.close();
       } catch (IOException e) {
