@@ -54,6 +54,8 @@ public final class VideoEncoder implements AutoCloseable {
 
   private int motionRange = DEFAULT_MOTION_RANGE;
 
+  static final boolean REPLACE_SKIP = !Boolean.getBoolean("vqcodec.motion.noReplaceSkip");
+
   private final Tokenizer tokenizer;
   private final boolean ownsTokenizer;
   private final ContextPrior prior;
@@ -344,7 +346,7 @@ public final class VideoEncoder implements AutoCloseable {
           double best = Math.min(skipCost, threshold);
           boolean skip = skipCost <= threshold;
           int[] v = null;
-          if (search != null) {
+          if (search != null && (REPLACE_SKIP || !skip)) {
             int[] p = field.predictor(cx, cy, firstRow);
             v = search.best(grid, cx, cy, p, lambda, best);
           }

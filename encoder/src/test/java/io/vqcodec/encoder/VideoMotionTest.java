@@ -67,6 +67,9 @@ class VideoMotionTest {
     List<VideoEncoder.FrameReport> with = new ArrayList<>(), without = new ArrayList<>();
     byte[] m = encode(VideoEncoder.DEFAULT_MOTION_RANGE, with);
     byte[] n = encode(0, without);
+    // Kept as a build artifact: the seed of the video token decoder's fuzz target with motion
+    // frames (tokens/src/test/resources/.../VideoTokenDecoderFuzzTestInputs/).
+    java.nio.file.Files.write(java.nio.file.Path.of("target", "pan-motion.vqc"), m);
     assertThat(m[9]).isEqualTo((byte) 3); // version_minor 3: motion frames (Spec §10.9)
     assertThat(n[9]).isEqualTo((byte) 2); // no motion: as before
     int bytesWith = 0, bytesWithout = 0;

@@ -149,6 +149,7 @@ public final class VideoTokenDecoder {
       }
       if (outcome.lost()) {
         TokenDecoder.markLost(grid, s.firstRow(), s.rowCount(), mode);
+        // Spec §10.9.5: the modes and vectors of a lost slice's cells are unknown.
         if (motion != null) motion.clearRows(s.firstRow(), s.rowCount());
         for (int i = s.firstRow() * grid.cellsWide();
             i < (s.firstRow() + s.rowCount()) * grid.cellsWide();

@@ -3,7 +3,16 @@ package io.vqcodec.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vqcodec.container.ChannelFormat;
+import io.vqcodec.container.ContainerHeader;
+import io.vqcodec.container.FrameType;
 import io.vqcodec.container.GranularityMode;
+import io.vqcodec.container.ModelId;
+import io.vqcodec.container.PictureHeader;
+import io.vqcodec.container.ProbabilityModel;
+import io.vqcodec.container.Slice;
+import io.vqcodec.container.TokenGridParams;
+import io.vqcodec.container.VideoWriter;
 import io.vqcodec.entropy.AdaptiveBinaryModel;
 import io.vqcodec.entropy.EntropyDecodingException;
 import io.vqcodec.entropy.RansEncoder;
@@ -237,6 +246,52 @@ class MotionSliceTest {
             () -> SliceCoder.encodeMotion(null, g, g, f, 0, 1, GranularityMode.ALL_COARSE))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> f.setMotion(1, 0, 17, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /**
+   * Spec §10.9.3, §10.9.5 in a stream: a motion frame whose slice holds a vector beyond MAX_MV
+   * loses that slice (reported, its tokens lost) and decoding goes on; the next frame copies lost
+   * tokens.
+   */
+  @Test
+  void aVideoWithABadVectorLosesTheSliceAndGoesOn() throws IOException {
+    ModelPackage model = ModelRegistry.builtIn().defaultTokenizer();
+    ContainerHeader h =
+        new ContainerHeader(
+            PictureHeader.video(16, 16, ChannelFormat.RGB, 3, 25, 1),
+            new ModelId(model.id(), model.weightsSha256()),
+            new TokenGridParams(4096, GranularityMode.MIXED, ProbabilityModel.ADAPTIVE_ORDER0));
+    TokenGrid key = TestGrids.make(16, 16, 4096, 0, 81);
+    MotionField still = new MotionField(1, 1);
+    still.setSkip(0, 0);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    VideoWriter w = new VideoWriter(out, h, true);
+    w.writeFrame(
+        FrameType.KEY,
+        List.of(new Slice(0, 1, SliceCoder.encode(null, key, 0, 1, GranularityMode.MIXED))));
+    w.writeFrame(FrameType.MOTION, List.of(new Slice(0, 1, vectorPayload(17))));
+    w.writeFrame(
+        FrameType.MOTION,
+        List.of(
+            new Slice(
+                0,
+                1,
+                SliceCoder.encodeMotion(null, key, key, still, 0, 1, GranularityMode.MIXED))));
+    w.finish();
+    VideoTokenDecoder d =
+        VideoTokenDecoder.open(
+            new java.io.ByteArrayInputStream(out.toByteArray()), ModelRegistry.builtIn(), 1 << 20);
+    assertThat(d.next().lostTokens()).isZero();
+    VideoTokenDecoder.Frame bad = d.next();
+    assertThat(bad.type()).isEqualTo(FrameType.MOTION);
+    assertThat(bad.slices().get(0).outcome()).isEqualTo(SliceReport.Outcome.UNDECODABLE);
+    assertThat(bad.slices().get(0).detail()).contains("beyond MAX_MV");
+    assertThat(bad.lostTokens()).isPositive();
+    assertThat(bad.motionCells()).isZero();
+    VideoTokenDecoder.Frame next = d.next();
+    assertThat(next.skippedCells()).isEqualTo(1);
+    assertThat(next.lostTokens()).isPositive(); // a copy of a lost token (Spec §10.5)
+    assertThat(d.next()).isNull();
   }
 
   /** The symbols of one cell of a motion slice with vector difference ({@code mvdX}, 0). */
