@@ -19,20 +19,9 @@ final class MotionSearch {
   private final int fineWide;
   private final int fineHigh;
   private final int[] refTokens; // Spec §10.9.4 ref_token per fine position, LOST kept
-  private final TokenGrid reference;
-  static final boolean ODD_FROM_FINE_ONLY = Boolean.getBoolean("vqcodec.motion.oddFromFine");
-
-  /** Whether every reference cell under the 2x2 fine block at (sx, sy) is fine. */
-  private boolean fineSource(int sx, int sy) {
-    for (int q = 0; q < 4; q++) {
-      if (!reference.isFine((sx + (q & 1)) >> 1, (sy + (q >> 1)) >> 1)) return false;
-    }
-    return true;
-  }
 
   MotionSearch(float[] table, TokenGrid reference, GranularityMode mode, int range) {
     this.table = table;
-    this.reference = reference;
     this.d = table.length / reference.codebookSize();
     this.range = range;
     this.evenOnly = mode == GranularityMode.ALL_COARSE; // Spec §10.9.3
@@ -62,9 +51,6 @@ final class MotionSearch {
       for (int vx = -range; vx <= range; vx++) {
         if ((vx == 0 && vy == 0) || (evenOnly && ((vx | vy) & 1) != 0)) continue;
         if (!MotionField.sourceInside(cw, ch, cx, cy, vx, vy)) continue;
-        if (ODD_FROM_FINE_ONLY && ((vx | vy) & 1) != 0 && !fineSource(2 * cx + vx, 2 * cy + vy)) {
-          continue;
-        }
         double rate = lambda * bits(vx - predictor[0], vy - predictor[1]);
         if (rate >= bestCost) continue;
         double cost = rate + distance(cur, 2 * cx + vx, 2 * cy + vy, bestCost - rate);

@@ -54,8 +54,6 @@ public final class VideoEncoder implements AutoCloseable {
 
   private int motionRange = DEFAULT_MOTION_RANGE;
 
-  static final boolean REPLACE_SKIP = !Boolean.getBoolean("vqcodec.motion.noReplaceSkip");
-
   private final Tokenizer tokenizer;
   private final boolean ownsTokenizer;
   private final ContextPrior prior;
@@ -346,7 +344,7 @@ public final class VideoEncoder implements AutoCloseable {
           double best = Math.min(skipCost, threshold);
           boolean skip = skipCost <= threshold;
           int[] v = null;
-          if (search != null && (REPLACE_SKIP || !skip)) {
+          if (search != null) {
             int[] p = field.predictor(cx, cy, firstRow);
             v = search.best(grid, cx, cy, p, lambda, best);
           }
