@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
       "  vqcodec decode photo.vqc photo.png",
       "  vqcodec decode coded/ decoded/",
       "  vqcodec decode clip.vqc clip.y4m",
+      "  vqcodec decode --from 12.5 clip.vqc from-12.5s.y4m",
       "  vqcodec decode --simulate-loss 20 --seed 1 photo.vqc photo-20pct-lost.png",
       "  vqcodec decode --no-conceal --simulate-loss 5 --loss-unit slice photo.vqc lost.png",
       "",
@@ -106,9 +107,20 @@ final class DecodeCommand implements Callable<Integer> {
       description = "Seed of --simulate-loss; default ${DEFAULT-VALUE}.")
   long seed;
 
+  @Option(
+      names = "--from",
+      paramLabel = "SECONDS",
+      description =
+          "Video: start at this time: the decoder seeks to the key frame at or before it through the"
+              + " stream's frame index and writes the frames from the one shown at SECONDS on.")
+  Double from;
+
   @Override
   public Integer call() throws Exception {
     DecodeOptions options = options();
+    if (from != null && !(from >= 0 && from <= 1e9)) {
+      throw new CliException(ExitCode.USAGE, "--from " + from + ": must be 0 to 1e9 seconds");
+    }
     if (paths.size() == 2 && VideoJobs.isVideoStream(paths.get(0))) {
       if (options.loss().active()) {
         throw new CliException(ExitCode.USAGE, "--simulate-loss is for pictures");
@@ -116,11 +128,15 @@ final class DecodeCommand implements Callable<Integer> {
       VideoJobs.decode(
           paths.get(0),
           paths.get(1),
+          from == null ? -1 : Math.round(from * 1e6),
           maxPixels,
           force,
           spec.commandLine().getOut(),
           spec.commandLine().getErr());
       return ExitCode.OK;
+    }
+    if (from != null) {
+      throw new CliException(ExitCode.USAGE, "--from is for a video and one output");
     }
     List<Batch.Job> jobs = Batch.plan(paths, "png", List.of("vqc"));
     if (jobs.size() == 1) {

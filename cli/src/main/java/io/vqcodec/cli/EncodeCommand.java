@@ -147,6 +147,15 @@ final class EncodeCommand implements Callable<Integer> {
       description = "Video: encode only the first N frames.")
   Long frames;
 
+  @Option(
+      names = "--motion-range",
+      paramLabel = "N",
+      defaultValue = "" + VideoEncoder.DEFAULT_MOTION_RANGE,
+      description =
+          "Video: search motion up to N fine positions (8 pixels each) each way, 0 to 16; 0 codes no"
+              + " motion. Default ${DEFAULT-VALUE}.")
+  int motionRange;
+
   @Override
   public Integer call() throws Exception {
     EncoderOptions options = options();
@@ -161,11 +170,19 @@ final class EncodeCommand implements Callable<Integer> {
         throw new CliException(ExitCode.USAGE, "--kbps " + kbps + ": must be positive");
       if (frames != null && frames < 1)
         throw new CliException(ExitCode.USAGE, "--frames " + frames + ": must be >= 1");
+      if (motionRange < 0 || motionRange > io.vqcodec.tokens.MotionField.MAX_MV)
+        throw new CliException(
+            ExitCode.USAGE,
+            "--motion-range "
+                + motionRange
+                + ": must be 0 to "
+                + io.vqcodec.tokens.MotionField.MAX_MV);
       VideoJobs.encode(
           paths.get(0),
           paths.get(1),
           options,
           keyint,
+          motionRange,
           kbps == null ? 0 : kbps,
           frames == null ? Long.MAX_VALUE : frames,
           maxPixels,

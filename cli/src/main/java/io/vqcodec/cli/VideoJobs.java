@@ -53,6 +53,7 @@ final class VideoJobs {
       Path output,
       EncoderOptions options,
       int keyint,
+      int motionRange,
       double kbps,
       long maxFrames,
       long maxPixels,
@@ -79,6 +80,7 @@ final class VideoJobs {
       long start = System.nanoTime();
       boolean progress = System.console() != null && !verbose;
       try (VideoEncoder encoder = VideoEncoder.open()) {
+        encoder.motionRange(motionRange);
         AtomicOutput.write(
             output,
             force,
@@ -103,12 +105,13 @@ final class VideoJobs {
                 if (verbose) {
                   err.printf(
                       Locale.ROOT,
-                      "frame %d: %s, %d bytes, %d of %d cells skipped%n",
+                      "frame %d: %s, %d bytes, %d of %d cells skipped, %d moved%n",
                       r.number(),
                       r.type().name().toLowerCase(Locale.ROOT),
                       r.bytes(),
                       r.skippedCells(),
-                      r.cells());
+                      r.cells(),
+                      r.motionCells());
                 } else if (progress) {
                   double secs = (System.nanoTime() - start) / 1e9;
                   err.printf(Locale.ROOT, "\rframe %d, %.2f fps   ", count[0], count[0] / secs);
@@ -187,18 +190,41 @@ final class VideoJobs {
     return new int[] {(int) num, (int) den};
   }
 
+  /**
+   * Decodes a video to {@code output}; from {@code fromMicros} on if it is not negative: the
+   * decoder seeks to the key frame at or before that time (Spec §10.6) and the frames before the
+   * one shown then are decoded but not written.
+   */
   static void decode(
-      Path input, Path output, long maxPixels, boolean force, PrintWriter out, PrintWriter err)
+      Path input,
+      Path output,
+      long fromMicros,
+      long maxPixels,
+      boolean force,
+      PrintWriter out,
+      PrintWriter err)
       throws CliException {
     VideoDecoder opened;
     try {
-      opened = VideoDecoder.open(new BufferedInputStream(Files.newInputStream(input)), maxPixels);
+      opened =
+          fromMicros < 0
+              ? VideoDecoder.open(new BufferedInputStream(Files.newInputStream(input)), maxPixels)
+              : VideoDecoder.open(input, maxPixels, fromMicros);
     } catch (IOException e) {
       throw DecodeCommand.streamFailure(input, e);
     }
     try (VideoDecoder decoder = opened) {
       var p = decoder.header().picture();
-      long frames = 0, lost = 0;
+      // The frame shown at fromMicros: floor(t * num / (10^6 * den)), as VideoDecoder.open seeks.
+      long first =
+          fromMicros <= 0
+              ? 0
+              : java.math.BigInteger.valueOf(fromMicros)
+                  .multiply(java.math.BigInteger.valueOf(p.frameRateNum()))
+                  .divide(java.math.BigInteger.valueOf(1_000_000L * p.frameRateDen()))
+                  .min(java.math.BigInteger.valueOf(Long.MAX_VALUE))
+                  .longValue();
+      long frames = 0, lost = 0, seen = 0;
       FrameSink sink;
       try {
         sink =
@@ -209,9 +235,22 @@ final class VideoJobs {
       }
       try {
         for (VideoDecoder.Frame f; (f = next(decoder, input)) != null; ) {
+          seen = f.number() + 1;
+          if (f.number() < first) continue;
           sink.write(f.image());
           frames++;
           if (f.type() == null || f.lostTokens() > 0) lost++;
+        }
+        if (frames == 0 && first > 0) {
+          throw new CliException(
+              ExitCode.USAGE,
+              String.format(
+                  Locale.ROOT,
+                  "--from %.3f: %s ends before that (%d frames, %.3f s)",
+                  fromMicros / 1e6,
+                  input,
+                  seen,
+                  seen * (double) p.frameRateDen() / p.frameRateNum()));
         }
         sink.close();
       } catch (IOException e) {
@@ -251,11 +290,19 @@ final class VideoJobs {
       long n = 0, total = 0;
       for (VideoTokenDecoder.Frame f; (f = d.next()) != null; ) {
         for (long i = 0; i < f.lostBefore(); i++) {
-          append(frames, json, n++, null, 0, 0, 0);
+          append(frames, json, n++, null, 0, 0, 0, 0);
         }
         int cells = f.grid() == null ? 0 : f.grid().cellsWide() * f.grid().cellsHigh();
         if (f.type() == FrameType.KEY) keys.append(keys.length() == 0 ? "" : ", ").append(n);
-        append(frames, json, n++, f.type(), f.payloadBytes(), f.skippedCells(), cells);
+        append(
+            frames,
+            json,
+            n++,
+            f.type(),
+            f.payloadBytes(),
+            f.skippedCells(),
+            f.motionCells(),
+            cells);
         total += f.payloadBytes();
       }
       long size = Files.size(input);
@@ -302,29 +349,39 @@ final class VideoJobs {
   }
 
   private static void append(
-      StringBuilder b, boolean json, long n, FrameType type, int bytes, int skipped, int cells) {
+      StringBuilder b,
+      boolean json,
+      long n,
+      FrameType type,
+      int bytes,
+      int skipped,
+      int moved,
+      int cells) {
     String t = type == null ? "lost" : type.name().toLowerCase(Locale.ROOT);
     if (json) {
       if (b.length() > 0) b.append(",\n");
       b.append(
           String.format(
               Locale.ROOT,
-              "    {\"frame\": %d, \"type\": \"%s\", \"bytes\": %d, \"skipped_cells\": %d, \"coded_cells\": %d}",
+              "    {\"frame\": %d, \"type\": \"%s\", \"bytes\": %d, \"skipped_cells\": %d,"
+                  + " \"motion_cells\": %d, \"coded_cells\": %d}",
               n,
               t,
               bytes,
               skipped,
-              cells - skipped));
+              moved,
+              cells - skipped - moved));
     } else {
       b.append(
           String.format(
               Locale.ROOT,
-              "frame %-6d %-9s %6d bytes, %d cells skipped, %d coded%n",
+              "frame %-6d %-9s %6d bytes, %d cells skipped, %d moved, %d coded%n",
               n,
               t,
               bytes,
               skipped,
-              cells - skipped));
+              moved,
+              cells - skipped - moved));
     }
   }
 }

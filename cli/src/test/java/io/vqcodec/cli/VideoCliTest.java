@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vqcodec.media.FrameSource;
 import io.vqcodec.media.VideoFrame;
 import io.vqcodec.neural.Pixels;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,8 +92,9 @@ class VideoCliTest {
     assertThat(i.out())
         .contains("\"frames\": 4")
         .contains("\"key_frames\": [0, 3]")
-        .contains("\"type\": \"predicted\"")
-        .contains("\"skipped_cells\"");
+        .containsPattern("\"type\": \"(predicted|motion)\"")
+        .contains("\"skipped_cells\"")
+        .contains("\"motion_cells\"");
   }
 
   /** --kbps steers the bitrate inside the quality step's range and warns outside it. */
@@ -111,6 +115,46 @@ class VideoCliTest {
         run("encode", "--frames", "12", "--kbps", "2", clip.toString(), tiny.toString());
     assertThat(c.code()).isZero();
     assertThat(c.err()).contains("try a lower --quality");
+  }
+
+  /**
+   * --from seeks to the key frame at or before the time (Spec §10.6) and writes the frames from the
+   * one shown then: at 29.97 fps 0.07 s is frame 2 (decoded from key frame 0), 0.11 s frame 3 (a
+   * key frame).
+   */
+  @Test
+  void decodeFromATime() throws IOException {
+    Path all = dir.resolve("all.y4m"),
+        from2 = dir.resolve("from2.y4m"),
+        from3 = dir.resolve("3.y4m");
+    assertThat(run("decode", vqc.toString(), all.toString()).code()).isZero();
+    VqcodecCliTest.Result a = run("decode", "--from", "0.07", vqc.toString(), from2.toString());
+    assertThat(a.code()).as(a.err()).isZero();
+    VqcodecCliTest.Result b = run("decode", "--from", "0.11", vqc.toString(), from3.toString());
+    assertThat(b.code()).as(b.err()).isZero();
+    List<BufferedImage> full = frames(all);
+    assertThat(full).hasSize(4);
+    List<BufferedImage> two = frames(from2), three = frames(from3);
+    assertThat(two).hasSize(2);
+    assertThat(three).hasSize(1);
+    assertThat(Pixels.psnr(full.get(2), two.get(0))).isInfinite();
+    assertThat(Pixels.psnr(full.get(3), two.get(1))).isInfinite();
+    assertThat(Pixels.psnr(full.get(3), three.get(0))).isInfinite();
+    Path late = dir.resolve("late.y4m");
+    VqcodecCliTest.Result c = run("decode", "--from", "5", vqc.toString(), late.toString());
+    assertThat(c.code()).isEqualTo(ExitCode.USAGE);
+    assertThat(c.err()).contains("ends before that (4 frames");
+    assertThat(late).doesNotExist();
+    VqcodecCliTest.Result d = run("decode", "--from", "-1", vqc.toString(), late.toString());
+    assertThat(d.code()).isEqualTo(ExitCode.USAGE);
+  }
+
+  private static List<BufferedImage> frames(Path y4m) throws IOException {
+    List<BufferedImage> out = new ArrayList<>();
+    try (FrameSource s = FrameSource.open(y4m)) {
+      for (VideoFrame f; (f = s.next()) != null; ) out.add(f.image());
+    }
+    return out;
   }
 
   @Test

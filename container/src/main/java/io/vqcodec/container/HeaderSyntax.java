@@ -32,6 +32,9 @@ final class HeaderSyntax {
   /** Spec §10: the first version_minor with profile 1. */
   static final int VERSION_MINOR_VIDEO = 2;
 
+  /** Spec §10.9: the first version_minor with motion frames (frame_type 2). */
+  static final int VERSION_MINOR_MOTION = 3;
+
   /** Spec §2.6: end_code, "VQCE". */
   static final byte[] END_CODE = {'V', 'Q', 'C', 'E'};
 
@@ -241,6 +244,11 @@ final class HeaderSyntax {
   }
 
   static HeaderSyntax of(ContainerHeader h, List<Slice> slices) {
+    return of(h, slices, 0);
+  }
+
+  /** {@link #of(ContainerHeader, List)} with version_minor at least {@code minMinor}. */
+  static HeaderSyntax of(ContainerHeader h, List<Slice> slices, int minMinor) {
     HeaderSyntax s = new HeaderSyntax();
     PictureHeader p = h.picture();
     s.width = p.width();
@@ -273,6 +281,7 @@ final class HeaderSyntax {
       if (!slices.isEmpty())
         throw new IllegalArgumentException("a video's header has no slices (Spec §10.2)");
     }
+    s.versionMinor = Math.max(s.versionMinor, minMinor);
     return s;
   }
 

@@ -21,6 +21,7 @@ public final class VideoReader {
   private final ContainerHeader header;
   private final int cellsWide;
   private final int cellsHigh;
+  private final int versionMinor;
   private long expected;
   private FrameIndex index;
   private boolean endCodeValid;
@@ -43,9 +44,10 @@ public final class VideoReader {
     }
   }
 
-  private VideoReader(Lookahead in, ContainerHeader header) {
+  private VideoReader(Lookahead in, ContainerHeader header, int versionMinor) {
     this.in = in;
     this.header = header;
+    this.versionMinor = versionMinor;
     this.cellsWide = Limits.cells(header.codedWidth());
     this.cellsHigh = Limits.cells(header.codedHeight());
   }
@@ -63,7 +65,7 @@ public final class VideoReader {
           "profile 0 {at}: a still picture, not a video (Spec §10.2)",
           HeaderSyntax.PREFIX_SIZE);
     }
-    return new VideoReader(new Lookahead(in, r.headerSize()), r.header());
+    return new VideoReader(new Lookahead(in, r.headerSize()), r.header(), r.versionMinor());
   }
 
   /**
@@ -86,7 +88,8 @@ public final class VideoReader {
         long number = index.frameNumbers()[e], offset = index.offsets()[e];
         file.position(offset);
         VideoReader v =
-            new VideoReader(new Lookahead(Channels.newInputStream(file), offset), r.header());
+            new VideoReader(
+                new Lookahead(Channels.newInputStream(file), offset), r.header(), r.versionMinor());
         v.expected = number;
         Frame first = v.next();
         if (first != null
@@ -110,7 +113,7 @@ public final class VideoReader {
           HeaderSyntax.PREFIX_SIZE);
     }
     return new VideoReader(
-        new Lookahead(Channels.newInputStream(file), r.headerSize()), r.header());
+        new Lookahead(Channels.newInputStream(file), r.headerSize()), r.header(), r.versionMinor());
   }
 
   /**
@@ -213,7 +216,7 @@ public final class VideoReader {
       }
       slices.add(new Slice(first, rows, payload, status));
     }
-    return new Frame(f.frameNumber, FrameType.of(f.frameType), offset, lost, slices);
+    return new Frame(f.frameNumber, FrameType.of(f.frameType, versionMinor), offset, lost, slices);
   }
 
   private void readIndex() throws IOException {

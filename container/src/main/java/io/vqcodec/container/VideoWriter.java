@@ -16,6 +16,7 @@ public final class VideoWriter {
   private final int cellsWide;
   private final int cellsHigh;
   private final long frameLimit;
+  private final boolean motion;
   private final List<long[]> keyFrames = new ArrayList<>();
   private long offset;
   private long frames;
@@ -27,6 +28,15 @@ public final class VideoWriter {
    * @throws IllegalArgumentException if {@code header} is not a video's
    */
   public VideoWriter(OutputStream out, ContainerHeader header) throws IOException {
+    this(out, header, false);
+  }
+
+  /**
+   * {@link #VideoWriter(OutputStream, ContainerHeader)}; with {@code motion} the stream may hold
+   * motion frames (frame_type 2, Spec §10.9) and is written with version_minor 3 (Spec §2.2.3: a
+   * stream without them keeps version_minor 2).
+   */
+  public VideoWriter(OutputStream out, ContainerHeader header, boolean motion) throws IOException {
     if (!header.picture().isVideo()) {
       throw new IllegalArgumentException("not a video header: " + header.picture());
     }
@@ -35,7 +45,11 @@ public final class VideoWriter {
     this.cellsHigh = Limits.cells(header.codedHeight());
     int count = header.picture().frameCount();
     this.frameLimit = count == 0 ? Limits.MAX_FRAMES : count;
-    byte[] h = ContainerWriter.headerBytes(HeaderSyntax.of(header, List.of()), true);
+    this.motion = motion;
+    byte[] h =
+        ContainerWriter.headerBytes(
+            HeaderSyntax.of(header, List.of(), motion ? HeaderSyntax.VERSION_MINOR_MOTION : 0),
+            true);
     out.write(h);
     offset = h.length;
   }
@@ -45,10 +59,15 @@ public final class VideoWriter {
    * frame.
    *
    * @throws IllegalArgumentException if the slices break Spec §5.2 or Annex A, the first frame is
-   *     predicted, or the header's frame count is exceeded
+   *     predicted, a motion frame was not announced to the constructor, or the header's frame count
+   *     is exceeded
    */
   public void writeFrame(FrameType type, List<Slice> slices) throws IOException {
     if (finished) throw new IllegalStateException("finished");
+    if (type == FrameType.MOTION && !motion) {
+      throw new IllegalArgumentException(
+          "a motion frame in a stream written without them (Spec §10.9: version_minor 3)");
+    }
     if (frames == 0 && type != FrameType.KEY) {
       throw new IllegalArgumentException("the first frame must be a key frame (Spec §10.3)");
     }

@@ -187,6 +187,45 @@ class VideoContainerTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  /**
+   * Spec §10.2, §10.3, §10.9: motion frames (frame_type 2) need a writer that announced them, which
+   * writes version_minor 3; in a version_minor 2 stream type 2 is reserved and the frame lost.
+   */
+  @Test
+  void motionFramesNeedVersionMinor3() throws IOException {
+    List<Slice> one = List.of(new Slice(0, 3, new byte[] {7}));
+    VideoWriter plain = new VideoWriter(new ByteArrayOutputStream(), header(2));
+    plain.writeFrame(FrameType.KEY, one);
+    assertThatThrownBy(() -> plain.writeFrame(FrameType.MOTION, one))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("version_minor 3");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    VideoWriter w = new VideoWriter(out, header(3), true);
+    w.writeFrame(FrameType.KEY, one);
+    w.writeFrame(FrameType.MOTION, one);
+    w.writeFrame(FrameType.PREDICTED, one);
+    w.finish();
+    byte[] v = out.toByteArray();
+    assertThat(v[9]).isEqualTo((byte) 3);
+    assertThat(readAll(VideoReader.open(new ByteArrayInputStream(v))))
+        .extracting(VideoReader.Frame::type)
+        .containsExactly(FrameType.KEY, FrameType.MOTION, FrameType.PREDICTED);
+    // The same stream relabelled version_minor 2 (header CRC recomputed): frame 1 is reserved.
+    int size =
+        ((v[10] & 0xFF) << 24) | ((v[11] & 0xFF) << 16) | ((v[12] & 0xFF) << 8) | (v[13] & 0xFF);
+    v[9] = 2;
+    long crc = HeaderSyntax.crc32c(v, 0, size - 4);
+    for (int i = 0; i < 4; i++) v[size - 4 + i] = (byte) (crc >>> (24 - 8 * i));
+    assertThat(readAll(VideoReader.open(new ByteArrayInputStream(v))))
+        .extracting(VideoReader.Frame::type)
+        .containsExactly(FrameType.KEY, null, FrameType.PREDICTED);
+    assertThat(FrameType.of(2)).isEqualTo(FrameType.MOTION);
+    assertThat(FrameType.of(2, 2)).isNull();
+    assertThat(FrameType.of(3, 3)).isNull();
+    assertThat(FrameType.MOTION.predicted()).isTrue();
+    assertThat(FrameType.KEY.predicted()).isFalse();
+  }
+
   @Test
   void aVideoOfUnknownLengthIsReadToItsIndex() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

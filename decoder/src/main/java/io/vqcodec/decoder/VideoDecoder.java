@@ -50,10 +50,11 @@ public final class VideoDecoder implements AutoCloseable {
    *
    * @param number its frame number, from 0
    * @param timestampMicros when it is shown: {@code number * rate_den / rate_num} seconds
-   * @param type key or predicted; null for a frame that was lost and concealed
+   * @param type key, predicted or motion; null for a frame that was lost and concealed
    * @param payloadBytes bytes of its slices
    * @param skippedCells cells copied from the previous frame
    * @param lostTokens tokens lost and concealed
+   * @param motionCells cells copied by motion from a displaced position (Spec §10.9)
    */
   public record Frame(
       long number,
@@ -62,7 +63,8 @@ public final class VideoDecoder implements AutoCloseable {
       FrameType type,
       int payloadBytes,
       int skippedCells,
-      int lostTokens) {}
+      int lostTokens,
+      int motionCells) {}
 
   private VideoDecoder(VideoTokenDecoder tokens) throws IOException {
     this.tokens = tokens;
@@ -142,7 +144,7 @@ public final class VideoDecoder implements AutoCloseable {
       g.fillRect(0, 0, w, h);
       g.dispose();
     }
-    return new Frame(n, timestamp(n), last, null, 0, 0, 0);
+    return new Frame(n, timestamp(n), last, null, 0, 0, 0, 0);
   }
 
   private Frame picture(VideoTokenDecoder.Frame f) throws IOException {
@@ -180,7 +182,14 @@ public final class VideoDecoder implements AutoCloseable {
     last = image;
     long n = f.number();
     return new Frame(
-        n, timestamp(n), image, f.type(), f.payloadBytes(), f.skippedCells(), f.lostTokens());
+        n,
+        timestamp(n),
+        image,
+        f.type(),
+        f.payloadBytes(),
+        f.skippedCells(),
+        f.lostTokens(),
+        f.motionCells());
   }
 
   private static boolean hasLost(TokenGrid g, int cx, int cy) {

@@ -11,6 +11,7 @@ import io.vqcodec.container.Slice;
 import io.vqcodec.container.TokenGridParams;
 import io.vqcodec.container.VideoWriter;
 import io.vqcodec.neural.Tokenizer;
+import io.vqcodec.tokens.MotionField;
 import io.vqcodec.tokens.SliceCoder;
 import io.vqcodec.tokens.TokenGrid;
 import io.vqcodec.tokens.TokenModel;
@@ -23,10 +24,11 @@ import java.util.List;
 
 /**
  * Frames to a .vqc video (Spec §10): each frame is tokenized as a picture at the options' quality
- * step; a key frame is coded as a picture, a predicted frame skips the cells whose tokens are
- * within the codebook's own resolution of the previous frame's (Spec §10.4) and codes the rest with
- * same flags. A key frame every {@code keyint} frames, and wherever a predicted frame would cost at
- * least 90% of a key frame (a scene cut).
+ * step; a key frame is coded as a picture, a predicted frame chooses per cell, by rate-distortion
+ * cost in the token domain, between a skip (the previous frame's co-located tokens, Spec §10.4), a
+ * motion copy (the previous frame's tokens from a displaced position, Spec §10.9) and coding the
+ * cell with same flags. A key frame every {@code keyint} frames, and wherever a predicted frame
+ * would cost at least 90% of a key frame (a scene cut).
  *
  * <pre>{@code
  * try (VideoEncoder encoder = VideoEncoder.open();
@@ -46,6 +48,11 @@ public final class VideoEncoder implements AutoCloseable {
   /** A predicted frame at least this fraction of its key-frame size is coded as a key frame. */
   static final double SCENE_CUT = 0.9;
 
+  /** Default motion search range in fine positions (8 coded pixels): up to 64 pixels a frame. */
+  public static final int DEFAULT_MOTION_RANGE = 8;
+
+  private int motionRange = DEFAULT_MOTION_RANGE;
+
   private final Tokenizer tokenizer;
   private final boolean ownsTokenizer;
 
@@ -64,8 +71,29 @@ public final class VideoEncoder implements AutoCloseable {
     return new VideoEncoder(tokenizer, false);
   }
 
-  /** What one coded frame cost. */
-  public record FrameReport(long number, FrameType type, int bytes, int skippedCells, int cells) {}
+  /**
+   * Sets the motion search range for sessions started afterwards, in fine positions (8 coded
+   * pixels) each way, at most {@link MotionField#MAX_MV}; 0 codes no motion (Spec §10.9), and the
+   * stream then has version_minor 2 as before motion existed.
+   *
+   * @return this encoder
+   */
+  public VideoEncoder motionRange(int range) {
+    if (range < 0 || range > MotionField.MAX_MV) {
+      throw new IllegalArgumentException(
+          "motion range " + range + " outside 0.." + MotionField.MAX_MV);
+    }
+    this.motionRange = range;
+    return this;
+  }
+
+  /**
+   * What one coded frame cost.
+   *
+   * @param motionCells cells copied by motion (Spec §10.9)
+   */
+  public record FrameReport(
+      long number, FrameType type, int bytes, int skippedCells, int motionCells, int cells) {}
 
   /**
    * Starts a video of {@code width} x {@code height} at {@code rateNum / rateDen} frames per second
@@ -113,6 +141,8 @@ public final class VideoEncoder implements AutoCloseable {
     private final double skipThreshold;
     private final int width;
     private final int height;
+    private final int range; // motion search range, 0: none
+    private double codedCellBits = 16; // bits of a coded cell, measured on the last frames
     private TokenGrid reference;
     private long frames;
     private long sinceKey;
@@ -173,7 +203,8 @@ public final class VideoEncoder implements AutoCloseable {
                   tokenizer.weightsSha256()),
               new TokenGridParams(k, mode, options.probabilityModel),
               ext);
-      this.writer = new VideoWriter(out, header);
+      this.range = motionRange;
+      this.writer = new VideoWriter(out, header, range > 0);
     }
 
     /**
@@ -210,35 +241,50 @@ public final class VideoEncoder implements AutoCloseable {
       List<byte[]> key = null;
       List<byte[]> payloads;
       FrameType type;
-      int skipped = 0;
+      int skipped = 0, moved = 0;
       if (reference == null || sinceKey >= keyint) {
         payloads = key = SliceCoder.encodeSlices(framePrior, grid, options.sliceRows, mode);
         type = FrameType.KEY;
       } else {
-        boolean[] skip = new boolean[n];
         TokenGrid predicted = grid.copy();
-        for (int cy = 0; cy < grid.cellsHigh(); cy++) {
-          for (int cx = 0; cx < grid.cellsWide(); cx++) {
-            if (distance(table, grid, reference, cx, cy) <= 4 * skipThreshold * skipScale) {
-              skip[cy * grid.cellsWide() + cx] = true;
-              predicted.copyCell(reference, cx, cy);
-              skipped++;
+        MotionField field = decide(grid, predicted);
+        skipped = field.skipCount();
+        moved = field.motionCount();
+        if (moved > 0) {
+          payloads =
+              SliceCoder.encodeSlices(
+                  framePrior, predicted, reference, field, options.sliceRows, mode);
+          type = FrameType.MOTION;
+        } else {
+          boolean[] skip = new boolean[n];
+          for (int cy = 0; cy < grid.cellsHigh(); cy++) {
+            for (int cx = 0; cx < grid.cellsWide(); cx++) {
+              skip[cy * grid.cellsWide() + cx] = field.isSkip(cx, cy);
             }
           }
+          payloads =
+              SliceCoder.encodeSlices(
+                  framePrior, predicted, reference, skip, options.sliceRows, mode);
+          type = FrameType.PREDICTED;
         }
-        payloads =
-            SliceCoder.encodeSlices(
-                framePrior, predicted, reference, skip, options.sliceRows, mode);
-        type = FrameType.PREDICTED;
         // Spec §10.8: a scene cut, where prediction hardly pays, becomes a key frame.
         key = SliceCoder.encodeSlices(framePrior, grid, options.sliceRows, mode);
         if (total(payloads) >= SCENE_CUT * total(key)) {
           payloads = key;
           type = FrameType.KEY;
-          skipped = 0;
+          skipped = moved = 0;
         } else {
           grid = predicted;
+          int coded = n - skipped - moved;
+          if (coded >= n / 8 + 1) {
+            // Bits per coded cell, mode flags and vectors included: the exchange rate between
+            // distortion and bits of the next frame's decisions.
+            codedCellBits = 0.5 * codedCellBits + 0.5 * Math.max(2, 8.0 * total(payloads) / coded);
+          }
         }
+      }
+      if (type == FrameType.KEY) {
+        codedCellBits = Math.max(2, 8.0 * total(payloads) / n);
       }
       List<Slice> slices = new ArrayList<>();
       for (int i = 0; i < payloads.size(); i++) {
@@ -250,7 +296,7 @@ public final class VideoEncoder implements AutoCloseable {
       writer.writeFrame(type, slices);
       reference = grid;
       sinceKey = type == FrameType.KEY ? 1 : sinceKey + 1;
-      last = new FrameReport(frames++, type, total(payloads), skipped, n);
+      last = new FrameReport(frames++, type, total(payloads), skipped, moved, n);
       if (budget > 0) steer(last.bytes());
       return last;
     }
@@ -271,6 +317,43 @@ public final class VideoEncoder implements AutoCloseable {
       } else {
         fraction = Math.max(0, Math.min(1, fraction - step));
       }
+    }
+
+    /**
+     * The cell modes of a predicted frame by rate-distortion cost in the token domain: distortion
+     * is the squared codeword distance between the tokenizer's tokens and a copy's (0 for a coded
+     * cell), rate in estimated bits, and {@code lambda} makes a coded cell cost exactly the skip
+     * threshold, so that without motion a cell is skipped as before (distance within the
+     * threshold). A motion candidate (Spec §10.9) costs its flags and vector differences. Fills
+     * {@code predicted} with the copies.
+     */
+    private MotionField decide(TokenGrid grid, TokenGrid predicted) {
+      int cw = grid.cellsWide(), ch = grid.cellsHigh();
+      MotionField field = new MotionField(cw, ch);
+      double threshold = 4 * skipThreshold * skipScale;
+      double lambda = threshold / codedCellBits;
+      MotionSearch search = range > 0 ? new MotionSearch(table, reference, mode, range) : null;
+      for (int cy = 0; cy < ch; cy++) {
+        int firstRow = cy - cy % options.sliceRows; // the predictor stays within the slice
+        for (int cx = 0; cx < cw; cx++) {
+          double skipCost = distance(table, grid, reference, cx, cy);
+          double best = Math.min(skipCost, threshold);
+          boolean skip = skipCost <= threshold;
+          int[] v = null;
+          if (search != null) {
+            int[] p = field.predictor(cx, cy, firstRow);
+            v = search.best(grid, cx, cy, p, lambda, best);
+          }
+          if (v != null) {
+            field.setMotion(cx, cy, v[0], v[1]);
+            MotionField.copy(reference, predicted, cx, cy, v[0], v[1]);
+          } else if (skip) {
+            field.setSkip(cx, cy);
+            predicted.copyCell(reference, cx, cy);
+          }
+        }
+      }
+      return field;
     }
 
     /** Frames coded so far. */

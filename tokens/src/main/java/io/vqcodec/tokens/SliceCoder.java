@@ -31,7 +31,7 @@ public final class SliceCoder {
    */
   public static List<byte[]> encodeSlices(
       TokenModel prior, TokenGrid grid, int sliceRows, GranularityMode mode) {
-    return encodeSlices(prior, grid, null, null, sliceRows, mode);
+    return encodeSlices(prior, grid, null, null, null, sliceRows, mode);
   }
 
   /**
@@ -45,6 +45,31 @@ public final class SliceCoder {
       boolean[] skip,
       int sliceRows,
       GranularityMode mode) {
+    return encodeSlices(prior, grid, reference, skip, null, sliceRows, mode);
+  }
+
+  /**
+   * {@link #encodeSlices(TokenModel, TokenGrid, int, GranularityMode)} for a motion frame (Spec
+   * §10.9), each slice by {@link #encodeMotion}.
+   */
+  public static List<byte[]> encodeSlices(
+      TokenModel prior,
+      TokenGrid grid,
+      TokenGrid reference,
+      MotionField motion,
+      int sliceRows,
+      GranularityMode mode) {
+    return encodeSlices(prior, grid, reference, null, motion, sliceRows, mode);
+  }
+
+  private static List<byte[]> encodeSlices(
+      TokenModel prior,
+      TokenGrid grid,
+      TokenGrid reference,
+      boolean[] skip,
+      MotionField motion,
+      int sliceRows,
+      GranularityMode mode) {
     if (sliceRows < 1) throw new IllegalArgumentException("slice rows " + sliceRows + " < 1");
     List<Future<byte[]>> work = new ArrayList<>();
     for (int first = 0; first < grid.cellsHigh(); first += sliceRows) {
@@ -54,7 +79,9 @@ public final class SliceCoder {
               () ->
                   reference == null
                       ? encode(prior, grid, f, rows, mode)
-                      : encodePredicted(prior, grid, reference, skip, f, rows, mode)));
+                      : motion != null
+                          ? encodeMotion(prior, grid, reference, motion, f, rows, mode)
+                          : encodePredicted(prior, grid, reference, skip, f, rows, mode)));
     }
     List<byte[]> out = new ArrayList<>(work.size());
     try {
@@ -116,6 +143,54 @@ public final class SliceCoder {
     return encode(prior, grid, firstRow, rowCount, mode, new Temporal(reference, skip.clone()));
   }
 
+  /**
+   * The payload of a slice of a motion frame (Spec §10.9): skipped cells and motion cells of {@code
+   * motion} are copied from {@code reference} (and {@code grid} must already hold the copies there,
+   * Spec §10.9.4), the others coded as in a predicted frame.
+   *
+   * @throws IllegalArgumentException as {@link #encodePredicted}, or if a vector points outside the
+   *     reference or has an odd component in an all-coarse stream, or a copied cell differs from
+   *     its copy
+   */
+  public static byte[] encodeMotion(
+      TokenModel prior,
+      TokenGrid grid,
+      TokenGrid reference,
+      MotionField motion,
+      int firstRow,
+      int rowCount,
+      GranularityMode mode) {
+    checkReference(grid, reference, motion.skip);
+    if (motion.cellsWide() != grid.cellsWide()) {
+      throw new IllegalArgumentException("motion field does not fit " + grid);
+    }
+    MotionField m = new MotionField(grid.cellsWide(), grid.cellsHigh());
+    TokenGrid copy = new TokenGrid(grid.width(), grid.height(), grid.codebookSize());
+    for (int cy = firstRow; cy < Math.min(grid.cellsHigh(), firstRow + rowCount); cy++) {
+      for (int cx = 0; cx < grid.cellsWide(); cx++) {
+        if (motion.isSkip(cx, cy)) {
+          m.setSkip(cx, cy);
+          copy.copyCell(reference, cx, cy);
+        } else if (motion.isMotion(cx, cy)) {
+          int vx = motion.mvX(cx, cy), vy = motion.mvY(cx, cy);
+          if (mode == GranularityMode.ALL_COARSE && ((vx | vy) & 1) != 0) {
+            throw new IllegalArgumentException(
+                "cell (" + cx + "," + cy + "): odd vector in an all-coarse stream");
+          }
+          m.setMotion(cx, cy, vx, vy);
+          MotionField.copy(reference, copy, cx, cy, vx, vy);
+        } else {
+          continue;
+        }
+        if (!grid.sameCell(copy, cx, cy)) {
+          throw new IllegalArgumentException(
+              "cell (" + cx + "," + cy + ") is copied but differs from its copy");
+        }
+      }
+    }
+    return encode(prior, grid, firstRow, rowCount, mode, new Temporal(reference, m, mode));
+  }
+
   private static byte[] encode(
       TokenModel prior,
       TokenGrid grid,
@@ -159,7 +234,8 @@ public final class SliceCoder {
         encoderWalk(enc).run(lv, false, rows, firstRow, rowCount, mode, temporal);
         byte[] modelled = enc.finish();
         rows = grid.copyRows(firstRow, rowCount);
-        encoderWalk(enc).run(lv, true, rows, firstRow, rowCount, mode, temporal);
+        Temporal again = temporal == null ? null : temporal.restarted();
+        encoderWalk(enc).run(lv, true, rows, firstRow, rowCount, mode, again);
         byte[] raw = enc.finish();
         return raw.length < modelled.length ? raw : modelled;
       }
@@ -237,6 +313,33 @@ public final class SliceCoder {
     decode(prior, payload, grid, firstRow, rowCount, mode, new Temporal(reference, skip));
   }
 
+  /**
+   * Decodes one slice payload of a motion frame (Spec §10.9) into {@code grid}, against {@code
+   * reference}, and its cell modes and vectors into {@code motion}. On an exception the rows hold
+   * partial results: the caller marks them lost.
+   *
+   * @throws EntropyDecodingException as {@link #decodePredicted}, or if a vector is invalid (Spec
+   *     §10.9.3)
+   * @throws IllegalArgumentException as {@link #decodePredicted}, or if {@code motion} does not fit
+   *     the grid
+   */
+  public static void decodeMotion(
+      TokenModel prior,
+      byte[] payload,
+      TokenGrid grid,
+      TokenGrid reference,
+      MotionField motion,
+      int firstRow,
+      int rowCount,
+      GranularityMode mode)
+      throws EntropyDecodingException {
+    checkReference(grid, reference, motion.skip);
+    if (motion.cellsWide() != grid.cellsWide()) {
+      throw new IllegalArgumentException("motion field does not fit " + grid);
+    }
+    decode(prior, payload, grid, firstRow, rowCount, mode, new Temporal(reference, motion, mode));
+  }
+
   private static void decode(
       TokenModel prior,
       byte[] payload,
@@ -251,6 +354,7 @@ public final class SliceCoder {
           "rows [" + firstRow + ", " + (firstRow + rowCount) + ") outside 0.." + grid.cellsHigh());
     }
     RansDecoder dec = new RansDecoder(payload, 0, payload.length); // init_decoder, Spec §7.3
+    if (temporal != null) temporal.position = dec::bytesConsumed;
     if (prior == null) {
       new Order0SliceWalk() {
         @Override

@@ -14,9 +14,10 @@ import java.util.List;
 
 /**
  * A .vqc video to tokens, frame by frame, without any neural network (Spec §10): key frames as
- * pictures (Spec §6.3, §8.3.2.4), predicted frames against the previous frame's tokens (Spec §10.4,
- * §10.5). Damaged slices lose their tokens (Spec §5.5), damaged frame headers lose their frames
- * (Spec §10.7); decoding goes on. Holds the reference grid and one frame. Not thread-safe.
+ * pictures (Spec §6.3, §8.3.2.4), predicted and motion frames against the previous frame's tokens
+ * (Spec §10.4, §10.5, §10.9). Damaged slices lose their tokens (Spec §5.5), damaged frame headers
+ * lose their frames (Spec §10.7); decoding goes on. Holds the reference grid and one frame. Not
+ * thread-safe.
  */
 public final class VideoTokenDecoder {
   private final VideoReader reader;
@@ -33,6 +34,7 @@ public final class VideoTokenDecoder {
    * @param grid its tokens, lost ones {@link TokenGrid#LOST}
    * @param skip per cell, whether it was skipped (copied from the reference); all false in a key
    *     frame
+   * @param motion the cell modes and vectors of a motion frame (Spec §10.9); null in other frames
    * @param slices what became of each slice
    * @param payloadBytes bytes of its slice payloads
    * @param lostTokens tokens lost in this frame
@@ -43,6 +45,7 @@ public final class VideoTokenDecoder {
       FrameType type,
       TokenGrid grid,
       boolean[] skip,
+      MotionField motion,
       List<SliceReport> slices,
       int payloadBytes,
       int lostTokens,
@@ -52,6 +55,11 @@ public final class VideoTokenDecoder {
       int n = 0;
       if (skip != null) for (boolean b : skip) n += b ? 1 : 0;
       return n;
+    }
+
+    /** Cells copied by motion (Spec §10.9). */
+    public int motionCells() {
+      return motion == null ? 0 : motion.motionCount();
     }
   }
 
@@ -106,13 +114,16 @@ public final class VideoTokenDecoder {
     VideoReader.Frame f = reader.next();
     if (f == null) return null;
     ContainerHeader h = reader.header();
-    if (f.type() == null || (f.type() == FrameType.PREDICTED && reference == null)) {
+    if (f.type() == null || (f.type().predicted() && reference == null)) {
       // Spec §10.3: a reserved frame type loses the frame; a predicted frame with no frame before
       // it has no reference.
-      return new Frame(f.number(), null, null, null, List.of(), 0, 0, f.lostBefore());
+      return new Frame(f.number(), null, null, null, null, List.of(), 0, 0, f.lostBefore());
     }
     TokenGrid grid = new TokenGrid(h.codedWidth(), h.codedHeight(), h.grid().codebookSize());
-    boolean[] skip = new boolean[grid.cellsWide() * grid.cellsHigh()];
+    MotionField motion =
+        f.type() == FrameType.MOTION ? new MotionField(grid.cellsWide(), grid.cellsHigh()) : null;
+    boolean[] skip =
+        motion != null ? motion.skip : new boolean[grid.cellsWide() * grid.cellsHigh()];
     List<SliceReport> reports = new ArrayList<>();
     int lost = 0, bytes = 0;
     for (Slice s : f.slices()) {
@@ -122,6 +133,9 @@ public final class VideoTokenDecoder {
         try {
           if (f.type() == FrameType.KEY) {
             SliceCoder.decode(prior, s.payload(), grid, s.firstRow(), s.rowCount(), mode);
+          } else if (motion != null) {
+            SliceCoder.decodeMotion(
+                prior, s.payload(), grid, reference, motion, s.firstRow(), s.rowCount(), mode);
           } else {
             SliceCoder.decodePredicted(
                 prior, s.payload(), grid, reference, skip, s.firstRow(), s.rowCount(), mode);
@@ -133,6 +147,8 @@ public final class VideoTokenDecoder {
       }
       if (outcome.lost()) {
         TokenDecoder.markLost(grid, s.firstRow(), s.rowCount(), mode);
+        // Spec §10.9.5: the modes and vectors of a lost slice's cells are unknown.
+        if (motion != null) motion.clearRows(s.firstRow(), s.rowCount());
         for (int i = s.firstRow() * grid.cellsWide();
             i < (s.firstRow() + s.rowCount()) * grid.cellsWide();
             i++) {
@@ -151,7 +167,8 @@ public final class VideoTokenDecoder {
     }
     lost = lostTokens(grid);
     reference = grid; // Spec §10.5: the frame as decoded, lost tokens included
-    return new Frame(f.number(), f.type(), grid, skip, reports, bytes, lost, f.lostBefore());
+    return new Frame(
+        f.number(), f.type(), grid, skip, motion, reports, bytes, lost, f.lostBefore());
   }
 
   /** Lost tokens: of lost slices, and copies of lost reference tokens (Spec §10.5). */

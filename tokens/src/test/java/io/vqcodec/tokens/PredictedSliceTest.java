@@ -22,8 +22,17 @@ class PredictedSliceTest {
     prior = ModelRegistry.builtIn().defaultTokenizer().prior();
   }
 
-  static ContextPrior model(boolean contextPrior) {
-    return contextPrior ? prior : null;
+  /** The parameters of a probability model by name (Spec §8.1), null for order-0. */
+  static TokenModel model(String name) {
+    try {
+      return switch (name) {
+        case "context-prior" -> prior;
+        case "two-stage" -> ModelRegistry.builtIn().defaultTokenizer().twoStagePrior();
+        default -> null;
+      };
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /**
@@ -57,7 +66,7 @@ class PredictedSliceTest {
   }
 
   static TokenGrid roundTrip(
-      boolean contextPrior,
+      String contextPrior,
       TokenGrid g,
       TokenGrid ref,
       boolean[] skip,
@@ -84,8 +93,8 @@ class PredictedSliceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(booleans = {false, true})
-  void predictedFramesRoundTrip(boolean contextPrior) throws EntropyDecodingException {
+  @ValueSource(strings = {"order0", "context-prior", "two-stage"})
+  void predictedFramesRoundTrip(String contextPrior) throws EntropyDecodingException {
     TokenGrid ref = TestGrids.make(200, 120, 4096, 0.4, 7);
     boolean[] skip = new boolean[ref.cellsWide() * ref.cellsHigh()];
     TokenGrid g = nextFrame(ref, skip, 8);
@@ -97,8 +106,8 @@ class PredictedSliceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(booleans = {false, true})
-  void copyingCostsLessThanCoding(boolean contextPrior) {
+  @ValueSource(strings = {"order0", "context-prior", "two-stage"})
+  void copyingCostsLessThanCoding(String contextPrior) {
     TokenGrid ref = TestGrids.make(256, 256, 4096, 0.4, 3);
     boolean[] skip = new boolean[ref.cellsWide() * ref.cellsHigh()];
     TokenGrid g = nextFrame(ref, skip, 4);
@@ -123,8 +132,8 @@ class PredictedSliceTest {
 
   /** Spec §10.5: copies of lost reference tokens are lost; lost tokens are no context (§10.4). */
   @ParameterizedTest
-  @ValueSource(booleans = {false, true})
-  void lostReferenceTokensStayLost(boolean contextPrior) throws EntropyDecodingException {
+  @ValueSource(strings = {"order0", "context-prior", "two-stage"})
+  void lostReferenceTokensStayLost(String contextPrior) throws EntropyDecodingException {
     TokenGrid clean = TestGrids.make(160, 96, 4096, 0.5, 11);
     boolean[] skip = new boolean[clean.cellsWide() * clean.cellsHigh()];
     TokenGrid g = nextFrame(clean, skip, 12);
@@ -168,8 +177,8 @@ class PredictedSliceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(booleans = {false, true})
-  void truncatedPayloadsFailAsEntropyErrors(boolean contextPrior) {
+  @ValueSource(strings = {"order0", "context-prior", "two-stage"})
+  void truncatedPayloadsFailAsEntropyErrors(String contextPrior) {
     TokenGrid ref = TestGrids.make(128, 64, 4096, 0.4, 5);
     boolean[] skip = new boolean[ref.cellsWide() * ref.cellsHigh()];
     TokenGrid g = nextFrame(ref, skip, 6);
@@ -195,8 +204,8 @@ class PredictedSliceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(booleans = {false, true})
-  void aSkippedCellMustEqualItsReference(boolean contextPrior) {
+  @ValueSource(strings = {"order0", "context-prior", "two-stage"})
+  void aSkippedCellMustEqualItsReference(String contextPrior) {
     TokenGrid ref = TestGrids.make(64, 64, 4096, 0.4, 9);
     TokenGrid g = ref.copy();
     g.setCoarseToken(0, 0, (ref.coarseToken(0, 0) + 1) % 4096);

@@ -10,8 +10,9 @@ import java.io.IOException;
  * never another exception, a hang or an unbounded allocation. The video reader's resynchronisation,
  * frame headers, frame index and predicted slices (Spec §10.3 to §10.6) are all reached from the
  * seeds in {@code src/test/resources/.../VideoTokenDecoderFuzzTestInputs/}: three real frames (key,
- * predicted, key), a lower quality step, and a damaged frame header. A campaign runs with {@code
- * JAZZER_FUZZ=1} (tools/FUZZING.md).
+ * predicted, key), a lower quality step, a damaged frame header, and a synthetic pan of six frames
+ * whose predicted frames are motion frames (Spec §10.9). A campaign runs with {@code JAZZER_FUZZ=1}
+ * (tools/FUZZING.md).
  */
 class VideoTokenDecoderFuzzTest {
   @FuzzTest(maxDuration = "10m")

@@ -6,6 +6,7 @@ import io.vqcodec.container.ContainerReader;
 import io.vqcodec.decoder.DecodeOptions;
 import io.vqcodec.decoder.DecodedPicture;
 import io.vqcodec.decoder.ImageDecoder;
+import io.vqcodec.decoder.VideoDecoder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,9 +22,9 @@ import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * ImageIO reader for .vqc still pictures: one image per stream, no metadata. Width, height and the
- * image type come from the header alone; pixels need the model. Lost slices are concealed; progress
- * is reported per slice.
+ * ImageIO reader for .vqc streams: one image per stream, no metadata; of a video (Spec §10) the
+ * first frame, a key frame. Width, height and the image type come from the header alone; pixels
+ * need the model. Lost slices are concealed; progress is reported per slice of a picture.
  *
  * <p>Limits: {@link #getDefaultReadParam()} is a {@link VqcReadParam}, whose {@code maxPixels}
  * refuses a picture from its header before decoding (default: the system property {@code
@@ -121,6 +122,11 @@ final class VqcImageReader extends javax.imageio.ImageReader {
     ImageInputStream in = stream();
     in.seek(start);
     processImageStarted(imageIndex);
+    if (h.picture().isVideo()) {
+      BufferedImage first = firstFrame(in, param);
+      processImageComplete();
+      return first;
+    }
     int slices = Math.max(1, (h.codedHeight() + 15) / 16);
     long maxPixels =
         param instanceof VqcReadParam v ? v.getMaxPixels() : VqcReadParam.defaultMaxPixels();
@@ -140,6 +146,31 @@ final class VqcImageReader extends javax.imageio.ImageReader {
     }
     processImageComplete();
     return picture.image();
+  }
+
+  /**
+   * The first frame of a video (Spec §10.3: a key frame), decoded by a video decoder of its own
+   * (pictures' pooled decoders do not decode videos). Only the first frame's bytes are read.
+   *
+   * @throws IIOException if the stream is damaged before the first frame or that frame is lost
+   */
+  private static BufferedImage firstFrame(ImageInputStream in, ImageReadParam param)
+      throws IOException {
+    long maxPixels =
+        param instanceof VqcReadParam v ? v.getMaxPixels() : VqcReadParam.defaultMaxPixels();
+    try (VideoDecoder d = VideoDecoder.open(new StreamAdapter(in), maxPixels)) {
+      VideoDecoder.Frame f = d.next();
+      if (f == null || f.type() == null || f.number() != 0) {
+        throw new IIOException(
+            "cannot decode .vqc video: its first frame is "
+                + (f == null ? "missing" : "lost (Spec §10.7)"));
+      }
+      return f.image();
+    } catch (IIOException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IIOException("cannot decode .vqc video: " + e.getMessage(), e);
+    }
   }
 
   @Override
