@@ -21,9 +21,9 @@ import java.util.Arrays;
  *
  * <p>Memory: 8-bit RGB inputs ({@code TYPE_INT_RGB}, {@code TYPE_3BYTE_BGR} and other interleaved
  * sRGB bytes, what the PNG and JPEG readers give) are read in place; any other type is converted
- * once, in bands, into a copy of 3 bytes per pixel. Reduced pictures (Spec §9.6.1) are computed
- * from the input whenever they are read and hold no pixels. The networks and the encoder's analysis
- * read the picture one tile at a time ({@link RgbRegion}).
+ * once, in bands, into a copy of 3 bytes per pixel (1 for gray). Reduced pictures (Spec §9.6.1) are
+ * computed from the input whenever they are read and hold no pixels. The networks and the encoder's
+ * analysis read the picture one tile at a time ({@link RgbRegion}).
  */
 final class SourcePicture implements RgbRegion {
   final boolean gray;
@@ -42,7 +42,7 @@ final class SourcePicture implements RgbRegion {
   /** The pixels: the input, its 8-bit copy, or a downscaled view of the original's. */
   private final RgbRegion pixels;
 
-  /** Bytes per pixel of the input held besides the input image itself: 0 or 3. */
+  /** Bytes per pixel of the input held besides the input image itself: 0, 1 (gray) or 3. */
   final int copyBytesPerPixel;
 
   private SourcePicture(
@@ -111,7 +111,8 @@ final class SourcePicture implements RgbRegion {
       return new SourcePicture(RgbRegion.of(image), 0, gray, 0, null);
     }
     if (rgbBytes(image)) return new SourcePicture(new RgbSamples(image), 0, gray, 0, null);
-    return new SourcePicture(Packed.of(image), 3, gray, 0, null);
+    Packed copy = Packed.of(image, gray);
+    return new SourcePicture(copy, copy.bytesPerPixel, gray, 0, null);
   }
 
   /**
@@ -159,21 +160,37 @@ final class SourcePicture implements RgbRegion {
     }
   }
 
-  /** Any other image, converted to 8-bit RGB as drawing it onto {@code TYPE_INT_RGB} does. */
+  /**
+   * Any other image, converted to 8-bit RGB as drawing it onto {@code TYPE_INT_RGB} does, and kept
+   * in 3 bytes per pixel, or 1 where every converted pixel is gray (R = G = B).
+   */
   private static final class Packed implements RgbRegion {
-    private final int width, height;
-    private final byte[] rgb; // 3 bytes per pixel, raster order
+    private final int width, height, bytesPerPixel;
+    private final byte[] samples; // raster order
 
-    private Packed(int width, int height, byte[] rgb) {
+    private Packed(int width, int height, int bytesPerPixel, byte[] samples) {
       this.width = width;
       this.height = height;
-      this.rgb = rgb;
+      this.bytesPerPixel = bytesPerPixel;
+      this.samples = samples;
     }
 
-    /** Converted a band of rows at a time (about 4 MB of ints), so no full-size int copy exists. */
-    static Packed of(BufferedImage image) {
+    /**
+     * Converted a band of rows at a time (about 4 MB of ints), so no full-size int copy exists; a
+     * gray image is tried in 1 byte per pixel first.
+     */
+    static Packed of(BufferedImage image, boolean gray) {
+      if (gray) {
+        Packed p = convert(image, 1);
+        if (p != null) return p;
+      }
+      return convert(image, 3);
+    }
+
+    /** Null if {@code bytesPerPixel} is 1 and a pixel is not gray. */
+    private static Packed convert(BufferedImage image, int bytesPerPixel) {
       int w = image.getWidth(), h = image.getHeight();
-      byte[] rgb = new byte[3 * w * h];
+      byte[] out = new byte[bytesPerPixel * w * h];
       int rows = Math.max(1, Math.min(h, (1 << 20) / w));
       BufferedImage band = new BufferedImage(w, rows, BufferedImage.TYPE_INT_RGB);
       int[] data = ((DataBufferInt) band.getRaster().getDataBuffer()).getData();
@@ -186,14 +203,20 @@ final class SourcePicture implements RgbRegion {
         } finally {
           g.dispose();
         }
-        for (int i = 0, o = 3 * y0 * w; i < n * w; i++, o += 3) {
+        int o = bytesPerPixel * y0 * w;
+        for (int i = 0; i < n * w; i++) {
           int p = data[i];
-          rgb[o] = (byte) (p >> 16);
-          rgb[o + 1] = (byte) (p >> 8);
-          rgb[o + 2] = (byte) p;
+          if (bytesPerPixel == 1) {
+            if (((p >> 16) & 255) != (p & 255) || ((p >> 8) & 255) != (p & 255)) return null;
+            out[o++] = (byte) p;
+          } else {
+            out[o++] = (byte) (p >> 16);
+            out[o++] = (byte) (p >> 8);
+            out[o++] = (byte) p;
+          }
         }
       }
-      return new Packed(w, h, rgb);
+      return new Packed(w, h, bytesPerPixel, out);
     }
 
     @Override
@@ -209,9 +232,14 @@ final class SourcePicture implements RgbRegion {
     @Override
     public void read(int x, int y, int w, int h, int[] out) {
       for (int j = 0; j < h; j++) {
-        int s = 3 * ((y + j) * width + x), o = j * w;
-        for (int i = 0; i < w; i++, s += 3) {
-          out[o + i] = (rgb[s] & 255) << 16 | (rgb[s + 1] & 255) << 8 | (rgb[s + 2] & 255);
+        int s = bytesPerPixel * ((y + j) * width + x), o = j * w;
+        if (bytesPerPixel == 1) {
+          for (int i = 0; i < w; i++) out[o + i] = (samples[s + i] & 255) * 0x010101;
+        } else {
+          for (int i = 0; i < w; i++, s += 3) {
+            out[o + i] =
+                (samples[s] & 255) << 16 | (samples[s + 1] & 255) << 8 | (samples[s + 2] & 255);
+          }
         }
       }
     }

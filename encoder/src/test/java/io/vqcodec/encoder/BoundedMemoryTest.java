@@ -143,7 +143,7 @@ class BoundedMemoryTest {
     for (int y = 0; y < 29; y++) {
       for (int x = 0; x < 37; x++) noise.setRGB(x, y, r.nextInt(1 << 24));
     }
-    int[] copies = new int[] {0, 0, 0, 3, 3, 3, 3, 3};
+    int[] copies = new int[] {0, 0, 0, 3, 1, 1, 3, 3};
     BufferedImage[] images = {
       noise,
       convert(noise, BufferedImage.TYPE_3BYTE_BGR),
