@@ -41,32 +41,36 @@ final class CellRanking {
     return fine;
   }
 
-  /** Shannon entropy (bits) of each cell's 32-bin luma histogram. */
+  /** Shannon entropy (bits) of each cell's 32-bin luma histogram, one row of cells at a time. */
   private static double[] lumaEntropy(SourcePicture source, int cw, int ch) {
-    int[][] hist = new int[cw * ch][32];
+    int[][] hist = new int[cw][32];
+    double[] e = new double[cw * ch];
     int w = source.width;
     int[] row = new int[w];
-    for (int y = 0; y < source.height; y++) {
-      source.rgb.getRGB(0, y, w, 1, row, 0, w);
-      int base = (y / TokenGrid.CELL) * cw;
-      for (int x = 0; x < w; x++) {
-        int p = row[x];
-        int luma = (77 * ((p >> 16) & 255) + 150 * ((p >> 8) & 255) + 29 * (p & 255)) >> 8;
-        hist[base + x / TokenGrid.CELL][luma >> 3]++;
-      }
-    }
-    double[] e = new double[cw * ch];
-    for (int i = 0; i < e.length; i++) {
-      int total = 0;
-      for (int c : hist[i]) total += c;
-      double h = 0;
-      for (int c : hist[i]) {
-        if (c > 0) {
-          double p = (double) c / total;
-          h -= p * Math.log(p);
+    for (int cy = 0; cy < ch; cy++) {
+      for (int[] h : hist) Arrays.fill(h, 0);
+      for (int y = cy * TokenGrid.CELL;
+          y < Math.min(source.height, (cy + 1) * TokenGrid.CELL);
+          y++) {
+        source.read(0, y, w, 1, row);
+        for (int x = 0; x < w; x++) {
+          int p = row[x];
+          int luma = (77 * ((p >> 16) & 255) + 150 * ((p >> 8) & 255) + 29 * (p & 255)) >> 8;
+          hist[x / TokenGrid.CELL][luma >> 3]++;
         }
       }
-      e[i] = h / Math.log(2);
+      for (int cx = 0; cx < cw; cx++) {
+        int total = 0;
+        for (int c : hist[cx]) total += c;
+        double h = 0;
+        for (int c : hist[cx]) {
+          if (c > 0) {
+            double p = (double) c / total;
+            h -= p * Math.log(p);
+          }
+        }
+        e[cy * cw + cx] = h / Math.log(2);
+      }
     }
     return e;
   }

@@ -2,13 +2,12 @@ package io.vqcodec.encoder;
 
 import io.vqcodec.neural.Tokenizer;
 import io.vqcodec.tokens.TokenGrid;
-import java.awt.image.BufferedImage;
 
 /**
  * One codebook level of one picture: the all-fine and all-coarse token grids (the tokenizer's
  * encoder does not depend on the granularity mask, so any mix takes its cells from these two), and
  * on demand the squared error of every cell when it is decoded fine or coarse, measured with the
- * model's own decoder.
+ * model's own decoder a tile at a time (memory: a few numbers per cell, never a decoded picture).
  */
 final class LevelAnalysis {
   final int codebookSize;
@@ -20,7 +19,7 @@ final class LevelAnalysis {
   private double[] sseCoarse;
 
   LevelAnalysis(Tokenizer tokenizer, SourcePicture source, int codebookSize) {
-    this(tokenizer, source, codebookSize, tokenizer.encodeBoth(source.rgb, codebookSize));
+    this(tokenizer, source, codebookSize, tokenizer.encodeBoth(source, codebookSize));
   }
 
   /**
@@ -40,13 +39,13 @@ final class LevelAnalysis {
 
   /** Squared RGB error of each cell (raster order) when every cell is fine. */
   double[] sseFine() {
-    if (sseFine == null) sseFine = cellErrors(tokenizer.decode(fineGrid));
+    if (sseFine == null) sseFine = cellErrors(fineGrid);
     return sseFine;
   }
 
   /** Squared RGB error of each cell when every cell is coarse. */
   double[] sseCoarse() {
-    if (sseCoarse == null) sseCoarse = cellErrors(tokenizer.decode(coarseGrid));
+    if (sseCoarse == null) sseCoarse = cellErrors(coarseGrid);
     return sseCoarse;
   }
 
@@ -65,23 +64,30 @@ final class LevelAnalysis {
     return TokenGrid.mix(fineGrid, coarseGrid, fine);
   }
 
-  private double[] cellErrors(BufferedImage decoded) {
-    int cw = fineGrid.cellsWide(), ch = fineGrid.cellsHigh();
-    double[] sse = new double[cw * ch];
-    int w = source.width, h = source.height;
-    int[] a = new int[w], b = new int[w];
-    for (int y = 0; y < h; y++) {
-      source.rgb.getRGB(0, y, w, 1, a, 0, w);
-      decoded.getRGB(0, y, w, 1, b, 0, w);
-      int row = (y / TokenGrid.CELL) * cw;
-      for (int x = 0; x < w; x++) {
-        int p = a[x], q = b[x];
-        int dr = ((p >> 16) & 255) - ((q >> 16) & 255);
-        int dg = ((p >> 8) & 255) - ((q >> 8) & 255);
-        int db = (p & 255) - (q & 255);
-        sse[row + x / TokenGrid.CELL] += dr * dr + dg * dg + db * db;
-      }
-    }
+  /**
+   * Squared RGB error of each cell of {@code grid} decoded, against the source: decoded and
+   * compared a tile at a time, so that only per-cell sums outlive a tile.
+   */
+  private double[] cellErrors(TokenGrid grid) {
+    int cw = grid.cellsWide();
+    double[] sse = new double[cw * grid.cellsHigh()];
+    tokenizer.decode(
+        grid,
+        null,
+        (x, y, w, h, decoded) -> {
+          int[] a = new int[w * h];
+          source.read(x, y, w, h, a);
+          for (int j = 0; j < h; j++) {
+            int row = ((y + j) / TokenGrid.CELL) * cw;
+            for (int i = 0; i < w; i++) {
+              int p = a[j * w + i], q = decoded[j * w + i];
+              int dr = ((p >> 16) & 255) - ((q >> 16) & 255);
+              int dg = ((p >> 8) & 255) - ((q >> 8) & 255);
+              int db = (p & 255) - (q & 255);
+              sse[row + (x + i) / TokenGrid.CELL] += dr * dr + dg * dg + db * db;
+            }
+          }
+        });
     return sse;
   }
 }

@@ -13,7 +13,14 @@ public final class Pixels {
    */
   public static float[] toPlanar(BufferedImage img, int pw, int ph) {
     int w = img.getWidth(), h = img.getHeight();
-    int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+    return toPlanar(img.getRGB(0, 0, w, h, null, 0, w), w, h, pw, ph);
+  }
+
+  /**
+   * Planar RGB floats (3, ph, pw) of {@code w} x {@code h} pixels {@code argb} (row-major {@code
+   * 0xRRGGBB}), edge-replicated to {@code pw} x {@code ph}.
+   */
+  public static float[] toPlanar(int[] argb, int w, int h, int pw, int ph) {
     float[] out = new float[3 * pw * ph];
     int plane = pw * ph;
     for (int y = 0; y < ph; y++) {

@@ -8,6 +8,7 @@ import io.vqcodec.tokens.ModelPackage;
 import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.TokenGrid;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,18 +45,19 @@ public final class Tokenizer implements AutoCloseable {
   private final ModelPackage model;
   private final int encoderHalo;
   private final int decoderHalo;
-  private long bandPixels = BAND_PIXELS;
+  private long tilePixels = BAND_PIXELS;
 
   /**
-   * Pictures above this many pixels go through the networks in horizontal bands of about this size
-   * (halo included), so that the networks' memory is bounded whatever the picture size (the
-   * inference network also keeps only a few activations alive at a time). Each band carries the
-   * networks' full reach as halo ({@link TokNetConfig#encoderReach}, {@link
-   * TokNetConfig#decoderReach}), so banded tokens and pixels are those of the whole picture up to
+   * Pictures above this many pixels go through the networks in tiles of about this size (halo
+   * included), so that the networks' memory is bounded whatever the picture size (the inference
+   * network also keeps only a few activations alive at a time): full-width horizontal bands, or in
+   * very wide pictures a row of narrower tiles ({@link Tile#split}). Each tile carries the
+   * networks' full reach as halo on every side ({@link TokNetConfig#encoderReach}, {@link
+   * TokNetConfig#decoderReach}), so tiled tokens and pixels are those of the whole picture up to
    * float rounding; at 4032 pixels wide a band keeps 46 of its 64 cell rows when decoding. Measured
    * whole-process peaks at 4032x2688: decode 1.03 GB, encode 1.35 GB (results/speed).
    */
-  static final long BAND_PIXELS = 1L << 22;
+  public static final long BAND_PIXELS = 1L << 22;
 
   private Tokenizer(ModelPackage model) throws IOException {
     this.model = model;
@@ -174,6 +176,11 @@ public final class Tokenizer implements AutoCloseable {
    * can encode once and mix.
    */
   public synchronized TokenGrid[] encodeBoth(BufferedImage image, int codebookSize) {
+    return encodeBoth(RgbRegion.of(image), codebookSize);
+  }
+
+  /** {@link #encodeBoth(BufferedImage, int)} of a picture read tile by tile. */
+  public synchronized TokenGrid[] encodeBoth(RgbRegion image, int codebookSize) {
     return encodeLevels(image, new int[] {codebookSize}).get(codebookSize);
   }
 
@@ -183,8 +190,16 @@ public final class Tokenizer implements AutoCloseable {
    */
   public synchronized Map<Integer, TokenGrid[]> encodeLevels(
       BufferedImage image, int[] codebookSizes) {
+    return encodeLevels(RgbRegion.of(image), codebookSizes);
+  }
+
+  /**
+   * {@link #encodeLevels(BufferedImage, int[])} of a picture read tile by tile: only one tile's
+   * pixels (about {@link #BAND_PIXELS}) are held at a time.
+   */
+  public synchronized Map<Integer, TokenGrid[]> encodeLevels(RgbRegion image, int[] codebookSizes) {
     for (int k : codebookSizes) book(k); // validate before any work
-    int w = image.getWidth(), h = image.getHeight();
+    int w = image.width(), h = image.height();
     Map<Integer, TokenGrid[]> out = new LinkedHashMap<>();
     for (int k : codebookSizes) {
       TokenGrid fine = new TokenGrid(w, h, k), coarse = new TokenGrid(w, h, k);
@@ -194,28 +209,32 @@ public final class Tokenizer implements AutoCloseable {
       out.put(k, new TokenGrid[] {fine, coarse});
     }
     int cw = (w + 15) / 16, ch = (h + 15) / 16;
-    for (Band b : Band.split(cw, ch, encoderHalo, bandPixels)) {
-      // The band's rows of the picture plus the halo; only the last band reaches the bottom edge,
-      // which is padded as the whole picture would be.
-      BufferedImage part = image.getSubimage(0, 16 * b.c0, w, Math.min(h, 16 * b.c1) - 16 * b.c0);
-      int pw = 16 * cw, ph = 16 * (b.c1 - b.c0);
+    for (Tile t : Tile.split(cw, ch, encoderHalo, tilePixels)) {
+      // The tile's pixels plus the halo; only a tile at the right or bottom edge reaches it, and
+      // is padded there as the whole picture would be.
+      int x0 = 16 * t.cx0, y0 = 16 * t.cy0;
+      int rw = Math.min(w, 16 * t.cx1) - x0, rh = Math.min(h, 16 * t.cy1) - y0;
+      int tw = t.cx1 - t.cx0, pw = 16 * tw, ph = 16 * (t.cy1 - t.cy0);
+      int[] part = new int[rw * rh];
+      image.read(x0, y0, rw, rh, part);
       try (NDManager sub = manager.newSubManager()) {
         attach(sub);
-        NDArray x = sub.create(Pixels.toPlanar(part, pw, ph), new Shape(1, 3, ph, pw));
+        NDArray x = sub.create(Pixels.toPlanar(part, rw, rh, pw, ph), new Shape(1, 3, ph, pw));
+        part = null;
         NDArray[] z = net.encode(x);
         x.close();
         for (int k : codebookSizes) {
           Codebook book = book(k);
           TokenGrid fine = out.get(k)[0], coarse = out.get(k)[1];
           int[] f = book.nearest(sub, z[0]), c = book.nearest(sub, z[1]);
-          for (int cy = b.r0; cy < b.r1; cy++) {
-            for (int cx = 0; cx < cw; cx++) {
-              coarse.setCoarseToken(cx, cy, c[(cy - b.c0) * cw + cx]);
+          for (int cy = t.y0; cy < t.y1; cy++) {
+            for (int cx = t.x0; cx < t.x1; cx++) {
+              coarse.setCoarseToken(cx, cy, c[(cy - t.cy0) * tw + cx - t.cx0]);
             }
           }
-          for (int fy = 2 * b.r0; fy < 2 * b.r1; fy++) {
-            for (int fx = 0; fx < 2 * cw; fx++) {
-              fine.setFineToken(fx, fy, f[(fy - 2 * b.c0) * 2 * cw + fx]);
+          for (int fy = 2 * t.y0; fy < 2 * t.y1; fy++) {
+            for (int fx = 2 * t.x0; fx < 2 * t.x1; fx++) {
+              fine.setFineToken(fx, fy, f[(fy - 2 * t.cy0) * 2 * tw + fx - 2 * t.cx0]);
             }
           }
         }
@@ -247,8 +266,71 @@ public final class Tokenizer implements AutoCloseable {
    *     the grid's codebook size is not one of {@link #codebookSizes()}
    */
   public synchronized BufferedImage decode(TokenGrid grid, CodeHints hints) {
-    Codebook book = book(grid.codebookSize());
-    int d = book.dim();
+    checkHints(grid, hints);
+    List<Tile> tiles = Tile.split(grid.cellsWide(), grid.cellsHigh(), decoderHalo, tilePixels);
+    if (tiles.size() == 1) {
+      Tile t = tiles.get(0);
+      int pw = 16 * grid.cellsWide(), ph = 16 * grid.cellsHigh();
+      return Pixels.toImage(synthesize(grid, hints, t), pw, ph, grid.width(), grid.height());
+    }
+    int w = grid.width();
+    BufferedImage out = new BufferedImage(w, grid.height(), BufferedImage.TYPE_INT_RGB);
+    int[] data = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
+    decodeTiles(
+        grid,
+        hints,
+        tiles,
+        (x, y, tw, th, rgb) -> {
+          for (int j = 0; j < th; j++) System.arraycopy(rgb, j * tw, data, (y + j) * w + x, tw);
+        });
+    return out;
+  }
+
+  /** Receives a decoded picture one tile at a time. */
+  public interface TileSink {
+    /**
+     * The {@code w} x {@code h} pixels at ({@code x}, {@code y}), row-major {@code 0xRRGGBB} ints,
+     * valid only during the call.
+     */
+    void accept(int x, int y, int w, int h, int[] rgb);
+  }
+
+  /**
+   * {@link #decode(TokenGrid, CodeHints)} without a picture: the pixels go to {@code sink} tile by
+   * tile, each tile once; tiles cover whole cells, rows of tiles come top to bottom and each row of
+   * tiles left to right (a tile at {@code x == 0} starts a new row). Only one tile's pixels (about
+   * {@link #BAND_PIXELS}) exist at a time; the pixels are those of {@link #decode}.
+   */
+  public synchronized void decode(TokenGrid grid, CodeHints hints, TileSink sink) {
+    checkHints(grid, hints);
+    decodeTiles(
+        grid, hints, Tile.split(grid.cellsWide(), grid.cellsHigh(), decoderHalo, tilePixels), sink);
+  }
+
+  private void decodeTiles(TokenGrid grid, CodeHints hints, List<Tile> tiles, TileSink sink) {
+    int w = grid.width(), h = grid.height();
+    for (Tile t : tiles) {
+      float[] planar = synthesize(grid, hints, t);
+      int pw = 16 * (t.cx1 - t.cx0), plane = pw * 16 * (t.cy1 - t.cy0);
+      int x0 = 16 * t.x0, y0 = 16 * t.y0;
+      int tw = Math.min(w, 16 * t.x1) - x0, th = Math.min(h, 16 * t.y1) - y0;
+      int[] rgb = new int[tw * th];
+      for (int j = 0; j < th; j++) {
+        for (int i = 0; i < tw; i++) {
+          int o = (y0 + j - 16 * t.cy0) * pw + x0 + i - 16 * t.cx0;
+          rgb[j * tw + i] =
+              (Pixels.to8(planar[o]) << 16)
+                  | (Pixels.to8(planar[plane + o]) << 8)
+                  | Pixels.to8(planar[2 * plane + o]);
+        }
+      }
+      planar = null;
+      sink.accept(x0, y0, tw, th, rgb);
+    }
+  }
+
+  private void checkHints(TokenGrid grid, CodeHints hints) {
+    int d = book(grid.codebookSize()).dim();
     if (hints != null && !hints.fits(grid, d)) {
       throw new IllegalArgumentException(
           hints
@@ -259,42 +341,33 @@ public final class Tokenizer implements AutoCloseable {
               + " cells with codes of "
               + d);
     }
-    List<Band> bands = Band.split(grid.cellsWide(), grid.cellsHigh(), decoderHalo, bandPixels);
-    if (bands.size() == 1) return decodeWhole(grid, hints);
-    int w = grid.width(), h = grid.height();
-    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    int[] row = new int[w];
-    for (Band b : bands) {
-      BufferedImage img =
-          decodeWhole(grid.band(b.c0, b.c1), hints == null ? null : hints.rows(b.c0, b.c1));
-      for (int y = 16 * b.r0; y < Math.min(h, 16 * b.r1); y++) {
-        img.getRGB(0, y - 16 * b.c0, w, 1, row, 0, w);
-        out.setRGB(0, y, w, 1, row, 0, w);
-      }
-    }
-    return out;
   }
 
-  /** {@link #decode(TokenGrid, CodeHints)} in one piece, hints checked. */
-  private BufferedImage decodeWhole(TokenGrid grid, CodeHints hints) {
+  /**
+   * The decoder network's planar output (3, 16 * tile cell rows, 16 * tile cell columns) for the
+   * cells of tile {@code t} with its halo, hints checked.
+   */
+  private float[] synthesize(TokenGrid grid, CodeHints hints, Tile t) {
     Codebook book = book(grid.codebookSize());
     int d = book.dim();
     float[] table = book.table();
-    int cwid = grid.cellsWide(), chei = grid.cellsHigh(), fw = 2 * cwid, fh = 2 * chei;
+    int cwid = t.cx1 - t.cx0, chei = t.cy1 - t.cy0, fw = 2 * cwid, fh = 2 * chei;
+    int gfw = 2 * grid.cellsWide(), gcw = grid.cellsWide();
     float[] qf = new float[d * fw * fh], qc = new float[d * cwid * chei];
     float[] m8 = new float[fw * fh], m16 = new float[cwid * chei];
-    for (int cy = 0; cy < chei; cy++) {
-      for (int cx = 0; cx < cwid; cx++) {
+    for (int cy = t.cy0; cy < t.cy1; cy++) {
+      for (int cx = t.cx0; cx < t.cx1; cx++) {
         if (grid.isFine(cx, cy)) {
-          m16[cy * cwid + cx] = 1f;
+          m16[(cy - t.cy0) * cwid + cx - t.cx0] = 1f;
           for (int k = 0; k < 4; k++) {
-            int fx = 2 * cx + (k & 1), fy = 2 * cy + (k >> 1), p = fy * fw + fx;
+            int fx = 2 * cx + (k & 1), fy = 2 * cy + (k >> 1);
+            int p = (fy - 2 * t.cy0) * fw + fx - 2 * t.cx0, g = fy * gfw + fx;
             m8[p] = 1f;
-            int t = grid.fineToken(fx, fy);
-            if (t != TokenGrid.LOST) {
-              for (int j = 0; j < d; j++) qf[j * fw * fh + p] = table[t * d + j];
-            } else if (hints != null && hints.hasFine(p)) {
-              for (int j = 0; j < d; j++) qf[j * fw * fh + p] = hints.fine(p, j);
+            int tok = grid.fineToken(fx, fy);
+            if (tok != TokenGrid.LOST) {
+              for (int j = 0; j < d; j++) qf[j * fw * fh + p] = table[tok * d + j];
+            } else if (hints != null && hints.hasFine(g)) {
+              for (int j = 0; j < d; j++) qf[j * fw * fh + p] = hints.fine(g, j);
             } else {
               throw new IllegalArgumentException(
                   "fine token ("
@@ -305,11 +378,12 @@ public final class Tokenizer implements AutoCloseable {
             }
           }
         } else {
-          int t = grid.coarseToken(cx, cy), p = cy * cwid + cx;
-          if (t != TokenGrid.LOST) {
-            for (int j = 0; j < d; j++) qc[j * cwid * chei + p] = table[t * d + j];
-          } else if (hints != null && hints.hasCoarse(p)) {
-            for (int j = 0; j < d; j++) qc[j * cwid * chei + p] = hints.coarse(p, j);
+          int tok = grid.coarseToken(cx, cy);
+          int p = (cy - t.cy0) * cwid + cx - t.cx0, g = cy * gcw + cx;
+          if (tok != TokenGrid.LOST) {
+            for (int j = 0; j < d; j++) qc[j * cwid * chei + p] = table[tok * d + j];
+          } else if (hints != null && hints.hasCoarse(g)) {
+            for (int j = 0; j < d; j++) qc[j * cwid * chei + p] = hints.coarse(g, j);
           } else {
             throw new IllegalArgumentException(
                 "coarse token of cell ("
@@ -321,7 +395,6 @@ public final class Tokenizer implements AutoCloseable {
         }
       }
     }
-    int pw = 16 * cwid, ph = 16 * chei;
     try (NDManager sub = manager.newSubManager()) {
       attach(sub);
       NDArray y =
@@ -330,28 +403,53 @@ public final class Tokenizer implements AutoCloseable {
               sub.create(qc, new Shape(1, d, chei, cwid)),
               sub.create(m8, new Shape(1, 1, fh, fw)),
               sub.create(m16, new Shape(1, 1, chei, cwid)));
-      return Pixels.toImage(y.toFloatArray(), pw, ph, grid.width(), grid.height());
+      return y.toFloatArray();
     }
   }
 
   /**
-   * Cell rows {@code [r0, r1)} of a picture that go through a network together with the halo rows
-   * {@code [c0, r0)} and {@code [r1, c1)} above and below them, which are computed and dropped.
+   * A rectangle of cells that goes through a network on its own: cells {@code [x0, x1) x [y0, y1)}
+   * are kept, and the halo around them ({@code [cx0, cx1) x [cy0, cy1)}, where the picture has it)
+   * is computed and dropped.
    */
-  record Band(int r0, int r1, int c0, int c1) {
+  record Tile(int x0, int x1, int y0, int y1, int cx0, int cx1, int cy0, int cy1) {
     /**
-     * Horizontal bands of a grid of {@code cw} x {@code ch} cells, each with at most about {@code
-     * maxPixels} pixels halo included (never fewer than one kept row), and {@code halo} rows of
-     * context on each side where the picture has them. One band when the picture fits.
+     * Tiles of a grid of {@code cw} x {@code ch} cells, each with at most about {@code maxPixels}
+     * pixels halo included (never fewer than one kept cell), and {@code halo} cells of context on
+     * each side where the picture has them. One tile when the picture fits; full-width bands while
+     * a band keeps at least four times the halo's rows; in wider pictures rows of narrower tiles of
+     * {@code 4 * halo} kept rows, so that the halo never costs more than about 1.6 times the kept
+     * cells (a 16384-pixel-wide picture in full-width bands of 4 MP would keep one row in 19).
      */
-    static List<Band> split(int cw, int ch, int halo, long maxPixels) {
+    static List<Tile> split(int cw, int ch, int halo, long maxPixels) {
       long rowPixels = 256L * cw;
-      if (rowPixels * ch <= maxPixels) return List.of(new Band(0, ch, 0, ch));
-      int kept = (int) Math.max(1, Math.min(ch, maxPixels / rowPixels - 2L * halo));
-      List<Band> out = new ArrayList<>();
-      for (int r0 = 0; r0 < ch; r0 += kept) {
-        int r1 = Math.min(ch, r0 + kept);
-        out.add(new Band(r0, r1, Math.max(0, r0 - halo), Math.min(ch, r1 + halo)));
+      if (rowPixels * ch <= maxPixels) return List.of(new Tile(0, cw, 0, ch, 0, cw, 0, ch));
+      long bandRows = maxPixels / rowPixels - 2L * halo;
+      int keptRows, keptCols;
+      if (bandRows >= Math.max(1, 4L * halo)) {
+        keptRows = (int) Math.min(ch, bandRows);
+        keptCols = cw;
+      } else {
+        keptRows = Math.min(ch, Math.max(1, 4 * halo));
+        long rows = Math.min(ch, keptRows + 2L * halo);
+        keptCols = (int) Math.max(1, Math.min(cw, maxPixels / (256L * rows) - 2L * halo));
+      }
+      List<Tile> out = new ArrayList<>();
+      for (int y0 = 0; y0 < ch; y0 += keptRows) {
+        int y1 = Math.min(ch, y0 + keptRows);
+        for (int x0 = 0; x0 < cw; x0 += keptCols) {
+          int x1 = Math.min(cw, x0 + keptCols);
+          out.add(
+              new Tile(
+                  x0,
+                  x1,
+                  y0,
+                  y1,
+                  Math.max(0, x0 - halo),
+                  Math.min(cw, x1 + halo),
+                  Math.max(0, y0 - halo),
+                  Math.min(ch, y1 + halo)));
+        }
       }
       return out;
     }
@@ -384,9 +482,15 @@ public final class Tokenizer implements AutoCloseable {
     return m;
   }
 
-  /** For tests: band size in pixels (halo included). */
-  synchronized void bandPixels(long pixels) {
-    this.bandPixels = pixels;
+  /**
+   * The most pixels one pass of a network takes, halo included (default {@link #BAND_PIXELS}): with
+   * the decoded tiles and the picture the encoder keeps, this bounds memory whatever the picture
+   * size. Smaller tiles need less memory and more time (the halo is computed again for each tile);
+   * tokens and pixels stay those of the whole picture up to float rounding.
+   */
+  public synchronized void tilePixels(long pixels) {
+    if (pixels < 1) throw new IllegalArgumentException("tile pixels " + pixels);
+    this.tilePixels = pixels;
   }
 
   @Override

@@ -11,7 +11,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 import java.util.Random;
 import javax.imageio.ImageIO;
@@ -71,29 +73,127 @@ class TokenizerTest {
   }
 
   /**
-   * A picture too large for one pass goes through the networks in bands with a halo as wide as the
-   * networks' reach: the tokens are those of the whole picture and the pixels match it.
+   * A picture too large for one pass goes through the networks in bands or tiles with a halo as
+   * wide as the networks' reach: the tokens are those of the whole picture and the pixels match it.
    */
   @Test
-  void bandsGiveTheWholePicturesTokensAndPixels() throws IOException {
-    BufferedImage img = ImageIO.read(data().resolve("val/skimage/chelsea.png").toFile());
+  void bandsAndTilesGiveTheWholePicturesTokensAndPixels() throws IOException {
+    BufferedImage chelsea = ImageIO.read(data().resolve("val/skimage/chelsea.png").toFile());
+    // 451x600 (29x38 cells): the photo above itself upside down
+    BufferedImage img = new BufferedImage(451, 600, BufferedImage.TYPE_INT_RGB);
+    img.getGraphics().drawImage(chelsea, 0, 0, null);
+    img.getGraphics().drawImage(chelsea, 0, 600, 451, -300, null);
     TokenGrid[] whole = tok.encodeBoth(img, 4096);
     BufferedImage wholePixels = tok.decode(mix(whole, checkerboard(whole[0])));
     int cw = whole[0].cellsWide();
     TokenGrid[] banded;
     BufferedImage bandedPixels;
     try {
-      // 3 kept rows per band plus the halos (the picture has 19 cell rows)
-      tok.bandPixels(256L * cw * (3 + 2 * 9));
+      // 42 full-width rows: the encoder (reach 6) codes bands of 30 + 8 rows; for the decoder
+      // (reach 9) bands would keep fewer than 4 * 9 rows, so it decodes tiles of 36 + 2 rows by 14
+      // + 14 + 1 columns
+      tok.tilePixels(256L * cw * 42);
       banded = tok.encodeBoth(img, 4096);
       bandedPixels = tok.decode(mix(whole, checkerboard(whole[0])));
     } finally {
-      tok.bandPixels(Tokenizer.BAND_PIXELS);
+      tok.tilePixels(Tokenizer.BAND_PIXELS);
     }
     assertThat(agreement(banded[0], whole[0])).isGreaterThan(0.995);
     assertThat(agreement(banded[1], whole[1])).isGreaterThan(0.995);
-    assertThat(bandedPixels.getHeight()).isEqualTo(300);
+    assertThat(bandedPixels.getHeight()).isEqualTo(600);
     assertThat(Pixels.psnr(wholePixels, bandedPixels)).isGreaterThan(50.0);
+  }
+
+  /**
+   * At every picture size the format allows (Spec Annex A: 16384 pixels a side, 2^26 in all), with
+   * both networks' reach as halo: the tiles cover every cell once, in rows of tiles top to bottom
+   * and left to right, each within the pixel budget, and the halo costs at most about 1.6 times the
+   * kept cells. Full-width bands of the budget would keep one row in 19 of a 16384-pixel-wide
+   * picture when decoding.
+   */
+  @Test
+  void tilesCoverEveryCellOnceWithinTheBudgetAndABoundedHalo() {
+    int[] sides = {1, 2, 17, 36, 64, 100, 252, 256, 400, 512, 700, 1000, 1024};
+    for (int halo : new int[] {6, 9}) {
+      for (int cw : sides) {
+        for (int ch : sides) {
+          if (256L * cw * ch > 1L << 26) continue;
+          List<Tokenizer.Tile> tiles = Tokenizer.Tile.split(cw, ch, halo, Tokenizer.BAND_PIXELS);
+          int[] seen = new int[cw * ch];
+          long computed = 0;
+          int rowStart = -1;
+          for (Tokenizer.Tile t : tiles) {
+            long pixels = 256L * (t.cx1() - t.cx0()) * (t.cy1() - t.cy0());
+            assertThat(pixels).isLessThanOrEqualTo(Tokenizer.BAND_PIXELS);
+            computed += pixels / 256;
+            if (t.x0() == 0) {
+              assertThat(t.y0()).isGreaterThan(rowStart);
+              rowStart = t.y0();
+            } else {
+              assertThat(t.y0()).isEqualTo(rowStart);
+            }
+            assertThat(t.cx0()).isEqualTo(Math.max(0, t.x0() - halo));
+            assertThat(t.cy1()).isEqualTo(Math.min(ch, t.y1() + halo));
+            for (int y = t.y0(); y < t.y1(); y++) {
+              for (int x = t.x0(); x < t.x1(); x++) seen[y * cw + x]++;
+            }
+          }
+          int once = 0;
+          for (int n : seen) once += n == 1 ? 1 : 0;
+          assertThat(once).as("%dx%d cells covered once", cw, ch).isEqualTo(cw * ch);
+          assertThat((double) computed / (cw * ch)).as("%dx%d cells", cw, ch).isLessThan(1.7);
+        }
+      }
+    }
+  }
+
+  /**
+   * Tiles side by side (a wide picture) give the whole picture's tokens and pixels; the tile sink
+   * gets exactly the pixels {@link Tokenizer#decode(TokenGrid)} assembles, each once.
+   */
+  @Test
+  void tilesSideBySideGiveTheWholePicturesTokensAndPixels() throws IOException {
+    BufferedImage img = ImageIO.read(data().resolve("val/skimage/chelsea.png").toFile());
+    TokenGrid[] whole = tok.encodeBoth(img, 4096);
+    TokenGrid grid = mix(whole, checkerboard(whole[0]));
+    BufferedImage wholePixels = tok.decode(grid);
+    int w = img.getWidth(), h = img.getHeight();
+    TokenGrid[] tiled;
+    BufferedImage tiledPixels;
+    int[] sunk = new int[w * h];
+    int[] count = new int[w * h];
+    List<Integer> tileXs = new ArrayList<>();
+    try {
+      // All 19 cell rows and 27 of the 29 columns fit: tiles side by side of 15 + 14 kept columns
+      // when encoding (reach 6) and 9 + 9 + 9 + 2 when decoding (reach 9)
+      tok.tilePixels(256L * 19 * 27);
+      tiled = tok.encodeBoth(img, 4096);
+      tiledPixels = tok.decode(grid);
+      tok.decode(
+          grid,
+          null,
+          (x, y, tw, th, rgb) -> {
+            tileXs.add(x);
+            for (int j = 0; j < th; j++) {
+              for (int i = 0; i < tw; i++) {
+                sunk[(y + j) * w + x + i] = rgb[j * tw + i];
+                count[(y + j) * w + x + i]++;
+              }
+            }
+          });
+    } finally {
+      tok.tilePixels(Tokenizer.BAND_PIXELS);
+    }
+    assertThat(tileXs).containsExactly(0, 16 * 9, 16 * 18, 16 * 27);
+    assertThat(agreement(tiled[0], whole[0])).isGreaterThan(0.995);
+    assertThat(agreement(tiled[1], whole[1])).isGreaterThan(0.995);
+    assertThat(Pixels.psnr(wholePixels, tiledPixels)).isGreaterThan(50.0);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        assertThat(count[y * w + x]).isEqualTo(1);
+        assertThat(sunk[y * w + x]).isEqualTo(tiledPixels.getRGB(x, y) & 0xFFFFFF);
+      }
+    }
   }
 
   /** Code hints for lost tokens reach every band at the right rows. */
@@ -124,10 +224,10 @@ class TokenizerTest {
     BufferedImage clean = tok.decode(grid);
     BufferedImage banded;
     try {
-      tok.bandPixels(256L * grid.cellsWide() * (2 + 2 * 9));
+      tok.tilePixels(256L * grid.cellsWide() * (2 + 2 * 9));
       banded = tok.decode(damaged, hints);
     } finally {
-      tok.bandPixels(Tokenizer.BAND_PIXELS);
+      tok.tilePixels(Tokenizer.BAND_PIXELS);
     }
     assertThat(Pixels.psnr(clean, banded)).isGreaterThan(50.0);
   }
