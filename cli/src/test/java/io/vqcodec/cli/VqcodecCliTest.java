@@ -68,7 +68,8 @@ class VqcodecCliTest {
         .containsEntry("height", 300L)
         .containsEntry("frames", 1L)
         .containsEntry("codebook_size", 4096L)
-        .containsEntry("model.id", 3L)
+        .containsEntry("model.id", 4L) // the two-stage model (Spec §4.4, §8.3.3), the default
+        .containsEntry("probability_model", "two_stage")
         .containsEntry("bytes.total", Files.size(sampleVqc))
         .containsKeys("tokens.coarse", "tokens.fine", "bytes.header", "bytes.slices");
   }

@@ -1432,7 +1432,7 @@ public final class VectorGenerator {
             channel == ChannelFormat.GRAY ? "gray" : "rgb",
             expected.codebookSize(),
             mode.name().toLowerCase(Locale.ROOT).replace('_', '-'),
-            pm == PM0 ? 0 : 2,
+            pm == PM0 ? 0 : pm == PM2 ? 2 : 3,
             String.join(",", slices),
             endCode,
             TokenDump.sha256(expected),
