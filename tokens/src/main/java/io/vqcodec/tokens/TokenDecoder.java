@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -265,7 +266,36 @@ public final class TokenDecoder {
                   : "no context prior"),
           want.id());
     }
+    // Spec §6.2, §8.3.2.1, §C.4: a codebook level the model (or its prior) does not provide is
+    // refused like a model the decoder does not have.
+    int k = header.grid().codebookSize();
+    String sizes = model.property("codebook.sizes");
+    if (sizes != null && !Arrays.asList(sizes.replace(" ", "").split(",")).contains("" + k)) {
+      throw new UnknownModelException(
+          "stream needs codebook level K = " + k + "; model " + want.id() + " has K = " + sizes,
+          want.id());
+    }
+    if (header.grid().probabilityModel() == ProbabilityModel.GAUSSIAN_MIXTURE
+        && Arrays.stream(priorSizes(model)).noneMatch(x -> x == k)) {
+      throw new UnknownModelException(
+          "stream codes K = "
+              + k
+              + " with the context prior of model "
+              + want.id()
+              + ", which has no level for it",
+          want.id());
+    }
     return model;
+  }
+
+  private static int[] priorSizes(ModelPackage model) throws UnknownModelException {
+    try {
+      return model.prior().codebookSizes();
+    } catch (IOException e) {
+      throw new UnknownModelException(
+          "the context prior of model " + model.id() + " cannot be read: " + e.getMessage(),
+          model.id());
+    }
   }
 
   /**
