@@ -212,7 +212,8 @@ final class HeaderSyntax {
                 + " {at}: coded resolution (type 1) without the critical flag (Spec §9.6.1)");
         v.require(
             !shiftSeen,
-            e + "extension_type {at}: a second coded-resolution block (type 1) (Spec §9.6.1)");
+            e
+                + "extension_type {at}: a second coded-resolution extension (type 1): at most one (Spec §9.6.1)");
       }
       if (v.reading() && type != CodedResolution.TYPE) {
         v.require(
@@ -235,9 +236,9 @@ final class HeaderSyntax {
         v.require(
             len == 1,
             e
-                + "extension_length "
+                + "extension_length {at}: coded-resolution extension (type 1) of "
                 + len
-                + " {at}: a coded-resolution payload is 1 byte (Spec §9.6.1)");
+                + " bytes: its payload is 1 byte (Spec §9.6.1)");
       }
       extensionPayload[i] = v.bytes(e + "extension_payload", extensionPayload[i], (int) len);
       if (type == CodedResolution.TYPE) {
