@@ -1529,6 +1529,8 @@ public final class VectorGenerator {
         false,
         "the second token's slot is start(s + 1) - 1 with start(s + 1) exact: (slot + 1) * T >>"
             + " 24 without the - 1 finds s + 1");
+    // §8.3.2.6: the rounding remainder goes to the first of two maximal weights.
+    priorTie();
     // Annex A: limits at and one past.
     field(e, "err-height-16385", "height", HeaderEditor.varint(16385), "§3.2 §A.1", "height 16385");
     long[] past = pixelsOnePast();
@@ -1786,6 +1788,60 @@ public final class VectorGenerator {
         "ok",
         "§4.3 §4.4",
         "model_id 2 (the weights of model 3, no context prior) with prob_model_id 0");
+  }
+
+  /**
+   * A mixed, prob_model_id 2, K=256 row C F C F C F C F whose coarse cells have no available
+   * neighbour (mask 0, Spec §8.3.2.4): their weights are the static and adaptive components only.
+   * The coarse tokens are x, y, x, y with x < y the first two codewords of equal static frequency
+   * F[0] (read from the prior's parameter file, §8.3.2.2), so the third token's weights tie at the
+   * maximum for x and y, and §8.3.2.6 gives the remainder to x.
+   */
+  private void priorTie() throws IOException {
+    int k = 256;
+    byte[] file = ContextPrior.serialize(new ContextPrior.Level[] {prior.level(k)});
+    java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(file);
+    int dim = file[13] & 0xFF, f0 = 4 + 4 + 1 + 4 + 1 + 1 + 2 + 2 * k * dim;
+    int x = -1, y = -1;
+    search:
+    for (int a = 0; a < k; a++) {
+      for (int b = a + 1; b < k; b++) {
+        if (bb.getInt(f0 + 4 * a) == bb.getInt(f0 + 4 * b)) {
+          x = a;
+          y = b;
+          break search;
+        }
+      }
+    }
+    if (x < 0) throw new IllegalStateException("no two equal static frequencies at K = " + k);
+    TokenGrid g = new TokenGrid(128, 16, k);
+    SplittableRandom r = new SplittableRandom(83);
+    int[] coarse = {x, y, x, y};
+    for (int cx = 0; cx < 8; cx++) {
+      boolean fine = (cx & 1) == 1;
+      g.setFine(cx, 0, fine);
+      if (!fine) g.setCoarseToken(cx, 0, coarse[cx / 2]);
+      else for (int q = 0; q < 4; q++) g.setFineToken(2 * cx + (q & 1), q >> 1, r.nextInt(k));
+    }
+    valid(
+        "tok-prior-tie-pm2",
+        new Synth(g, MIXED, PM2, ChannelFormat.RGB, new int[] {1}),
+        "§8.3.2.4 §8.3.2.5 §8.3.2.6",
+        "coarse tokens "
+            + x
+            + ", "
+            + y
+            + ", "
+            + x
+            + ", "
+            + y
+            + " with no neighbours and equal static frequencies: the third token's weights of "
+            + x
+            + " and "
+            + y
+            + " tie at the maximum, and the remainder goes to "
+            + x
+            + ", the first");
   }
 
   /** A one-row, all-coarse picture of {@code tokens.length} cells with those tokens. */
