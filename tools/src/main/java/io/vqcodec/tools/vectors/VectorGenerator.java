@@ -1548,6 +1548,18 @@ public final class VectorGenerator {
             + "x"
             + past[1]
             + ": the fewest pixels above MAX_PIXELS that two sides in range make (offset: height)");
+    HeaderEditor fr =
+        e.copy()
+            .set("slice[2].row_count", HeaderEditor.varint(2))
+            .set("slice[3].first_row", HeaderEditor.varint(4));
+    refuses(
+        "err-first-row-past",
+        fr.toFile(true),
+        inv,
+        fr.offset("slice[3].first_row"),
+        "§5.2 §A.2",
+        "slices of 1, 1, 2 rows cover all 4 cell rows; the fourth slice starts at row 4 (first_row"
+            + " is at most cells_high - 1: refused at first_row, not at row_count)");
     field(
         e,
         "err-row-count-past",
@@ -1713,6 +1725,13 @@ public final class VectorGenerator {
         8,
         "§2.4 §2.2.3 §C.4",
         "version_major 1 and header_size 19: the version (step 2) comes first");
+    refuses(
+        "err-truncated-after-magic",
+        Arrays.copyOf(b, 8),
+        ErrorCategory.TRUNCATED_HEADER.name(),
+        8,
+        "§2.2 §2.4",
+        "the file is the 8 bytes of the magic: it ends before version_major");
     // Spec §5.3, §5.4: zero-length payloads.
     HeaderEditor z = e.copy().setPayload(1, new byte[0], false);
     z.set("slice[1].payload_crc", HeaderEditor.be(0x12345678, 4));
@@ -1872,12 +1891,21 @@ public final class VectorGenerator {
    * the first found from seed 0 up.
    */
   private static int[] fourByteHeadTokens() throws IOException {
+    return headTokens(-1);
+  }
+
+  /**
+   * Six K=256 coarse tokens whose all-coarse payload has N % 4 = 0 and a first byte of {@code
+   * first} (any of 0x80 to 0xFF for -1): the first found from seed 0 up.
+   */
+  private static int[] headTokens(int first) throws IOException {
     for (long seed = 0; ; seed++) {
       SplittableRandom r = new SplittableRandom(seed);
       int[] t = new int[6];
       for (int i = 0; i < t.length; i++) t[i] = r.nextInt(256);
       byte[] p = coarsePayload(coarseRow(256, t), -1);
-      if (p.length % 4 == 0 && (p[0] & 0x80) != 0) return t;
+      if (p.length % 4 == 0 && (p[0] & 0x80) != 0 && (first < 0 || (p[0] & 0xFF) == first))
+        return t;
     }
   }
 
