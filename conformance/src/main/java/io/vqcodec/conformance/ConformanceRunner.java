@@ -6,16 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Checks a decoder against {@code vectors/MANIFEST.tsv} (Spec §C.5) and prints one line per vector
  * and a summary; exits 0 when every vector passes, 1 otherwise, 2 on a usage error.
  *
  * <pre>
- * ConformanceRunner [--vectors DIR] [--tokens-dir DIR] [--write-tokens DIR]
+ * ConformanceRunner [--vectors DIR] [--tokens-dir DIR] [--write-tokens DIR] [--capabilities LIST]
  * </pre>
  *
  * <ul>
@@ -25,6 +28,9 @@ import java.util.Objects;
  *       NAME being the vector's file name without {@code .vqc};
  *   <li>{@code --write-tokens DIR}: also writes this decoder's output in that form (a reference for
  *       other implementations).
+ *   <li>{@code --capabilities LIST}: the capabilities the decoder states (Spec §C.7,
+ *       comma-separated, for example {@code core,coded-resolution}; default all): a vector that
+ *       needs another is only checked to be refused (reported {@code PASS (partial)}).
  * </ul>
  */
 public final class ConformanceRunner {
@@ -43,6 +49,7 @@ public final class ConformanceRunner {
   public record Verdict(String name, boolean pass, String reason) {
     @Override
     public String toString() {
+      if (pass && reason.startsWith("partial")) return "PASS (partial) " + name + ": " + reason;
       return (pass ? "PASS " : "FAIL ") + name + (reason.isEmpty() ? "" : ": " + reason);
     }
   }
@@ -51,15 +58,27 @@ public final class ConformanceRunner {
     Path root = Path.of(System.getProperty("vqcodec.root", "."));
     Path vectors = root.resolve("conformance/vectors");
     Path tokensDir = null, writeDir = null;
+    Set<Capability> claimed = EnumSet.allOf(Capability.class);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--vectors" -> vectors = Path.of(args[++i]);
         case "--tokens-dir" -> tokensDir = Path.of(args[++i]);
         case "--write-tokens" -> writeDir = Path.of(args[++i]);
+        case "--capabilities" -> {
+          claimed = EnumSet.of(Capability.CORE);
+          try {
+            for (String c : args[++i].split(",")) {
+              if (!c.isBlank()) claimed.add(Capability.of(c));
+            }
+          } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+          }
+        }
         default -> {
           System.err.println(
               "usage: ConformanceRunner [--vectors DIR] [--tokens-dir DIR] "
-                  + "[--write-tokens DIR]");
+                  + "[--write-tokens DIR] [--capabilities LIST]");
           System.exit(2);
         }
       }
@@ -68,7 +87,7 @@ public final class ConformanceRunner {
     List<Verdict> verdicts;
     long t0 = System.nanoTime();
     if (tokensDir != null) {
-      verdicts = check(manifest, vectors, fromDirectory(tokensDir));
+      verdicts = check(manifest, vectors, fromDirectory(tokensDir), claimed);
     } else {
       Path w = writeDir;
       if (w != null) Files.createDirectories(w);
@@ -80,7 +99,8 @@ public final class ConformanceRunner {
                 DecoderResult r = JavaDecoder.decode(stream);
                 if (w != null) writeResult(w, name, r, stream);
                 return r;
-              });
+              },
+              claimed);
     }
     long failed = verdicts.stream().filter(v -> !v.pass()).count();
     for (Verdict v : verdicts) System.out.println(v);
@@ -94,8 +114,18 @@ public final class ConformanceRunner {
     System.exit(failed == 0 ? 0 : 1);
   }
 
-  /** Runs {@code decoder} over every vector of {@code manifest}. */
+  /** Runs {@code decoder}, which states every capability, over every vector of {@code manifest}. */
   public static List<Verdict> check(List<Manifest.Entry> manifest, Path vectors, Decoder decoder) {
+    return check(manifest, vectors, decoder, EnumSet.allOf(Capability.class));
+  }
+
+  /**
+   * Runs {@code decoder}, which states the capabilities {@code claimed}, over every vector of
+   * {@code manifest} (Spec §C.5, §C.7): a vector that needs a capability not claimed passes if the
+   * decoder refuses it with its own category (refuse vectors) or one a lacking capability gives.
+   */
+  public static List<Verdict> check(
+      List<Manifest.Entry> manifest, Path vectors, Decoder decoder, Set<Capability> claimed) {
     List<Verdict> out = new ArrayList<>();
     for (Manifest.Entry e : manifest) {
       String reason;
@@ -105,7 +135,17 @@ public final class ConformanceRunner {
         if (!sha.equals(e.streamSha256())) {
           reason = "vector file differs from the manifest (sha256 " + sha + ")";
         } else {
-          reason = compare(e, decoder.decode(e.name(), b));
+          Set<Capability> lacking = EnumSet.copyOf(Capability.needed(e));
+          lacking.removeAll(claimed);
+          if (lacking.isEmpty()) {
+            reason = compare(e, decoder.decode(e.name(), b));
+          } else {
+            reason = comparePartial(e, decoder.decode(e.name(), b), lacking);
+            if (reason.isEmpty()) {
+              out.add(new Verdict(e.name(), true, "partial: needs " + names(lacking)));
+              continue;
+            }
+          }
         }
       } catch (IOException | RuntimeException ex) {
         reason = "decoder threw " + ex;
@@ -113,6 +153,27 @@ public final class ConformanceRunner {
       out.add(new Verdict(e.name(), reason.isEmpty(), reason));
     }
     return out;
+  }
+
+  /**
+   * Spec §C.7: a decoder that lacks {@code lacking} owes a refusal, with the vector's own category
+   * (refuse vectors) or one of those the lacking capabilities give; "" if it refused so.
+   */
+  static String comparePartial(Manifest.Entry e, DecoderResult r, Set<Capability> lacking) {
+    Set<String> ok = new TreeSet<>();
+    for (Capability c : lacking) ok.add(c.refusal.name());
+    if (!e.decodes()) ok.add(e.error());
+    if (!r.refused()) return "decoded; a decoder without " + names(lacking) + " refuses it";
+    if (!ok.contains(r.error())) {
+      return "refused as " + r.error() + ", expected one of " + ok + " (" + r.detail() + ")";
+    }
+    return "";
+  }
+
+  private static String names(Set<Capability> c) {
+    List<String> n = new ArrayList<>();
+    for (Capability x : c) n.add(x.specName());
+    return String.join(",", n);
   }
 
   /** The first difference between what the manifest expects and {@code r}, or "" if none. */

@@ -8,6 +8,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -54,7 +55,8 @@ class ConformanceTest {
     Set<String> listed = new TreeSet<>();
     for (Manifest.Entry e : manifest) listed.add(e.name());
     assertThat(listed).hasSize(manifest.size()).isEqualTo(files);
-    assertThat(bytes).isLessThan(1 << 20);
+    // header-size-max-pm0 is 4 MiB of zeros (the largest header, Spec §A.3); the rest is small.
+    assertThat(bytes).isLessThan(5 << 20);
   }
 
   @Test
@@ -144,6 +146,62 @@ class ConformanceTest {
             "k64-mixed-pm2.vqc",
             "slice-dropped-pm0.vqc",
             "slice-truncated-pm0.vqc");
+  }
+
+  /**
+   * Spec §C.7: a decoder without the context prior, stating so, passes (the prob_model_id 2 vectors
+   * refused as UNKNOWN_MODEL); the same decoder stating pm2, or a full decoder stating core only,
+   * fails exactly the vectors that need pm2.
+   */
+  @Test
+  void partialDecoderIsJudgedByItsCapabilities() {
+    ConformanceRunner.Decoder noPrior =
+        (name, stream) -> {
+          DecoderResult r = JavaDecoder.decode(stream);
+          return !r.refused() && r.probModel() == 2
+              ? DecoderResult.refusal(ErrorCategory.UNKNOWN_MODEL.name(), -1, "no prior")
+              : r;
+        };
+    Set<Capability> all = EnumSet.allOf(Capability.class);
+    Set<Capability> noPm2 = EnumSet.complementOf(EnumSet.of(Capability.PM2));
+    List<ConformanceRunner.Verdict> v = ConformanceRunner.check(manifest, VECTORS, noPrior, noPm2);
+    assertThat(v).allMatch(ConformanceRunner.Verdict::pass);
+    Set<String> pm2 = new TreeSet<>(), decodesPm2 = new TreeSet<>();
+    for (Manifest.Entry e : manifest) {
+      if (Capability.needed(e).contains(Capability.PM2)) {
+        pm2.add(e.name());
+        if (e.decodes()) decodesPm2.add(e.name());
+      }
+    }
+    assertThat(decodesPm2).hasSizeGreaterThan(30);
+    assertThat(v).filteredOn(x -> x.toString().startsWith("PASS (partial)")).hasSize(pm2.size());
+    assertThat(failed(ConformanceRunner.check(manifest, VECTORS, noPrior, all)))
+        .isEqualTo(decodesPm2);
+    assertThat(failed(ConformanceRunner.check(manifest, VECTORS, java(), noPm2)))
+        .isEqualTo(decodesPm2);
+  }
+
+  @Test
+  void capabilitiesFollowTheManifestColumns() {
+    Map<String, Set<Capability>> c = new HashMap<>();
+    for (Manifest.Entry e : manifest) c.put(e.name(), Capability.needed(e));
+    assertThat(c.get("base-pm0.vqc")).containsExactly(Capability.CORE);
+    assertThat(c.get("base-pm2.vqc")).containsExactly(Capability.CORE, Capability.PM2);
+    assertThat(c.get("coded-res-quarter-pm0.vqc"))
+        .containsExactly(Capability.CORE, Capability.CODED_RESOLUTION);
+    assertThat(c.get("err-coded-res-twice.vqc")).contains(Capability.CODED_RESOLUTION);
+    assertThat(c.get("model-2-pm0.vqc")).containsExactly(Capability.CORE, Capability.MODEL_2);
+    assertThat(c.get("err-model-2-prior.vqc"))
+        .containsExactly(Capability.CORE, Capability.PM2, Capability.MODEL_2);
+    assertThat(Capability.of("coded-resolution")).isEqualTo(Capability.CODED_RESOLUTION);
+  }
+
+  private static Set<String> failed(List<ConformanceRunner.Verdict> v) {
+    Set<String> f = new TreeSet<>();
+    for (ConformanceRunner.Verdict x : v) {
+      if (!x.pass()) f.add(x.name());
+    }
+    return f;
   }
 
   /** The worked example of Spec §C.2. */

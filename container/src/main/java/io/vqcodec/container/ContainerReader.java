@@ -101,7 +101,7 @@ public final class ContainerReader {
               stored, computed, size - 5),
           size - 4);
     }
-    s.visit(new ReadVisitor(buf, size));
+    s.visit(new ReadVisitor(buf, size, true)); // Spec §2.4 step 6: no field runs into header_crc
     return new ContainerReader(in, s);
   }
 

@@ -205,6 +205,19 @@ final class HeaderSyntax {
               + Long.toHexString(extensionType[i])
               + " {at}: type number 0 is invalid");
       boolean critical = (extensionType[i] & CRITICAL_BIT) != 0;
+      if (v.reading() && type == CodedResolution.TYPE) {
+        // Spec §9.6.1, §C.4: a rule broken by the type field is reported at extension_type.
+        v.require(
+            critical,
+            e
+                + "extension_type 0x"
+                + Long.toHexString(extensionType[i])
+                + " {at}: coded resolution (type 1) without the critical flag (Spec §9.6.1)");
+        v.require(
+            !shiftSeen,
+            e
+                + "extension_type {at}: a second coded-resolution extension (type 1): at most one (Spec §9.6.1)");
+      }
       if (v.reading() && type != CodedResolution.TYPE) {
         v.require(
             !critical,
@@ -222,6 +235,14 @@ final class HeaderSyntax {
               extensionPayload[i] == null ? 0 : extensionPayload[i].length,
               0,
               Limits.MAX_EXTENSION_SIZE);
+      if (v.reading() && type == CodedResolution.TYPE) {
+        v.require(
+            len == 1,
+            e
+                + "extension_length {at}: coded-resolution extension (type 1) of "
+                + len
+                + " bytes: its payload is 1 byte (Spec §9.6.1)");
+      }
       extensionPayload[i] = v.bytes(e + "extension_payload", extensionPayload[i], (int) len);
       if (type == CodedResolution.TYPE) {
         // Spec §9.6.1, checked here because the slice directory below depends on it.

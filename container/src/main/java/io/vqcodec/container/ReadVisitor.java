@@ -10,13 +10,30 @@ import java.util.Arrays;
 final class ReadVisitor implements FieldVisitor {
   private final byte[] buf;
   private final int limit;
+
+  /**
+   * Fields end before this offset: {@code limit - 4} when the last 4 bytes are the CRC of what
+   * precedes them (Spec §2.4 step 6: a field that would run into header_crc is invalid), else
+   * {@code limit}.
+   */
+  private int fieldEnd;
+
   private int pos;
   private int fieldStart;
   private String section = "";
 
   ReadVisitor(byte[] buf, int limit) {
+    this(buf, limit, false);
+  }
+
+  /**
+   * @param crcLast whether the last 4 of the {@code limit} bytes are a CRC that {@link #headerCrc}
+   *     reads: no other field may run into them
+   */
+  ReadVisitor(byte[] buf, int limit, boolean crcLast) {
     this.buf = buf;
     this.limit = limit;
+    this.fieldEnd = crcLast ? limit - 4 : limit;
   }
 
   int position() {
@@ -50,11 +67,13 @@ final class ReadVisitor implements FieldVisitor {
             name + " {at}: varint longer than " + Limits.MAX_VARINT_BYTES + " bytes (Spec §1.4)",
             fieldStart);
       }
-      if (pos >= limit) {
+      if (pos >= fieldEnd) {
         throw new FormatException(
             FormatException.Reason.INVALID_HEADER,
             name
-                + " {at}: varint runs past the end of the header ("
+                + " {at}: varint runs "
+                + (fieldEnd < limit ? "into header_crc" : "past the end of the header")
+                + " ("
                 + limit
                 + " bytes) ("
                 + section
@@ -103,6 +122,7 @@ final class ReadVisitor implements FieldVisitor {
           pos);
     }
     long computed = HeaderSyntax.crc32c(buf, 0, pos);
+    fieldEnd = limit;
     long stored = uint("header_crc", 4, 0, 0, 0xFFFF_FFFFL);
     if (stored != computed) {
       throw new FormatException(
@@ -122,13 +142,15 @@ final class ReadVisitor implements FieldVisitor {
 
   private void need(String name, int bytes) throws FormatException {
     fieldStart = pos;
-    if (limit - pos < bytes) {
+    if (fieldEnd - pos < bytes) {
       throw new FormatException(
           FormatException.Reason.INVALID_HEADER,
           name
               + " {at} ("
               + bytes
-              + " bytes) runs past the end of the header ("
+              + " bytes) runs "
+              + (fieldEnd < limit ? "into header_crc" : "past the end of the header")
+              + " ("
               + limit
               + " bytes) ("
               + section

@@ -11,14 +11,14 @@ import java.util.List;
 final class WorkedExample {
   private WorkedExample() {}
 
-  /** First 16 bytes of the SHA-256 of tok-v1's weights (Spec §4.4). */
+  /** First 16 bytes of the SHA-256 of the weights of model 2, tok-v1 (Spec §4.4). */
   static final String TOK_V1_SHA256 =
-      "4cba101cda2ed9d9edc9bd9abcc06a11a4b2754f13fbf17b536c9dfcff5d6913";
+      "9e5457fcec34ef2de9ff50c4e4d20cd632c3976e143888cbdf47871416a17994";
 
   static ContainerHeader header() {
     return new ContainerHeader(
         PictureHeader.still(40, 24, ChannelFormat.RGB),
-        new ModelId(1, HexFormat.of().parseHex(TOK_V1_SHA256)),
+        new ModelId(2, HexFormat.of().parseHex(TOK_V1_SHA256)),
         new TokenGridParams(256, GranularityMode.MIXED, ProbabilityModel.ADAPTIVE_ORDER0),
         List.of(new Extension(0x4001, false, new byte[] {'v', '0'})));
   }

@@ -230,7 +230,8 @@ public final class ContextPrior implements TokenModel {
           throw new IOException("dim " + dim + " outside 1.." + MAX_DIM);
         if (dshift > 40) throw new IOException("dshift " + dshift + " > 40");
         if (tlen < 2) throw new IOException("table length " + tlen + " < 2");
-        need(in, (long) k * dim * 2 + 16L * k + (long) TABLES * tlen * 2);
+        // code (2 bytes each), F (2 x K x 4 bytes), the kernel tables (Spec §8.3.2.2)
+        need(in, (long) k * dim * 2 + 8L * k + (long) TABLES * tlen * 2);
         short[] code = new short[k * dim];
         for (int i = 0; i < code.length; i++) {
           code[i] = in.readShort();

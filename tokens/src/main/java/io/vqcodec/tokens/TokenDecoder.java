@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -248,6 +249,15 @@ public final class TokenDecoder {
       }
       throw new UnknownModelException(
           need + "; this decoder has " + ModelPackage.describe(models.packages()), want.id());
+    }
+    // Spec §6.2, §8.3.2.1, §C.4: a codebook level the model (or its prior) does not provide is
+    // refused like a model the decoder does not have.
+    int k = header.grid().codebookSize();
+    String sizes = model.property("codebook.sizes");
+    if (sizes != null && !Arrays.asList(sizes.replace(" ", "").split(",")).contains("" + k)) {
+      throw new UnknownModelException(
+          "stream needs codebook level K = " + k + "; model " + want.id() + " has K = " + sizes,
+          want.id());
     }
     tokenModel(header, model); // Spec §8.3.2.1, §8.3.3.1: the parameters the stream needs
     return model;

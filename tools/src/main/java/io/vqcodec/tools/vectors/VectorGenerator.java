@@ -8,6 +8,7 @@ import io.vqcodec.container.ContainerHeader;
 import io.vqcodec.container.ContainerReader;
 import io.vqcodec.container.ContainerWriter;
 import io.vqcodec.container.GranularityMode;
+import io.vqcodec.container.Limits;
 import io.vqcodec.container.ModelId;
 import io.vqcodec.container.PictureHeader;
 import io.vqcodec.container.ProbabilityModel;
@@ -15,6 +16,9 @@ import io.vqcodec.container.Slice;
 import io.vqcodec.container.TokenGridParams;
 import io.vqcodec.encoder.EncoderOptions;
 import io.vqcodec.encoder.ImageEncoder;
+import io.vqcodec.entropy.AdaptiveModel;
+import io.vqcodec.entropy.RansDecoder;
+import io.vqcodec.entropy.RansEncoder;
 import io.vqcodec.tokens.ContextPrior;
 import io.vqcodec.tokens.DecodedTokens;
 import io.vqcodec.tokens.LossSimulation;
@@ -139,6 +143,7 @@ public final class VectorGenerator {
     if (images) g.images();
     g.damaged();
     g.invalid();
+    g.pinned();
     Manifest.write(out.resolve(Manifest.FILE), g.entries);
     return List.copyOf(g.entries);
   }
@@ -1246,17 +1251,20 @@ public final class VectorGenerator {
         "§9.2 §A.3",
         "extension_length 1048577 (above MAX_EXTENSION_SIZE), no payload follows");
     // Coded resolution (Spec §9.6.1): the block is checked where it is read.
+    // version_minor 1, the version of the block (Spec §2.2.3), so that the block is the one fault;
+    // the offset is that of the element at fault (Spec §9.6.1, §C.4).
     String[][] cr = {
-      {"err-coded-res-shift-0", "8001", "00", "resolution_shift 0 (reserved)"},
-      {"err-coded-res-shift-3", "8001", "03", "resolution_shift 3 (reserved)"},
-      {"err-coded-res-ignorable", "0001", "01", "type 1 without the critical flag"},
-      {"err-coded-res-length-2", "8001", "0101", "a 2-byte coded-resolution payload"},
-      {"err-coded-res-empty", "8001", "", "an empty coded-resolution payload"}
+      {"err-coded-res-shift-0", "8001", "00", "resolution_shift 0 (reserved)", "payload"},
+      {"err-coded-res-shift-3", "8001", "03", "resolution_shift 3 (reserved)", "payload"},
+      {"err-coded-res-ignorable", "0001", "01", "type 1 without the critical flag", "type"},
+      {"err-coded-res-length-2", "8001", "0101", "a 2-byte coded-resolution payload", "length"},
+      {"err-coded-res-empty", "8001", "", "an empty coded-resolution payload", "length"}
     };
     for (String[] c : cr) {
       byte[] payload = java.util.HexFormat.of().parseHex(c[2]);
       HeaderEditor x =
           e.copy()
+              .set("version_minor", new byte[] {1})
               .set("extension_count", HeaderEditor.varint(1))
               .insertAfter(
                   "extension_count",
@@ -1266,10 +1274,11 @@ public final class VectorGenerator {
                       "extension[0].extension_length", HeaderEditor.varint(payload.length)),
                   new HeaderEditor.Field("extension[0].extension_payload", payload));
       refuses(
-          c[0], x.toFile(true), inv, x.offset("extension[0].extension_payload"), "§9.6.1", c[3]);
+          c[0], x.toFile(true), inv, x.offset("extension[0].extension_" + c[4]), "§9.6.1", c[3]);
     }
     HeaderEditor twice =
         e.copy()
+            .set("version_minor", new byte[] {1})
             .set("extension_count", HeaderEditor.varint(2))
             .insertAfter(
                 "extension_count",
@@ -1283,11 +1292,12 @@ public final class VectorGenerator {
         "err-coded-res-twice",
         twice.toFile(true),
         inv,
-        twice.offset("extension[1].extension_payload"),
+        twice.offset("extension[1].extension_type"),
         "§9.6.1",
         "two coded-resolution blocks");
     HeaderEditor dir =
         e.copy()
+            .set("version_minor", new byte[] {1})
             .set("extension_count", HeaderEditor.varint(1))
             .insertAfter(
                 "extension_count",
@@ -1377,14 +1387,14 @@ public final class VectorGenerator {
         ContainerWriter.write(header(s3, model), slices(s3)),
         um,
         -1,
-        "§4.4 §8.3.3.1",
+        "§4.3 §8.3.3.1",
         "model 3 (context prior, no two-stage parameters) with prob_model_id 3");
     refuses(
         "err-model-4-prior",
         ContainerWriter.write(header(s2, model3), slices(s2)),
         um,
         -1,
-        "§4.4 §8.3.2.1",
+        "§4.3 §8.3.2.1",
         "model 4 (two-stage parameters, no context prior) with prob_model_id 2");
   }
 
@@ -1464,5 +1474,584 @@ public final class VectorGenerator {
             "-",
             sections,
             description));
+  }
+
+  // ---------------------------------------------------------------- rules pinned by issue 18
+
+  /**
+   * Vectors that a decoder breaking one rule fails, each built for that rule (issue 18): the two
+   * halves of check_end, reading past a payload, the head rules of §7.3, the adaptive model's
+   * symbol search at a slot boundary, Annex A limits at and one past, the check order of §C.4,
+   * zero-length slices, a header field that runs into header_crc, and model-2 streams (§4.4).
+   */
+  private void pinned() throws IOException {
+    String inv = ErrorCategory.INVALID_HEADER.name();
+    String um = ErrorCategory.UNKNOWN_MODEL.name();
+    String crit = ErrorCategory.UNKNOWN_CRITICAL_EXTENSION.name();
+    Synth s = base(PM0);
+    byte[] b = write(s);
+    HeaderEditor e = HeaderEditor.parse(b);
+    // §7.6: each half of check_end alone.
+    byte[] p1 = e.payload(1);
+    decodes(
+        "slice-end-bytes-left-pm0",
+        e.copy().setPayload(1, Arrays.copyOf(p1, p1.length + 4), true).toFile(true),
+        lose(s.grid, 1, 1),
+        s.channel,
+        s.mode,
+        PM0,
+        with(outcomes(4), 1, "UNDECODABLE"),
+        "ok",
+        "§7.6 §6.6 §5.5",
+        "slice 1's payload with 4 zero bytes appended (CRC matching): every symbol decodes, the"
+            + " state ends at 2^31, 4 bytes are left unread");
+    Synth c4 = coarseRow(256, new int[] {17, 200, 3, 91});
+    byte[] extra = coarsePayload(c4, 42);
+    checkEnd(extra, c4, false);
+    decodes(
+        "slice-end-state-pm0",
+        single(c4, extra),
+        lose(c4.grid, 0, 1),
+        c4.channel,
+        COARSE,
+        PM0,
+        List.of("UNDECODABLE"),
+        "ok",
+        "§7.6 §6.6",
+        "4 coarse tokens coded with a fifth one after them: every byte is consumed, the final"
+            + " state is not 2^31");
+    valid(
+        "slice-end-state-base-pm0",
+        c4,
+        "§6.5 §7.6",
+        "the 4 coarse tokens of slice-end-state-pm0 coded alone (the same stream without the"
+            + " fifth token)");
+    // §7.4, §7.11: a refill with fewer than 4 bytes left is an error, never a read past the end.
+    decodes(
+        "slice-past-end-pm0",
+        e.copy().setPayload(1, Arrays.copyOf(p1, p1.length - 4), true).toFile(true),
+        lose(s.grid, 1, 1),
+        s.channel,
+        s.mode,
+        PM0,
+        with(outcomes(4), 1, "UNDECODABLE"),
+        "ok",
+        "§7.4 §7.11 §6.6",
+        "slice 1's payload without its last word (CRC matching): the last refill finds 0 bytes");
+    // §7.3: the head rules. A state of 4 bytes written in 5 or 8 (leading zero bytes).
+    Synth c4b = coarseRow(256, fourByteHeadTokens());
+    byte[] k4 = coarsePayload(c4b, -1);
+    for (int pad : new int[] {1, 4}) {
+      byte[] padded = new byte[k4.length + pad];
+      System.arraycopy(k4, 0, padded, pad, k4.length);
+      decodes(
+          "slice-state-not-minimal-" + (4 + pad) + "-pm0",
+          single(c4b, padded),
+          lose(c4b.grid, 0, 1),
+          c4b.channel,
+          COARSE,
+          PM0,
+          List.of("UNDECODABLE"),
+          "ok",
+          "§7.2 §7.3",
+          "a valid payload whose 4-byte state is written in "
+              + (4 + pad)
+              + " bytes (leading zeros): not minimal");
+    }
+    valid(
+        "slice-state-minimal-pm0",
+        c4b,
+        "§7.2 §7.3",
+        "the payload of slice-state-not-minimal-*: a 4-byte state (N % 4 = 0, b[0] >= 0x80)");
+    decodes(
+        "slice-state-needs-8-pm0",
+        e.copy().setPayload(1, new byte[] {0x12, 0x34, 0x56, 0x78}, true).toFile(true),
+        lose(s.grid, 1, 1),
+        s.channel,
+        s.mode,
+        PM0,
+        with(outcomes(4), 1, "UNDECODABLE"),
+        "ok",
+        "§7.2 §7.3",
+        "slice 1's payload is 12 34 56 78: N = 4 and b[0] < 0x80 need an 8-byte state");
+    // §7.9.2: the symbol search at the two edges of a symbol's slots.
+    adaptiveEdge(
+        "tok-adaptive-first-slot-pm0",
+        1,
+        true,
+        "the second token's slot is start(s) = floor(C(s) * 2^24 / T), not a multiple of 2^24 / T:"
+            + " u = ((slot + 1) * T - 1) >> 24 finds s, slot * T >> 24 finds s - 1");
+    adaptiveEdge(
+        "tok-adaptive-last-slot-pm0",
+        96,
+        false,
+        "the second token's slot is start(s + 1) - 1 with start(s + 1) exact: (slot + 1) * T >>"
+            + " 24 without the - 1 finds s + 1");
+    // §8.3.2.6: the rounding remainder goes to the first of two maximal weights.
+    priorTie();
+    // Annex A: limits at and one past.
+    field(e, "err-height-16385", "height", HeaderEditor.varint(16385), "§3.2 §A.1", "height 16385");
+    long[] past = pixelsOnePast();
+    HeaderEditor px =
+        e.copy()
+            .set("width", HeaderEditor.varint(past[0]))
+            .set("height", HeaderEditor.varint(past[1]));
+    refuses(
+        "err-pixels-one-past",
+        px.toFile(true),
+        inv,
+        px.offset("height"),
+        "§3.2 §A.1",
+        past[0]
+            + "x"
+            + past[1]
+            + ": the fewest pixels above MAX_PIXELS that two sides in range make (offset: height)");
+    HeaderEditor fr =
+        e.copy()
+            .set("slice[2].row_count", HeaderEditor.varint(2))
+            .set("slice[3].first_row", HeaderEditor.varint(4));
+    refuses(
+        "err-first-row-past",
+        fr.toFile(true),
+        inv,
+        fr.offset("slice[3].first_row"),
+        "§5.2 §A.2",
+        "slices of 1, 1, 2 rows cover all 4 cell rows; the fourth slice starts at row 4 (first_row"
+            + " is at most cells_high - 1: refused at first_row, not at row_count)");
+    field(
+        e,
+        "err-row-count-past",
+        "slice[3].row_count",
+        HeaderEditor.varint(2),
+        "§5.2 §A.2",
+        "the last slice's row_count is 2 where 1 cell row is left");
+    byte[] junk = new byte[64 + 32 * 5];
+    new SplittableRandom(18).nextBytes(junk);
+    junk[0] = (byte) 0x80;
+    decodes(
+        "slice-payload-at-limit-pm0",
+        e.copy().setPayload(0, junk, true).toFile(true),
+        lose(s.grid, 0, 1),
+        s.channel,
+        s.mode,
+        PM0,
+        with(outcomes(4), 0, "UNDECODABLE"),
+        "ok",
+        "§5.2 §A.2 §6.6",
+        "payload_length 224 for a 5-cell slice (the limit), random bytes with a matching CRC");
+    refuses(
+        "err-header-size-20",
+        headerSize20(b),
+        inv,
+        16,
+        "§2.2.2 §2.4 §A.3",
+        "header_size 20 (the least), header_crc matching: width would run into header_crc");
+    refuses(
+        "err-header-size-max-truncated",
+        e.copy().set("header_size", HeaderEditor.be(Limits.MAX_HEADER_SIZE, 4)).toFile(false),
+        ErrorCategory.TRUNCATED_HEADER.name(),
+        b.length,
+        "§2.2.2 §2.4 §A.3",
+        "header_size 4194304 (the largest) in a file of " + b.length + " bytes");
+    HeaderEditor big = e.copy();
+    int room = Limits.MAX_HEADER_SIZE - big.headerSize();
+    List<HeaderEditor.Field> blocks = new ArrayList<>();
+    for (int i = 0; room > 0; i++) {
+      int len = Math.min(Limits.MAX_EXTENSION_SIZE, room - 2 - 3);
+      if (HeaderEditor.varint(len).length < 3) len = room - 2 - HeaderEditor.varint(len).length;
+      String n = "extension[" + i + "].";
+      blocks.add(new HeaderEditor.Field(n + "extension_type", HeaderEditor.be(0x4000 + i, 2)));
+      blocks.add(new HeaderEditor.Field(n + "extension_length", HeaderEditor.varint(len)));
+      blocks.add(new HeaderEditor.Field(n + "extension_payload", new byte[len]));
+      room -= 2 + HeaderEditor.varint(len).length + len;
+    }
+    big.set("extension_count", HeaderEditor.varint(blocks.size() / 3))
+        .insertAfter("extension_count", blocks.toArray(new HeaderEditor.Field[0]));
+    byte[] bigFile = big.toFile(true);
+    if (big.headerSize() != Limits.MAX_HEADER_SIZE) throw new IllegalStateException("header size");
+    decodes(
+        "header-size-max-pm0",
+        bigFile,
+        s.grid,
+        s.channel,
+        s.mode,
+        PM0,
+        outcomes(4),
+        "ok",
+        "§2.2.2 §9.2 §9.4 §A.3",
+        "header_size 4194304 (the largest): ignorable blocks of 1048576 bytes (the largest"
+            + " extension_length) and less, zeros");
+    List<HeaderEditor.Field> empty = new ArrayList<>();
+    for (int i = 0; i < Limits.MAX_EXTENSIONS; i++) {
+      empty.add(
+          new HeaderEditor.Field(
+              "extension[" + i + "].extension_type", HeaderEditor.be(0x4000 + i, 2)));
+      empty.add(
+          new HeaderEditor.Field("extension[" + i + "].extension_length", HeaderEditor.varint(0)));
+    }
+    decodes(
+        "ext-64-blocks-pm0",
+        e.copy()
+            .set("extension_count", HeaderEditor.varint(Limits.MAX_EXTENSIONS))
+            .insertAfter("extension_count", empty.toArray(new HeaderEditor.Field[0]))
+            .toFile(true),
+        s.grid,
+        s.channel,
+        s.mode,
+        PM0,
+        outcomes(4),
+        "ok",
+        "§9.2 §9.4 §A.3",
+        "extension_count 64 (the largest): 64 empty ignorable blocks");
+    field(
+        e,
+        "err-model-id-2^32",
+        "model_id",
+        HeaderEditor.varint(1L << 32),
+        "§4.2 §A.4",
+        "model_id 2^32 (one past the largest)");
+    refuses(
+        "err-model-id-max",
+        e.copy().set("model_id", HeaderEditor.varint(Limits.MAX_MODEL_ID)).toFile(true),
+        um,
+        -1,
+        "§4.2 §4.3 §A.4",
+        "model_id 2^32 - 1 (the largest; in range, not in the registry)");
+    // Spec §C.4: streams with two faults, the one §2.4 checks first wins.
+    HeaderEditor unknown = e.copy().set("model_id", HeaderEditor.varint(999));
+    HeaderEditor ce =
+        unknown
+            .copy()
+            .set("extension_count", HeaderEditor.varint(1))
+            .insertAfter(
+                "extension_count",
+                new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0xC001, 2)),
+                new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(0)));
+    refuses(
+        "err-order-critical-ext-unknown-model",
+        ce.toFile(true),
+        crit,
+        ce.offset("extension[0].extension_type"),
+        "§2.4 §4.3 §9.4 §C.4",
+        "an unknown model and an unknown critical extension: the header (§9.4) is checked first");
+    HeaderEditor dir0 = unknown.copy().set("slice_count", HeaderEditor.varint(0));
+    refuses(
+        "err-order-directory-unknown-model",
+        dir0.copy().remove("slice[0].first_row", "slice[3].payload_crc").toFile(true),
+        inv,
+        dir0.offset("slice_count"),
+        "§2.4 §4.3 §5.2 §C.4",
+        "an unknown model and slice_count 0: the whole header is checked before the model");
+    HeaderEditor ce2 =
+        e.copy()
+            .set("extension_count", HeaderEditor.varint(1))
+            .insertAfter(
+                "extension_count",
+                new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0xC001, 2)),
+                new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(0)));
+    HeaderEditor lvl = ce2.copy().set("codebook_level", new byte[] {7});
+    refuses(
+        "err-order-level-critical-ext",
+        lvl.toFile(true),
+        inv,
+        lvl.offset("codebook_level"),
+        "§2.4 §6.2 §9.4 §C.4",
+        "codebook_level 7, then an unknown critical extension: the first in stream order wins");
+    HeaderEditor ced = ce2.copy().set("slice[3].row_count", HeaderEditor.varint(2));
+    refuses(
+        "err-order-critical-ext-row-count",
+        ced.toFile(true),
+        crit,
+        ced.offset("extension[0].extension_type"),
+        "§2.4 §5.2 §9.4 §C.4",
+        "an unknown critical extension, then a row_count past the last row: the first wins");
+    HeaderEditor pr = e.copy().set("profile", new byte[] {5});
+    byte[] prf = pr.toFile(false);
+    refuses(
+        "err-order-crc-profile",
+        prf,
+        ErrorCategory.DAMAGED_HEADER.name(),
+        e.headerSize() - 4,
+        "§2.4 §2.5 §C.4",
+        "profile 5 (reserved) with header_crc not updated: the CRC (step 5) comes first");
+    HeaderEditor vs =
+        e.copy().set("version_major", new byte[] {1}).set("header_size", HeaderEditor.be(19, 4));
+    refuses(
+        "err-order-version-header-size",
+        vs.toFile(false),
+        ErrorCategory.UNSUPPORTED_VERSION.name(),
+        8,
+        "§2.4 §2.2.3 §C.4",
+        "version_major 1 and header_size 19: the version (step 2) comes first");
+    refuses(
+        "err-truncated-after-magic",
+        Arrays.copyOf(b, 8),
+        ErrorCategory.TRUNCATED_HEADER.name(),
+        8,
+        "§2.2 §2.4",
+        "the file is the 8 bytes of the magic: it ends before version_major");
+    // Spec §5.3, §5.4: zero-length payloads.
+    HeaderEditor z = e.copy().setPayload(1, new byte[0], false);
+    z.set("slice[1].payload_crc", HeaderEditor.be(0x12345678, 4));
+    decodes(
+        "slice-dropped-crc-nonzero-pm0",
+        z.toFile(true),
+        lose(s.grid, 1, 1),
+        s.channel,
+        s.mode,
+        PM0,
+        with(outcomes(4), 1, "DAMAGED"),
+        "ok",
+        "§5.3 §5.4",
+        "payload_length 0 with payload_crc 0x12345678 (the CRC of no bytes is 0): CRC_MISMATCH");
+    HeaderEditor last = e.copy().setPayload(3, new byte[0], true);
+    byte[] lastFile = last.toFile(true);
+    decodes(
+        "slice-dropped-last-at-eof-pm0",
+        Arrays.copyOf(lastFile, lastFile.length - 4),
+        lose(s.grid, 3, 1),
+        s.channel,
+        s.mode,
+        PM0,
+        with(outcomes(4), 3, "DROPPED"),
+        "warn",
+        "§5.3 §5.4 §2.6",
+        "the last slice dropped and the file ends at its offset (no end code): DROPPED, not"
+            + " MISSING");
+    HeaderEditor mid = e.copy().setPayload(2, new byte[0], true);
+    byte[] midFile = mid.toFile(true);
+    int end1 = mid.headerSize() + e.payload(0).length + e.payload(1).length;
+    decodes(
+        "slice-dropped-at-eof-then-missing-pm0",
+        Arrays.copyOf(midFile, end1),
+        lose(s.grid, 2, 2),
+        s.channel,
+        s.mode,
+        PM0,
+        List.of("DECODED", "DECODED", "DROPPED", "MISSING"),
+        "warn",
+        "§5.3 §5.4",
+        "slice 2 dropped, the file ends at its offset: slice 2 DROPPED, slice 3 MISSING");
+    decodes(
+        "slice-dropped-after-truncated-pm0",
+        Arrays.copyOf(midFile, end1 - 2),
+        lose(s.grid, 1, 3),
+        s.channel,
+        s.mode,
+        PM0,
+        List.of("DECODED", "TRUNCATED", "MISSING", "MISSING"),
+        "warn",
+        "§5.3 §5.4",
+        "the file ends inside slice 1; slice 2 (dropped) starts after the end: MISSING");
+    // Spec §2.4 step 6: a field that would run into header_crc.
+    byte[] crc3 = Arrays.copyOf(e.raw("slice[3].payload_crc"), 3);
+    HeaderEditor into = e.copy().set("slice[3].payload_crc", crc3);
+    refuses(
+        "err-header-runs-into-crc",
+        into.toFile(true),
+        inv,
+        into.offset("slice[3].payload_crc"),
+        "§2.4 §2.5 §5.2",
+        "header_size one byte short: the last payload_crc would take the first byte of header_crc");
+    // Spec §4.4: model-2 streams decode with model 3's weights (prob_model_id 0 only).
+    decodes(
+        "model-2-pm0",
+        ContainerWriter.write(header(s, new ModelId(2, model.weightsHash())), slices(s)),
+        s.grid,
+        s.channel,
+        s.mode,
+        PM0,
+        outcomes(4),
+        "ok",
+        "§4.3 §4.4",
+        "model_id 2 (the weights of model 3, no context prior) with prob_model_id 0");
+  }
+
+  /**
+   * A mixed, prob_model_id 2, K=256 row C F C F C F C F whose coarse cells have no available
+   * neighbour (mask 0, Spec §8.3.2.4): their weights are the static and adaptive components only.
+   * The coarse tokens are x, y, x, y with x < y the first two codewords of equal static frequency
+   * F[0] (read from the prior's parameter file, §8.3.2.2), so the third token's weights tie at the
+   * maximum for x and y, and §8.3.2.6 gives the remainder to x.
+   */
+  private void priorTie() throws IOException {
+    int k = 256;
+    byte[] file = ContextPrior.serialize(new ContextPrior.Level[] {prior.level(k)});
+    java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(file);
+    int dim = file[13] & 0xFF, f0 = 4 + 4 + 1 + 4 + 1 + 1 + 2 + 2 * k * dim;
+    int x = -1, y = -1;
+    search:
+    for (int a = 0; a < k; a++) {
+      for (int b = a + 1; b < k; b++) {
+        if (bb.getInt(f0 + 4 * a) == bb.getInt(f0 + 4 * b)) {
+          x = a;
+          y = b;
+          break search;
+        }
+      }
+    }
+    if (x < 0) throw new IllegalStateException("no two equal static frequencies at K = " + k);
+    TokenGrid g = new TokenGrid(128, 16, k);
+    SplittableRandom r = new SplittableRandom(83);
+    int[] coarse = {x, y, x, y};
+    for (int cx = 0; cx < 8; cx++) {
+      boolean fine = (cx & 1) == 1;
+      g.setFine(cx, 0, fine);
+      if (!fine) g.setCoarseToken(cx, 0, coarse[cx / 2]);
+      else for (int q = 0; q < 4; q++) g.setFineToken(2 * cx + (q & 1), q >> 1, r.nextInt(k));
+    }
+    valid(
+        "tok-prior-tie-pm2",
+        new Synth(g, MIXED, PM2, ChannelFormat.RGB, new int[] {1}),
+        "§8.3.2.4 §8.3.2.5 §8.3.2.6",
+        "coarse tokens "
+            + x
+            + ", "
+            + y
+            + ", "
+            + x
+            + ", "
+            + y
+            + " with no neighbours and equal static frequencies: the third token's weights of "
+            + x
+            + " and "
+            + y
+            + " tie at the maximum, and the remainder goes to "
+            + x
+            + ", the first");
+  }
+
+  /** A one-row, all-coarse picture of {@code tokens.length} cells with those tokens. */
+  private static Synth coarseRow(int k, int[] tokens) {
+    TokenGrid g = new TokenGrid(16 * tokens.length, 16, k);
+    for (int i = 0; i < tokens.length; i++) g.setCoarseToken(i, 0, tokens[i]);
+    return new Synth(g, COARSE, PM0, ChannelFormat.RGB, new int[] {1});
+  }
+
+  /**
+   * The all-coarse, prob_model_id 0 payload of a one-row picture (Spec §6.5, §8.2), written here
+   * with the entropy coder alone and, if {@code extra >= 0}, with one more coarse token after the
+   * last; without it, checked to be the token layer's payload byte for byte.
+   */
+  private static byte[] coarsePayload(Synth s, int extra) throws IOException {
+    RansEncoder enc = new RansEncoder();
+    AdaptiveModel m = new AdaptiveModel(s.grid.codebookSize());
+    for (int cx = 0; cx < s.grid.cellsWide(); cx++) enc.encode(m, s.grid.coarseToken(cx, 0));
+    if (extra >= 0) enc.encode(m, extra);
+    byte[] p = enc.finish();
+    if (extra < 0 && !Arrays.equals(p, SliceCoder.encode(null, s.grid, 0, 1, COARSE)))
+      throw new IllegalStateException("all-coarse payload differs from the token layer's");
+    return p;
+  }
+
+  /**
+   * Six K=256 coarse tokens whose all-coarse payload has a 4-byte state (N % 4 = 0, b[0] >= 0x80):
+   * the first found from seed 0 up.
+   */
+  private static int[] fourByteHeadTokens() throws IOException {
+    return headTokens(-1);
+  }
+
+  /**
+   * Six K=256 coarse tokens whose all-coarse payload has N % 4 = 0 and a first byte of {@code
+   * first} (any of 0x80 to 0xFF for -1): the first found from seed 0 up.
+   */
+  private static int[] headTokens(int first) throws IOException {
+    for (long seed = 0; ; seed++) {
+      SplittableRandom r = new SplittableRandom(seed);
+      int[] t = new int[6];
+      for (int i = 0; i < t.length; i++) t[i] = r.nextInt(256);
+      byte[] p = coarsePayload(coarseRow(256, t), -1);
+      if (p.length % 4 == 0 && (p[0] & 0x80) != 0 && (first < 0 || (p[0] & 0xFF) == first))
+        return t;
+    }
+  }
+
+  /**
+   * Asserts that decoding {@code payload} as {@code s}'s one slice consumes every byte and fails
+   * only because the final state is not 2^31 ({@code bytesLeft} false).
+   */
+  private static void checkEnd(byte[] payload, Synth s, boolean bytesLeft) throws IOException {
+    RansDecoder d = new RansDecoder(payload, 0, payload.length);
+    AdaptiveModel m = new AdaptiveModel(s.grid.codebookSize());
+    for (int cx = 0; cx < s.grid.cellsWide(); cx++) {
+      if (d.decode(m) != s.grid.coarseToken(cx, 0)) throw new IllegalStateException("token");
+    }
+    if ((d.bytesConsumed() == payload.length) == bytesLeft)
+      throw new IllegalStateException("bytes consumed " + d.bytesConsumed());
+  }
+
+  /** A file of {@code s}'s header and the one payload {@code payload}. */
+  private byte[] single(Synth s, byte[] payload) throws IOException {
+    return ContainerWriter.write(header(s, model), List.of(new Slice(0, 1, payload)));
+  }
+
+  /**
+   * An all-coarse K=4096 row of 4 tokens {@code 0, s, t2, t3} (prob_model_id 0) in which the
+   * decoder's slot for the second token is the first slot of {@code s} ({@code first}), whose start
+   * {@code C(s) * 2^24 / T} is not an integer, or the last slot of {@code s}, the start of {@code s
+   * + 1} being an integer. t2 and t3 are the first pair, in index order, that does it.
+   */
+  private void adaptiveEdge(String name, int sym, boolean first, String description)
+      throws IOException {
+    int k = 4096, inc = AdaptiveModel.DEFAULT_INCREMENT;
+    // Counts after tokens 0 and sym (Spec §7.9.3; no rescale this early), and their prefix sums.
+    long[] c = new long[k];
+    Arrays.fill(c, 1);
+    c[0] += inc;
+    long[] cum = new long[k + 1];
+    for (int x = 0; x < k; x++) cum[x + 1] = cum[x] + c[x];
+    long c1 = cum[sym], t1 = k + inc; // token 1 sees the counts after token 0 only
+    long start1 = (c1 << 24) / t1, freq1 = ((c1 + c[sym]) << 24) / t1 - start1;
+    c[sym] += inc;
+    for (int x = 0; x < k; x++) cum[x + 1] = cum[x] + c[x];
+    long t2 = k + 2L * inc, t3 = k + 3L * inc;
+    long want = first ? start1 : start1 + freq1 - 1;
+    for (int a = 0; a < k; a++) {
+      long s2 = (cum[a] << 24) / t2, f2 = ((cum[a] + c[a]) << 24) / t2 - s2;
+      for (int b = 0; b < k; b++) {
+        long lo = cum[b] + (a < b ? inc : 0), cnt = c[b] + (a == b ? inc : 0);
+        long s3 = (lo << 24) / t3, f3 = ((lo + cnt) << 24) / t3 - s3;
+        // Spec §7.7: code tokens 3, 2, 1 from x = 2^31; the decoder's slot for token 1 is the
+        // low 24 bits of the state after token 1 is coded.
+        long x = 1L << 31;
+        x = ((x / f3) << 24) + (x % f3) + s3;
+        if ((x >> 39) >= f2) x >>>= 32;
+        x = ((x / f2) << 24) + (x % f2) + s2;
+        if ((x >> 39) >= freq1) x >>>= 32;
+        if ((x % freq1) + start1 != want) continue;
+        valid(
+            name,
+            coarseRow(k, new int[] {0, sym, a, b}),
+            "§7.9.2 §7.4 §8.2",
+            description + " (tokens 0, " + sym + ", " + a + ", " + b + ")");
+        return;
+      }
+    }
+    throw new IllegalStateException(name + ": no tokens found");
+  }
+
+  /** The fewest pixels above MAX_PIXELS that a width and a height of 1..16384 make. */
+  private static long[] pixelsOnePast() {
+    long best = Long.MAX_VALUE, bw = 0, bh = 0;
+    for (long w = 4096; w <= Limits.MAX_WIDTH; w++) {
+      long h = Limits.MAX_PIXELS / w + 1;
+      if (h <= Limits.MAX_HEIGHT && w * h < best) {
+        best = w * h;
+        bw = w;
+        bh = h;
+      }
+    }
+    return new long[] {bw, bh};
+  }
+
+  /** The first 16 bytes of {@code b} with header_size 20, then header_crc over them. */
+  private static byte[] headerSize20(byte[] b) {
+    byte[] h = Arrays.copyOf(b, 20);
+    System.arraycopy(HeaderEditor.be(20, 4), 0, h, 10, 4);
+    java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+    c.update(h, 0, 16);
+    System.arraycopy(HeaderEditor.be(c.getValue(), 4), 0, h, 16, 4);
+    return h;
   }
 }

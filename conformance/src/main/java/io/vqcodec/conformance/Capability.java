@@ -1,0 +1,64 @@
+package io.vqcodec.conformance;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What a decoder may state that it implements, and which of it each vector needs (Spec §C.7). The
+ * grouping is a rule over the manifest's {@code prob_model} and {@code sections} columns, so it
+ * holds for every implementation without a column of its own.
+ */
+public enum Capability {
+  /** Profile 0 with prob_model_id 0, extension blocks, Annex A: every decoder. */
+  CORE(null),
+  /** prob_model_id 2, the context prior (Spec §8.3.2). */
+  PM2(ErrorCategory.UNKNOWN_MODEL),
+  /** prob_model_id 3, the two-stage model (Spec §8.3.3). */
+  PM3(ErrorCategory.UNKNOWN_MODEL),
+  /** The coded-resolution block, extension type 1 (Spec §9.6.1). */
+  CODED_RESOLUTION(ErrorCategory.UNKNOWN_CRITICAL_EXTENSION),
+  /** Model-2 streams with model 3's weights (Spec §4.4, a permission). */
+  MODEL_2(ErrorCategory.UNKNOWN_MODEL),
+  /** Profile 1, video (Spec §10). */
+  VIDEO(ErrorCategory.INVALID_HEADER);
+
+  /** How a decoder without this capability refuses a stream that needs it (Spec §C.7). */
+  public final ErrorCategory refusal;
+
+  Capability(ErrorCategory refusal) {
+    this.refusal = refusal;
+  }
+
+  /** The name Spec §C.7 and the runner's {@code --capabilities} use: {@code coded-resolution}. */
+  public String specName() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** The capability of that name; IllegalArgumentException if there is none. */
+  public static Capability of(String specName) {
+    for (Capability c : values()) {
+      if (c.specName().equals(specName.strip())) return c;
+    }
+    throw new IllegalArgumentException("no capability '" + specName + "' (Spec §C.7)");
+  }
+
+  /** The capabilities vector {@code e} needs, by the rules of Spec §C.7. */
+  public static Set<Capability> needed(Manifest.Entry e) {
+    Set<Capability> c = EnumSet.of(CORE);
+    if (e.probModel() == 2 || names(e, "§8.3.2")) c.add(PM2);
+    if (e.probModel() == 3 || names(e, "§8.3.3")) c.add(PM3);
+    if (names(e, "§9.6.1")) c.add(CODED_RESOLUTION);
+    if (names(e, "§4.4")) c.add(MODEL_2);
+    if (names(e, "§10")) c.add(VIDEO);
+    return c;
+  }
+
+  /** Whether the sections column names {@code section} or a section below it. */
+  static boolean names(Manifest.Entry e, String section) {
+    for (String s : e.sections().split("\\s+")) {
+      if (s.equals(section) || s.startsWith(section + ".")) return true;
+    }
+    return false;
+  }
+}
