@@ -44,11 +44,13 @@ class VqcodecEvalCodecTest {
   void theCodingKeyNamesEverySettingThatShapesTheStream() {
     assertThat(codec("vqcodec").codingKey())
         .isEqualTo(
-            "RATE_DISTORTION, 8-row slices, TWO_STAGE, full/half/quarter size by rate control");
+            "RATE_DISTORTION, 8-row slices, GAUSSIAN_MIXTURE, full/half/quarter size by rate control");
     assertThat(codec("vqcodec-fullsize").codingKey())
-        .isEqualTo("RATE_DISTORTION, 8-row slices, TWO_STAGE");
-    assertThat(codec("vqcodec-entropy").codingKey()).isEqualTo("ENTROPY, 8-row slices, TWO_STAGE");
-    assertThat(codec("vqcodec-uniform").codingKey()).isEqualTo("UNIFORM, 8-row slices, TWO_STAGE");
+        .isEqualTo("RATE_DISTORTION, 8-row slices, GAUSSIAN_MIXTURE");
+    assertThat(codec("vqcodec-entropy").codingKey())
+        .isEqualTo("ENTROPY, 8-row slices, GAUSSIAN_MIXTURE");
+    assertThat(codec("vqcodec-uniform").codingKey())
+        .isEqualTo("UNIFORM, 8-row slices, GAUSSIAN_MIXTURE");
   }
 
   @Test
@@ -58,7 +60,7 @@ class VqcodecEvalCodecTest {
     assertThat(shipped)
         .isEqualTo(
             "vqcodec model 3 (tok-v1, weights sha256 9e5457fcec34ef2d) --bpp rate control, "
-                + "RATE_DISTORTION, 8-row slices, TWO_STAGE, full/half/quarter size by rate control "
+                + "RATE_DISTORTION, 8-row slices, GAUSSIAN_MIXTURE, full/half/quarter size by rate control "
                 + "(prior sha256 e1d4bed34d6223bd); DJL PyTorch CPU");
     assertThat(cached("kodak").get("vqcodec")).contains(shipped);
     assertThat(cached("rate").get("vqcodec")).contains(shipped);
