@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,26 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Spec §10.9: slices of motion frames, under both probability models and every granularity. */
 class MotionSliceTest {
-  static ContextPrior prior;
-
-  @BeforeAll
-  static void load() throws IOException {
-    prior = ModelRegistry.builtIn().defaultTokenizer().prior();
-  }
-
-  /** The parameters of a probability model by name (Spec §8.1), null for order-0. */
-  static TokenModel model(String name) {
-    try {
-      return switch (name) {
-        case "context-prior" -> prior;
-        case "two-stage" -> ModelRegistry.builtIn().defaultTokenizer().twoStagePrior();
-        default -> null;
-      };
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
   /**
    * The next frame of {@code ref}, filling {@code field}: per cell skipped, moved by a random
    * vector (even components only in an all-coarse grid), coded unchanged, or coded with a changed
@@ -98,7 +77,7 @@ class MotionSliceTest {
     for (int i = 0; i < payloads.size(); i++) {
       int first = i * sliceRows;
       SliceCoder.decodeMotion(
-          model(contextPrior),
+          TestGrids.model(contextPrior),
           payloads.get(i),
           g,
           ref,
@@ -129,7 +108,8 @@ class MotionSliceTest {
     TokenGrid g = nextFrame(ref, field, mode, 22);
     assertThat(field.motionCount()).isPositive();
     for (int sliceRows : new int[] {1, 4, 13}) {
-      List<byte[]> p = SliceCoder.encodeSlices(model(contextPrior), g, ref, field, sliceRows, mode);
+      List<byte[]> p =
+          SliceCoder.encodeSlices(TestGrids.model(contextPrior), g, ref, field, sliceRows, mode);
       MotionField decoded = new MotionField(ref.cellsWide(), ref.cellsHigh());
       assertThat(decode(contextPrior, p, ref, decoded, sliceRows, mode)).isEqualTo(g);
       for (int cy = 0; cy < g.cellsHigh(); cy++) {
@@ -157,12 +137,14 @@ class MotionSliceTest {
       }
     }
     GranularityMode m = GranularityMode.MIXED;
-    int motion = total(SliceCoder.encodeSlices(model(contextPrior), g, ref, field, 4, m));
+    int motion = total(SliceCoder.encodeSlices(TestGrids.model(contextPrior), g, ref, field, 4, m));
     boolean[] none = new boolean[g.cellsWide() * g.cellsHigh()];
-    int predicted = total(SliceCoder.encodeSlices(model(contextPrior), g, ref, none, 4, m));
+    int predicted =
+        total(SliceCoder.encodeSlices(TestGrids.model(contextPrior), g, ref, none, 4, m));
     assertThat(motion).isLessThan(predicted / 4);
     // The moved cells cost little beside the coded column: their vector equals its predictor.
-    int column = total(SliceCoder.encodeSlices(model(contextPrior), g, ref, none, 4, m)) / 40;
+    int column =
+        total(SliceCoder.encodeSlices(TestGrids.model(contextPrior), g, ref, none, 4, m)) / 40;
     assertThat(motion).isLessThan(2 * column + g.cellsHigh() * g.cellsWide() / 8);
   }
 
@@ -197,12 +179,13 @@ class MotionSliceTest {
       MotionField.copy(ref, g, cx, 1, 0, -2);
     }
     byte[] p =
-        SliceCoder.encodeMotion(model(contextPrior), g, ref, field, 1, 1, GranularityMode.MIXED);
+        SliceCoder.encodeMotion(
+            TestGrids.model(contextPrior), g, ref, field, 1, 1, GranularityMode.MIXED);
     // The same payload as the slice of row 0 reads the same vectors, now pointing above row 0.
     assertThatThrownBy(
             () ->
                 SliceCoder.decodeMotion(
-                    model(contextPrior),
+                    TestGrids.model(contextPrior),
                     p,
                     new TokenGrid(64, 48, 4096),
                     ref,
@@ -329,13 +312,13 @@ class MotionSliceTest {
     TokenGrid g = nextFrame(ref, field, GranularityMode.MIXED, 52);
     byte[] p =
         SliceCoder.encodeMotion(
-            model(contextPrior), g, ref, field, 0, g.cellsHigh(), GranularityMode.MIXED);
+            TestGrids.model(contextPrior), g, ref, field, 0, g.cellsHigh(), GranularityMode.MIXED);
     for (int cut : new int[] {0, 1, p.length / 2, p.length - 1}) {
       byte[] t = Arrays.copyOf(p, cut);
       assertThatThrownBy(
               () ->
                   SliceCoder.decodeMotion(
-                      model(contextPrior),
+                      TestGrids.model(contextPrior),
                       t,
                       new TokenGrid(g.width(), g.height(), g.codebookSize()),
                       ref,
@@ -357,7 +340,7 @@ class MotionSliceTest {
       r.nextBytes(p);
       try {
         SliceCoder.decodeMotion(
-            model(List.of("order0", "context-prior", "two-stage").get(i % 3)),
+            TestGrids.model(List.of("order0", "context-prior", "two-stage").get(i % 3)),
             p,
             new TokenGrid(96, 48, 4096),
             ref,

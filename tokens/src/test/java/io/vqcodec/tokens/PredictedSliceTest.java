@@ -5,36 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vqcodec.container.GranularityMode;
 import io.vqcodec.entropy.EntropyDecodingException;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Spec §10.4 and §10.5: slices of predicted frames, under both probability models. */
 class PredictedSliceTest {
-  static ContextPrior prior;
-
-  @BeforeAll
-  static void load() throws IOException {
-    prior = ModelRegistry.builtIn().defaultTokenizer().prior();
-  }
-
-  /** The parameters of a probability model by name (Spec §8.1), null for order-0. */
-  static TokenModel model(String name) {
-    try {
-      return switch (name) {
-        case "context-prior" -> prior;
-        case "two-stage" -> ModelRegistry.builtIn().defaultTokenizer().twoStagePrior();
-        default -> null;
-      };
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
   /**
    * The next frame of {@code ref}: per cell, unchanged (skipped), unchanged but coded, a few tokens
    * changed, or re-coded at the other granularity.
@@ -75,12 +53,12 @@ class PredictedSliceTest {
       throws EntropyDecodingException {
     List<byte[]> payloads =
         SliceCoder.encodeSlices(
-            model(contextPrior), g, ref, skip, sliceRows, GranularityMode.MIXED);
+            TestGrids.model(contextPrior), g, ref, skip, sliceRows, GranularityMode.MIXED);
     TokenGrid out = new TokenGrid(g.width(), g.height(), g.codebookSize());
     for (int i = 0; i < payloads.size(); i++) {
       int first = i * sliceRows;
       SliceCoder.decodePredicted(
-          model(contextPrior),
+          TestGrids.model(contextPrior),
           payloads.get(i),
           out,
           ref,
@@ -111,12 +89,17 @@ class PredictedSliceTest {
     TokenGrid ref = TestGrids.make(256, 256, 4096, 0.4, 3);
     boolean[] skip = new boolean[ref.cellsWide() * ref.cellsHigh()];
     TokenGrid g = nextFrame(ref, skip, 4);
-    int key = total(SliceCoder.encodeSlices(model(contextPrior), g, 4, GranularityMode.MIXED));
+    int key =
+        total(SliceCoder.encodeSlices(TestGrids.model(contextPrior), g, 4, GranularityMode.MIXED));
     int predicted =
-        total(SliceCoder.encodeSlices(model(contextPrior), g, ref, skip, 4, GranularityMode.MIXED));
+        total(
+            SliceCoder.encodeSlices(
+                TestGrids.model(contextPrior), g, ref, skip, 4, GranularityMode.MIXED));
     boolean[] none = new boolean[skip.length];
     int sameFlagsOnly =
-        total(SliceCoder.encodeSlices(model(contextPrior), g, ref, none, 4, GranularityMode.MIXED));
+        total(
+            SliceCoder.encodeSlices(
+                TestGrids.model(contextPrior), g, ref, none, 4, GranularityMode.MIXED));
     // Half the cells skipped, a tenth coded but equal: well under half a key frame.
     assertThat(predicted).isLessThan(key / 2);
     // Skip flags beat same flags for unchanged cells.
@@ -126,7 +109,8 @@ class PredictedSliceTest {
     Arrays.fill(all, true);
     int still =
         total(
-            SliceCoder.encodeSlices(model(contextPrior), ref, ref, all, 16, GranularityMode.MIXED));
+            SliceCoder.encodeSlices(
+                TestGrids.model(contextPrior), ref, ref, all, 16, GranularityMode.MIXED));
     assertThat(still).isLessThan(16);
   }
 
@@ -145,13 +129,14 @@ class PredictedSliceTest {
         lossy.setFineToken(2 * cx + (q & 1), 2 + (q >> 1), TokenGrid.LOST);
     }
     List<byte[]> payloads =
-        SliceCoder.encodeSlices(model(contextPrior), g, clean, skip, 2, GranularityMode.MIXED);
+        SliceCoder.encodeSlices(
+            TestGrids.model(contextPrior), g, clean, skip, 2, GranularityMode.MIXED);
     TokenGrid out = new TokenGrid(g.width(), g.height(), g.codebookSize());
     boolean[] decodedSkip = new boolean[skip.length];
     for (int i = 0; i < payloads.size(); i++) {
       try {
         SliceCoder.decodePredicted(
-            model(contextPrior),
+            TestGrids.model(contextPrior),
             payloads.get(i),
             out,
             lossy,
@@ -184,14 +169,14 @@ class PredictedSliceTest {
     TokenGrid g = nextFrame(ref, skip, 6);
     byte[] p =
         SliceCoder.encodePredicted(
-            model(contextPrior), g, ref, skip, 0, g.cellsHigh(), GranularityMode.MIXED);
+            TestGrids.model(contextPrior), g, ref, skip, 0, g.cellsHigh(), GranularityMode.MIXED);
     for (int cut : new int[] {0, 1, p.length / 2, p.length - 1}) {
       byte[] t = Arrays.copyOf(p, cut);
       TokenGrid out = new TokenGrid(g.width(), g.height(), g.codebookSize());
       assertThatThrownBy(
               () ->
                   SliceCoder.decodePredicted(
-                      model(contextPrior),
+                      TestGrids.model(contextPrior),
                       t,
                       out,
                       ref,
@@ -215,7 +200,7 @@ class PredictedSliceTest {
     assertThatThrownBy(
             () ->
                 SliceCoder.encodePredicted(
-                    model(contextPrior), g, ref, skip, 0, 4, GranularityMode.MIXED))
+                    TestGrids.model(contextPrior), g, ref, skip, 0, 4, GranularityMode.MIXED))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("skipped");
   }

@@ -1,5 +1,7 @@
 package io.vqcodec.tokens;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Random;
 
 /**
@@ -7,6 +9,23 @@ import java.util.Random;
  */
 final class TestGrids {
   private TestGrids() {}
+
+  /**
+   * The released parameters of a probability model by name (Spec §8.1): {@code context-prior},
+   * {@code two-stage}, or null (order-0) for any other name.
+   */
+  static TokenModel model(String name) {
+    try {
+      ModelPackage p = ModelRegistry.builtIn().defaultTokenizer();
+      return switch (name) {
+        case "context-prior" -> p.prior();
+        case "two-stage" -> p.twoStagePrior();
+        default -> null;
+      };
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   /**
    * @param fineRatio probability that a cell is fine (1 = all fine, 0 = all coarse)

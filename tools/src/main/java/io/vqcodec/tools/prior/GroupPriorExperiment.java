@@ -71,41 +71,6 @@ public final class GroupPriorExperiment {
     }
   }
 
-  /** k-means of the codewords into {@code groups} clusters, deterministic. */
-  static int[] kmeans(short[] code, int dim, int n, int kk) {
-    double[][] c = new double[kk][dim];
-    for (int s = 0; s < kk; s++)
-      for (int j = 0; j < dim; j++) c[s][j] = code[(int) ((long) s * n / kk) * dim + j];
-    int[] a = new int[n];
-    for (int it = 0; it < 30; it++) {
-      for (int t = 0; t < n; t++) {
-        double best = Double.MAX_VALUE;
-        for (int s = 0; s < kk; s++) {
-          double d = 0;
-          for (int j = 0; j < dim; j++) {
-            double x = code[t * dim + j] - c[s][j];
-            d += x * x;
-          }
-          if (d < best) {
-            best = d;
-            a[t] = s;
-          }
-        }
-      }
-      double[][] sum = new double[kk][dim];
-      int[] cn = new int[kk];
-      for (int t = 0; t < n; t++) {
-        cn[a[t]]++;
-        for (int j = 0; j < dim; j++) sum[a[t]][j] += code[t * dim + j];
-      }
-      for (int s = 0; s < kk; s++) {
-        if (cn[s] == 0) continue;
-        for (int j = 0; j < dim; j++) c[s][j] = sum[s][j] / cn[s];
-      }
-    }
-    return a;
-  }
-
   static final int NC = 9; // components: 0 static, 1..6 neighbour types, 7 adaptive, 8 kernel
 
   /** Component probabilities of the true symbol, stage 1 (group) and stage 2 (token in group). */
@@ -195,7 +160,7 @@ public final class GroupPriorExperiment {
     ContextPrior prior = ModelRegistry.builtIn().defaultTokenizer().prior();
     ContextPrior.Level lv = prior.level(k);
     long t0 = System.nanoTime();
-    group = kmeans(lv.codewords(), lv.dim(), k, groups);
+    group = TwoStageFit.kmeans(lv.codewords(), lv.dim(), k, groups);
     groupSize = new int[groups];
     for (int t = 0; t < k; t++) groupSize[group[t]]++;
     code = lv.codewords();

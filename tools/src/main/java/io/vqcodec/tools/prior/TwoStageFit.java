@@ -144,7 +144,7 @@ public final class TwoStageFit {
     }
 
     TwoStagePrior.Level fit() throws Exception {
-      group = kmeans();
+      group = kmeans(code, dim, k, groups);
       members = new int[groups][];
       int[] size = new int[groups];
       for (int t = 0; t < k; t++) size[group[t]]++;
@@ -271,59 +271,6 @@ public final class TwoStageFit {
           exp);
     }
 
-    int[] kmeans() {
-      int n = k, kk = groups;
-      double[][] c = new double[kk][dim];
-      for (int s = 0; s < kk; s++)
-        for (int j = 0; j < dim; j++) c[s][j] = code[(int) ((long) s * n / kk) * dim + j];
-      int[] a = new int[n];
-      for (int it = 0; it < 30; it++) {
-        for (int t = 0; t < n; t++) {
-          double best = Double.MAX_VALUE;
-          for (int s = 0; s < kk; s++) {
-            double d = 0;
-            for (int j = 0; j < dim; j++) {
-              double x = code[t * dim + j] - c[s][j];
-              d += x * x;
-            }
-            if (d < best) {
-              best = d;
-              a[t] = s;
-            }
-          }
-        }
-        double[][] sum = new double[kk][dim];
-        int[] cn = new int[kk];
-        for (int t = 0; t < n; t++) {
-          cn[a[t]]++;
-          for (int j = 0; j < dim; j++) sum[a[t]][j] += code[t * dim + j];
-        }
-        for (int s = 0; s < kk; s++) {
-          if (cn[s] == 0) {
-            // re-seed an empty cluster with the codeword farthest from its centre
-            int far = 0;
-            double fd = -1;
-            for (int t = 0; t < n; t++) {
-              double d = 0;
-              for (int j = 0; j < dim; j++) {
-                double x = code[t * dim + j] - c[a[t]][j];
-                d += x * x;
-              }
-              if (d > fd) {
-                fd = d;
-                far = t;
-              }
-            }
-            for (int j = 0; j < dim; j++) c[s][j] = code[far * dim + j];
-            a[far] = s;
-            continue;
-          }
-          for (int j = 0; j < dim; j++) c[s][j] = sum[s][j] / cn[s];
-        }
-      }
-      return a;
-    }
-
     /** Stage-1 features of a sample, in bits (the integer feature / 256), Spec §8.3.3.4. */
     final class Stage1 implements LogLinear.Features {
       double bits;
@@ -396,6 +343,63 @@ public final class TwoStageFit {
         bits += b;
       }
     }
+  }
+
+  /**
+   * Deterministic k-means of {@code n} codewords of {@code dim} integers into {@code kk} groups: 30
+   * Lloyd iterations from evenly spaced codewords; an empty group is re-seeded with the codeword
+   * farthest from its centre (Spec §8.3.3.7).
+   */
+  static int[] kmeans(short[] code, int dim, int n, int kk) {
+    double[][] c = new double[kk][dim];
+    for (int s = 0; s < kk; s++)
+      for (int j = 0; j < dim; j++) c[s][j] = code[(int) ((long) s * n / kk) * dim + j];
+    int[] a = new int[n];
+    for (int it = 0; it < 30; it++) {
+      for (int t = 0; t < n; t++) {
+        double best = Double.MAX_VALUE;
+        for (int s = 0; s < kk; s++) {
+          double d = 0;
+          for (int j = 0; j < dim; j++) {
+            double x = code[t * dim + j] - c[s][j];
+            d += x * x;
+          }
+          if (d < best) {
+            best = d;
+            a[t] = s;
+          }
+        }
+      }
+      double[][] sum = new double[kk][dim];
+      int[] cn = new int[kk];
+      for (int t = 0; t < n; t++) {
+        cn[a[t]]++;
+        for (int j = 0; j < dim; j++) sum[a[t]][j] += code[t * dim + j];
+      }
+      for (int s = 0; s < kk; s++) {
+        if (cn[s] == 0) {
+          // re-seed an empty cluster with the codeword farthest from its centre
+          int far = 0;
+          double fd = -1;
+          for (int t = 0; t < n; t++) {
+            double d = 0;
+            for (int j = 0; j < dim; j++) {
+              double x = code[t * dim + j] - c[a[t]][j];
+              d += x * x;
+            }
+            if (d > fd) {
+              fd = d;
+              far = t;
+            }
+          }
+          for (int j = 0; j < dim; j++) c[s][j] = code[far * dim + j];
+          a[far] = s;
+          continue;
+        }
+        for (int j = 0; j < dim; j++) c[s][j] = sum[s][j] / cn[s];
+      }
+    }
+    return a;
   }
 
   /** Maximum-likelihood weights of a log-linear model per (pass, context), by Adam. */
