@@ -7,10 +7,14 @@ import io.vqcodec.encoder.GranularityStrategy;
 import io.vqcodec.encoder.ImageEncoder;
 import io.vqcodec.encoder.VideoEncoder;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -200,7 +204,18 @@ final class EncodeCommand implements Callable<Integer> {
     }
     var err = spec.commandLine().getErr();
     var out = spec.commandLine().getOut();
-    try (ImageEncoder encoder = ImageEncoder.open()) {
+    // The encoder (PyTorch engine, weights) opens on another thread while the first picture is
+    // read.
+    CompletableFuture<ImageEncoder> opening =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return ImageEncoder.open();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    try {
       return Batch.run(
           jobs,
           job -> {
@@ -208,6 +223,7 @@ final class EncodeCommand implements Callable<Integer> {
                 Images.read(
                     job.input(), maxPixels, warning -> err.println("vqcodec: warning: " + warning));
             AtomicOutput.checkWritable(job.output(), force);
+            ImageEncoder encoder = opened(opening);
             EncodedPicture coded;
             try {
               coded = encoder.encode(image, options);
@@ -243,6 +259,25 @@ final class EncodeCommand implements Callable<Integer> {
           },
           verbosity.verbose,
           err);
+    } finally {
+      try {
+        opening.join().close();
+      } catch (CompletionException e) {
+        // never opened: nothing to close (the failure was reported by the job that waited for it)
+      }
+    }
+  }
+
+  /** The encoder {@code opening} opens, waiting for it; its failure as the exception it was. */
+  private static ImageEncoder opened(CompletableFuture<ImageEncoder> opening) throws IOException {
+    try {
+      return opening.join();
+    } catch (CompletionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof UncheckedIOException u) throw u.getCause();
+      if (c instanceof RuntimeException r) throw r;
+      if (c instanceof Error err) throw err;
+      throw new IOException(c);
     }
   }
 

@@ -43,9 +43,9 @@ import java.util.concurrent.Executors;
  * <p>The stream is read once, front to back, and need not be complete: slices that never arrive are
  * concealed. A {@link SliceListener} hears about each slice as it is decoded.
  *
- * <p>Start-up: a model's network (the PyTorch engine, the weights) is loaded on a background thread
- * as soon as a stream's header names the model (Spec §4.3), while its slices are still being
- * entropy decoded, so the two overlap.
+ * <p>Start-up: the PyTorch engine starts on a background thread when the decoder is opened, and a
+ * model's weights are loaded on another as soon as a stream's header names the model (Spec §4.3),
+ * while its slices are still being entropy decoded, so the three overlap.
  *
  * <p>Thread safety: an instance may be shared between threads; neural decoding runs one picture at
  * a time (open one decoder per thread to decode in parallel). Entropy decoding does not hold the
@@ -77,6 +77,7 @@ public final class ImageDecoder implements AutoCloseable {
    * loaded when the first stream that needs it arrives.
    */
   public static ImageDecoder open() {
+    Tokenizer.startEngine(); // every stream needs it: start it before the first header arrives
     return new ImageDecoder(ModelRegistry.builtIn(), true);
   }
 

@@ -9,7 +9,6 @@ import io.vqcodec.container.ModelId;
 import io.vqcodec.container.PictureHeader;
 import io.vqcodec.container.Slice;
 import io.vqcodec.container.TokenGridParams;
-import io.vqcodec.neural.ImageScaling;
 import io.vqcodec.neural.Tokenizer;
 import io.vqcodec.tokens.SliceCoder;
 import io.vqcodec.tokens.TokenGrid;
@@ -146,8 +145,9 @@ public final class ImageEncoder implements AutoCloseable {
 
   /**
    * Rate control's candidates for one input, coded for real. Per resolution the encoder network
-   * runs once (each codebook level only quantizes its features); per level the grids, and on first
-   * use the per-cell errors and the strategy's cell order, are kept for the whole search.
+   * runs once, when rate control first asks for it (each codebook level only quantizes its
+   * features); per level the grids, and on first use the per-cell errors and the strategy's cell
+   * order, are kept for the whole search.
    */
   private final class CodedCandidates implements RateControl.Candidates {
     private final SourcePicture input;
@@ -225,97 +225,6 @@ public final class ImageEncoder implements AutoCloseable {
     public double codedResolutionError(int shift, int k, int fineCells) {
       Level level = at(shift).level(k);
       return level.analysis.estimatedSse(level.fineCells(fineCells));
-    }
-
-    @Override
-    public double fullSizeError(int shift, int k, int fineCells) {
-      return ImageEncoder.fullSizeError(tokenizer, input, grid(shift, k, fineCells), shift);
-    }
-  }
-
-  /**
-   * Squared error of {@code grid} (the picture coded at {@code 1/2^shift}) against {@code input}
-   * after decoding and scaling back up as the decoder does ({@link ImageScaling#upscale}). Decoded
-   * a tile at a time, scaled up row by row as its rows of tiles arrive: holds a row of tiles and a
-   * few rows of the picture, never the picture.
-   */
-  static double fullSizeError(Tokenizer tokenizer, SourcePicture input, TokenGrid grid, int shift) {
-    int w = input.width;
-    double[] se = {0};
-    if (shift == 0) {
-      tokenizer.decode(
-          grid,
-          null,
-          (x, y, tw, th, decoded) -> {
-            int[] a = new int[tw * th];
-            input.read(x, y, tw, th, a);
-            se[0] += squaredError(a, decoded, tw * th);
-          });
-      return se[0];
-    }
-    int[] a = new int[w];
-    ImageScaling.Upscaler up =
-        new ImageScaling.Upscaler(
-            shift,
-            grid.width(),
-            grid.height(),
-            w,
-            input.height,
-            (y, row) -> {
-              input.read(0, y, w, 1, a);
-              se[0] += squaredError(a, row, w);
-            });
-    TileRows rows = new TileRows(grid.width(), up::push);
-    tokenizer.decode(grid, null, rows);
-    rows.flush();
-    return se[0];
-  }
-
-  /** Sum of squared 8-bit differences over R, G and B of the first {@code n} pixels. */
-  private static double squaredError(int[] a, int[] b, int n) {
-    double se = 0;
-    for (int x = 0; x < n; x++) {
-      for (int s = 0; s <= 16; s += 8) {
-        int d = ((a[x] >> s) & 255) - ((b[x] >> s) & 255);
-        se += d * d;
-      }
-    }
-    return se;
-  }
-
-  /**
-   * Tiles ({@link Tokenizer#decode(TokenGrid, io.vqcodec.neural.CodeHints, Tokenizer.TileSink)}) to
-   * rows: buffers one row of tiles and hands its pixel rows on, top to bottom, when the next row of
-   * tiles starts or on {@link #flush}.
-   */
-  private static final class TileRows implements Tokenizer.TileSink {
-    private final int width;
-    private final java.util.function.Consumer<int[]> rows;
-    private int[] band = new int[0];
-    private int bandHeight;
-
-    TileRows(int width, java.util.function.Consumer<int[]> rows) {
-      this.width = width;
-      this.rows = rows;
-    }
-
-    @Override
-    public void accept(int x, int y, int w, int h, int[] rgb) {
-      if (x == 0) {
-        flush();
-        if (band.length < width * h) band = new int[width * h];
-        bandHeight = h;
-      }
-      for (int j = 0; j < h; j++) System.arraycopy(rgb, j * w, band, j * width + x, w);
-    }
-
-    void flush() {
-      int[] row = new int[width];
-      for (int j = 0; j < bandHeight; j++) {
-        System.arraycopy(band, j * width, row, 0, width);
-        rows.accept(row);
-      }
-      bandHeight = 0;
     }
   }
 

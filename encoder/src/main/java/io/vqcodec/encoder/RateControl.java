@@ -3,11 +3,20 @@ package io.vqcodec.encoder;
 import java.util.Arrays;
 
 /**
- * The search behind a rate target ({@code --bpp}, {@code --size}): over resolutions (full size,
- * half, quarter: Spec §9.6.1), codebook levels and the number of fine cells, the stream with the
- * least error that fits in the target, measured on actual coded sizes. Knows nothing of the
- * network: it asks a {@link Candidates} for streams and errors, so it can be tested with a made-up
- * rate/distortion model.
+ * The search behind a rate target ({@code --bpp}, {@code --size}): the resolution (full size, half,
+ * quarter: Spec §9.6.1), codebook level and number of fine cells of the stream that fits the
+ * target, measured on actual coded sizes. Knows nothing of the network: it asks a {@link
+ * Candidates} for streams and errors, so it can be tested with a made-up rate/distortion model.
+ *
+ * <p>The resolution and level follow a rate model instead of being compared by decoding: at any
+ * rate the largest picture whose all-coarse stream at the largest codebook fits wins, with as many
+ * fine cells as fit. On the validation images (results/ladder/val-settings.md) that setting is on
+ * the rate-distortion frontier at every rate it can reach: a smaller picture with more fine cells,
+ * or a smaller codebook at the same size, is dominated. Smaller codebooks only compete (by their
+ * coded-resolution error) where even the smallest picture's all-coarse stream at the largest
+ * codebook is too big. So the network decodes at one level of one resolution (the cell ranking),
+ * where the exhaustive search it replaced decoded every level of every resolution and each
+ * resolution's best at full size (results/rate/rate-model.md compares the two on Kodak).
  */
 final class RateControl {
   /**
@@ -28,12 +37,6 @@ final class RateControl {
      * estimate it: compares codebook levels at one resolution.
      */
     double codedResolutionError(int shift, int k, int fineCells);
-
-    /**
-     * Squared error of the candidate against the input at full size, after decoding and scaling
-     * back up as the decoder does: compares resolutions.
-     */
-    double fullSizeError(int shift, int k, int fineCells);
   }
 
   /**
@@ -59,41 +62,39 @@ final class RateControl {
   private RateControl() {}
 
   /**
-   * The candidate with the least full-size error among the best of each resolution in {@code
-   * shifts} (in order; earlier wins ties) that fits in {@code targetBytes}; if none fits, the
-   * smallest. With a single resolution there is nothing to compare, so nothing is decoded at full
-   * size. Stops early once a resolution fits every cell fine at the largest codebook: a smaller
-   * picture cannot do better.
+   * The first resolution of {@code shifts} (largest picture first) whose all-coarse stream at the
+   * largest codebook fits in {@code targetBytes}, with the most fine cells that fit; if none does,
+   * the last resolution's smaller codebooks ({@link #atResolution}); if nothing fits, the smallest
+   * stream tried (earlier wins ties).
    */
   static Choice search(Candidates candidates, int[] shifts, int[] codebookSizes, long targetBytes) {
     int[] levels = codebookSizes.clone();
     Arrays.sort(levels);
     int largestK = levels[levels.length - 1];
-    Choice best = null;
-    double bestError = Double.POSITIVE_INFINITY;
     Choice smallest = null;
     for (int shift : shifts) {
-      AtResolution found = atResolution(candidates, shift, levels, targetBytes);
-      if (smallest == null || found.smallest.stream.length < smallest.stream.length) {
-        smallest = found.smallest;
+      byte[] none = candidates.stream(shift, largestK, 0);
+      if (smallest == null || none.length < smallest.stream.length) {
+        smallest = new Choice(shift, largestK, 0, candidates.cells(shift, largestK), none, false);
       }
-      Choice c = found.best;
-      if (c == null) continue;
-      double error =
-          shifts.length == 1 ? 0 : candidates.fullSizeError(shift, c.codebookSize, c.fineCells);
-      if (error < bestError) {
-        bestError = error;
-        best = c;
+      if (none.length <= targetBytes) {
+        return mostFineCells(candidates, shift, largestK, none, targetBytes);
       }
-      if (c.codebookSize == largestK && c.fineCells == c.cells) break;
     }
-    return best != null ? best : smallest;
+    int last = shifts[shifts.length - 1];
+    AtResolution found =
+        atResolution(candidates, last, Arrays.copyOf(levels, levels.length - 1), targetBytes);
+    if (found.best != null) return found.best;
+    if (found.smallest != null && found.smallest.stream.length < smallest.stream.length) {
+      return found.smallest;
+    }
+    return smallest;
   }
 
   /**
-   * One resolution: for every codebook level (largest first), the most fine cells whose stream fits
-   * in {@code target} bytes; of those, the level with the least coded-resolution error (the larger
-   * codebook wins ties).
+   * One resolution: for every codebook level of {@code levels} (largest first), the most fine cells
+   * whose stream fits in {@code target} bytes; of those, the level with the least coded-resolution
+   * error (the larger codebook wins ties).
    *
    * @param levels codebook sizes, ascending
    */
@@ -104,49 +105,58 @@ final class RateControl {
     Choice smallest = null;
     for (int i = levels.length - 1; i >= 0; i--) {
       int k = levels[i];
-      int n = candidates.cells(shift, k);
       byte[] none = candidates.stream(shift, k, 0);
       if (smallest == null || none.length < smallest.stream.length) {
-        smallest = new Choice(shift, k, 0, n, none, false);
+        smallest = new Choice(shift, k, 0, candidates.cells(shift, k), none, false);
       }
       if (none.length > target) continue;
-      // Largest count with size <= target.
-      int lo = 0, hi = n;
-      byte[] loBytes = none;
-      byte[] all = candidates.stream(shift, k, n);
-      if (all.length <= target) {
-        lo = n;
-        loBytes = all;
-      } else {
-        // Size is close to linear in the count: interpolate (regula falsi), falling back to
-        // bisection after a few steps, so the exact search costs a handful of entropy codings
-        // (each a full pass of the context prior) instead of log2(cells).
-        long loSize = none.length, hiSize = all.length;
-        for (int step = 0; hi - lo > 1; step++) {
-          int guess =
-              step < 4
-                  ? (int) (lo + (target - loSize) * (hi - lo) / Math.max(1, hiSize - loSize))
-                  : (lo + hi) >>> 1;
-          guess = Math.max(lo + 1, Math.min(hi - 1, guess));
-          byte[] b = candidates.stream(shift, k, guess);
-          if (b.length <= target) {
-            lo = guess;
-            loSize = b.length;
-            loBytes = b;
-          } else {
-            hi = guess;
-            hiSize = b.length;
-          }
-        }
-      }
-      double error = candidates.codedResolutionError(shift, k, lo);
+      Choice c = mostFineCells(candidates, shift, k, none, target);
+      double error = candidates.codedResolutionError(shift, k, c.fineCells);
       if (error < bestError) {
         bestError = error;
-        best = new Choice(shift, k, lo, n, loBytes, true);
+        best = c;
       }
       // Levels come largest first: once every cell fits fine, a smaller codebook cannot do better.
-      if (lo == n) break;
+      if (c.fineCells == c.cells) break;
     }
     return new AtResolution(best, smallest);
+  }
+
+  /**
+   * The most fine cells at ({@code shift}, {@code k}) whose stream fits in {@code target} bytes,
+   * given the all-coarse stream {@code none} that fits.
+   */
+  private static Choice mostFineCells(
+      Candidates candidates, int shift, int k, byte[] none, long target) {
+    int n = candidates.cells(shift, k);
+    int lo = 0, hi = n;
+    byte[] loBytes = none;
+    byte[] all = n == 0 ? none : candidates.stream(shift, k, n);
+    if (all.length <= target) {
+      lo = n;
+      loBytes = all;
+    } else {
+      // Size is close to linear in the count: interpolate (regula falsi), falling back to
+      // bisection after a few steps, so the exact search costs a handful of entropy codings
+      // instead of log2(cells).
+      long loSize = none.length, hiSize = all.length;
+      for (int step = 0; hi - lo > 1; step++) {
+        int guess =
+            step < 4
+                ? (int) (lo + (target - loSize) * (hi - lo) / Math.max(1, hiSize - loSize))
+                : (lo + hi) >>> 1;
+        guess = Math.max(lo + 1, Math.min(hi - 1, guess));
+        byte[] b = candidates.stream(shift, k, guess);
+        if (b.length <= target) {
+          lo = guess;
+          loSize = b.length;
+          loBytes = b;
+        } else {
+          hi = guess;
+          hiSize = b.length;
+        }
+      }
+    }
+    return new Choice(shift, k, lo, n, loBytes, true);
   }
 }

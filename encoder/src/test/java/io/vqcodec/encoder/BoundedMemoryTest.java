@@ -3,7 +3,6 @@ package io.vqcodec.encoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vqcodec.neural.ImageScaling;
-import io.vqcodec.neural.Pixels;
 import io.vqcodec.neural.Tokenizer;
 import io.vqcodec.tokens.DecodedTokens;
 import io.vqcodec.tokens.LossSimulation;
@@ -63,42 +62,6 @@ class BoundedMemoryTest {
       LevelAnalysis level = new LevelAnalysis(tokenizer, source, 1024);
       assertThat(level.sseFine()).containsExactly(reference(level.fineGrid, chelsea));
       assertThat(level.sseCoarse()).containsExactly(reference(level.coarseGrid, chelsea));
-    } finally {
-      tokenizer.tilePixels(Tokenizer.BAND_PIXELS);
-    }
-  }
-
-  /**
-   * Rate control's full-size error, decoded tile by tile (two rows of two tiles) and scaled up row
-   * by row, equals the error of the whole decoded picture scaled up at once.
-   */
-  @ParameterizedTest
-  @ValueSource(ints = {0, 1})
-  void fullSizeErrorStreamedEqualsTheWholePicturesError(int shift) {
-    // Coded at 640x640 (40x40 cells): chelsea tiled, every other row of copies upside down
-    int side = 640 << shift;
-    BufferedImage input = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = input.createGraphics();
-    for (int y = 0; y < side; y += 300) {
-      for (int x = 0; x < side; x += 451) {
-        if (y / 300 % 2 == 0) g.drawImage(chelsea, x, y, null);
-        else g.drawImage(chelsea, x, y + 300, 451, -300, null);
-      }
-    }
-    g.dispose();
-    SourcePicture source = SourcePicture.of(input);
-    // Full-width bands would keep 20 cell rows, fewer than 4 times the decoder's reach (9): it
-    // decodes tiles of 36 + 4 rows by 20 + 20 columns instead.
-    tokenizer.tilePixels(256L * 40 * 38);
-    try {
-      LevelAnalysis level = new LevelAnalysis(tokenizer, source.reduced(shift), 4096);
-      boolean[] fine = new boolean[level.cells()];
-      for (int i = 0; i < fine.length; i += 3) fine[i] = true;
-      TokenGrid grid = level.mix(fine);
-      BufferedImage decoded = tokenizer.decode(grid);
-      if (shift > 0) decoded = ImageScaling.upscale(decoded, shift, side, side);
-      assertThat(ImageEncoder.fullSizeError(tokenizer, source, grid, shift))
-          .isEqualTo(Pixels.squaredError(input, decoded));
     } finally {
       tokenizer.tilePixels(Tokenizer.BAND_PIXELS);
     }

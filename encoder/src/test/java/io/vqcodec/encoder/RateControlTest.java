@@ -21,19 +21,16 @@ class RateControlTest {
 
   /**
    * A made-up encoder: sizes and errors from functions, cells 100 at full size, 25 at half, 9 at
-   * quarter; records every stream coded and every full-size error asked for.
+   * quarter; records every stream coded.
    */
   static final class FakeCandidates implements RateControl.Candidates {
     final Measure bytes;
     final Measure codedError;
-    final Measure fullSizeError;
     final List<String> coded = new ArrayList<>();
-    final List<String> decodedAtFullSize = new ArrayList<>();
 
-    FakeCandidates(Measure bytes, Measure codedError, Measure fullSizeError) {
+    FakeCandidates(Measure bytes, Measure codedError) {
       this.bytes = bytes;
       this.codedError = codedError;
-      this.fullSizeError = fullSizeError;
     }
 
     /**
@@ -43,8 +40,7 @@ class RateControlTest {
     static FakeCandidates monotone() {
       return new FakeCandidates(
           (shift, k, n) -> (100 + 10 * log2(k) + 10 * n * log2(k)) >> (2 * shift),
-          (shift, k, n) -> 1000.0 / log2(k) - n,
-          (shift, k, n) -> (1000.0 / log2(k) - n / 10.0) * (1 + shift));
+          (shift, k, n) -> 1000.0 / log2(k) - n);
     }
 
     static int log2(int k) {
@@ -65,12 +61,6 @@ class RateControlTest {
     @Override
     public double codedResolutionError(int shift, int k, int fineCells) {
       return codedError.of(shift, k, fineCells);
-    }
-
-    @Override
-    public double fullSizeError(int shift, int k, int fineCells) {
-      decodedAtFullSize.add(shift + "/" + k + "/" + fineCells);
-      return fullSizeError.of(shift, k, fineCells);
     }
 
     int size(int shift, int k, int fineCells) {
@@ -99,7 +89,6 @@ class RateControlTest {
         .extracting("resolutionShift", "codebookSize", "fineCells", "cells", "targetMet")
         .containsExactly(2, 16, 0, 9, false);
     assertThat(c.stream()).hasSize(smallest);
-    assertThat(fake.decodedAtFullSize).isEmpty();
   }
 
   @Test
@@ -114,8 +103,7 @@ class RateControlTest {
   @Test
   void ofEqualSmallestStreamsTheFirstTriedIsKept() {
     // Every all-coarse stream has the same size: full size at the largest codebook is tried first.
-    FakeCandidates fake =
-        new FakeCandidates((shift, k, n) -> 50 + n, (shift, k, n) -> 0, (shift, k, n) -> 0);
+    FakeCandidates fake = new FakeCandidates((shift, k, n) -> 50 + n, (shift, k, n) -> 0);
     RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, 49);
     assertThat(c)
         .extracting("resolutionShift", "codebookSize", "targetMet")
@@ -151,8 +139,7 @@ class RateControlTest {
       // Cells of very different cost, with runs of equal sizes (cells that cost less than a byte).
       size[i] = size[i - 1] + (random.nextInt(4) == 0 ? 0 : random.nextInt(1 + seed * 20));
     }
-    FakeCandidates fake =
-        new FakeCandidates((shift, k, c) -> size[c], (shift, k, c) -> -c, (shift, k, c) -> -c);
+    FakeCandidates fake = new FakeCandidates((shift, k, c) -> size[c], (shift, k, c) -> -c);
     for (long target = size[0]; target <= size[n]; target += 1 + random.nextInt(7)) {
       fake.coded.clear();
       RateControl.Choice c = RateControl.search(fake, new int[] {0}, new int[] {4096}, target);
@@ -167,8 +154,7 @@ class RateControlTest {
 
   @Test
   void onALinearSizeCurveInterpolationLandsAtOnce() {
-    FakeCandidates fake =
-        new FakeCandidates((shift, k, c) -> 1000 + 7 * c, (shift, k, c) -> -c, (shift, k, c) -> -c);
+    FakeCandidates fake = new FakeCandidates((shift, k, c) -> 1000 + 7 * c, (shift, k, c) -> -c);
     RateControl.Choice c =
         RateControl.search(fake, new int[] {0}, new int[] {4096}, 1000 + 7 * 61 + 3);
     assertThat(c.fineCells()).isEqualTo(61);
@@ -189,51 +175,72 @@ class RateControlTest {
   }
 
   @Test
-  void levelsCompareByTheirCodedResolutionErrorAndTheLargerCodebookWinsTies() {
-    // Every level fits 10 fine cells; the error says which level is best.
-    Measure bytes = (shift, k, n) -> 100 + 10 * n;
+  void smallerCodebooksCompareByTheirCodedResolutionErrorAndTheLargerWinsTies() {
+    // The largest codebook's coarsest stream is too big; every smaller level fits 10 fine cells and
+    // the error says which is best.
+    Measure bytes = (shift, k, n) -> k == 4096 ? 1000 : 100 + 10 * n;
     long target = 200;
-    FakeCandidates prefers256 =
-        new FakeCandidates(bytes, (shift, k, n) -> k == 256 ? 1 : 2, (s, k, n) -> 0);
+    FakeCandidates prefers256 = new FakeCandidates(bytes, (shift, k, n) -> k == 256 ? 1 : 2);
     assertThat(RateControl.search(prefers256, new int[] {0}, SIZES, target).codebookSize())
         .isEqualTo(256);
-    FakeCandidates tied = new FakeCandidates(bytes, (shift, k, n) -> 5, (s, k, n) -> 0);
+    FakeCandidates tied = new FakeCandidates(bytes, (shift, k, n) -> 5);
     RateControl.Choice c = RateControl.search(tied, new int[] {0}, SIZES, target);
-    assertThat(c).extracting("codebookSize", "fineCells").containsExactly(4096, 10);
+    assertThat(c).extracting("codebookSize", "fineCells").containsExactly(1024, 10);
   }
 
   @Test
-  void resolutionsCompareByFullSizeErrorAndTheLargerPictureWinsTies() {
+  void theLargestCodebookIsKeptWheneverItsCoarsestStreamFitsWhateverTheErrors() {
+    // Smaller codebooks would claim a smaller error: the rate model does not ask them.
     Measure bytes = (shift, k, n) -> 100 + 10 * n;
-    FakeCandidates prefersHalf =
-        new FakeCandidates(bytes, (s, k, n) -> 0, (shift, k, n) -> shift == 1 ? 1 : 2);
-    RateControl.Choice half = RateControl.search(prefersHalf, ALL_SHIFTS, SIZES, 200);
-    assertThat(half).extracting("resolutionShift", "cells").containsExactly(1, 25);
-    assertThat(prefersHalf.decodedAtFullSize).containsExactly("0/4096/10", "1/4096/10", "2/4096/9");
-
-    FakeCandidates tied = new FakeCandidates(bytes, (s, k, n) -> 0, (shift, k, n) -> 7);
-    assertThat(RateControl.search(tied, ALL_SHIFTS, SIZES, 200).resolutionShift()).isZero();
+    FakeCandidates fake = new FakeCandidates(bytes, (shift, k, n) -> k == 4096 ? 9 : 1);
+    RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, 200);
+    assertThat(c)
+        .extracting("resolutionShift", "codebookSize", "fineCells")
+        .containsExactly(0, 4096, 10);
+    assertThat(fake.coded).allMatch(s -> s.startsWith("0/4096/"));
   }
 
   @Test
-  void aSmallerPictureThatGetsEveryCellFineEndsTheSearch() {
+  void theLargestPictureWhoseCoarsestStreamFitsWinsAndSmallerOnesAreNotCoded() {
     FakeCandidates fake = FakeCandidates.monotone();
-    // Enough for every half-size cell fine at K = 4096, not for the full-size picture.
-    long target = fake.size(1, 4096, 25);
-    assertThat(target).isLessThan(fake.size(0, 4096, 100));
+    // One byte too small for full size all coarse: half size with the fine cells that fit
+    // (5 of 25: 205 bytes, 6 would take 235).
+    long target = fake.size(0, 4096, 0) - 1;
     RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, target);
-    assertThat(c.stream().length).isLessThanOrEqualTo((int) target);
-    assertThat(fake.coded).noneMatch(s -> s.startsWith("2/"));
+    assertThat(c)
+        .extracting("resolutionShift", "codebookSize", "fineCells", "cells", "targetMet")
+        .containsExactly(1, 4096, 5, 25, true);
+    assertThat(fake.coded).contains("0/4096/0").noneMatch(s -> s.startsWith("2/"));
+    assertThat(fake.coded).noneMatch(s -> s.startsWith("0/") && !s.equals("0/4096/0"));
   }
 
   @Test
-  void aFixedResolutionIsNeverDecodedAtFullSize() {
+  void onlyTheSmallestPictureTriesSmallerCodebooks() {
+    FakeCandidates fake =
+        new FakeCandidates(
+            (shift, k, n) -> (100 * FakeCandidates.log2(k) + 10 * n) >> (2 * shift),
+            (shift, k, n) -> 1000.0 / FakeCandidates.log2(k) - n);
+    // Below every resolution's coarsest stream at K = 4096 (75 bytes at quarter size), above
+    // quarter size at K = 1024 with every cell fine (68 bytes).
+    long target = 70;
+    RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, target);
+    assertThat(c)
+        .extracting("resolutionShift", "codebookSize", "fineCells", "targetMet")
+        .containsExactly(2, 1024, 9, true);
+    assertThat(c.stream().length).isLessThanOrEqualTo((int) target);
+    assertThat(fake.coded)
+        .filteredOn(s -> !s.startsWith("2/"))
+        .containsExactly("0/4096/0", "1/4096/0");
+  }
+
+  @Test
+  void aFixedResolutionStaysFixed() {
     FakeCandidates fake = FakeCandidates.monotone();
     RateControl.Choice c = RateControl.search(fake, new int[] {1}, SIZES, fake.size(1, 4096, 12));
     assertThat(c)
         .extracting("resolutionShift", "codebookSize", "fineCells", "cells", "targetMet")
         .containsExactly(1, 4096, 12, 25, true);
-    assertThat(fake.decodedAtFullSize).isEmpty();
+    assertThat(fake.coded).allMatch(s -> s.startsWith("1/"));
   }
 
   @Test

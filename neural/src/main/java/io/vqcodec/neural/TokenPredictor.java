@@ -56,6 +56,7 @@ public final class TokenPredictor implements AutoCloseable {
   private TokenPredictor(ModelPackage model) throws IOException {
     String arch = model.property("arch");
     if (arch == null) throw new IOException(model + ": model.properties lacks arch");
+    Torch.startInBackground(); // while the weights are read and converted
     byte[] weights = model.weights(); // SHA-256 checked by the package
     this.sha256 = model.weightsSha256();
     this.name = model.name();
@@ -69,7 +70,7 @@ public final class TokenPredictor implements AutoCloseable {
         vals.put(k, x.data());
       }
       this.codes = vals.get("fixed.code");
-      this.manager = NDManager.newBaseManager();
+      this.manager = Torch.newManager();
       this.net = new MaskNet(cfg, MaskNet.toArrays(manager, cfg, vals));
     } catch (IllegalArgumentException e) {
       throw new IOException("malformed model: " + e.getMessage(), e);

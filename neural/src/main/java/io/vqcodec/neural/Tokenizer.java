@@ -60,6 +60,7 @@ public final class Tokenizer implements AutoCloseable {
   public static final long BAND_PIXELS = 1L << 22;
 
   private Tokenizer(ModelPackage model) throws IOException {
+    startEngine(); // while the weights are read and converted
     this.model = model;
     String arch = model.property("arch");
     String cbs = model.property("codebook.sizes");
@@ -89,13 +90,23 @@ public final class Tokenizer implements AutoCloseable {
         Tensor u = t.get("usage." + k);
         meanCode.put(k, weightedMean(c.data(), u == null ? null : u.data(), cfg.dim));
       }
-      this.manager = NDManager.newBaseManager();
+      this.manager = Torch.newManager();
       this.net = TokNet.forInference(cfg, TokNet.toArrays(manager, cfg, vals));
       this.encoderHalo = cfg.encoderReach();
       this.decoderHalo = cfg.decoderReach();
     } catch (IllegalArgumentException e) {
       throw new IOException("malformed model: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Starts the PyTorch engine on a background thread, unless it is started or starting: a caller
+   * that knows a network will run (a decoder or encoder being opened) calls this first, so that the
+   * engine's native start (about half a second) overlaps with parsing, entropy decoding, reading
+   * the input and the weights instead of preceding them. Opening a tokenizer does it too.
+   */
+  public static void startEngine() {
+    Torch.startInBackground();
   }
 
   /** The tokenizer of a model package (its weights are read and checked here). */
