@@ -2,13 +2,18 @@ package io.vqcodec.conformance;
 
 import io.vqcodec.container.ChannelFormat;
 import io.vqcodec.container.ContainerHeader;
+import io.vqcodec.container.ContainerReader;
 import io.vqcodec.container.FormatException;
+import io.vqcodec.container.FrameIndex;
+import io.vqcodec.container.FrameType;
+import io.vqcodec.container.VideoReader;
 import io.vqcodec.tokens.DecodedTokens;
 import io.vqcodec.tokens.LossSimulation;
 import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.SliceReport;
 import io.vqcodec.tokens.TokenDecoder;
 import io.vqcodec.tokens.UnknownModelException;
+import io.vqcodec.tokens.VideoTokenDecoder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -29,6 +34,7 @@ final class JavaDecoder {
   private JavaDecoder() {}
 
   static DecoderResult decode(byte[] stream) throws IOException {
+    if (isVideo(stream)) return video(stream).result;
     DecodedTokens t;
     try {
       t = TokenDecoder.decode(new ByteArrayInputStream(stream), LossSimulation.NONE, null);
@@ -54,10 +60,103 @@ final class JavaDecoder {
         "");
   }
 
-  /** The canonical serialisation (Spec §C.2) of the decoder's grid for {@code stream}. */
+  /**
+   * The canonical serialisation of the decoder's output for {@code stream}: a picture's grid (Spec
+   * §C.2) or a video's frames and index (Spec §C.2.1).
+   */
   static byte[] tokens(byte[] stream) throws IOException {
+    if (isVideo(stream)) return video(stream).dump.bytes();
     return TokenDump.serialize(
         TokenDecoder.decode(new ByteArrayInputStream(stream), LossSimulation.NONE, null).grid());
+  }
+
+  /** Whether the stream's header is readable and a video's (profile 1, Spec §10.2). */
+  private static boolean isVideo(byte[] stream) {
+    try {
+      return ContainerReader.open(stream).header().picture().isVideo();
+    } catch (IOException e) {
+      return false; // the picture decoder refuses it for the same reason
+    }
+  }
+
+  private record Video(DecoderResult result, VideoDump dump) {}
+
+  /**
+   * A video through {@link VideoTokenDecoder} (Spec §10): each frame decoded or lost, frames whose
+   * numbers were skipped lost (Spec §10.7), then the frame index the decoder reached (Spec §10.6).
+   * The slice outcomes are per frame, frames separated by {@code ;}, a lost frame {@code LOST}
+   * (Spec §C.3).
+   */
+  private static Video video(byte[] stream) throws IOException {
+    VideoTokenDecoder d;
+    try {
+      d =
+          VideoTokenDecoder.open(
+              new ByteArrayInputStream(stream), ModelRegistry.builtIn(), Long.MAX_VALUE);
+    } catch (FormatException | UnknownModelException e) {
+      return new Video(refusal(e), null);
+    }
+    ContainerHeader h = d.header();
+    VideoDump dump = new VideoDump();
+    List<String> frames = new ArrayList<>();
+    for (VideoTokenDecoder.Frame f = d.next(); f != null; f = d.next()) {
+      for (long i = 0; i < f.lostBefore(); i++) {
+        dump.lost();
+        frames.add("LOST");
+      }
+      if (f.grid() == null) {
+        dump.lost();
+        frames.add("LOST");
+        continue;
+      }
+      dump.frame(f.grid());
+      List<String> slices = new ArrayList<>();
+      for (SliceReport s : f.slices()) slices.add(s.outcome().name());
+      frames.add(String.join(",", slices));
+    }
+    FrameIndex index = d.index();
+    if (index == null) {
+      dump.noIndex();
+    } else {
+      long[] numbers = index.frameNumbers(), offsets = index.offsets();
+      boolean[] usable = new boolean[numbers.length];
+      for (int i = 0; i < numbers.length; i++) usable[i] = usable(stream, numbers[i], offsets[i]);
+      dump.index(numbers, usable);
+    }
+    DecoderResult r =
+        new DecoderResult(
+            false,
+            null,
+            -1,
+            h.picture().width(),
+            h.picture().height(),
+            h.picture().channelFormat() == ChannelFormat.GRAY ? "gray" : "rgb",
+            h.grid().codebookSize(),
+            granularityName(h),
+            probModelId(h),
+            List.of(String.join(";", frames).split(",")),
+            d.endCodeValid() ? "ok" : "warn",
+            dump.sha256(),
+            "");
+    return new Video(r, dump);
+  }
+
+  /**
+   * Spec §10.6: whether {@code offset} points at a frame_sync whose frame header passes its checks
+   * and has frame_number {@code number} and frame_type 0. The frame header is read where the offset
+   * points, as the first frame after the stream's header.
+   */
+  private static boolean usable(byte[] stream, long number, long offset) throws IOException {
+    long headerSize = ContainerReader.open(stream).headerSize();
+    if (offset < headerSize || offset >= stream.length) return false;
+    byte[] b = new byte[(int) (headerSize + stream.length - offset)];
+    System.arraycopy(stream, 0, b, 0, (int) headerSize);
+    System.arraycopy(stream, (int) offset, b, (int) headerSize, (int) (stream.length - offset));
+    VideoReader.Frame f = VideoReader.open(new ByteArrayInputStream(b)).next();
+    return f != null
+        && f.offset() == headerSize
+        && f.number() == number
+        && f.type() == FrameType.KEY;
   }
 
   static String granularityName(ContainerHeader h) {

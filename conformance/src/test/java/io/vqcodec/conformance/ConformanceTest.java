@@ -2,7 +2,11 @@ package io.vqcodec.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vqcodec.tokens.ModelRegistry;
+import io.vqcodec.tokens.MotionField;
 import io.vqcodec.tokens.TokenGrid;
+import io.vqcodec.tokens.VideoTokenDecoder;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -69,7 +73,9 @@ class ConformanceTest {
         ks.add(e.k());
         modes.add(e.granularity());
         modelAndMode.add(e.probModel() + "/" + e.granularity());
-        outcomes.addAll(List.of(e.slices().split(",")));
+        if (!Capability.needed(e).contains(Capability.VIDEO)) {
+          outcomes.addAll(List.of(e.slices().split(",")));
+        }
       } else {
         errors.add(e.error());
       }
@@ -101,6 +107,12 @@ class ConformanceTest {
             case "err-header-crc-width.vqc" -> with(e, "error", "INVALID_HEADER");
             case "base-pm0.vqc" -> with(e, "expect", "refuse");
             case "size-17x33-pm0.vqc" -> with(e, "stream_sha256", flipHex(e.streamSha256()));
+            case "video-predicted-pm2.vqc" -> with(e, "tokens_sha256", flipHex(e.tokensSha256()));
+            case "video-frame-crc-damaged-pm0.vqc" ->
+                with(e, "slices", e.slices().replace("LOST", "DECODED,DECODED"));
+            case "video-mv-beyond-max-pm0.vqc" ->
+                with(e, "slices", e.slices().replace("UNDECODABLE", "DECODED"));
+            case "err-video-rate-num-0.vqc" -> with(e, "error_offset", "0");
             default -> null;
           };
       if (bad != null) {
@@ -108,7 +120,7 @@ class ConformanceTest {
         why.put(e.name(), "");
       }
     }
-    assertThat(why).hasSize(8);
+    assertThat(why).hasSize(12);
     List<ConformanceRunner.Verdict> v = ConformanceRunner.check(m, VECTORS, java());
     Set<String> failed = new TreeSet<>();
     for (ConformanceRunner.Verdict x : v) {
@@ -136,6 +148,12 @@ class ConformanceTest {
     Files.delete(dir.resolve("slice-truncated-pm0.tokens"));
     Files.writeString(
         dir.resolve("slice-dropped-pm0.result"), "decoded DECODED,DAMAGED,DECODED,DECODED\n");
+    Path video = dir.resolve("video-key-frame-lost-pm0.tokens");
+    byte[] v = Files.readAllBytes(video);
+    v[v.length - 1] ^= 1; // the usability of the last index entry
+    Files.write(video, v);
+    Files.writeString(
+        dir.resolve("video-frame-missing-pm0.result"), "decoded DECODED,DECODED;DECODED,DECODED\n");
     Set<String> failed = new TreeSet<>();
     for (ConformanceRunner.Verdict x : ConformanceRunner.check(manifest, VECTORS, external)) {
       if (!x.pass()) failed.add(x.name());
@@ -145,7 +163,9 @@ class ConformanceTest {
             "err-width-0.vqc",
             "k64-mixed-pm2.vqc",
             "slice-dropped-pm0.vqc",
-            "slice-truncated-pm0.vqc");
+            "slice-truncated-pm0.vqc",
+            "video-frame-missing-pm0.vqc",
+            "video-key-frame-lost-pm0.vqc");
   }
 
   /**
@@ -181,6 +201,130 @@ class ConformanceTest {
         .isEqualTo(decodesPm2);
   }
 
+  /**
+   * Spec §C.7: a decoder without video, refusing profile 1 at {@code profile} as Spec §2.2.4 says,
+   * passes when it says so; stating video, it fails exactly the video vectors that decode.
+   */
+  @Test
+  void decoderWithoutVideoIsJudgedByItsCapabilities() {
+    ConformanceRunner.Decoder noVideo =
+        (name, stream) ->
+            stream.length > 14 && stream[14] == 1
+                ? DecoderResult.refusal(ErrorCategory.INVALID_HEADER.name(), 14, "no video")
+                : JavaDecoder.decode(stream);
+    Set<Capability> noVideoCaps = EnumSet.complementOf(EnumSet.of(Capability.VIDEO));
+    assertThat(ConformanceRunner.check(manifest, VECTORS, noVideo, noVideoCaps))
+        .allMatch(ConformanceRunner.Verdict::pass);
+    Set<String> decodesVideo = new TreeSet<>(), needsVideo = new TreeSet<>();
+    for (Manifest.Entry e : manifest) {
+      if (Capability.needed(e).contains(Capability.VIDEO)) {
+        needsVideo.add(e.name());
+        if (e.decodes()) decodesVideo.add(e.name());
+      }
+    }
+    assertThat(decodesVideo).hasSizeGreaterThan(30);
+    // Stating video, it fails every video vector that decodes, and refusal vectors only where the
+    // category or offset differ from what a video decoder reports; no picture vector.
+    Set<String> failed =
+        failed(
+            ConformanceRunner.check(manifest, VECTORS, noVideo, EnumSet.allOf(Capability.class)));
+    assertThat(failed).containsAll(decodesVideo);
+    assertThat(needsVideo).containsAll(failed);
+  }
+
+  /**
+   * The video vectors (Spec §10) together exercise what the section defines: every probability
+   * model, each granularity mode, key, predicted and motion frames with skipped, moved (even and
+   * odd vectors, at MAX_MV) and coded cells, lost frames and slices, a frame index of several
+   * entries with unusable ones, and refusals of the header's video fields. Checked on the frames
+   * this decoder returns, so a generator that stopped making one of them fails here.
+   */
+  @Test
+  void videoVectorsCoverSection10() throws IOException {
+    Set<String> seen = new TreeSet<>();
+    Set<String> refusals = new TreeSet<>();
+    int video = 0;
+    for (Manifest.Entry e : manifest) {
+      if (!Capability.needed(e).contains(Capability.VIDEO)) continue;
+      video++;
+      if (!e.decodes()) {
+        refusals.add(e.error());
+        continue;
+      }
+      seen.add("pm" + e.probModel());
+      seen.add(e.granularity());
+      for (String f : e.slices().split(";")) {
+        seen.add(f.equals("LOST") ? "lost frame" : "frame");
+        for (String o : f.split(",")) seen.add(o);
+      }
+      byte[] b = Files.readAllBytes(VECTORS.resolve(e.name()));
+      VideoTokenDecoder d =
+          VideoTokenDecoder.open(
+              new ByteArrayInputStream(b), ModelRegistry.builtIn(), Long.MAX_VALUE);
+      for (VideoTokenDecoder.Frame f = d.next(); f != null; f = d.next()) {
+        if (f.type() != null) seen.add(f.type().name());
+        if (f.skippedCells() > 0) seen.add("skip");
+        MotionField m = f.motion();
+        if (m == null) continue;
+        for (int cy = 0; cy < m.cellsHigh(); cy++) {
+          for (int cx = 0; cx < m.cellsWide(); cx++) {
+            if (!m.isMotion(cx, cy)) continue;
+            int x = m.mvX(cx, cy), y = m.mvY(cx, cy);
+            seen.add(((x | y) & 1) == 0 ? "even vector" : "odd vector");
+            if (Math.max(Math.abs(x), Math.abs(y)) == MotionField.MAX_MV) seen.add("MAX_MV");
+          }
+        }
+      }
+      if (d.index() != null && d.index().size() > 2) seen.add("index of 3");
+    }
+    assertThat(video).isGreaterThan(45);
+    assertThat(seen)
+        .contains(
+            "pm0",
+            "pm2",
+            "pm3",
+            "mixed",
+            "all-coarse",
+            "all-fine",
+            "KEY",
+            "PREDICTED",
+            "MOTION",
+            "skip",
+            "even vector",
+            "odd vector",
+            "MAX_MV",
+            "frame",
+            "lost frame",
+            "DECODED",
+            "DAMAGED",
+            "TRUNCATED",
+            "MISSING",
+            "UNDECODABLE",
+            "index of 3");
+    assertThat(refusals).contains("INVALID_HEADER", "DAMAGED_HEADER", "UNKNOWN_MODEL");
+  }
+
+  /** Spec §C.2.1: a decoded 1x1 frame, a lost frame, an index of one usable entry. */
+  @Test
+  void videoDumpLayout() {
+    TokenGrid g = new TokenGrid(1, 1, 16);
+    g.setCoarseToken(0, 0, 7);
+    byte[] d = new VideoDump().frame(g).lost().index(new long[] {0}, new boolean[] {true}).bytes();
+    assertThat(HexFormat.of().formatHex(d))
+        .isEqualTo(
+            "00"
+                + "00000001"
+                + "00000001"
+                + "00000010"
+                + "000007"
+                + "01"
+                + "01"
+                + "00000001"
+                + "00000000"
+                + "01");
+    assertThat(new VideoDump().lost().noIndex().bytes()).containsExactly(1, 0);
+  }
+
   @Test
   void capabilitiesFollowTheManifestColumns() {
     Map<String, Set<Capability>> c = new HashMap<>();
@@ -193,6 +337,10 @@ class ConformanceTest {
     assertThat(c.get("model-2-pm0.vqc")).containsExactly(Capability.CORE, Capability.MODEL_2);
     assertThat(c.get("err-model-2-prior.vqc"))
         .containsExactly(Capability.CORE, Capability.PM2, Capability.MODEL_2);
+    assertThat(c.get("video-motion-pm3.vqc"))
+        .containsExactly(Capability.CORE, Capability.PM3, Capability.VIDEO);
+    assertThat(c.get("err-video-rate-num-0.vqc"))
+        .containsExactly(Capability.CORE, Capability.VIDEO);
     assertThat(Capability.of("coded-resolution")).isEqualTo(Capability.CODED_RESOLUTION);
   }
 

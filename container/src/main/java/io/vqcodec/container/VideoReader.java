@@ -22,6 +22,7 @@ public final class VideoReader {
   private final int cellsWide;
   private final int cellsHigh;
   private final int versionMinor;
+  private final long frameCount; // Spec §10.2: 0 if not known
   private long expected;
   private FrameIndex index;
   private boolean endCodeValid;
@@ -48,6 +49,7 @@ public final class VideoReader {
     this.in = in;
     this.header = header;
     this.versionMinor = versionMinor;
+    this.frameCount = header.picture().frameCount();
     this.cellsWide = Limits.cells(header.codedWidth());
     this.cellsHigh = Limits.cells(header.codedHeight());
   }
@@ -164,7 +166,11 @@ public final class VideoReader {
         readIndex();
         break;
       }
+      // Spec §10.2: with a frame count, what follows its last frame, other than the index, is
+      // trailing data (Spec §2.6).
+      if (frameCount > 0 && expected >= frameCount) break;
       Frame f = in.startsWith(FrameSyntax.FRAME_SYNC) ? tryFrame() : null;
+      if (f == BEYOND_COUNT) break;
       if (f != null) return f;
       in.skip(1); // Spec §10.7: search forward, byte by byte
     }
@@ -172,9 +178,13 @@ public final class VideoReader {
     return null;
   }
 
+  /** What {@link #tryFrame} returns for a frame past the header's frame_count (Spec §10.2). */
+  private static final Frame BEYOND_COUNT = new Frame(-1, null, -1, 0, List.of());
+
   /**
    * Reads a frame header at the current position and the frame's payloads; null, with nothing
-   * consumed, if the header fails a check (Spec §10.3).
+   * consumed, if the header fails a check (Spec §10.3); {@link #BEYOND_COUNT}, with nothing
+   * consumed, for a frame numbered past the header's frame_count.
    */
   private Frame tryFrame() throws IOException {
     if (in.fill(FrameSyntax.PREFIX_SIZE) < FrameSyntax.PREFIX_SIZE) return null;
@@ -194,7 +204,11 @@ public final class VideoReader {
     } catch (FormatException e) {
       return null;
     }
-    if (f.frameNumber < expected) return null; // a stale or repeated header: not the next frame
+    // Spec §10.7: a frame_number below the next one expected fails the frame header's checks (a
+    // stale or repeated header, not the next frame).
+    if (f.frameNumber < expected) return null;
+    // Spec §10.2: a frame numbered at or past a non-zero frame_count starts trailing data.
+    if (frameCount > 0 && f.frameNumber >= frameCount) return BEYOND_COUNT;
     long offset = in.position();
     in.skip((int) size);
     long lost = f.frameNumber - expected; // frames whose headers were damaged or missing

@@ -188,6 +188,14 @@ public final class VideoTokenDecoder {
     return n;
   }
 
+  /**
+   * Whether the end code followed the frame index (Spec §2.6, a warning only), once {@link #next}
+   * has returned null.
+   */
+  public boolean endCodeValid() {
+    return reader.endCodeValid();
+  }
+
   /** The frame index (Spec §10.6) once {@link #next} has returned null; null if absent. */
   public io.vqcodec.container.FrameIndex index() {
     return reader.index();

@@ -144,6 +144,7 @@ public final class VectorGenerator {
     g.damaged();
     g.invalid();
     g.pinned();
+    new VideoVectors(out, g.entries, g.model, g.model3, g.prior, g.twoStage).generate();
     Manifest.write(out.resolve(Manifest.FILE), g.entries);
     return List.copyOf(g.entries);
   }
@@ -1084,7 +1085,13 @@ public final class VectorGenerator {
         "§2.4",
         "4 bytes between the slice directory and header_crc (header_size and header_crc consistent)");
     // One field out of range or reserved, header_crc consistent (Spec §2.4 step 6).
-    field(e, "err-profile-1", "profile", new byte[] {1}, "§2.2.4", "profile 1 (reserved)");
+    field(
+        e,
+        "err-profile-1",
+        "profile",
+        new byte[] {1},
+        "§2.2.4 §10.2",
+        "profile 1 (video) in a version_minor 0 stream: video needs version_minor 2 (§10.2)");
     field(
         e,
         "err-header-flags-1",
