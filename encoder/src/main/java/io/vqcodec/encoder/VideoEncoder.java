@@ -246,27 +246,34 @@ public final class VideoEncoder implements AutoCloseable {
         payloads = key = SliceCoder.encodeSlices(framePrior, grid, options.sliceRows, mode);
         type = FrameType.KEY;
       } else {
-        TokenGrid predicted = grid.copy();
-        MotionField field = decide(grid, predicted);
-        skipped = field.skipCount();
-        moved = field.motionCount();
-        if (moved > 0) {
-          payloads =
-              SliceCoder.encodeSlices(
-                  framePrior, predicted, reference, field, options.sliceRows, mode);
-          type = FrameType.MOTION;
-        } else {
-          boolean[] skip = new boolean[n];
-          for (int cy = 0; cy < grid.cellsHigh(); cy++) {
-            for (int cx = 0; cx < grid.cellsWide(); cx++) {
-              skip[cy * grid.cellsWide() + cx] = field.isSkip(cx, cy);
+        double lambda = lambda();
+        TokenGrid still = grid.copy();
+        MotionField noMotion = decide(grid, still, lambda, false);
+        payloads = encodePredicted(still, noMotion);
+        type = FrameType.PREDICTED;
+        TokenGrid predicted = still;
+        MotionField field = noMotion;
+        if (range > 0) {
+          // Each cell's mode is chosen on estimated bits; the frame keeps motion only if its coded
+          // cost (distortion + lambda * actual bits) beats the same frame without motion: vectors
+          // that each pay on the estimate can still lose as a whole (their flags, a weaker
+          // context).
+          TokenGrid moving = grid.copy();
+          MotionField withMotion = decide(grid, moving, lambda, true);
+          if (withMotion.motionCount() > 0) {
+            List<byte[]> motionPayloads =
+                SliceCoder.encodeSlices(
+                    framePrior, moving, reference, withMotion, options.sliceRows, mode);
+            if (cost(grid, moving, motionPayloads, lambda) < cost(grid, still, payloads, lambda)) {
+              payloads = motionPayloads;
+              type = FrameType.MOTION;
+              predicted = moving;
+              field = withMotion;
             }
           }
-          payloads =
-              SliceCoder.encodeSlices(
-                  framePrior, predicted, reference, skip, options.sliceRows, mode);
-          type = FrameType.PREDICTED;
         }
+        skipped = field.skipCount();
+        moved = field.motionCount();
         // Spec §10.8: a scene cut, where prediction hardly pays, becomes a key frame.
         key = SliceCoder.encodeSlices(framePrior, grid, options.sliceRows, mode);
         if (total(payloads) >= SCENE_CUT * total(key)) {
@@ -324,15 +331,16 @@ public final class VideoEncoder implements AutoCloseable {
      * is the squared codeword distance between the tokenizer's tokens and a copy's (0 for a coded
      * cell), rate in estimated bits, and {@code lambda} makes a coded cell cost exactly the skip
      * threshold, so that without motion a cell is skipped as before (distance within the
-     * threshold). A motion candidate (Spec §10.9) costs its flags and vector differences. Fills
-     * {@code predicted} with the copies.
+     * threshold). A motion candidate (Spec §10.9), searched only {@code withMotion}, costs its
+     * flags and vector differences. Fills {@code predicted} with the copies.
      */
-    private MotionField decide(TokenGrid grid, TokenGrid predicted) {
+    private MotionField decide(
+        TokenGrid grid, TokenGrid predicted, double lambda, boolean withMotion) {
       int cw = grid.cellsWide(), ch = grid.cellsHigh();
       MotionField field = new MotionField(cw, ch);
-      double threshold = 4 * skipThreshold * skipScale;
-      double lambda = threshold / codedCellBits;
-      MotionSearch search = range > 0 ? new MotionSearch(table, reference, mode, range) : null;
+      double threshold = lambda * codedCellBits;
+      MotionSearch search =
+          withMotion && range > 0 ? new MotionSearch(table, reference, mode, range) : null;
       for (int cy = 0; cy < ch; cy++) {
         int firstRow = cy - cy % options.sliceRows; // the predictor stays within the slice
         for (int cx = 0; cx < cw; cx++) {
@@ -354,6 +362,39 @@ public final class VideoEncoder implements AutoCloseable {
         }
       }
       return field;
+    }
+
+    /**
+     * Squared codeword distance per estimated bit: a coded cell (its tokens exact, {@code
+     * codedCellBits} bits) costs exactly the skip threshold.
+     */
+    private double lambda() {
+      return 4 * skipThreshold * skipScale / codedCellBits;
+    }
+
+    /**
+     * A predicted frame without motion (Spec §10.4): {@code field}'s skipped cells, the rest coded.
+     */
+    private List<byte[]> encodePredicted(TokenGrid predicted, MotionField field) {
+      int cw = predicted.cellsWide();
+      boolean[] skip = new boolean[cw * predicted.cellsHigh()];
+      for (int cy = 0; cy < predicted.cellsHigh(); cy++) {
+        for (int cx = 0; cx < cw; cx++) skip[cy * cw + cx] = field.isSkip(cx, cy);
+      }
+      return SliceCoder.encodeSlices(
+          framePrior, predicted, reference, skip, options.sliceRows, mode);
+    }
+
+    /**
+     * Rate-distortion cost of coding {@code grid} as {@code coded} in {@code payloads}: the squared
+     * codeword distance of every copied cell plus {@code lambda} times the payload bits.
+     */
+    private double cost(TokenGrid grid, TokenGrid coded, List<byte[]> payloads, double lambda) {
+      double d = 0;
+      for (int cy = 0; cy < grid.cellsHigh(); cy++) {
+        for (int cx = 0; cx < grid.cellsWide(); cx++) d += distance(table, grid, coded, cx, cy);
+      }
+      return d + lambda * 8.0 * total(payloads);
     }
 
     /** Frames coded so far. */
