@@ -32,11 +32,10 @@ final class VqcodecEvalCodec implements EvalCodec {
   private final int sliceRows = EncoderOptions.DEFAULT_SLICE_ROWS;
 
   /**
-   * The context prior (Spec §8.3.2, model 3): what the committed Kodak, rate and granularity
-   * results measured. The encoder's default is now the two-stage model (Spec §8.3.3, model 4); the
-   * evaluations move to it when they are re-run (their caches are keyed by this configuration).
+   * The encoder's default, the two-stage model (Spec §8.3.3, stream model 4). Results before
+   * 2026-12-06 measured the context prior (Spec §8.3.2, model 3) and the exhaustive rate control.
    */
-  private final ProbabilityModel probabilityModel = ProbabilityModel.GAUSSIAN_MIXTURE;
+  private final ProbabilityModel probabilityModel = ProbabilityModel.TWO_STAGE;
 
   /**
    * Spec §9.6.1 resolution shift, or -1 for rate control's choice among full, half and quarter
@@ -127,16 +126,17 @@ final class VqcodecEvalCodec implements EvalCodec {
    * #codingKey()}.
    */
   String configuration(ModelPackage model) {
+    boolean twoStage = probabilityModel == ProbabilityModel.TWO_STAGE;
     return "vqcodec model "
-        + model.id()
+        + (twoStage ? model.twoStageId() : model.id())
         + " ("
         + model.property("model.name")
         + ", weights sha256 "
         + HexFormat.of().formatHex(model.weightsSha256(), 0, 8)
-        + ") --bpp rate control, "
+        + ") --bpp rate model, "
         + codingKey()
-        + " (prior sha256 "
-        + model.property("prior.sha256").substring(0, 16)
+        + (twoStage ? " (two-stage sha256 " : " (prior sha256 ")
+        + model.property(twoStage ? "twostage.sha256" : "prior.sha256").substring(0, 16)
         + "); DJL PyTorch CPU";
   }
 
