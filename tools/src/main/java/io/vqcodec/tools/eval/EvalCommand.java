@@ -1,6 +1,7 @@
 package io.vqcodec.tools.eval;
 
 import io.vqcodec.neural.Pixels;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,9 +25,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code vqcodec eval}: rate-distortion and speed of codecs on a folder of PNG images. For every
  * image, codec and target bpp it bisects the codec's knob to the closest file size, scores the
- * decoded image (PSNR, MS-SSIM on RGB) and writes {@code points.csv}, {@code summary.md} and the RD
- * plots into {@code --out}; every encode is cached there in {@code cache.csv}. See {@code
- * tools/EVAL.md}.
+ * decoded image (PSNR, MS-SSIM on RGB; butteraugli and SSIMULACRA for the chosen settings, when
+ * libjxl's tools are installed) and writes {@code points.csv}, {@code summary.md} and the RD plots
+ * into {@code --out}; every encode is cached there in {@code cache.csv}, every perceptual score in
+ * {@code perceptual.csv}. See {@code tools/EVAL.md}.
  */
 @Command(
     name = "eval",
@@ -135,11 +138,19 @@ public final class EvalCommand implements Callable<Integer> {
     List<Path> files = listImages();
     if (quick) files = files.subList(0, Math.min(QUICK_IMAGES, files.size()));
 
+    PerceptualMetrics metrics = PerceptualMetrics.onPath();
+    for (String m : metrics.missing()) log.println("eval: " + m);
     Map<String, String> info = runInfo(files.size(), run);
+    info.put("metrics", metrics.identity());
     Path scratch = Files.createTempDirectory("vqcodec-eval");
     List<Point> points = new ArrayList<>();
-    int newEncodes = 0;
-    try (ResultCache cache = new ResultCache(out.resolve("cache.csv"), !noCache)) {
+    int newEncodes = 0, newScores = 0;
+    try (ResultCache cache =
+        new ResultCache(
+            out.resolve("cache.csv"),
+            out.resolve("perceptual.csv"),
+            metrics.identity(),
+            !noCache)) {
       log.printf(
           Locale.ROOT,
           "eval: %d images, %d targets, codecs %s, %d thread(s); %d cached evaluations%n",
@@ -154,6 +165,9 @@ public final class EvalCommand implements Callable<Integer> {
         for (EvalCodec codec : run) {
           long t0 = System.nanoTime();
           int[] fresh = {0};
+          // Decoded images of this search's new encodes, so scoring the chosen ones re-runs
+          // nothing.
+          Map<Double, BufferedImage> decoded = new HashMap<>();
           RateSearch search =
               new RateSearch(
                   codec.knob(),
@@ -161,29 +175,39 @@ public final class EvalCommand implements Callable<Integer> {
                   k -> {
                     Evaluation e = cache.get(codec, img, k);
                     if (e == null) {
-                      e = evaluate(codec, img, k, work);
+                      EvalCodec.Coded c = codec.encodeDecode(img, k, work);
+                      e = evaluate(codec, img, k, c);
+                      decoded.put(k, c.decoded());
                       cache.put(codec, img, e);
                       fresh[0]++;
                     }
                     return e;
                   });
+          List<RateSearch.Outcome> outcomes = new ArrayList<>();
+          for (double t : tg) outcomes.add(search.search(t));
+          Scoring scoring = new Scoring(codec, img, work, metrics, cache, decoded, log);
           int reached = 0;
-          for (double t : tg) {
-            RateSearch.Outcome o = search.search(t);
-            points.add(Point.of(img.name(), codec.name(), t, o, codec.threads()));
+          for (int i = 0; i < tg.size(); i++) {
+            RateSearch.Outcome o = outcomes.get(i);
+            o = new RateSearch.Outcome(o.reached(), scoring.scored(o.point()));
+            points.add(Point.of(img.name(), codec.name(), tg.get(i), o, codec.threads()));
             if (o.reached()) reached++;
           }
           newEncodes += fresh[0];
-          if (fresh[0] > 0) {
+          newScores += scoring.measured;
+          if (fresh[0] > 0 || scoring.measured > 0) {
             log.printf(
                 Locale.ROOT,
-                "  %s %-12s %d/%d targets reached, %d encodes (%d new), %.1f s%n",
+                "  %s %-12s %d/%d targets reached, %d encodes (%d new), %d scored (%d re-encoded),"
+                    + " %.1f s%n",
                 img.name(),
                 codec.name(),
                 reached,
                 tg.size(),
                 search.seen().size(),
                 fresh[0],
+                scoring.measured,
+                scoring.rerun,
                 (System.nanoTime() - t0) / 1e9);
           }
         }
@@ -198,16 +222,85 @@ public final class EvalCommand implements Callable<Integer> {
     log.println(
         "eval: "
             + newEncodes
-            + " new encodes; wrote "
+            + " new encodes, "
+            + newScores
+            + " new perceptual scores; wrote "
             + out.resolve("points.csv")
-            + ", summary.md, rd-psnr.{png,svg}, rd-msssim.{png,svg}");
+            + ", summary.md and the rd-*.{png,svg} plots");
     return 0;
   }
 
-  /** Encodes, decodes and scores one knob value. */
-  static Evaluation evaluate(EvalCodec codec, SourceImage img, double knob, Path work)
+  /**
+   * Perceptual scores of the settings one search chose, each measured once: from the cache, else
+   * from the decoded image of a new encode, else by running the codec again (an encode cached
+   * before the scores existed). A re-run whose size differs from the cached encode's leaves the
+   * scores missing, with a warning, rather than score a different file.
+   */
+  private static final class Scoring {
+    private final EvalCodec codec;
+    private final SourceImage img;
+    private final Path work;
+    private final PerceptualMetrics metrics;
+    private final ResultCache cache;
+    private final Map<Double, BufferedImage> decoded;
+    private final PrintWriter log;
+    private final Map<Double, Evaluation> done = new HashMap<>();
+    int measured;
+    int rerun;
+
+    Scoring(
+        EvalCodec codec,
+        SourceImage img,
+        Path work,
+        PerceptualMetrics metrics,
+        ResultCache cache,
+        Map<Double, BufferedImage> decoded,
+        PrintWriter log) {
+      this.codec = codec;
+      this.img = img;
+      this.work = work;
+      this.metrics = metrics;
+      this.cache = cache;
+      this.decoded = decoded;
+      this.log = log;
+    }
+
+    Evaluation scored(Evaluation e) throws IOException {
+      if (!metrics.anyAvailable() || !e.scores().equals(PerceptualMetrics.Scores.MISSING)) return e;
+      Evaluation d = done.get(e.knob());
+      if (d != null) return d;
+      BufferedImage pixels = decoded.get(e.knob());
+      if (pixels == null) {
+        EvalCodec.Coded c = codec.encodeDecode(img, e.knob(), work);
+        rerun++;
+        if (c.bytes() != e.bytes()) {
+          log.printf(
+              Locale.ROOT,
+              "eval: WARNING %s %s knob %s: re-encoded to %d bytes, the cache has %d;"
+                  + " perceptual scores left missing%n",
+              img.name(),
+              codec.name(),
+              EvalCodec.formatKnob(e.knob()),
+              c.bytes(),
+              e.bytes());
+          done.put(e.knob(), e);
+          return e;
+        }
+        pixels = c.decoded();
+      }
+      d = e.withScores(metrics.measure(img, pixels, work));
+      cache.putScores(codec, img, d);
+      measured++;
+      done.put(e.knob(), d);
+      return d;
+    }
+  }
+
+  /**
+   * Scores one encode/decode of {@code img} (PSNR and MS-SSIM; the perceptual scores come later).
+   */
+  static Evaluation evaluate(EvalCodec codec, SourceImage img, double knob, EvalCodec.Coded c)
       throws IOException {
-    EvalCodec.Coded c = codec.encodeDecode(img, knob, work);
     if (c.decoded().getWidth() != img.width() || c.decoded().getHeight() != img.height()) {
       throw new IOException(
           codec.name()

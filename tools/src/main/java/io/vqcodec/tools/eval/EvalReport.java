@@ -21,7 +21,8 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Derives {@code summary.md}, {@code rd-psnr.png/.svg} and {@code rd-msssim.png/.svg} from {@code
+ * Derives {@code summary.md} and the plots {@code rd-psnr}, {@code rd-msssim}, {@code
+ * rd-butteraugli}, {@code rd-butteraugli-3norm} and {@code rd-ssimulacra} (PNG and SVG) from {@code
  * points.csv} and {@code run-info.txt} alone, so the plots are always regenerated from the
  * committed data ({@code vqcodec eval --report-only}).
  *
@@ -29,13 +30,58 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * over all images, each at its chosen setting. Where the codec cannot go down to the target on an
  * image, that image contributes its lowest setting (a real encode), so every number averages the
  * same images and the mean bpp then lies above the target; the "reached" count says how often that
- * happened. BD-rates are computed per image against the anchor (AVIF when present) on each codec's
- * distinct chosen settings, over the quality range both curves cover on that image, then averaged
- * over the images where both curves have enough points.
+ * happened. A perceptual mean is shown only when every image has the score (otherwise it is
+ * reported missing). BD-rates are computed per image against the anchor (AVIF when present) on each
+ * codec's distinct chosen settings, over the quality range both curves cover on that image, then
+ * averaged over the images where both curves have enough points.
  */
 public final class EvalReport {
   /** The BD-rate anchor codec. */
   static final String ANCHOR = "avif";
+
+  /**
+   * A quality axis: its plot, its title, and the value per point with higher = better (the
+   * perceptual distances negated) that BD-rates integrate over.
+   */
+  enum Quality {
+    PSNR("rd-psnr", "PSNR-RGB (dB)", false),
+    MSSSIM("rd-msssim", "MS-SSIM-RGB (dB, -10 log10(1 - MS-SSIM))", false),
+    BUTTERAUGLI("rd-butteraugli", "butteraugli max-norm (lower is better)", true),
+    BUTTERAUGLI_3NORM("rd-butteraugli-3norm", "butteraugli 3-norm (lower is better)", true),
+    SSIMULACRA("rd-ssimulacra", "SSIMULACRA (lower is better)", true);
+
+    final String plot;
+    final String title;
+    final boolean perceptual;
+
+    Quality(String plot, String title, boolean perceptual) {
+      this.plot = plot;
+      this.title = title;
+      this.perceptual = perceptual;
+    }
+
+    /** The value plotted for a mean, on this axis's own scale (distances as they are). */
+    double of(Mean m) {
+      return switch (this) {
+        case PSNR -> m.psnr();
+        case MSSSIM -> Bjontegaard.msssimDb(m.msssim());
+        case BUTTERAUGLI -> m.butteraugli();
+        case BUTTERAUGLI_3NORM -> m.butteraugli3();
+        case SSIMULACRA -> m.ssimulacra();
+      };
+    }
+
+    /** One point's quality, higher = better: PSNR, MS-SSIM dB, or minus the distance. */
+    double higherIsBetter(Point p) {
+      return switch (this) {
+        case PSNR -> p.psnr();
+        case MSSSIM -> p.msssimDb();
+        case BUTTERAUGLI -> -p.butteraugli();
+        case BUTTERAUGLI_3NORM -> -p.butteraugli3();
+        case SSIMULACRA -> -p.ssimulacra();
+      };
+    }
+  }
 
   private final List<Point> points;
   private final Map<String, String> info;
@@ -70,8 +116,7 @@ public final class EvalReport {
 
   void write(Path dir) throws IOException {
     Files.writeString(dir.resolve("summary.md"), summary(), StandardCharsets.UTF_8);
-    plot(dir, "rd-psnr", "PSNR-RGB (dB)", false);
-    plot(dir, "rd-msssim", "MS-SSIM-RGB (dB, -10 log10(1 - MS-SSIM))", true);
+    for (Quality q : Quality.values()) plot(dir, q);
   }
 
   /**
@@ -79,11 +124,25 @@ public final class EvalReport {
    * the target.
    */
   record Mean(
-      int reached, int total, double bpp, double psnr, double msssim, double encMs, double decMs) {}
+      int reached,
+      int total,
+      double bpp,
+      double psnr,
+      double msssim,
+      double encMs,
+      double decMs,
+      int scored,
+      double butteraugli,
+      double butteraugli3,
+      double ssimulacra) {}
 
+  /**
+   * Means of one codec at one target; a perceptual mean is NaN (missing) unless every image has
+   * that score. {@code scored} counts the images with all three.
+   */
   Mean mean(String codec, double target) {
-    int n = 0, total = 0;
-    double bpp = 0, psnr = 0, ms = 0, enc = 0, dec = 0;
+    int n = 0, total = 0, scored = 0;
+    double bpp = 0, psnr = 0, ms = 0, enc = 0, dec = 0, ba = 0, ba3 = 0, ssimu = 0;
     for (Point p : points) {
       if (!p.codec().equals(codec) || p.target() != target) continue;
       total++;
@@ -93,10 +152,26 @@ public final class EvalReport {
       ms += p.msssim();
       enc += p.encMs();
       dec += p.decMs();
+      ba += p.butteraugli(); // NaN (not measured) makes the mean NaN
+      ba3 += p.butteraugli3();
+      ssimu += p.ssimulacra();
+      if (!Double.isNaN(p.butteraugli() + p.butteraugli3() + p.ssimulacra())) scored++;
     }
+    double nan = Double.NaN;
     return total == 0
-        ? new Mean(0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN)
-        : new Mean(n, total, bpp / total, psnr / total, ms / total, enc / total, dec / total);
+        ? new Mean(0, 0, nan, nan, nan, nan, nan, 0, nan, nan, nan)
+        : new Mean(
+            n,
+            total,
+            bpp / total,
+            psnr / total,
+            ms / total,
+            enc / total,
+            dec / total,
+            scored,
+            ba / total,
+            ba3 / total,
+            ssimu / total);
   }
 
   /**
@@ -126,11 +201,11 @@ public final class EvalReport {
   /** Mean BD-rate of {@code codec} against the anchor over images, and how many images had one. */
   record Bd(double percent, int images) {}
 
-  Bd bdRate(String codec, boolean msssim, Bjontegaard.Method method) {
+  Bd bdRate(String codec, Quality quality, Bjontegaard.Method method) {
     double sum = 0;
     int n = 0;
     for (String image : images) {
-      double[][] a = curve(ANCHOR, image, msssim), t = curve(codec, image, msssim);
+      double[][] a = curve(ANCHOR, image, quality), t = curve(codec, image, quality);
       double v = Bjontegaard.bdRate(a[0], a[1], t[0], t[1], method);
       if (Double.isFinite(v)) {
         sum += v;
@@ -140,8 +215,11 @@ public final class EvalReport {
     return new Bd(n == 0 ? Double.NaN : sum / n, n);
   }
 
-  /** {bpp[], quality[]} of one codec's chosen settings on one image, one per distinct knob. */
-  private double[][] curve(String codec, String image, boolean msssim) {
+  /**
+   * {bpp[], quality[]} of one codec's chosen settings on one image, one per distinct knob; empty
+   * for a perceptual metric that a point lacks (a partial curve would cover another range).
+   */
+  private double[][] curve(String codec, String image, Quality quality) {
     Map<Double, Point> byKnob = new LinkedHashMap<>();
     for (Point p : points) {
       if (p.codec().equals(codec) && p.image().equals(image)) byKnob.putIfAbsent(p.knob(), p);
@@ -150,7 +228,8 @@ public final class EvalReport {
     int i = 0;
     for (Point p : byKnob.values()) {
       r[i] = p.bpp();
-      q[i++] = msssim ? p.msssimDb() : p.psnr();
+      q[i++] = quality.higherIsBetter(p);
+      if (quality.perceptual && Double.isNaN(q[i - 1])) return new double[][] {{}, {}};
     }
     return new double[][] {r, q};
   }
@@ -164,7 +243,8 @@ public final class EvalReport {
             "Generated by `vqcodec eval` (io.vqcodec.tools.eval) from `points.csv`; do not edit by hand. ")
         .append("How to reproduce: `tools/EVAL.md`.\n\n");
     s.append("## Setup\n\n");
-    for (String k : List.of("command", "date", "cpu", "cores", "threads", "load", "java", "os")) {
+    for (String k :
+        List.of("command", "date", "cpu", "cores", "threads", "load", "java", "os", "metrics")) {
       if (info.containsKey(k))
         s.append("- ").append(k).append(": ").append(info.get(k)).append('\n');
     }
@@ -230,6 +310,40 @@ public final class EvalReport {
                 fmt(m.decMs(), 0)));
       }
     }
+    s.append("\n## Perceptual metrics (lower is better)\n\n")
+        .append("Distances of the decoded image from the original, from libjxl's tools (`")
+        .append(info.getOrDefault("metrics", "?"))
+        .append(
+            "`): butteraugli (`butteraugli_main ORIG DECODED`, default 80-nit intensity target) ")
+        .append(
+            "max-norm, the worst local difference, and its 3-norm (the second line it prints); ")
+        .append("SSIMULACRA (`ssimulacra_main ORIG DECODED`, version 1, not SSIMULACRA2). ")
+        .append(
+            "Lower is better for all three; 0 = identical. Both images are given as 8-bit sRGB PNGs. ")
+        .append(
+            "Means over the same images and settings as above; `scored` counts the images with ")
+        .append(
+            "all three scores, and a mean is `-` (missing) unless every image has that score.\n\n");
+    s.append(
+        "| codec | target bpp | bpp | butteraugli max-norm | butteraugli 3-norm | SSIMULACRA | scored |\n");
+    s.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (String c : codecs) {
+      for (double t : targets) {
+        Mean m = mean(c, t);
+        s.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %s | %s | %s | %s | %d/%d |%n",
+                c,
+                fmtTarget(t),
+                fmt(m.bpp(), 4),
+                fmt(m.butteraugli(), 3),
+                fmt(m.butteraugli3(), 3),
+                fmt(m.ssimulacra(), 4),
+                m.scored(),
+                m.total()));
+      }
+    }
     if (codecs.contains(ANCHOR)) {
       s.append("\n## BD-rate against ").append(ANCHOR).append("\n\n");
       s.append(
@@ -248,9 +362,36 @@ public final class EvalReport {
       for (String c : codecs) {
         if (c.equals(ANCHOR)) continue;
         s.append("| ").append(c);
-        for (boolean ms : new boolean[] {false, true}) {
+        for (Quality q : List.of(Quality.PSNR, Quality.MSSSIM)) {
           for (Bjontegaard.Method m : Bjontegaard.Method.values()) {
-            Bd bd = bdRate(c, ms, m);
+            Bd bd = bdRate(c, q, m);
+            s.append(" | ")
+                .append(
+                    Double.isNaN(bd.percent())
+                        ? "n/a"
+                        : String.format(Locale.ROOT, "%+.1f%%", bd.percent()))
+                .append(" | ")
+                .append(bd.images());
+          }
+        }
+        s.append(" |\n");
+      }
+      s.append(
+              "\nOn the perceptual distances (lower is better; BD-rate integrates log10(bpp) against ")
+          .append(
+              "minus the distance, over the range both curves cover; an image counts only where ")
+          .append("every chosen setting of both codecs has the score):\n\n");
+      s.append("| codec | butteraugli, pchip | n | butteraugli, cubic | n ")
+          .append("| butteraugli 3-norm, pchip | n | butteraugli 3-norm, cubic | n ")
+          .append("| SSIMULACRA, pchip | n | SSIMULACRA, cubic | n |\n");
+      s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (String c : codecs) {
+        if (c.equals(ANCHOR)) continue;
+        s.append("| ").append(c);
+        for (Quality q :
+            List.of(Quality.BUTTERAUGLI, Quality.BUTTERAUGLI_3NORM, Quality.SSIMULACRA)) {
+          for (Bjontegaard.Method m : Bjontegaard.Method.values()) {
+            Bd bd = bdRate(c, q, m);
             s.append(" | ")
                 .append(
                     Double.isNaN(bd.percent())
@@ -290,13 +431,17 @@ public final class EvalReport {
     }
     s.append(
             "\n## Plots\n\nOne point per codec and target (the table's means); repeated points are drawn once.\n\n")
-        .append("![PSNR](rd-psnr.png)\n\n![MS-SSIM](rd-msssim.png)\n");
+        .append("![PSNR](rd-psnr.png)\n\n![MS-SSIM](rd-msssim.png)\n\n")
+        .append("![butteraugli max-norm](rd-butteraugli.png)\n\n")
+        .append("![butteraugli 3-norm](rd-butteraugli-3norm.png)\n\n")
+        .append("![SSIMULACRA](rd-ssimulacra.png)\n");
     return s.toString();
   }
 
   // xchart 4.0.3 deprecates every save method without offering a replacement; these still work.
   @SuppressWarnings("deprecation")
-  private void plot(Path dir, String name, String yTitle, boolean msssim) throws IOException {
+  private void plot(Path dir, Quality quality) throws IOException {
+    String name = quality.plot, yTitle = quality.title;
     System.setProperty("java.awt.headless", "true");
     XYChart chart =
         new XYChartBuilder()
@@ -306,7 +451,13 @@ public final class EvalReport {
             .xAxisTitle("bits per pixel")
             .yAxisTitle(yTitle)
             .build();
-    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+    // Distances fall with the rate: their curves end low on the right, so the legend goes up.
+    chart
+        .getStyler()
+        .setLegendPosition(
+            quality.perceptual
+                ? org.knowm.xchart.style.Styler.LegendPosition.InsideNE
+                : org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
     chart.getStyler().setMarkerSize(7);
     chart.getStyler().setPlotGridLinesVisible(true);
     int series = 0;
@@ -314,9 +465,12 @@ public final class EvalReport {
       List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
       for (double t : targets) {
         Mean m = mean(c, t);
-        if (m.total() == 0 || (!xs.isEmpty() && xs.get(xs.size() - 1) == m.bpp())) continue;
+        double y = quality.of(m);
+        if (m.total() == 0
+            || Double.isNaN(y)
+            || (!xs.isEmpty() && xs.get(xs.size() - 1) == m.bpp())) continue;
         xs.add(m.bpp());
-        ys.add(msssim ? Bjontegaard.msssimDb(m.msssim()) : m.psnr());
+        ys.add(y);
       }
       if (xs.isEmpty()) continue;
       XYSeries s = chart.addSeries(c, xs, ys);

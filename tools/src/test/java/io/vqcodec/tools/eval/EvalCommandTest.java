@@ -64,6 +64,13 @@ class EvalCommandTest {
           .isCloseTo(p.bytes() * 8.0 / (768 * 512), org.assertj.core.data.Offset.offset(1e-5));
       assertThat(p.psnr()).isBetween(15.0, 50.0);
       assertThat(p.msssim()).isBetween(0.3, 1.0);
+      if (PerceptualMetrics.onPath().missing().isEmpty()) {
+        assertThat(p.butteraugli()).as("%s", p).isGreaterThan(0.0);
+        assertThat(p.butteraugli3()).as("%s", p).isGreaterThan(0.0);
+        assertThat(p.ssimulacra()).as("%s", p).isGreaterThan(0.0);
+      } else {
+        assertThat(first[1]).contains("not on PATH:");
+      }
       assertThat(p.encMs()).isNotNegative();
       assertThat(p.decMs()).isNotNegative();
       if (p.codec().startsWith("vqcodec")) {
@@ -83,6 +90,8 @@ class EvalCommandTest {
     assertThat(summary)
         .contains(
             "| codec | target bpp | reached | bpp | PSNR dB | MS-SSIM |",
+            "## Perceptual metrics (lower is better)",
+            "| jpeg-imageio | 0.250 | ",
             "| jpeg-imageio | 0.250 | 3/3 |",
             "cpu: ",
             "threads: 1");
@@ -92,6 +101,9 @@ class EvalCommandTest {
             "rd-psnr.svg",
             "rd-msssim.png",
             "rd-msssim.svg",
+            "rd-butteraugli.png",
+            "rd-butteraugli-3norm.svg",
+            "rd-ssimulacra.png",
             "cache.csv",
             "run-info.txt")) {
       assertThat(out.resolve(f)).isNotEmptyFile();
@@ -120,7 +132,51 @@ class EvalCommandTest {
     run("--report-only", "--out", out.toString());
     assertThat(Files.readString(out.resolve("summary.md"), StandardCharsets.UTF_8))
         .isEqualTo(summary);
-    assertThat(first[1]).doesNotContain("eval: 0 new encodes").contains("new encodes; wrote");
+    assertThat(first[1])
+        .doesNotContain("eval: 0 new encodes")
+        .contains("new perceptual scores; wrote");
+  }
+
+  /**
+   * Encodes cached before the perceptual scores existed get them on the next run by re-running the
+   * codec, once: the scores equal those measured on the fresh decode, and a third run measures
+   * nothing.
+   */
+  @Test
+  void cachedEncodesWithoutScoresAreScoredOnceByReRunningTheCodec(@TempDir Path out)
+      throws Exception {
+    Path images = kodak();
+    assumeTrue(Files.isDirectory(images), "Kodak images not found at " + images);
+    PerceptualMetrics tools = PerceptualMetrics.onPath();
+    assumeTrue(tools.missing().isEmpty(), "libjxl-devtools not installed: " + tools.missing());
+    String[] args = {
+      "--quick",
+      "--targets",
+      "0.5",
+      "--images",
+      images.toString(),
+      "--out",
+      out.toString(),
+      "--codecs",
+      "jpeg-imageio"
+    };
+    String[] first = run(args);
+    assertThat(first[1]).contains(", 3 new perceptual scores;", "1 scored (0 re-encoded)");
+    List<Point> scored = Point.read(out.resolve("points.csv"));
+    assertThat(scored).hasSize(3).allMatch(p -> p.butteraugli() > 0 && p.ssimulacra() > 0);
+
+    // As left by the harness before the scores: cache.csv alone.
+    Files.delete(out.resolve("perceptual.csv"));
+    String[] second = run(args);
+    assertThat(second[1])
+        .contains("eval: 0 new encodes, 3 new perceptual scores;", "1 scored (1 re-encoded)")
+        .doesNotContain("0 re-encoded");
+    assertThat(Point.read(out.resolve("points.csv"))).isEqualTo(scored);
+    assertThat(Files.readAllLines(out.resolve("perceptual.csv"))).hasSize(1 + 3);
+
+    String[] third = run(args);
+    assertThat(third[1]).contains("eval: 0 new encodes, 0 new perceptual scores;");
+    assertThat(Point.read(out.resolve("points.csv"))).isEqualTo(scored);
   }
 
   @Test
