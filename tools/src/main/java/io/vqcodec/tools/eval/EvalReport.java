@@ -198,6 +198,30 @@ public final class EvalReport {
         n, total, n == 0 ? Double.NaN : sum / n, n == 0 ? Double.NaN : worst, within);
   }
 
+  /**
+   * One row per codec but the anchor: for each quality of {@code qualities}, the BD-rate by each
+   * method and its image count.
+   */
+  private void bdRows(StringBuilder s, List<Quality> qualities) {
+    for (String c : codecs) {
+      if (c.equals(ANCHOR)) continue;
+      s.append("| ").append(c);
+      for (Quality q : qualities) {
+        for (Bjontegaard.Method m : Bjontegaard.Method.values()) {
+          Bd bd = bdRate(c, q, m);
+          s.append(" | ")
+              .append(
+                  Double.isNaN(bd.percent())
+                      ? "n/a"
+                      : String.format(Locale.ROOT, "%+.1f%%", bd.percent()))
+              .append(" | ")
+              .append(bd.images());
+        }
+      }
+      s.append(" |\n");
+    }
+  }
+
   /** Mean BD-rate of {@code codec} against the anchor over images, and how many images had one. */
   record Bd(double percent, int images) {}
 
@@ -359,23 +383,7 @@ public final class EvalReport {
       s.append(
           "| codec | PSNR, pchip | n | PSNR, cubic | n | MS-SSIM, pchip | n | MS-SSIM, cubic | n |\n");
       s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-      for (String c : codecs) {
-        if (c.equals(ANCHOR)) continue;
-        s.append("| ").append(c);
-        for (Quality q : List.of(Quality.PSNR, Quality.MSSSIM)) {
-          for (Bjontegaard.Method m : Bjontegaard.Method.values()) {
-            Bd bd = bdRate(c, q, m);
-            s.append(" | ")
-                .append(
-                    Double.isNaN(bd.percent())
-                        ? "n/a"
-                        : String.format(Locale.ROOT, "%+.1f%%", bd.percent()))
-                .append(" | ")
-                .append(bd.images());
-          }
-        }
-        s.append(" |\n");
-      }
+      bdRows(s, List.of(Quality.PSNR, Quality.MSSSIM));
       s.append(
               "\nOn the perceptual distances (lower is better; BD-rate integrates log10(bpp) against ")
           .append(
@@ -385,24 +393,7 @@ public final class EvalReport {
           .append("| butteraugli 3-norm, pchip | n | butteraugli 3-norm, cubic | n ")
           .append("| SSIMULACRA, pchip | n | SSIMULACRA, cubic | n |\n");
       s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-      for (String c : codecs) {
-        if (c.equals(ANCHOR)) continue;
-        s.append("| ").append(c);
-        for (Quality q :
-            List.of(Quality.BUTTERAUGLI, Quality.BUTTERAUGLI_3NORM, Quality.SSIMULACRA)) {
-          for (Bjontegaard.Method m : Bjontegaard.Method.values()) {
-            Bd bd = bdRate(c, q, m);
-            s.append(" | ")
-                .append(
-                    Double.isNaN(bd.percent())
-                        ? "n/a"
-                        : String.format(Locale.ROOT, "%+.1f%%", bd.percent()))
-                .append(" | ")
-                .append(bd.images());
-          }
-        }
-        s.append(" |\n");
-      }
+      bdRows(s, List.of(Quality.BUTTERAUGLI, Quality.BUTTERAUGLI_3NORM, Quality.SSIMULACRA));
     }
     s.append("\n## Distance from the target\n\n")
         .append(

@@ -122,18 +122,12 @@ final class ResultCache implements AutoCloseable {
 
   /** Stores an evaluation (and its scores if it has any). */
   void put(EvalCodec codec, SourceImage img, Evaluation e) throws IOException {
-    String k = EvalCodec.formatKnob(e.knob());
     entries.put(key(codec, img, e.knob()), e);
     if (out != null) {
       out.write(
           String.join(
               ",",
-              Csv.quote(codec.name()),
-              Csv.quote(codec.configuration()),
-              Integer.toString(codec.threads()),
-              Csv.quote(img.name()),
-              img.sha256(),
-              k,
+              keyFields(codec, img, e.knob()),
               Integer.toString(img.width()),
               Integer.toString(img.height()),
               Long.toString(e.bytes()),
@@ -147,6 +141,18 @@ final class ResultCache implements AutoCloseable {
     if (!e.scores().equals(PerceptualMetrics.Scores.MISSING)) putScores(codec, img, e);
   }
 
+  /** The columns both files start with: codec, configuration, threads, image, its hash, knob. */
+  private static String keyFields(EvalCodec codec, SourceImage img, double knob) {
+    return String.join(
+        ",",
+        Csv.quote(codec.name()),
+        Csv.quote(codec.configuration()),
+        Integer.toString(codec.threads()),
+        Csv.quote(img.name()),
+        img.sha256(),
+        EvalCodec.formatKnob(knob));
+  }
+
   /** Stores the perceptual scores of an evaluation already {@link #put}. */
   void putScores(EvalCodec codec, SourceImage img, Evaluation e) throws IOException {
     PerceptualMetrics.Scores s = e.scores();
@@ -155,12 +161,7 @@ final class ResultCache implements AutoCloseable {
     scoresOut.write(
         String.join(
             ",",
-            Csv.quote(codec.name()),
-            Csv.quote(codec.configuration()),
-            Integer.toString(codec.threads()),
-            Csv.quote(img.name()),
-            img.sha256(),
-            EvalCodec.formatKnob(e.knob()),
+            keyFields(codec, img, e.knob()),
             Long.toString(e.bytes()),
             Csv.quote(tools),
             Csv.format(s.butteraugli(), 6),
