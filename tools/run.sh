@@ -16,5 +16,6 @@ if [ ! -f "$cp" ] || [ ! -d tools/target/classes ] || [ tools/pom.xml -nt "$cp" 
   mvn -q -B ${MVN_FLAGS:-} -pl tools -am install -DskipTests >&2
   mvn -q -B ${MVN_FLAGS:-} -pl tools dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >&2
 fi
+. bin/malloc-tunables.sh # glibc malloc settings for PyTorch (see there)
 exec java ${JAVA_OPTS:-} -Djava.awt.headless=true -Dvqcodec.root="$root" \
   -cp "tools/target/classes:$(cat "$cp")" "$main" "$@"
