@@ -51,13 +51,31 @@ public final class Tokenizer implements AutoCloseable {
    * Pictures above this many pixels go through the networks in tiles of about this size (halo
    * included), so that the networks' memory is bounded whatever the picture size (the inference
    * network also keeps only a few activations alive at a time): full-width horizontal bands, or in
-   * very wide pictures a row of narrower tiles ({@link Tile#split}). Each tile carries the
-   * networks' full reach as halo on every side ({@link TokNetConfig#encoderReach}, {@link
-   * TokNetConfig#decoderReach}), so tiled tokens and pixels are those of the whole picture up to
-   * float rounding; at 4032 pixels wide a band keeps 46 of its 64 cell rows when decoding. Measured
-   * whole-process peaks at 4032x2688: decode 1.03 GB, encode 1.35 GB (results/speed).
+   * wide pictures rows of narrower tiles ({@link Tile#split}). Each encoder tile carries the
+   * encoder's full reach as halo on every side ({@link TokNetConfig#encoderReach}), so tiled tokens
+   * are those of the whole picture up to float rounding; decoder tiles carry {@link #DECODER_HALO}.
+   *
+   * <p>Why 4 Mpixels: smaller tiles compute more halo but keep the activations nearer the caches,
+   * and down to about 2 Mpixels the second wins; but below 32 MB glibc serves activations from its
+   * heap, where they fragment it (bin/malloc-tunables.sh). Decoding a 4032x2688 picture in process
+   * on 2 idle cores, three rounds each (the machine's noise is large): tiles of 4 Mpixels with the
+   * decoder's full reach as halo 7.6, 7.8, 9.0 s; with a halo of 6, tiles of 4 Mpixels 7.2, 7.5,
+   * 8.4 s, 2 Mpixels 5.6, 6.1, 7.2 s, 1 Mpixel 6.4, 6.5, 7.2 s; untiled 6.1 to 7.2 s. The whole
+   * `vqcodec decode` of that picture: 4 Mpixels 10.7 to 11.4 s and 821 to 845 MB peak, 2 Mpixels
+   * 9.4 to 10.7 s and 1.10 to 1.36 GB (over the 1 GB this bound is for).
    */
   public static final long BAND_PIXELS = 1L << 22;
+
+  /**
+   * Cell rows and columns of tokens that a decoder tile carries as halo on each side (at most the
+   * decoder's reach, {@link TokNetConfig#decoderReach}). The full reach (9 cells for the released
+   * architecture) makes tiled pixels those of the whole picture, but its outer cells move a pixel
+   * by less than one level: with 6, a tiled decode differs from the untiled one by at most one
+   * level, in 0.02% of the samples of a 4032x2688 picture in 4-Mpixel tiles (85.1 dB against the
+   * untiled decode) and 1.3% of a 500x500 validation picture in tiles of 256x256 pixels (66.9 dB);
+   * with 4, by up to 3 levels.
+   */
+  static final int DECODER_HALO = 6;
 
   private Tokenizer(ModelPackage model) throws IOException {
     startEngine(); // while the weights are read and converted
@@ -93,7 +111,7 @@ public final class Tokenizer implements AutoCloseable {
       this.manager = Torch.newManager();
       this.net = TokNet.forInference(cfg, TokNet.toArrays(manager, cfg, vals));
       this.encoderHalo = cfg.encoderReach();
-      this.decoderHalo = cfg.decoderReach();
+      this.decoderHalo = Math.min(cfg.decoderReach(), DECODER_HALO);
     } catch (IllegalArgumentException e) {
       throw new IOException("malformed model: " + e.getMessage(), e);
     }
@@ -428,9 +446,9 @@ public final class Tokenizer implements AutoCloseable {
      * Tiles of a grid of {@code cw} x {@code ch} cells, each with at most about {@code maxPixels}
      * pixels halo included (never fewer than one kept cell), and {@code halo} cells of context on
      * each side where the picture has them. One tile when the picture fits; full-width bands while
-     * a band keeps at least four times the halo's rows; in wider pictures rows of narrower tiles of
-     * {@code 4 * halo} kept rows, so that the halo never costs more than about 1.6 times the kept
-     * cells (a 16384-pixel-wide picture in full-width bands of 4 MP would keep one row in 19).
+     * a band keeps at least four times the halo's rows; in wider pictures rows of square tiles, the
+     * shape with the least halo for its pixels (a 16384-pixel-wide picture in full-width bands of 1
+     * Mpixel would keep no row at all).
      */
     static List<Tile> split(int cw, int ch, int halo, long maxPixels) {
       long rowPixels = 256L * cw;
@@ -441,7 +459,9 @@ public final class Tokenizer implements AutoCloseable {
         keptRows = (int) Math.min(ch, bandRows);
         keptCols = cw;
       } else {
-        keptRows = Math.min(ch, Math.max(1, 4 * halo));
+        // Square tiles: the least halo for the pixels
+        long side = (long) Math.sqrt(maxPixels / 256.0);
+        keptRows = (int) Math.min(ch, Math.max(1, side - 2L * halo));
         long rows = Math.min(ch, keptRows + 2L * halo);
         keptCols = (int) Math.max(1, Math.min(cw, maxPixels / (256L * rows) - 2L * halo));
       }
