@@ -26,6 +26,7 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 command -v /usr/bin/time > /dev/null || { echo "fuzz-campaign.sh: GNU time missing (tools/install-baselines.sh)" >&2; exit 2; }
 mkdir -p runs/fuzz
+. bin/malloc-tunables.sh # ImageDecoderFuzzTest runs the network (bin/malloc-tunables.sh)
 for t in "${targets[@]}"; do
   module=${t%%:*} class=${t#*:}
   log=runs/fuzz/$class.log
