@@ -43,7 +43,7 @@ def run(*cmd):
 
 def frames_rgb(path, width, height):
     raw = subprocess.run(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", path, "-vsync", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
         check=True, stdout=subprocess.PIPE).stdout
     return np.frombuffer(raw, np.uint8).reshape(-1, height, width, 3)
 
@@ -93,6 +93,9 @@ def main():
             p_info, p_dec = coded(ref_mkv, work, "p", a.quality, 60)
             i_info, i_dec = coded(ref_mkv, work, "i", a.quality, 1)
             ref = frames_rgb(ref_mkv, p_info["width"], p_info["height"])
+        if not len(ref) == len(p_dec) == len(i_dec) == len(p_info["per_frame"]) == len(i_info["per_frame"]):
+            sys.exit(f"{name}: frame counts differ: reference {len(ref)}, decoded {len(p_dec)} and "
+                     f"{len(i_dec)}, streams {len(p_info['per_frame'])} and {len(i_info['per_frame'])}")
         motion, by, bx = static_block(ref)
         pred = [f["frame"] for f in p_info["per_frame"] if f["type"] != "key"]
         for f in range(len(ref)):
