@@ -18,7 +18,11 @@ grid) whose pixels change least from frame to frame (mean absolute difference). 
 reported per predicted frame; the spread (max - min) and the largest change between consecutive
 predicted frames are the flicker figures.
 
-    tools/video-predicted.py [--frames 30] [--quality 7] [--out results/video/predicted] CLIP...
+With --intra-qualities, the intra stream is also coded at those quality steps, and the intra bytes
+at the predicted frames' PSNR are interpolated (log-linear between the two points that bracket it):
+the ratio at equal PSNR, which the target asks for.
+
+    tools/video-predicted.py [--frames 30] [--quality 7] [--intra-qualities 5,6] [--out DIR] CLIP...
 
 Needs ffmpeg (tools/install-baselines.sh), numpy and a build (bin/vqcodec). Writes OUT/predicted.csv
 (one row per clip and frame) and OUT/predicted.md.
@@ -79,11 +83,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--frames", type=int, default=30)
     ap.add_argument("--quality", type=int, default=7)
+    ap.add_argument("--intra-qualities", default="")
     ap.add_argument("--out", default=os.path.join(ROOT, "results", "video", "predicted"))
     ap.add_argument("clips", nargs="+")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
-    rows, summary = [], []
+    rows, summary, sweeps = [], [], []
     for clip in a.clips:
         name = os.path.splitext(os.path.basename(clip))[0]
         with tempfile.TemporaryDirectory() as work:
@@ -93,6 +98,12 @@ def main():
             p_info, p_dec = coded(ref_mkv, work, "p", a.quality, 60)
             i_info, i_dec = coded(ref_mkv, work, "i", a.quality, 1)
             ref = frames_rgb(ref_mkv, p_info["width"], p_info["height"])
+            sweep = []
+            pred0 = [f["frame"] for f in p_info["per_frame"] if f["type"] != "key"]
+            for q in [int(x) for x in a.intra_qualities.split(",") if x]:
+                q_info, q_dec = coded(ref_mkv, work, "i%d" % q, q, 1)
+                sweep.append((q, np.mean([psnr(q_dec[f], ref[f]) for f in pred0]),
+                              np.mean([q_info["per_frame"][f]["bytes"] for f in pred0])))
         if not len(ref) == len(p_dec) == len(i_dec) == len(p_info["per_frame"]) == len(i_info["per_frame"]):
             sys.exit(f"{name}: frame counts differ: reference {len(ref)}, decoded {len(p_dec)} and "
                      f"{len(i_dec)}, streams {len(p_info['per_frame'])} and {len(i_info['per_frame'])}")
@@ -110,6 +121,12 @@ def main():
         ip = np.mean([r[7] for r in mine])
         sp = np.array([r[5] for r in mine])
         si = np.array([r[8] for r in mine])
+        points = sorted(sweep + [(a.quality, ip, ib)], key=lambda t: t[1])
+        equal = float("nan")
+        for (q0, p0, b0), (q1, p1, b1) in zip(points, points[1:]):
+            if p0 <= pp <= p1 and p1 > p0:
+                equal = pb / np.exp(np.log(b0) + (pp - p0) / (p1 - p0) * (np.log(b1) - np.log(b0)))
+        sweeps.append((name, points, equal))
         summary.append((name, len(ref), len(pred), pb, ib, pb / ib, pp, ip, pp - ip, by, bx, motion,
                         sp.max() - sp.min(), np.abs(np.diff(sp)).max(), si.max() - si.min()))
         print(f"{name}: predicted/intra bytes {pb / ib:.3f}, PSNR {pp:.2f} vs {ip:.2f} dB, "
@@ -136,6 +153,13 @@ def main():
                     % (s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[10], s[9], s[11], s[12], s[13], s[14]))
         ratios = [s[5] for s in summary]
         f.write(f"\nMean of predicted / intra over the clips: {np.mean(ratios):.3f}.\n")
+        if any(len(p) > 1 for _, p, _ in sweeps):
+            f.write("\nIntra streams at other quality steps (bytes per frame and PSNR over the same frames), "
+                    "and the predicted frames' bytes over the intra bytes interpolated at their PSNR:\n\n")
+            f.write("| clip | intra points (quality: PSNR dB, bytes/frame) | predicted / intra at equal PSNR |\n|---|---|---:|\n")
+            for name, points, equal in sweeps:
+                pts = "; ".join("q%d: %.2f, %.0f" % (q, p, b) for q, p, b in points)
+                f.write("| %s | %s | %s |\n" % (name, pts, "outside the sweep" if np.isnan(equal) else "%.3f" % equal))
 
 
 if __name__ == "__main__":
