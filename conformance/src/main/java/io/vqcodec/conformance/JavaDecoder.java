@@ -9,6 +9,7 @@ import io.vqcodec.container.FrameType;
 import io.vqcodec.container.VideoReader;
 import io.vqcodec.tokens.DecodedTokens;
 import io.vqcodec.tokens.LossSimulation;
+import io.vqcodec.tokens.ModelCatalogue;
 import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.SliceReport;
 import io.vqcodec.tokens.TokenDecoder;
@@ -34,10 +35,15 @@ final class JavaDecoder {
   private JavaDecoder() {}
 
   static DecoderResult decode(byte[] stream) throws IOException {
-    if (isVideo(stream)) return video(stream).result;
+    return decode(stream, ModelRegistry.builtIn());
+  }
+
+  /** {@link #decode(byte[])} with the model packages {@code models}. */
+  static DecoderResult decode(byte[] stream, ModelCatalogue models) throws IOException {
+    if (isVideo(stream)) return video(stream, models).result;
     DecodedTokens t;
     try {
-      t = TokenDecoder.decode(new ByteArrayInputStream(stream), LossSimulation.NONE, null);
+      t = TokenDecoder.decode(new ByteArrayInputStream(stream), models, LossSimulation.NONE, null);
     } catch (FormatException | UnknownModelException e) {
       return refusal(e);
     }
@@ -65,7 +71,7 @@ final class JavaDecoder {
    * §C.2) or a video's frames and index (Spec §C.2.1).
    */
   static byte[] tokens(byte[] stream) throws IOException {
-    if (isVideo(stream)) return video(stream).dump.bytes();
+    if (isVideo(stream)) return video(stream, ModelRegistry.builtIn()).dump.bytes();
     return TokenDump.serialize(
         TokenDecoder.decode(new ByteArrayInputStream(stream), LossSimulation.NONE, null).grid());
   }
@@ -87,12 +93,10 @@ final class JavaDecoder {
    * The slice outcomes are per frame, frames separated by {@code ;}, a lost frame {@code LOST}
    * (Spec §C.3).
    */
-  private static Video video(byte[] stream) throws IOException {
+  private static Video video(byte[] stream, ModelCatalogue models) throws IOException {
     VideoTokenDecoder d;
     try {
-      d =
-          VideoTokenDecoder.open(
-              new ByteArrayInputStream(stream), ModelRegistry.builtIn(), Long.MAX_VALUE);
+      d = VideoTokenDecoder.open(new ByteArrayInputStream(stream), models, Long.MAX_VALUE);
     } catch (FormatException | UnknownModelException e) {
       return new Video(refusal(e), null);
     }

@@ -614,6 +614,36 @@ final class VideoVectors {
         c,
         "§10.9.3 §10.9.4",
         "motion vectors (16,0) and (-16,0), MAX_MV each way, (16,2), (-12,-2), (15,-1)");
+    // A vector difference of 2 * MAX_MV (Spec §10.9.3, the longest decode_mvd): cell (7,0) moves
+    // by (16,0), and cell (8,0), predicted from it, by (-16,0).
+    c = new Clip(256, 160, 64, MIXED, PM0, 10);
+    c.motion = true;
+    ref = c.key();
+    mf = new MotionField(16, 10);
+    g = ref.copy();
+    int[][] far = {{7, 0, 16, 0}, {8, 0, -16, 0}, {8, 1, -16, -1}, {3, 0, 0, 16}, {12, 9, 0, -16}};
+    for (int[] v : far) {
+      mf.setMotion(v[0], v[1], v[2], v[3]);
+      MotionField.copy(ref, g, v[0], v[1], v[2], v[3]);
+    }
+    c.code(MOTION, g, ref, null, mf);
+    c.expect(g);
+    valid(
+        "video-mvd-max-pm0",
+        c,
+        "§10.9.2 §10.9.3 §10.9.4",
+        "motion vector differences of 2 * MAX_MV: (16,0) at cell (7,0), then (-16,0) at cell (8,0)"
+            + " predicted from it (mvd -32, a magnitude with no more flag after it); vertical"
+            + " vectors (0,16) and (0,-16), MAX_MV each way");
+    // A slice payload larger than the reader's first buffer of 64 KiB (Spec §5.3, §A.2).
+    c = new Clip(4096, 1024, 4096, FINE, PM0, 64);
+    c.key();
+    valid(
+        "video-large-payload-pm0",
+        c,
+        "§10.3 §5.3 §A.2",
+        "one key frame of 4096x1024 pixels, all fine, K=4096, random tokens, in one slice: a payload"
+            + " of about 96 KiB");
   }
 
   // ---------------------------------------------------------------- lost frames and slices
@@ -883,6 +913,80 @@ final class VideoVectors {
         "warn",
         "§10.1 §10.6 §2.6",
         "no frame index, the end code right after the last frame: every frame decodes");
+    decodes(
+        "video-index-no-end-code-pm0",
+        c,
+        Arrays.copyOf(b, b.length - END_CODE.length),
+        c.outs,
+        c.indexed(),
+        all(c.indexed().length),
+        "warn",
+        "§10.6 §2.6",
+        "the stream ends right after index_size, without the end code: the index is read and"
+            + " every entry usable; the missing end code is a warning");
+    decodes(
+        "video-index-truncated-pm0",
+        c,
+        Arrays.copyOf(b, b.length - END_CODE.length - 2),
+        c.outs,
+        null,
+        null,
+        "warn",
+        "§10.6 §2.6",
+        "the stream ends two bytes into index_size: the index is ignored; every frame decodes");
+    decodes(
+        "video-index-repeated-pm0",
+        c,
+        concat(
+            Arrays.copyOf(b, idx),
+            indexBytes(List.of(new long[] {0, off0}, new long[] {0, off0})),
+            END_CODE),
+        c.outs,
+        null,
+        null,
+        "warn",
+        "§10.6",
+        "key_frame_number 0 twice (CRC consistent): numbers must increase, so the index fails its"
+            + " checks and is ignored");
+
+    // frame_count 3, frames 0 and 1, then a frame numbered 3: at or past the count, so it and what
+    // follows are trailing data (Spec §10.2), and frame 2 is not lost (never reached).
+    c = clip(PM0);
+    c.frameCount = 3;
+    c.key();
+    c.predicted();
+    c.predicted();
+    c.frames.get(2).number = 3;
+    decodes(
+        "video-frame-number-at-count-pm0",
+        c,
+        c.bytes(true),
+        c.outs.subList(0, 2),
+        null,
+        null,
+        "warn",
+        "§10.2 §10.7 §2.6",
+        "frame_count 3; frames 0 and 1, then a frame numbered 3 (CRC consistent): trailing data,"
+            + " as is the index after it");
+    // frame_count 2, both frames, then three bytes that are no header, then the index: after the
+    // last counted frame only an index may follow; anything else ends the frames (Spec §10.2).
+    c = clip(PM0);
+    c.frameCount = 2;
+    c.key();
+    c.predicted();
+    b = c.bytes(true);
+    idx = c.offset(2);
+    decodes(
+        "video-trailing-before-index-pm0",
+        c,
+        concat(Arrays.copyOf(b, idx), new byte[] {0, 0, 0}, Arrays.copyOfRange(b, idx, b.length)),
+        c.outs,
+        null,
+        null,
+        "warn",
+        "§10.2 §2.6",
+        "frame_count 2, both frames, then 3 zero bytes and the index: trailing data, the index is"
+            + " not read");
 
     // Motion vectors against Spec §10.9.3: the slice is lost (UNDECODABLE, §6.6).
     badVector(
@@ -907,6 +1011,22 @@ final class VideoVectors {
         0,
         3,
         "cell (0,0) of a 2-row grid with vector (0,3): fine rows 3 and 4 of 0..3, slice 0"
+            + " UNDECODABLE");
+    badVector(
+        "video-mv-outside-right-pm0",
+        MIXED,
+        4,
+        7,
+        0,
+        "cell (0,0) of a 4-cell-wide grid with vector (7,0): fine columns 7 and 8 of 0..7, slice"
+            + " 0 UNDECODABLE");
+    badVector(
+        "video-mv-outside-top-pm0",
+        MIXED,
+        4,
+        0,
+        -1,
+        "cell (0,0) with vector (0,-1): its source starts above the reference, slice 0"
             + " UNDECODABLE");
     badVector(
         "video-mv-odd-coarse-pm0",
