@@ -47,7 +47,17 @@ final class Batch {
     }
     boolean single = inputs.size() == 1 && !Files.isDirectory(inputs.get(0));
     if (single && !Files.isDirectory(out)) {
-      return checked(List.of(new Job(inputs.get(0), out)));
+      List<Job> job = checked(List.of(new Job(inputs.get(0), out)));
+      if (hasExtension(out, inputExtensions) && !hasExtension(out, List.of(outExtension))) {
+        // `encode photo.vqc photo.png` (the two commands mixed up) would write a stream under a
+        // picture's name.
+        throw new CliException(
+            ExitCode.USAGE,
+            out
+                + ": this command reads such files and does not write them"
+                + " (encode writes .vqc streams; decode writes pictures and videos)");
+      }
+      return job;
     }
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new CliException(

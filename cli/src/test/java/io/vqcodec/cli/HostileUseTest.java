@@ -92,6 +92,25 @@ class HostileUseTest {
     assertThat(Files.readAllBytes(self)).isEqualTo(before);
   }
 
+  /**
+   * The two commands mixed up: an output named like what the command reads is refused before any
+   * work, and nothing is written.
+   */
+  @Test
+  void outputNamedLikeAnInputIsRefused() throws IOException {
+    Path png = dir.resolve("in.png");
+    ImageIO.write(small(), "png", png.toFile());
+    Path stream = dir.resolve("in.vqc");
+    assertThat(run("encode", png.toString(), stream.toString()).code()).isEqualTo(ExitCode.OK);
+    VqcodecCliTest.Result enc = run("encode", stream.toString(), dir.resolve("out.png").toString());
+    assertThat(enc.code()).isEqualTo(ExitCode.USAGE);
+    assertThat(enc.err()).contains("encode writes .vqc streams");
+    VqcodecCliTest.Result dec = run("decode", stream.toString(), dir.resolve("out.vqc").toString());
+    assertThat(dec.code()).isEqualTo(ExitCode.USAGE);
+    assertThat(dir.resolve("out.png")).doesNotExist();
+    assertThat(dir.resolve("out.vqc")).doesNotExist();
+  }
+
   /** Defect 4: a picture is sized from its header before it is decoded. */
   @Test
   void decompressionBombIsRefusedFromItsHeader() throws IOException {
