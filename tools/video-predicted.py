@@ -98,17 +98,16 @@ def main():
             p_info, p_dec = coded(ref_mkv, work, "p", a.quality, 60)
             i_info, i_dec = coded(ref_mkv, work, "i", a.quality, 1)
             ref = frames_rgb(ref_mkv, p_info["width"], p_info["height"])
+            if not len(ref) == len(p_dec) == len(i_dec) == len(p_info["per_frame"]) == len(i_info["per_frame"]):
+                sys.exit(f"{name}: frame counts differ: reference {len(ref)}, decoded {len(p_dec)} and "
+                         f"{len(i_dec)}, streams {len(p_info['per_frame'])} and {len(i_info['per_frame'])}")
+            pred = [f["frame"] for f in p_info["per_frame"] if f["type"] != "key"]
             sweep = []
-            pred0 = [f["frame"] for f in p_info["per_frame"] if f["type"] != "key"]
             for q in [int(x) for x in a.intra_qualities.split(",") if x]:
                 q_info, q_dec = coded(ref_mkv, work, "i%d" % q, q, 1)
-                sweep.append((q, np.mean([psnr(q_dec[f], ref[f]) for f in pred0]),
-                              np.mean([q_info["per_frame"][f]["bytes"] for f in pred0])))
-        if not len(ref) == len(p_dec) == len(i_dec) == len(p_info["per_frame"]) == len(i_info["per_frame"]):
-            sys.exit(f"{name}: frame counts differ: reference {len(ref)}, decoded {len(p_dec)} and "
-                     f"{len(i_dec)}, streams {len(p_info['per_frame'])} and {len(i_info['per_frame'])}")
+                sweep.append((q, np.mean([psnr(q_dec[f], ref[f]) for f in pred]),
+                              np.mean([q_info["per_frame"][f]["bytes"] for f in pred])))
         motion, by, bx = static_block(ref)
-        pred = [f["frame"] for f in p_info["per_frame"] if f["type"] != "key"]
         for f in range(len(ref)):
             blk = (slice(by, by + BLOCK), slice(bx, bx + BLOCK))
             rows.append((name, f, p_info["per_frame"][f]["type"], p_info["per_frame"][f]["bytes"],

@@ -50,6 +50,12 @@ final class JavaDecoder {
     ContainerHeader h = t.header();
     List<String> slices = new ArrayList<>();
     for (SliceReport s : t.slices()) slices.add(s.outcome().name());
+    return decoded(h, slices, t.endCodeValid(), TokenDump.sha256(t.grid()));
+  }
+
+  /** A decoded stream's result: the header's fields, the slice outcomes and the token hash. */
+  private static DecoderResult decoded(
+      ContainerHeader h, List<String> slices, boolean endCodeValid, String tokensSha256) {
     return new DecoderResult(
         false,
         null,
@@ -61,8 +67,8 @@ final class JavaDecoder {
         granularityName(h),
         probModelId(h),
         slices,
-        t.endCodeValid() ? "ok" : "warn",
-        TokenDump.sha256(t.grid()),
+        endCodeValid ? "ok" : "warn",
+        tokensSha256,
         "");
   }
 
@@ -128,20 +134,7 @@ final class JavaDecoder {
       dump.index(numbers, usable);
     }
     DecoderResult r =
-        new DecoderResult(
-            false,
-            null,
-            -1,
-            h.picture().width(),
-            h.picture().height(),
-            h.picture().channelFormat() == ChannelFormat.GRAY ? "gray" : "rgb",
-            h.grid().codebookSize(),
-            granularityName(h),
-            probModelId(h),
-            List.of(String.join(";", frames).split(",")),
-            d.endCodeValid() ? "ok" : "warn",
-            dump.sha256(),
-            "");
+        decoded(h, List.of(String.join(";", frames).split(",")), d.endCodeValid(), dump.sha256());
     return new Video(r, dump);
   }
 

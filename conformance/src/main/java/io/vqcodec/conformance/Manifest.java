@@ -79,6 +79,37 @@ public final class Manifest {
       String sections,
       String description) {
 
+    /**
+     * The entry of a stream a decoder must refuse with {@code error} at {@code errorOffset} (-1:
+     * none): the decode columns are empty.
+     */
+    public static Entry refusal(
+        String name,
+        byte[] stream,
+        String error,
+        long errorOffset,
+        String sections,
+        String description) {
+      return new Entry(
+          name,
+          TokenDump.sha256(stream),
+          stream.length,
+          "refuse",
+          error,
+          errorOffset,
+          -1,
+          -1,
+          "-",
+          -1,
+          "-",
+          -1,
+          "-",
+          "-",
+          "-",
+          sections,
+          description);
+    }
+
     public boolean decodes() {
       return expect.equals("decode");
     }

@@ -447,8 +447,8 @@ public final class Tokenizer implements AutoCloseable {
      * pixels halo included (never fewer than one kept cell), and {@code halo} cells of context on
      * each side where the picture has them. One tile when the picture fits; full-width bands while
      * a band keeps at least four times the halo's rows; in wider pictures rows of square tiles, the
-     * shape with the least halo for its pixels (a 16384-pixel-wide picture in full-width bands of 1
-     * Mpixel would keep no row at all).
+     * shape with the least halo for its pixels (a 16384-pixel-wide picture in full-width bands of 4
+     * Mpixels would keep 4 of every 16 cell rows when decoding).
      */
     static List<Tile> split(int cw, int ch, int halo, long maxPixels) {
       long rowPixels = 256L * cw;

@@ -1462,25 +1462,7 @@ public final class VectorGenerator {
       throws IOException {
     String file = name + ".vqc";
     Files.write(out.resolve(file), b);
-    entries.add(
-        new Manifest.Entry(
-            file,
-            TokenDump.sha256(b),
-            b.length,
-            "refuse",
-            category,
-            offset,
-            -1,
-            -1,
-            "-",
-            -1,
-            "-",
-            -1,
-            "-",
-            "-",
-            "-",
-            sections,
-            description));
+    entries.add(Manifest.Entry.refusal(file, b, category, offset, sections, description));
   }
 
   // ---------------------------------------------------------------- rules pinned by issue 18
