@@ -22,12 +22,17 @@ public record ContainerHeader(
       throw new IllegalArgumentException(
           extensions.size() + " extension blocks: at most " + Limits.MAX_EXTENSIONS);
     }
-    boolean seen = false;
+    boolean seen = false, stages = false;
     for (Extension e : extensions) {
       if (e.type() == CodedResolution.TYPE) {
         String problem = CodedResolution.problem(e.critical(), e.payloadNoCopy(), seen);
         if (problem != null) throw new IllegalArgumentException(problem);
         seen = true;
+      } else if (e.type() == ResidualStages.TYPE) {
+        String problem =
+            ResidualStages.problem(e.critical(), e.payloadNoCopy(), stages, picture.isVideo());
+        if (problem != null) throw new IllegalArgumentException(problem);
+        stages = true;
       } else if (e.critical()) {
         throw new IllegalArgumentException(e + ": no critical extension of this type is defined");
       }
@@ -51,6 +56,42 @@ public record ContainerHeader(
               + CodedResolution.MAX_SHIFT);
     }
     return new Extension(CodedResolution.TYPE, true, new byte[] {(byte) shift});
+  }
+
+  /**
+   * The extension block of Spec §9.6.2: fine cells may carry up to {@code stageCount - 1} residual
+   * stages, each coded with the model's stage codebook of {@code stageCodebookSize} entries.
+   *
+   * @param stageCount 2 or 3 (the first stage, the fine tokens, counts)
+   * @param stageCodebookSize 16, 64, 256, 1024 or 4096
+   */
+  public static Extension residualStages(int stageCount, int stageCodebookSize) {
+    byte[] payload = {(byte) stageCount, (byte) TokenGridParams.codebookLevelOf(stageCodebookSize)};
+    String problem = ResidualStages.problem(true, payload, false, false);
+    if (stageCount < 0 || stageCount > 255 || problem != null)
+      throw new IllegalArgumentException(problem == null ? "stage count " + stageCount : problem);
+    return new Extension(ResidualStages.TYPE, true, payload);
+  }
+
+  /**
+   * Spec §9.6.2 stage_count: how many stages a fine cell may carry, the fine tokens included; 1
+   * without the residual-stages block.
+   */
+  public int stageCount() {
+    for (Extension e : extensions) {
+      if (e.type() == ResidualStages.TYPE) return e.payloadNoCopy()[0] & 0xFF;
+    }
+    return 1;
+  }
+
+  /**
+   * Spec §9.6.2: entries of each stage codebook ({@code 4^stage_codebook_level}); 0 without stages.
+   */
+  public int stageCodebookSize() {
+    for (Extension e : extensions) {
+      if (e.type() == ResidualStages.TYPE) return 1 << (2 * (e.payloadNoCopy()[1] & 0xFF));
+    }
+    return 0;
   }
 
   /** Spec §9.6.1 resolution_shift: 0 when the token grid covers the picture at full size. */

@@ -3,10 +3,10 @@ package io.vqcodec.container;
 import java.util.Arrays;
 
 /**
- * An extension block of Spec §9.2. The reader implements the one registered type, the coded
- * resolution of Spec §9.6.1 ({@link ContainerHeader#codedResolution}); it refuses any other
- * critical block and hands ignorable ones back untouched, for a caller that knows them or for
- * re-muxing.
+ * An extension block of Spec §9.2. The reader implements the registered types, the coded resolution
+ * of Spec §9.6.1 ({@link ContainerHeader#codedResolution}) and the residual stages of Spec §9.6.2
+ * ({@link ContainerHeader#residualStages}); it refuses any other critical block and hands ignorable
+ * ones back untouched, for a caller that knows them or for re-muxing.
  */
 public final class Extension {
   /** Largest type number: extension_type is u16 with the top bit the critical flag. */

@@ -189,6 +189,7 @@ final class HeaderSyntax {
     extensionCount = v.varint("extension_count", extensionCount, 0, Limits.MAX_EXTENSIONS);
     resolutionShift = 0;
     shiftSeen = false;
+    stagesSeen = false;
     int n = (int) extensionCount;
     if (extensionType.length != n) {
       extensionType = new long[n];
@@ -218,7 +219,23 @@ final class HeaderSyntax {
             e
                 + "extension_type {at}: a second coded-resolution extension (type 1): at most one (Spec §9.6.1)");
       }
-      if (v.reading() && type != CodedResolution.TYPE) {
+      if (v.reading() && type == ResidualStages.TYPE) {
+        v.require(
+            critical,
+            e
+                + "extension_type 0x"
+                + Long.toHexString(extensionType[i])
+                + " {at}: residual stages (type 2) without the critical flag (Spec §9.6.2)");
+        v.require(
+            !stagesSeen,
+            e
+                + "extension_type {at}: a second residual-stages extension (type 2): at most one (Spec §9.6.2)");
+        v.require(
+            profile == PROFILE_STILL,
+            e
+                + "extension_type {at}: residual-stages extension (type 2) in a video: still pictures only (Spec §9.6.2)");
+      }
+      if (v.reading() && type != CodedResolution.TYPE && type != ResidualStages.TYPE) {
         v.require(
             !critical,
             FormatException.Reason.UNKNOWN_CRITICAL_EXTENSION,
@@ -243,7 +260,24 @@ final class HeaderSyntax {
                 + len
                 + " bytes: its payload is 1 byte (Spec §9.6.1)");
       }
+      if (v.reading() && type == ResidualStages.TYPE) {
+        v.require(
+            len == ResidualStages.PAYLOAD_SIZE,
+            e
+                + "extension_length {at}: residual-stages extension (type 2) of "
+                + len
+                + " bytes: its payload is "
+                + ResidualStages.PAYLOAD_SIZE
+                + " bytes (Spec §9.6.2)");
+      }
       extensionPayload[i] = v.bytes(e + "extension_payload", extensionPayload[i], (int) len);
+      if (type == ResidualStages.TYPE) {
+        String problem =
+            ResidualStages.problem(
+                critical, extensionPayload[i], stagesSeen, profile == PROFILE_VIDEO);
+        v.require(problem == null, e + "extension_payload {at}: " + problem);
+        stagesSeen = true;
+      }
       if (type == CodedResolution.TYPE) {
         // Spec §9.6.1, checked here because the slice directory below depends on it.
         String problem = CodedResolution.problem(critical, extensionPayload[i], shiftSeen);
@@ -255,6 +289,7 @@ final class HeaderSyntax {
   }
 
   private boolean shiftSeen;
+  private boolean stagesSeen;
 
   /** Spec §5.2; empty in a video's header (Spec §10.2). */
   private void visitSliceDirectory(FieldVisitor v) throws FormatException {
@@ -288,6 +323,7 @@ final class HeaderSyntax {
     s.extensionCount = ne;
     // Spec §2.2.3: the lowest version_minor whose features the stream uses.
     if (h.resolutionShift() > 0) s.versionMinor = CodedResolution.VERSION_MINOR;
+    if (h.stageCount() > 1) s.versionMinor = ResidualStages.VERSION_MINOR;
     s.extensionType = new long[ne];
     s.extensionPayload = new byte[ne][];
     for (int i = 0; i < ne; i++) {

@@ -231,6 +231,30 @@ class HostileInputTest {
             s -> s.extension(0x8001, new byte[] {1}).extension(0x8001, new byte[] {1}),
             "a second coded-resolution extension"),
         hostile(
+            "residual stages ignorable",
+            s -> s.extension(0x0002, new byte[] {2, 6}),
+            "residual stages (type 2) without the critical flag (Spec §9.6.2)"),
+        hostile(
+            "residual stages of 1 byte",
+            s -> s.extension(0x8002, new byte[] {2}),
+            "residual-stages extension (type 2) of 1 bytes: its payload is 2 bytes"),
+        hostile(
+            "residual stage_count 4",
+            s -> s.extension(0x8002, new byte[] {4, 6}),
+            "residual-stages stage_count 4: must be 2..3 (Spec §9.6.2)"),
+        hostile(
+            "residual stage_count 1",
+            s -> s.extension(0x8002, new byte[] {1, 6}),
+            "residual-stages stage_count 1: must be 2..3"),
+        hostile(
+            "residual stage codebook level 7",
+            s -> s.extension(0x8002, new byte[] {2, 7}),
+            "residual-stages stage_codebook_level 7: must be 2..6"),
+        hostile(
+            "residual stages twice",
+            s -> s.extension(0x8002, new byte[] {2, 6}).extension(0x8002, new byte[] {3, 6}),
+            "a second residual-stages extension (type 2)"),
+        hostile(
             "slices past the coded grid",
             s -> s.extension(0x8001, new byte[] {1}),
             "slice_count 2 at byte 48: must be 1 (Spec §5.2)"),

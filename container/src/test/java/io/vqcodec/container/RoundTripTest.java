@@ -89,6 +89,40 @@ class RoundTripTest {
   }
 
   @Test
+  void residualStagesRoundTripAndRaiseVersionMinor() throws IOException {
+    // Spec §9.6.2: stage_count 3, stage codebooks of 4096 entries (level 6); version_minor 4.
+    PictureHeader p = PictureHeader.still(100, 70, ChannelFormat.RGB);
+    ContainerHeader header =
+        new ContainerHeader(
+            p,
+            new ModelId(6, TestStreams.sha(6)),
+            new TokenGridParams(4096, GranularityMode.MIXED, ProbabilityModel.TWO_STAGE),
+            List.of(ContainerHeader.codedResolution(1), ContainerHeader.residualStages(3, 4096)));
+    assertThat(header.stageCount()).isEqualTo(3);
+    assertThat(header.stageCodebookSize()).isEqualTo(4096);
+    List<Slice> slices = List.of(new Slice(0, 3, new byte[] {1}));
+    ContainerReader r = ContainerReader.open(ContainerWriter.write(header, slices));
+    assertThat(r.versionMinor()).isEqualTo(4);
+    assertThat(r.header()).isEqualTo(header);
+    assertThat(r.header().stageCount()).isEqualTo(3);
+    assertThat(TestStreams.multiSliceHeader().stageCount()).isEqualTo(1);
+    assertThat(TestStreams.multiSliceHeader().stageCodebookSize()).isZero();
+    assertThatThrownBy(() -> ContainerHeader.residualStages(4, 4096))
+        .hasMessageContaining("stage_count 4: must be 2..3");
+    assertThatThrownBy(() -> ContainerHeader.residualStages(2, 4095))
+        .hasMessageContaining("stage_codebook_level");
+    PictureHeader video = PictureHeader.video(100, 70, ChannelFormat.RGB, 10, 25, 1);
+    assertThatThrownBy(
+            () ->
+                new ContainerHeader(
+                    video,
+                    header.model(),
+                    header.grid(),
+                    List.of(ContainerHeader.residualStages(2, 4096))))
+        .hasMessageContaining("in a video: still pictures only");
+  }
+
+  @Test
   void headerRefusesMalformedOrUnknownCriticalExtensions() {
     PictureHeader p = PictureHeader.still(100, 70, ChannelFormat.RGB);
     ModelId m = new ModelId(3, TestStreams.sha(3));

@@ -13,6 +13,8 @@ package io.vqcodec.encoder;
  *     size
  * @param targetMet false when a rate target was below the smallest stream the encoder can make (the
  *     smallest stream is returned); true otherwise
+ * @param stageTokens residual-stage tokens coded beyond the fine tokens (Spec §9.6.2), 4 per stage
+ *     of a cell
  */
 public record EncodedPicture(
     byte[] bytes,
@@ -22,7 +24,8 @@ public record EncodedPicture(
     int fineCells,
     int cells,
     int resolutionShift,
-    boolean targetMet) {
+    boolean targetMet,
+    int stageTokens) {
 
   /** Bits per pixel of the whole file. */
   public double bpp() {

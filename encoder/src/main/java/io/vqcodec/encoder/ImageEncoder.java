@@ -80,7 +80,7 @@ public final class ImageEncoder implements AutoCloseable {
               input.reduced(auto ? QualityLadder.resolutionShift(options.quality) : shift),
               options,
               QualityLadder.codebookSize(options.quality),
-              QualityLadder.fineFraction(options.quality));
+              QualityLadder.refinement(options.quality));
       case EXPLICIT ->
           atFraction(
               input.reduced(shift),
@@ -105,19 +105,27 @@ public final class ImageEncoder implements AutoCloseable {
         "codebook size " + k + ": this model offers " + Arrays.toString(tokenizer.codebookSizes()));
   }
 
+  /**
+   * The picture at level {@code k} refined by {@code refinement} times its cell count ({@link
+   * LevelAnalysis#refined}: up to 1 the share of fine cells, beyond it residual stages), as far as
+   * the model's stages go.
+   */
   private EncodedPicture atFraction(
-      SourcePicture source, EncoderOptions options, int k, double fraction) {
+      SourcePicture source, EncoderOptions options, int k, double refinement) {
     LevelAnalysis level = new LevelAnalysis(tokenizer, source, k);
     int n = level.cells();
-    int count = (int) Math.round(fraction * n);
-    boolean[] fine;
-    if (count == 0 || count == n) {
-      fine = new boolean[n];
-      Arrays.fill(fine, count == n);
-    } else {
-      fine = CellRanking.firstCells(CellRanking.rank(options.strategy, level, source), count);
-    }
-    return picture(assemble(source, options, level.mix(fine)), source, k, count, n, true);
+    int steps = (int) Math.min(level.steps(), Math.round(refinement * n));
+    int[] order =
+        steps == 0 || steps >= n ? null : CellRanking.rank(options.strategy, level, source);
+    TokenGrid grid = level.refined(order, steps);
+    return picture(
+        assemble(source, options, grid),
+        source,
+        k,
+        Math.min(steps, n),
+        n,
+        true,
+        grid.stageTokenCount());
   }
 
   /**
@@ -137,10 +145,11 @@ public final class ImageEncoder implements AutoCloseable {
         input.width,
         input.height,
         c.codebookSize(),
-        c.fineCells(),
+        Math.min(c.steps(), c.cells()),
         c.cells(),
         c.resolutionShift(),
-        c.targetMet());
+        c.targetMet(),
+        4 * Math.max(0, c.steps() - c.cells()));
   }
 
   /**
@@ -164,7 +173,7 @@ public final class ImageEncoder implements AutoCloseable {
         source = input.reduced(shift);
         int[] sizes = tokenizer.codebookSizes().clone();
         Arrays.sort(sizes);
-        grids = tokenizer.encodeLevels(source, sizes);
+        grids = tokenizer.encodeLevels(source, sizes, true);
       }
 
       Level level(int k) {
@@ -191,8 +200,13 @@ public final class ImageEncoder implements AutoCloseable {
        */
       boolean[] fineCells(int count) {
         if (count == 0) return new boolean[analysis.cells()];
+        return CellRanking.firstCells(order(count), count);
+      }
+
+      /** The strategy's cell order, ranked on first use. */
+      int[] order(int count) {
         if (order == null) order = CellRanking.rank(options.strategy, analysis, source);
-        return CellRanking.firstCells(order, count);
+        return order;
       }
     }
 
@@ -205,19 +219,22 @@ public final class ImageEncoder implements AutoCloseable {
       return resolutions.computeIfAbsent(shift, Resolution::new);
     }
 
-    private TokenGrid grid(int shift, int k, int fineCells) {
-      Level level = at(shift).level(k);
-      return level.analysis.mix(level.fineCells(fineCells));
-    }
-
     @Override
     public int cells(int shift, int k) {
       return at(shift).level(k).analysis.cells();
     }
 
     @Override
-    public byte[] stream(int shift, int k, int fineCells) {
-      return assemble(at(shift).source, options, grid(shift, k, fineCells));
+    public int steps(int shift, int k) {
+      return at(shift).level(k).analysis.steps();
+    }
+
+    @Override
+    public byte[] stream(int shift, int k, int steps) {
+      Level level = at(shift).level(k);
+      int n = level.analysis.cells();
+      int[] order = steps == 0 || steps >= n ? null : level.order(steps);
+      return assemble(at(shift).source, options, level.analysis.refined(order, steps));
     }
 
     /** Cells decoded in isolation ({@link LevelAnalysis#estimatedSse}). */
@@ -229,7 +246,13 @@ public final class ImageEncoder implements AutoCloseable {
   }
 
   private static EncodedPicture picture(
-      byte[] bytes, SourcePicture source, int k, int fineCells, int cells, boolean targetMet) {
+      byte[] bytes,
+      SourcePicture source,
+      int k,
+      int fineCells,
+      int cells,
+      boolean targetMet,
+      int stageTokens) {
     return new EncodedPicture(
         bytes,
         source.original.width,
@@ -238,15 +261,19 @@ public final class ImageEncoder implements AutoCloseable {
         fineCells,
         cells,
         source.resolutionShift,
-        targetMet);
+        targetMet,
+        stageTokens);
   }
 
   /**
    * Header, slices of the options' cell rows (Spec §5), container (Spec §2); a downscaled source
-   * adds the coded-resolution block (Spec §9.6.1).
+   * adds the coded-resolution block (Spec §9.6.1), residual stages the residual-stages block with
+   * the most stages a cell uses (Spec §9.6.2).
    */
   private byte[] assemble(SourcePicture source, EncoderOptions options, TokenGrid grid) {
     int sliceRows = options.sliceRows;
+    int stages = grid.maxCellStages();
+    if (stages != grid.stageCount()) grid = grid.withStageCount(stages);
     int fineCells = grid.fineCellCount(), cells = grid.cellsWide() * grid.cellsHigh();
     GranularityMode mode =
         fineCells == 0
@@ -276,10 +303,13 @@ public final class ImageEncoder implements AutoCloseable {
       int first = i * sliceRows;
       slices.add(new Slice(first, Math.min(sliceRows, grid.cellsHigh() - first), payloads.get(i)));
     }
-    List<Extension> extensions =
-        source.resolutionShift == 0
-            ? List.of()
-            : List.of(ContainerHeader.codedResolution(source.resolutionShift));
+    List<Extension> extensions = new ArrayList<>();
+    if (source.resolutionShift != 0) {
+      extensions.add(ContainerHeader.codedResolution(source.resolutionShift));
+    }
+    if (stages > 1) {
+      extensions.add(ContainerHeader.residualStages(stages, grid.stageCodebookSize()));
+    }
     return ContainerWriter.write(new ContainerHeader(picture, model, params, extensions), slices);
   }
 

@@ -2,22 +2,29 @@ package io.vqcodec.encoder;
 
 /**
  * The {@code --quality} ladder: each step is a resolution (Spec §9.6.1), a codebook size K and a
- * fraction of fine cells, in increasing rate and quality. The lower steps code a quarter- or
- * half-size picture, the upper ones the full picture with more and more cells fine at K = 4096 (the
- * cells chosen by the granularity strategy). The steps were chosen on the validation images
- * (results/ladder/val-settings.md: every step on the rate-distortion frontier of the settings
- * measured there; smaller codebooks at full size are dominated by a half-size picture at K = 4096);
- * the bpp and PSNR of each step on Kodak are in the README (measured, not promised).
+ * share of refinement steps (fine cells, then residual stages: Spec §9.6.2), in increasing rate and
+ * quality. The lower steps code a quarter- or half-size picture, the upper ones the full picture
+ * with more and more cells fine at K = 4096 (the cells chosen by the granularity strategy). The
+ * steps were chosen on the validation images (results/ladder/val-settings.md: every step on the
+ * rate-distortion frontier of the settings measured there; smaller codebooks at full size are
+ * dominated by a half-size picture at K = 4096); the bpp and PSNR of each step on Kodak are in the
+ * README (measured, not promised).
  */
 final class QualityLadder {
   static final int MIN = 1;
-  static final int MAX = 10;
+  static final int MAX = 14;
   static final int DEFAULT = 7;
 
-  /** {resolution shift, K, fine fraction in percent} per step, MIN first. */
+  /**
+   * {resolution shift, K, refinement in percent of the cells} per step, MIN first: up to 100 the
+   * share of fine cells, from 100 to 200 every cell fine and that share (less 100) with a second
+   * stage, from 200 to 300 all with two stages and that share (less 200) with a third. A model
+   * without residual stages stops at every cell fine (steps 10 to 14 are then the same).
+   */
   private static final int[][] STEPS = {
     {2, 4096, 0}, {2, 4096, 50}, {1, 4096, 0}, {1, 4096, 25}, {1, 4096, 50},
-    {0, 4096, 0}, {0, 4096, 30}, {0, 4096, 50}, {0, 4096, 75}, {0, 4096, 100}
+    {0, 4096, 0}, {0, 4096, 30}, {0, 4096, 50}, {0, 4096, 75}, {0, 4096, 100},
+    {0, 4096, 150}, {0, 4096, 200}, {0, 4096, 250}, {0, 4096, 300}
   };
 
   private QualityLadder() {}
@@ -39,7 +46,8 @@ final class QualityLadder {
     return STEPS[q - MIN][1];
   }
 
-  static double fineFraction(int q) {
+  /** Refinement of step {@code q} in cells: 1.0 every cell fine, 2.0 every cell with two stages. */
+  static double refinement(int q) {
     check(q);
     return STEPS[q - MIN][2] / 100.0;
   }

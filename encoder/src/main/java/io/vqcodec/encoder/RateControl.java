@@ -29,8 +29,17 @@ final class RateControl {
     /** Cells of the token grid at resolution {@code shift} and codebook size {@code k}. */
     int cells(int shift, int k);
 
-    /** The complete .vqc stream of the candidate. */
-    byte[] stream(int shift, int k, int fineCells);
+    /**
+     * Refinement steps at ({@code shift}, {@code k}): the cells made fine one at a time, then, with
+     * residual stages (Spec §9.6.2), the fine cells given one more stage one at a time; {@link
+     * #stream} takes a count of these.
+     */
+    default int steps(int shift, int k) {
+      return cells(shift, k);
+    }
+
+    /** The complete .vqc stream of the candidate with the first {@code steps} refinement steps. */
+    byte[] stream(int shift, int k, int steps);
 
     /**
      * Squared error of the candidate at its coded resolution, as cheaply as the encoder can
@@ -42,13 +51,15 @@ final class RateControl {
   /**
    * The stream rate control settled on.
    *
+   * @param steps refinement steps ({@link Candidates#steps}): fine cells, and beyond {@code cells}
+   *     stages
    * @param targetMet false when the target was below every candidate: {@code stream} is then the
    *     smallest one (every cell coarse)
    */
   record Choice(
       int resolutionShift,
       int codebookSize,
-      int fineCells,
+      int steps,
       int cells,
       byte[] stream,
       boolean targetMet) {}
@@ -111,24 +122,24 @@ final class RateControl {
       }
       if (none.length > target) continue;
       Choice c = mostFineCells(candidates, shift, k, none, target);
-      double error = candidates.codedResolutionError(shift, k, c.fineCells);
+      double error = candidates.codedResolutionError(shift, k, c.steps);
       if (error < bestError) {
         bestError = error;
         best = c;
       }
       // Levels come largest first: once every cell fits fine, a smaller codebook cannot do better.
-      if (c.fineCells == c.cells) break;
+      if (c.steps >= c.cells) break;
     }
     return new AtResolution(best, smallest);
   }
 
   /**
-   * The most fine cells at ({@code shift}, {@code k}) whose stream fits in {@code target} bytes,
-   * given the all-coarse stream {@code none} that fits.
+   * The most refinement steps (fine cells, then stages) at ({@code shift}, {@code k}) whose stream
+   * fits in {@code target} bytes, given the all-coarse stream {@code none} that fits.
    */
   private static Choice mostFineCells(
       Candidates candidates, int shift, int k, byte[] none, long target) {
-    int n = candidates.cells(shift, k);
+    int n = candidates.steps(shift, k);
     int lo = 0, hi = n;
     byte[] loBytes = none;
     byte[] all = n == 0 ? none : candidates.stream(shift, k, n);
@@ -157,6 +168,6 @@ final class RateControl {
         }
       }
     }
-    return new Choice(shift, k, lo, n, loBytes, true);
+    return new Choice(shift, k, lo, candidates.cells(shift, k), loBytes, true);
   }
 }

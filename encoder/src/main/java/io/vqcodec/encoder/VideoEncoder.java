@@ -166,7 +166,8 @@ public final class VideoEncoder implements AutoCloseable {
         case QUALITY -> {
           shift = auto ? QualityLadder.resolutionShift(options.quality) : options.resolutionShift;
           k = QualityLadder.codebookSize(options.quality);
-          fineFraction = QualityLadder.fineFraction(options.quality);
+          // Video frames carry no residual stages (Spec §9.6.2): the ladder's top is all fine.
+          fineFraction = Math.min(1, QualityLadder.refinement(options.quality));
         }
         case EXPLICIT -> {
           shift = auto ? 0 : options.resolutionShift;
@@ -228,7 +229,9 @@ public final class VideoEncoder implements AutoCloseable {
                 + height);
       }
       SourcePicture source = SourcePicture.of(frame).reduced(shift);
-      LevelAnalysis level = new LevelAnalysis(tokenizer, source, k);
+      // Without residual stages: video frames carry none (Spec §9.6.2).
+      LevelAnalysis level =
+          new LevelAnalysis(tokenizer, source, k, tokenizer.encodeBoth(source, k));
       int n = level.cells();
       int count = (int) Math.round(fraction * n);
       boolean[] fine = new boolean[n];

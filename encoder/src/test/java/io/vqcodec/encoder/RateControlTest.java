@@ -73,7 +73,7 @@ class RateControlTest {
     FakeCandidates fake = FakeCandidates.monotone();
     RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, 1_000_000);
     assertThat(c)
-        .extracting("resolutionShift", "codebookSize", "fineCells", "cells", "targetMet")
+        .extracting("resolutionShift", "codebookSize", "steps", "cells", "targetMet")
         .containsExactly(0, 4096, 100, 100, true);
     assertThat(c.stream()).hasSize(fake.size(0, 4096, 100));
     // Nothing smaller can do better: no other level or resolution is coded.
@@ -86,7 +86,7 @@ class RateControlTest {
     int smallest = fake.size(2, 16, 0);
     RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, smallest - 1);
     assertThat(c)
-        .extracting("resolutionShift", "codebookSize", "fineCells", "cells", "targetMet")
+        .extracting("resolutionShift", "codebookSize", "steps", "cells", "targetMet")
         .containsExactly(2, 16, 0, 9, false);
     assertThat(c.stream()).hasSize(smallest);
   }
@@ -96,7 +96,7 @@ class RateControlTest {
     FakeCandidates fake = FakeCandidates.monotone();
     RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, fake.size(2, 16, 0));
     assertThat(c)
-        .extracting("resolutionShift", "codebookSize", "fineCells", "targetMet")
+        .extracting("resolutionShift", "codebookSize", "steps", "targetMet")
         .containsExactly(2, 16, 0, true);
   }
 
@@ -120,10 +120,10 @@ class RateControlTest {
     int[] one = {4096};
     long target = fake.size(0, 4096, fineCells);
     RateControl.Choice exact = RateControl.search(fake, new int[] {0}, one, target);
-    assertThat(exact.fineCells()).isEqualTo(fineCells);
+    assertThat(exact.steps()).isEqualTo(fineCells);
     assertThat(exact.stream()).hasSize((int) target);
     RateControl.Choice under = RateControl.search(fake, new int[] {0}, one, target - 1);
-    assertThat(under.fineCells()).isEqualTo(fineCells - 1 < 0 ? 0 : fineCells - 1);
+    assertThat(under.steps()).isEqualTo(fineCells - 1 < 0 ? 0 : fineCells - 1);
     assertThat(under.targetMet()).isEqualTo(fineCells > 0);
   }
 
@@ -145,7 +145,7 @@ class RateControlTest {
       RateControl.Choice c = RateControl.search(fake, new int[] {0}, new int[] {4096}, target);
       int most = 0;
       while (most < n && size[most + 1] <= target) most++;
-      assertThat(c.fineCells()).as("target %d", target).isEqualTo(most);
+      assertThat(c.steps()).as("target %d", target).isEqualTo(most);
       assertThat((long) c.stream().length).isEqualTo(size[most]).isLessThanOrEqualTo(target);
       // A few interpolation steps, then bisection: never a scan.
       assertThat(fake.coded).hasSizeLessThanOrEqualTo(2 + 4 + 7);
@@ -157,7 +157,7 @@ class RateControlTest {
     FakeCandidates fake = new FakeCandidates((shift, k, c) -> 1000 + 7 * c, (shift, k, c) -> -c);
     RateControl.Choice c =
         RateControl.search(fake, new int[] {0}, new int[] {4096}, 1000 + 7 * 61 + 3);
-    assertThat(c.fineCells()).isEqualTo(61);
+    assertThat(c.steps()).isEqualTo(61);
     // None, all, the interpolated count, and the next count up to prove it is the most.
     assertThat(fake.coded).containsExactly("0/4096/0", "0/4096/100", "0/4096/61", "0/4096/62");
   }
@@ -185,7 +185,7 @@ class RateControlTest {
         .isEqualTo(256);
     FakeCandidates tied = new FakeCandidates(bytes, (shift, k, n) -> 5);
     RateControl.Choice c = RateControl.search(tied, new int[] {0}, SIZES, target);
-    assertThat(c).extracting("codebookSize", "fineCells").containsExactly(1024, 10);
+    assertThat(c).extracting("codebookSize", "steps").containsExactly(1024, 10);
   }
 
   @Test
@@ -195,7 +195,7 @@ class RateControlTest {
     FakeCandidates fake = new FakeCandidates(bytes, (shift, k, n) -> k == 4096 ? 9 : 1);
     RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, 200);
     assertThat(c)
-        .extracting("resolutionShift", "codebookSize", "fineCells")
+        .extracting("resolutionShift", "codebookSize", "steps")
         .containsExactly(0, 4096, 10);
     assertThat(fake.coded).allMatch(s -> s.startsWith("0/4096/"));
   }
@@ -208,7 +208,7 @@ class RateControlTest {
     long target = fake.size(0, 4096, 0) - 1;
     RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, target);
     assertThat(c)
-        .extracting("resolutionShift", "codebookSize", "fineCells", "cells", "targetMet")
+        .extracting("resolutionShift", "codebookSize", "steps", "cells", "targetMet")
         .containsExactly(1, 4096, 5, 25, true);
     assertThat(fake.coded).contains("0/4096/0").noneMatch(s -> s.startsWith("2/"));
     assertThat(fake.coded).noneMatch(s -> s.startsWith("0/") && !s.equals("0/4096/0"));
@@ -225,7 +225,7 @@ class RateControlTest {
     long target = 70;
     RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, target);
     assertThat(c)
-        .extracting("resolutionShift", "codebookSize", "fineCells", "targetMet")
+        .extracting("resolutionShift", "codebookSize", "steps", "targetMet")
         .containsExactly(2, 1024, 9, true);
     assertThat(c.stream().length).isLessThanOrEqualTo((int) target);
     assertThat(fake.coded)
@@ -238,7 +238,7 @@ class RateControlTest {
     FakeCandidates fake = FakeCandidates.monotone();
     RateControl.Choice c = RateControl.search(fake, new int[] {1}, SIZES, fake.size(1, 4096, 12));
     assertThat(c)
-        .extracting("resolutionShift", "codebookSize", "fineCells", "cells", "targetMet")
+        .extracting("resolutionShift", "codebookSize", "steps", "cells", "targetMet")
         .containsExactly(1, 4096, 12, 25, true);
     assertThat(fake.coded).allMatch(s -> s.startsWith("1/"));
   }
@@ -248,7 +248,7 @@ class RateControlTest {
     FakeCandidates fake = FakeCandidates.monotone();
     long target = fake.size(0, 4096, 40) + 3;
     RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, target);
-    assertThat(c.stream()).hasSize(fake.size(c.resolutionShift(), c.codebookSize(), c.fineCells()));
+    assertThat(c.stream()).hasSize(fake.size(c.resolutionShift(), c.codebookSize(), c.steps()));
     // No candidate is coded twice.
     assertThat(fake.coded).doesNotHaveDuplicates();
   }

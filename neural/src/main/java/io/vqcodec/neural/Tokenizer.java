@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Image to {@link TokenGrid} and back through a released tokenizer model (a {@link ModelPackage}
@@ -25,6 +26,12 @@ import java.util.Map;
  * ({@link #codebookSizes()}) are nested: a level of size K maps every encoder output to the nearest
  * of its K centroids (derived from the full codebook by k-means), and token values index that
  * level's table.
+ *
+ * <p>Residual stages (Spec §9.6.2): a model whose properties say {@code stages=S} (S &gt; 1) has,
+ * besides its nested levels, S - 1 stage codebooks (weights {@code stage.2}, {@code stage.3}) that
+ * quantize what the fine tokens of its largest level leave: stage s codes {@code z - (c_1 + ... +
+ * c_(s-1))}. {@link #encodeLevels} fills the largest level's fine grid with every stage, and {@link
+ * #decode} feeds the network the sum of each fine token's coded stages.
  *
  * <p>{@link #decode} only synthesises: a {@link TokenGrid#LOST} token needs a code vector from
  * concealment ({@link CodeHints}); the codebook tables and each level's mean code are what
@@ -42,6 +49,10 @@ public final class Tokenizer implements AutoCloseable {
   private final int[] sizes;
   private final Map<Integer, Codebook> books = new LinkedHashMap<>();
   private final Map<Integer, float[]> meanCode = new LinkedHashMap<>();
+
+  /** The codebooks of stages 2, 3, ... (index 0 is stage 2); empty without residual stages. */
+  private final List<Codebook> stageBooks = new ArrayList<>();
+
   private final ModelPackage model;
   private final int encoderHalo;
   private final int decoderHalo;
@@ -108,6 +119,18 @@ public final class Tokenizer implements AutoCloseable {
         Tensor u = t.get("usage." + k);
         meanCode.put(k, weightedMean(c.data(), u == null ? null : u.data(), cfg.dim));
       }
+      int stages = Integer.parseInt(Objects.requireNonNullElse(model.property("stages"), "1"));
+      if (stages > 1) {
+        int stageK =
+            Integer.parseInt(
+                Objects.requireNonNullElse(model.property("stage.codebook.size"), "0"));
+        for (int st = 2; st <= stages; st++) {
+          Tensor c = t.get("stage." + st);
+          if (c == null || stageK <= 0 || c.data().length != stageK * cfg.dim)
+            throw new IOException("weights lack stage." + st + " (" + stageK + " codes)");
+          stageBooks.add(new Codebook(c.data(), cfg.dim));
+        }
+      }
       this.manager = Torch.newManager();
       this.net = TokNet.forInference(cfg, TokNet.toArrays(manager, cfg, vals));
       this.encoderHalo = cfg.encoderReach();
@@ -155,6 +178,29 @@ public final class Tokenizer implements AutoCloseable {
   /** Codebook levels, largest first, e.g. {4096, 1024, 256, 64, 16}. */
   public int[] codebookSizes() {
     return sizes.clone();
+  }
+
+  /**
+   * Stages a fine token of the largest level can carry (Spec §9.6.2), itself included: 1 for a
+   * model without residual stages.
+   */
+  public int stageCount() {
+    return 1 + stageBooks.size();
+  }
+
+  /** Entries of each stage codebook; 0 without residual stages. */
+  public int stageCodebookSize() {
+    return stageBooks.isEmpty() ? 0 : stageBooks.get(0).size();
+  }
+
+  /**
+   * A copy of the codebook of stage {@code s} (2 .. {@link #stageCount()}), as {@link
+   * #codebookTable}.
+   */
+  public float[] stageTable(int s) {
+    if (s < 2 || s > stageCount())
+      throw new IllegalArgumentException("stage " + s + " of a model with " + stageCount());
+    return stageBooks.get(s - 2).table().clone();
   }
 
   /**
@@ -215,7 +261,7 @@ public final class Tokenizer implements AutoCloseable {
 
   /**
    * {@link #encodeBoth} at several codebook levels, running the encoder network once: the map
-   * holds, per requested size, {@code [all-fine grid, all-coarse grid]}.
+   * holds, per requested size, {@code [all-fine grid, all-coarse grid]}, without residual stages.
    */
   public synchronized Map<Integer, TokenGrid[]> encodeLevels(
       BufferedImage image, int[] codebookSizes) {
@@ -227,13 +273,28 @@ public final class Tokenizer implements AutoCloseable {
    * pixels (about {@link #BAND_PIXELS}) are held at a time.
    */
   public synchronized Map<Integer, TokenGrid[]> encodeLevels(RgbRegion image, int[] codebookSizes) {
+    return encodeLevels(image, codebookSizes, false);
+  }
+
+  /**
+   * {@link #encodeLevels(RgbRegion, int[])}; with {@code stages}, at the largest level of a model
+   * with residual stages (Spec §9.6.2) both grids have {@link #stageCount()} stages and the fine
+   * one every cell's stage tokens, each cell set to carry all of them.
+   */
+  public synchronized Map<Integer, TokenGrid[]> encodeLevels(
+      RgbRegion image, int[] codebookSizes, boolean stages) {
     for (int k : codebookSizes) book(k); // validate before any work
     int w = image.width(), h = image.height();
     Map<Integer, TokenGrid[]> out = new LinkedHashMap<>();
+    int staged = stageBooks.isEmpty() || !stages ? 0 : sizes[0];
     for (int k : codebookSizes) {
-      TokenGrid fine = new TokenGrid(w, h, k), coarse = new TokenGrid(w, h, k);
+      int st = k == staged ? stageCount() : 1, sk = k == staged ? stageCodebookSize() : 0;
+      TokenGrid fine = new TokenGrid(w, h, k, st, sk), coarse = new TokenGrid(w, h, k, st, sk);
       for (int cy = 0; cy < fine.cellsHigh(); cy++) {
-        for (int cx = 0; cx < fine.cellsWide(); cx++) fine.setFine(cx, cy, true);
+        for (int cx = 0; cx < fine.cellsWide(); cx++) {
+          fine.setFine(cx, cy, true);
+          fine.setCellStages(cx, cy, st);
+        }
       }
       out.put(k, new TokenGrid[] {fine, coarse});
     }
@@ -264,6 +325,21 @@ public final class Tokenizer implements AutoCloseable {
           for (int fy = 2 * t.y0; fy < 2 * t.y1; fy++) {
             for (int fx = 2 * t.x0; fx < 2 * t.x1; fx++) {
               fine.setFineToken(fx, fy, f[(fy - 2 * t.cy0) * 2 * tw + fx - 2 * t.cx0]);
+            }
+          }
+          if (k == staged) {
+            // Residual stages: each codes what the stages before it left.
+            int fh = 2 * (t.cy1 - t.cy0);
+            NDArray r = z[0].sub(book.lookup(sub, f, 1, fh, 2 * tw));
+            for (int st = 2; st <= stageCount(); st++) {
+              Codebook sb = stageBooks.get(st - 2);
+              int[] c2 = sb.nearest(sub, r);
+              if (st < stageCount()) r = r.sub(sb.lookup(sub, c2, 1, fh, 2 * tw));
+              for (int fy = 2 * t.y0; fy < 2 * t.y1; fy++) {
+                for (int fx = 2 * t.x0; fx < 2 * t.x1; fx++) {
+                  fine.setStageToken(st, fx, fy, c2[(fy - 2 * t.cy0) * 2 * tw + fx - 2 * t.cx0]);
+                }
+              }
             }
           }
         }
@@ -395,6 +471,13 @@ public final class Tokenizer implements AutoCloseable {
             int tok = grid.fineToken(fx, fy);
             if (tok != TokenGrid.LOST) {
               for (int j = 0; j < d; j++) qf[j * fw * fh + p] = table[tok * d + j];
+              // Spec §9.6.2: the sum of the coded stages (a lost stage token adds nothing)
+              for (int st = 2; st <= grid.cellStages(cx, cy); st++) {
+                int s2 = grid.stageToken(st, fx, fy);
+                if (s2 == TokenGrid.LOST) continue;
+                float[] stab = stageBook(grid, st).table();
+                for (int j = 0; j < d; j++) qf[j * fw * fh + p] += stab[s2 * d + j];
+              }
             } else if (hints != null && hints.hasFine(g)) {
               for (int j = 0; j < d; j++) qf[j * fw * fh + p] = hints.fine(g, j);
             } else {
@@ -493,6 +576,22 @@ public final class Tokenizer implements AutoCloseable {
           "codebook size " + size + " not in " + Arrays.toString(sizes));
     }
     return b;
+  }
+
+  /** The codebook of stage {@code s} that a grid's stage tokens index, checked against it. */
+  private Codebook stageBook(TokenGrid grid, int s) {
+    if (s - 2 >= stageBooks.size() || stageBooks.get(s - 2).size() != grid.stageCodebookSize()) {
+      throw new IllegalArgumentException(
+          "the grid has stage "
+              + s
+              + " tokens of K = "
+              + grid.stageCodebookSize()
+              + "; this model has "
+              + stageCount()
+              + " stages of K = "
+              + stageCodebookSize());
+    }
+    return stageBooks.get(s - 2);
   }
 
   private void attach(NDManager sub) {

@@ -22,6 +22,14 @@ public abstract class Order0SliceWalk {
   protected abstract int token(AdaptiveModel m, boolean fine, int value)
       throws EntropyDecodingException;
 
+  /**
+   * Codes or decodes {@code n} raw bits (Spec §7.5): the stage tokens of Spec §6.8.3. Walks that
+   * never meet them need not override this.
+   */
+  protected int bits(int n, int value) throws EntropyDecodingException {
+    throw new IllegalStateException("this walk does not code raw bits");
+  }
+
   /** Spec §6.3 over cell rows {@code firstRow .. firstRow + rowCount - 1} of {@code g}. */
   public final void run(TokenGrid g, int firstRow, int rowCount, GranularityMode mode)
       throws EntropyDecodingException {
@@ -42,6 +50,7 @@ public abstract class Order0SliceWalk {
     for (int i = 0; i < 4; i++) granularity[i] = new AdaptiveBinaryModel();
     AdaptiveModel coarse = new AdaptiveModel(g.codebookSize());
     AdaptiveModel fine = new AdaptiveModel(g.codebookSize());
+    StageSyntax stages = StageSyntax.forSlice(g, temporal); // Spec §6.8.2
     for (int cy = firstRow; cy < firstRow + rowCount; cy++) {
       for (int cx = 0; cx < g.cellsWide(); cx++) {
         if (temporal != null && temporal.skipped(g, cx, cy)) continue;
@@ -52,6 +61,7 @@ public abstract class Order0SliceWalk {
           isFine = mode == GranularityMode.ALL_FINE;
         }
         g.setFine(cx, cy, isFine);
+        if (isFine && stages != null) stages.flags(this::flag, g, cx, cy, firstRow);
         boolean same = temporal != null && temporal.hasSameFlag(cx, cy, isFine);
         if (!isFine) {
           int ref = same ? temporal.reference.coarseToken(cx, cy) : 0;
@@ -75,6 +85,7 @@ public abstract class Order0SliceWalk {
         }
       }
     }
+    if (stages != null) StageSyntax.tokens(this::bits, g, firstRow, rowCount); // Spec §6.8.3
   }
 
   /**

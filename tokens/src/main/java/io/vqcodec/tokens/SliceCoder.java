@@ -217,6 +217,12 @@ public final class SliceCoder {
             enc.encode(m, value);
             return value;
           }
+
+          @Override
+          protected int bits(int n, int value) {
+            enc.encodeBits(value, n);
+            return value;
+          }
         }.run(rows, firstRow, rowCount, mode, temporal);
       } else if (prior instanceof ContextPrior cp) {
         encoderWalk(enc)
@@ -368,6 +374,11 @@ public final class SliceCoder {
             throws EntropyDecodingException {
           return dec.decode(m);
         }
+
+        @Override
+        protected int bits(int n, int value) throws EntropyDecodingException {
+          return dec.decodeBits(n);
+        }
       }.run(grid, firstRow, rowCount, mode, temporal);
     } else {
       SliceWalk walk =
@@ -438,7 +449,11 @@ public final class SliceCoder {
         }
         if (f) {
           for (int k = 0; k < 4; k++) {
-            if (g.fineToken(2 * cx + (k & 1), 2 * cy + (k >> 1)) == TokenGrid.LOST) {
+            int fx = 2 * cx + (k & 1), fy = 2 * cy + (k >> 1);
+            boolean lost = g.fineToken(fx, fy) == TokenGrid.LOST;
+            for (int st = 2; st <= g.cellStages(cx, cy); st++)
+              lost |= g.stageToken(st, fx, fy) == TokenGrid.LOST;
+            if (lost) {
               throw new IllegalArgumentException("lost token in cell (" + cx + "," + cy + ")");
             }
           }

@@ -30,7 +30,8 @@ public abstract class SliceWalk {
 
   /**
    * Codes or decodes {@code n} raw bits (Spec §7.5): the escape flag and escaped tokens of
-   * prob_model_id 3 (Spec §8.3.3.5). Walks that never meet them need not override this.
+   * prob_model_id 3 (Spec §8.3.3.5) and the stage tokens of Spec §6.8.3. Walks that never meet them
+   * need not override this.
    */
   protected int bits(int n, int value) throws EntropyDecodingException {
     throw new IllegalStateException("this walk does not code raw bits");
@@ -151,21 +152,23 @@ public abstract class SliceWalk {
     if (lv != null && g.codebookSize() != lv.k)
       throw new IllegalArgumentException("grid K " + g.codebookSize() + " != " + lv.k);
     if (temporal != null) temporal.skipFlags(this::flag, g, firstRow, rowCount);
-    // 1. granularity (Spec §6.4 contexts, flags of the whole slice first)
-    if (mode == GranularityMode.MIXED) {
-      AdaptiveBinaryModel[] gm = new AdaptiveBinaryModel[4];
-      for (int i = 0; i < 4; i++) gm[i] = new AdaptiveBinaryModel();
-      for (int cy = firstRow; cy < lastRow; cy++) {
-        for (int cx = 0; cx < cw; cx++) {
+    StageSyntax stages = StageSyntax.forSlice(g, temporal); // Spec §6.8.2
+    // 1. granularity (Spec §6.4 contexts, flags of the whole slice first), each fine cell's stage
+    // flags right after its granularity (Spec §6.8.2)
+    AdaptiveBinaryModel[] gm = new AdaptiveBinaryModel[4];
+    for (int i = 0; i < 4; i++) gm[i] = new AdaptiveBinaryModel();
+    for (int cy = firstRow; cy < lastRow; cy++) {
+      for (int cx = 0; cx < cw; cx++) {
+        boolean fine;
+        if (mode == GranularityMode.MIXED) {
           if (temporal != null && temporal.skipped(g, cx, cy)) continue;
           int ctx = Order0SliceWalk.granularityContext(g, cx, cy, firstRow);
-          g.setFine(cx, cy, flag(gm[ctx], g.isFine(cx, cy)));
+          fine = flag(gm[ctx], g.isFine(cx, cy));
+        } else {
+          fine = mode == GranularityMode.ALL_FINE;
         }
-      }
-    } else {
-      boolean f = mode == GranularityMode.ALL_FINE;
-      for (int cy = firstRow; cy < lastRow; cy++) {
-        for (int cx = 0; cx < cw; cx++) g.setFine(cx, cy, f);
+        g.setFine(cx, cy, fine);
+        if (fine && stages != null) stages.flags(this::flag, g, cx, cy, firstRow);
       }
     }
     this.enabled = enabled;
@@ -227,6 +230,7 @@ public abstract class SliceWalk {
         }
       }
     }
+    if (stages != null) StageSyntax.tokens(this::bits, g, firstRow, rowCount); // Spec §6.8.3
   }
 
   /** A causal coarse neighbour (rows above it in the slice are all coded before it). */

@@ -87,9 +87,15 @@ public final class TokenDecoder {
     ModelPackage model = checkModel(header, models); // Spec §4.3: before decoding any slice
     TokenModel prior = tokenModel(header, model);
     // Sizes come from a header the reader has bounded (Spec §A.1): at most 2^20 cells. The grid
-    // covers the coded picture (Spec §6.1, §9.6.1).
+    // covers the coded picture (Spec §6.1, §9.6.1); its fine cells may carry residual stages
+    // (Spec §9.6.2).
     TokenGrid grid =
-        new TokenGrid(header.codedWidth(), header.codedHeight(), header.grid().codebookSize());
+        new TokenGrid(
+            header.codedWidth(),
+            header.codedHeight(),
+            header.grid().codebookSize(),
+            header.stageCount(),
+            header.stageCodebookSize());
     GranularityMode mode = header.grid().granularityMode();
     boolean[] dropSlice =
         loss.unit() == LossSimulation.Unit.SLICE
@@ -259,8 +265,38 @@ public final class TokenDecoder {
           "stream needs codebook level K = " + k + "; model " + want.id() + " has K = " + sizes,
           want.id());
     }
+    // Spec §9.6.2, §C.4: stages or a stage codebook the model does not provide, likewise.
+    if (header.stageCount() > 1) {
+      int have = stages(model);
+      String stageK = model.property("stage.codebook.size");
+      if (have < header.stageCount() || !("" + header.stageCodebookSize()).equals(stageK)) {
+        throw new UnknownModelException(
+            "stream needs "
+                + header.stageCount()
+                + " residual stages with codebooks of K = "
+                + header.stageCodebookSize()
+                + "; model "
+                + want.id()
+                + (have <= 1
+                    ? " has no residual stages"
+                    : " has " + have + " stages of K = " + stageK),
+            want.id());
+      }
+    }
     tokenModel(header, model); // Spec §8.3.2.1, §8.3.3.1: the parameters the stream needs
     return model;
+  }
+
+  /**
+   * The stages a model's fine cells can carry (Spec §9.6.2), the fine token included: 1 without.
+   */
+  static int stages(ModelPackage model) {
+    String s = model.property("stages");
+    try {
+      return s == null ? 1 : Integer.parseInt(s.trim());
+    } catch (NumberFormatException e) {
+      return 1;
+    }
   }
 
   /**
@@ -285,6 +321,7 @@ public final class TokenDecoder {
     for (int cy = firstRow; cy < firstRow + rowCount; cy++) {
       for (int cx = 0; cx < grid.cellsWide(); cx++) {
         grid.setFine(cx, cy, fine);
+        grid.setCellStages(cx, cy, 1); // lost with the slice; concealment works on the first stage
         grid.setCoarseToken(cx, cy, fine ? 0 : TokenGrid.LOST);
         for (int q = 0; q < 4; q++) {
           grid.setFineToken(2 * cx + (q & 1), 2 * cy + (q >> 1), fine ? TokenGrid.LOST : 0);

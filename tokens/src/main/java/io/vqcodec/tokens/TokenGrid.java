@@ -14,7 +14,12 @@ import java.util.Arrays;
  * concealed before pixel synthesis.
  *
  * <p>Fine tokens are stored on the full 1/8-resolution grid ({@code 2*cellsWide} by {@code
- * 2*cellsHigh}); entries of coarse cells are unused and kept at 0. Not thread-safe.
+ * 2*cellsHigh}); entries of coarse cells are unused and kept at 0.
+ *
+ * <p>Residual stages (Spec §9.6.2): a grid made with a {@link #stageCount()} above 1 lets each fine
+ * cell carry 1 to {@code stageCount()} stages ({@link #cellStages}); stage s &gt;= 2 adds, per 8x8
+ * block, a token of the model's stage-s codebook of {@link #stageCodebookSize()} entries that codes
+ * what the earlier stages left. Stage tokens beyond a cell's count are unused. Not thread-safe.
  */
 public final class TokenGrid {
   /** Side of a granularity cell, in pixels. */
@@ -34,6 +39,14 @@ public final class TokenGrid {
   private final boolean[] fine;
   private final int[] coarse;
   private final int[] fineTokens;
+  private final int stageCount;
+  private final int stageCodebookSize;
+
+  /** Per cell, the stages a fine cell carries (1 .. stageCount); null without stages. */
+  private final byte[] cellStages;
+
+  /** stageTokens[s - 2] on the fine grid, for s = 2 .. stageCount. */
+  private final int[][] stageTokens;
 
   /**
    * An all-coarse grid of zero tokens.
@@ -41,6 +54,26 @@ public final class TokenGrid {
    * @throws IllegalArgumentException if a dimension or the codebook size is not positive
    */
   public TokenGrid(int width, int height, int codebookSize) {
+    this(width, height, codebookSize, 1, 0);
+  }
+
+  /**
+   * An all-coarse grid of zero tokens whose fine cells may carry up to {@code stageCount} stages
+   * (Spec §9.6.2), the later ones indexing codebooks of {@code stageCodebookSize} entries; every
+   * cell starts with one stage.
+   *
+   * @throws IllegalArgumentException if a dimension or a codebook size is not positive, or the
+   *     stage count is outside 1..3
+   */
+  public TokenGrid(int width, int height, int codebookSize, int stageCount, int stageCodebookSize) {
+    if (stageCount < 1 || stageCount > MAX_STAGES) {
+      throw new IllegalArgumentException(
+          "stage count " + stageCount + ": must be 1.." + MAX_STAGES);
+    }
+    if (stageCount > 1 && stageCodebookSize <= 0) {
+      throw new IllegalArgumentException(
+          "stage codebook size must be positive: " + stageCodebookSize);
+    }
     if (width <= 0 || height <= 0) {
       throw new IllegalArgumentException("picture size must be positive: " + width + "x" + height);
     }
@@ -55,6 +88,110 @@ public final class TokenGrid {
     this.fine = new boolean[cellsWide * cellsHigh];
     this.coarse = new int[cellsWide * cellsHigh];
     this.fineTokens = new int[4 * cellsWide * cellsHigh];
+    this.stageCount = stageCount;
+    this.stageCodebookSize = stageCount > 1 ? stageCodebookSize : 0;
+    this.cellStages = stageCount > 1 ? new byte[cellsWide * cellsHigh] : null;
+    if (cellStages != null) Arrays.fill(cellStages, (byte) 1);
+    this.stageTokens = new int[stageCount - 1][4 * cellsWide * cellsHigh];
+  }
+
+  /** Spec §A.3: the most stages a fine cell can carry, the fine token included. */
+  public static final int MAX_STAGES = 3;
+
+  /** The most stages a fine cell of this grid may carry: 1 without residual stages. */
+  public int stageCount() {
+    return stageCount;
+  }
+
+  /** Entries of each stage codebook (stages 2 and up); 0 when {@link #stageCount()} is 1. */
+  public int stageCodebookSize() {
+    return stageCodebookSize;
+  }
+
+  /**
+   * The stages cell ({@code cx}, {@code cy}) carries: 0 if coarse, else 1 .. {@link #stageCount()}.
+   */
+  public int cellStages(int cx, int cy) {
+    int i = cell(cx, cy);
+    return !fine[i] ? 0 : cellStages == null ? 1 : cellStages[i];
+  }
+
+  /**
+   * Sets the stages a fine cell carries (kept while the cell is coarse, used once it is fine).
+   *
+   * @throws IllegalArgumentException if {@code n} is outside 1 .. {@link #stageCount()}
+   */
+  public void setCellStages(int cx, int cy, int n) {
+    int i = cell(cx, cy);
+    if (n < 1 || n > stageCount) {
+      throw new IllegalArgumentException("cell stages " + n + ": must be 1.." + stageCount);
+    }
+    if (cellStages != null) cellStages[i] = (byte) n;
+  }
+
+  /** The stage-{@code s} token (s = 2 .. {@link #stageCount()}) of fine position (fx, fy). */
+  public int stageToken(int s, int fx, int fy) {
+    return stageTokens[stageIndex(s)][finePosition(fx, fy)];
+  }
+
+  public void setStageToken(int s, int fx, int fy, int token) {
+    int[] t = stageTokens[stageIndex(s)];
+    if (token != LOST && (token < 0 || token >= stageCodebookSize)) {
+      throw new IllegalArgumentException(
+          "stage token " + token + " outside codebook of " + stageCodebookSize);
+    }
+    t[finePosition(fx, fy)] = token;
+  }
+
+  /** Stage tokens the fine cells carry beyond their first stage. */
+  public int stageTokenCount() {
+    if (cellStages == null) return 0;
+    int n = 0;
+    for (int i = 0; i < fine.length; i++) if (fine[i]) n += 4 * (cellStages[i] - 1);
+    return n;
+  }
+
+  private int stageIndex(int s) {
+    if (s < 2 || s > stageCount) {
+      throw new IndexOutOfBoundsException("stage " + s + " of a grid of " + stageCount + " stages");
+    }
+    return s - 2;
+  }
+
+  private int finePosition(int fx, int fy) {
+    if (fx < 0 || fy < 0 || fx >= 2 * cellsWide || fy >= 2 * cellsHigh) {
+      throw new IndexOutOfBoundsException("fine token (" + fx + "," + fy + ")");
+    }
+    return fy * 2 * cellsWide + fx;
+  }
+
+  /**
+   * A copy whose fine cells carry at most {@code n} stages (1: a grid without residual stages):
+   * what an encoder codes when no cell uses more.
+   */
+  public TokenGrid withStageCount(int n) {
+    TokenGrid c = new TokenGrid(width, height, codebookSize, n, n > 1 ? stageCodebookSize : 0);
+    if (n > 1 && stageCodebookSize == 0)
+      throw new IllegalArgumentException(
+          "a grid without stage tokens cannot carry " + n + " stages");
+    for (int cy = 0; cy < cellsHigh; cy++) {
+      for (int cx = 0; cx < cellsWide; cx++) c.copyCell(this, cx, cy);
+    }
+    return c;
+  }
+
+  /** The most stages any fine cell carries: 1 when none carries a residual stage. */
+  public int maxCellStages() {
+    int m = 1;
+    for (int cy = 0; cy < cellsHigh; cy++) {
+      for (int cx = 0; cx < cellsWide; cx++) m = Math.max(m, cellStages(cx, cy));
+    }
+    return m;
+  }
+
+  /** An empty grid of this one's size, codebooks and stage count. */
+  private TokenGrid blank(int h) {
+    return new TokenGrid(width, h, codebookSize, stageCount, stageCodebookSize);
   }
 
   public int width() {
@@ -136,11 +273,7 @@ public final class TokenGrid {
 
   /** An independent copy (granularity map and every token). */
   public TokenGrid copy() {
-    TokenGrid c = new TokenGrid(width, height, codebookSize);
-    System.arraycopy(fine, 0, c.fine, 0, fine.length);
-    System.arraycopy(coarse, 0, c.coarse, 0, coarse.length);
-    System.arraycopy(fineTokens, 0, c.fineTokens, 0, fineTokens.length);
-    return c;
+    return copyRows(0, cellsHigh);
   }
 
   /**
@@ -154,9 +287,13 @@ public final class TokenGrid {
     int i = cy * cellsWide + cx;
     fine[i] = from.fine[i];
     coarse[i] = from.coarse[i];
+    if (cellStages != null)
+      cellStages[i] = (byte) Math.min(stageCount, Math.max(1, from.cellStages(cx, cy)));
     for (int q = 0; q < 4; q++) {
       int p = (2 * cy + (q >> 1)) * 2 * cellsWide + 2 * cx + (q & 1);
       fineTokens[p] = from.fineTokens[p];
+      for (int s = 0; s < Math.min(stageTokens.length, from.stageTokens.length); s++)
+        stageTokens[s][p] = from.stageTokens[s][p];
     }
   }
 
@@ -165,9 +302,12 @@ public final class TokenGrid {
     int i = cy * cellsWide + cx;
     if (fine[i] != o.fine[i]) return false;
     if (!fine[i]) return coarse[i] == o.coarse[i];
+    int n = cellStages(cx, cy);
+    if (n != o.cellStages(cx, cy)) return false;
     for (int q = 0; q < 4; q++) {
       int p = (2 * cy + (q >> 1)) * 2 * cellsWide + 2 * cx + (q & 1);
       if (fineTokens[p] != o.fineTokens[p]) return false;
+      for (int s = 0; s < n - 1; s++) if (stageTokens[s][p] != o.stageTokens[s][p]) return false;
     }
     return true;
   }
@@ -181,21 +321,24 @@ public final class TokenGrid {
       throw new IndexOutOfBoundsException(
           "rows [" + firstRow + ", " + endRow + ") of " + cellsHigh);
     }
-    TokenGrid b =
-        new TokenGrid(width, Math.min(height, CELL * endRow) - CELL * firstRow, codebookSize);
+    TokenGrid b = blank(Math.min(height, CELL * endRow) - CELL * firstRow);
     int from = firstRow * cellsWide, n = (endRow - firstRow) * cellsWide;
     System.arraycopy(fine, from, b.fine, 0, n);
     System.arraycopy(coarse, from, b.coarse, 0, n);
     System.arraycopy(fineTokens, 4 * from, b.fineTokens, 0, 4 * n);
+    if (cellStages != null) System.arraycopy(cellStages, from, b.cellStages, 0, n);
+    for (int s = 0; s < stageTokens.length; s++)
+      System.arraycopy(stageTokens[s], 4 * from, b.stageTokens[s], 0, 4 * n);
     return b;
   }
 
   /**
    * The grid that takes each cell from {@code allFine} where {@code fineCells[cy * cellsWide + cx]}
-   * is set and from {@code allCoarse} elsewhere (two grids of one picture and codebook level).
+   * is set and from {@code allCoarse} elsewhere (two grids of one picture and codebook level). Fine
+   * cells keep {@code allFine}'s stage tokens and stage counts.
    */
   public static TokenGrid mix(TokenGrid allFine, TokenGrid allCoarse, boolean[] fineCells) {
-    TokenGrid g = new TokenGrid(allFine.width, allFine.height, allFine.codebookSize);
+    TokenGrid g = allFine.blank(allFine.height);
     if (allCoarse.width != g.width
         || allCoarse.height != g.height
         || allCoarse.codebookSize != g.codebookSize
@@ -209,10 +352,14 @@ public final class TokenGrid {
     for (int fy = 0; fy < g.fineHigh(); fy++) {
       for (int fx = 0; fx < g.fineWide(); fx++) {
         int i = fy * g.fineWide() + fx;
-        g.fineTokens[i] =
-            fineCells[(fy >> 1) * g.cellsWide + (fx >> 1)] ? allFine.fineTokens[i] : 0;
+        boolean f = fineCells[(fy >> 1) * g.cellsWide + (fx >> 1)];
+        g.fineTokens[i] = f ? allFine.fineTokens[i] : 0;
+        for (int s = 0; s < g.stageTokens.length; s++)
+          g.stageTokens[s][i] = f ? allFine.stageTokens[s][i] : 0;
       }
     }
+    if (g.cellStages != null)
+      System.arraycopy(allFine.cellStages, 0, g.cellStages, 0, fineCells.length);
     return g;
   }
 
@@ -225,11 +372,14 @@ public final class TokenGrid {
       throw new IndexOutOfBoundsException(
           "rows [" + firstRow + ", " + (firstRow + rowCount) + ") of " + cellsHigh);
     }
-    TokenGrid c = new TokenGrid(width, height, codebookSize);
+    TokenGrid c = blank(height);
     int from = firstRow * cellsWide, n = rowCount * cellsWide;
     System.arraycopy(fine, from, c.fine, from, n);
     System.arraycopy(coarse, from, c.coarse, from, n);
     System.arraycopy(fineTokens, 4 * from, c.fineTokens, 4 * from, 4 * n);
+    if (cellStages != null) System.arraycopy(cellStages, from, c.cellStages, from, n);
+    for (int s = 0; s < stageTokens.length; s++)
+      System.arraycopy(stageTokens[s], 4 * from, c.stageTokens[s], 4 * from, 4 * n);
     return c;
   }
 
@@ -255,20 +405,16 @@ public final class TokenGrid {
     if (width != g.width
         || height != g.height
         || codebookSize != g.codebookSize
+        || stageCount != g.stageCount
+        || stageCodebookSize != g.stageCodebookSize
         || !Arrays.equals(fine, g.fine)) {
       return false;
     }
-    // Only coded tokens take part: the unused entries under the other granularity do not.
+    // Only coded tokens take part: the unused entries under the other granularity, or beyond a
+    // cell's stages, do not.
     for (int cy = 0; cy < cellsHigh; cy++) {
       for (int cx = 0; cx < cellsWide; cx++) {
-        if (isFine(cx, cy)) {
-          for (int k = 0; k < 4; k++) {
-            int fx = 2 * cx + (k & 1), fy = 2 * cy + (k >> 1);
-            if (fineToken(fx, fy) != g.fineToken(fx, fy)) return false;
-          }
-        } else if (coarseToken(cx, cy) != g.coarseToken(cx, cy)) {
-          return false;
-        }
+        if (!sameCell(g, cx, cy)) return false;
       }
     }
     return true;
@@ -293,6 +439,7 @@ public final class TokenGrid {
         + codebookSize
         + ", fine cells "
         + fineCellCount()
+        + (stageCount > 1 ? ", stages " + stageCount + " of K=" + stageCodebookSize : "")
         + "]";
   }
 }
