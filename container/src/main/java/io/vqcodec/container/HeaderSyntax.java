@@ -190,6 +190,7 @@ final class HeaderSyntax {
     resolutionShift = 0;
     shiftSeen = false;
     stagesSeen = false;
+    stageCount = 1;
     int n = (int) extensionCount;
     if (extensionType.length != n) {
       extensionType = new long[n];
@@ -276,6 +277,7 @@ final class HeaderSyntax {
             ResidualStages.problem(
                 critical, extensionPayload[i], stagesSeen, profile == PROFILE_VIDEO);
         v.require(problem == null, e + "extension_payload {at}: " + problem);
+        if (problem == null) stageCount = extensionPayload[i][0] & 0xFF;
         stagesSeen = true;
       }
       if (type == CodedResolution.TYPE) {
@@ -291,12 +293,15 @@ final class HeaderSyntax {
   private boolean shiftSeen;
   private boolean stagesSeen;
 
+  /** Spec §9.6.2: stage_count of a residual-stages block, 1 without one; bounds the payloads. */
+  private int stageCount = 1;
+
   /** Spec §5.2; empty in a video's header (Spec §10.2). */
   private void visitSliceDirectory(FieldVisitor v) throws FormatException {
     // The token grid covers the coded picture (Spec §6.1, §9.6.1).
     int cellsWide = Limits.cells(CodedResolution.coded((int) width, resolutionShift));
     int cellsHigh = Limits.cells(CodedResolution.coded((int) height, resolutionShift));
-    directory.visit(v, cellsWide, cellsHigh, profile == PROFILE_VIDEO);
+    directory.visit(v, cellsWide, cellsHigh, profile == PROFILE_VIDEO, stageCount);
   }
 
   static HeaderSyntax of(ContainerHeader h, List<Slice> slices) {

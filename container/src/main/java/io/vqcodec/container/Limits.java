@@ -38,7 +38,15 @@ public final class Limits {
 
   /** Spec §A.2: largest payload_length of a slice of {@code cells} cells. */
   public static int maxSlicePayload(int cells) {
-    return 64 + 32 * cells;
+    return maxSlicePayload(cells, 1);
+  }
+
+  /**
+   * Spec §A.2: largest payload_length of a slice of {@code cells} cells whose fine cells may carry
+   * {@code stageCount} stages (Spec §9.6.2): 16 bytes more per cell for each stage after the first.
+   */
+  public static int maxSlicePayload(int cells, int stageCount) {
+    return 64 + (32 + 16 * (stageCount - 1)) * cells;
   }
 
   static int cells(long pixels) {

@@ -18,6 +18,12 @@ final class SliceDirectory {
    * directory of a video's header, which has no slices (Spec §10.2).
    */
   void visit(FieldVisitor v, int cellsWide, int cellsHigh, boolean empty) throws FormatException {
+    visit(v, cellsWide, cellsHigh, empty, 1);
+  }
+
+  /** With {@code stageCount} stages per fine cell at most (Spec §9.6.2, §A.2). */
+  void visit(FieldVisitor v, int cellsWide, int cellsHigh, boolean empty, int stageCount)
+      throws FormatException {
     v.section("Spec §5.2");
     count =
         empty
@@ -50,7 +56,7 @@ final class SliceDirectory {
               s + "payload_length",
               payloadLength[i],
               0,
-              Limits.maxSlicePayload((int) (cellsWide * rowCount[i])));
+              Limits.maxSlicePayload((int) (cellsWide * rowCount[i]), stageCount));
       payloadCrc[i] = v.uint(s + "payload_crc", 4, payloadCrc[i], 0, 0xFFFF_FFFFL);
     }
     v.require(

@@ -105,6 +105,16 @@ class RoundTripTest {
     assertThat(r.versionMinor()).isEqualTo(4);
     assertThat(r.header()).isEqualTo(header);
     assertThat(r.header().stageCount()).isEqualTo(3);
+    // Spec §A.2: each stage after the first raises a slice's payload limit by 16 bytes per cell.
+    List<Slice> full = List.of(new Slice(0, 3, new byte[Limits.maxSlicePayload(12, 3)]));
+    assertThat(ContainerReader.open(ContainerWriter.write(header, full)).remainingSlices())
+        .isEqualTo(full);
+    assertThat(Limits.maxSlicePayload(12, 3)).isEqualTo(64 + 64 * 12);
+    ContainerHeader plain =
+        new ContainerHeader(
+            p, header.model(), header.grid(), List.of(ContainerHeader.codedResolution(1)));
+    assertThatThrownBy(() -> ContainerWriter.write(plain, full))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(TestStreams.multiSliceHeader().stageCount()).isEqualTo(1);
     assertThat(TestStreams.multiSliceHeader().stageCodebookSize()).isZero();
     assertThatThrownBy(() -> ContainerHeader.residualStages(4, 4096))
