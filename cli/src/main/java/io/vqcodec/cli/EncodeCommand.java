@@ -242,7 +242,7 @@ final class EncodeCommand implements Callable<Integer> {
             if (verbosity.verbose || jobs.size() == 1) {
               out.printf(
                   Locale.ROOT,
-                  "%s -> %s: %dx%d%s, %d bytes, %.4f bpp, K=%d, %d of %d cells fine%n",
+                  "%s -> %s: %dx%d%s, %d bytes, %.4f bpp, K=%d, %d of %d cells fine%s%n",
                   job.input(),
                   job.output(),
                   coded.width(),
@@ -254,7 +254,10 @@ final class EncodeCommand implements Callable<Integer> {
                   coded.bpp(),
                   coded.codebookSize(),
                   coded.fineCells(),
-                  coded.cells());
+                  coded.cells(),
+                  coded.stageTokens() == 0
+                      ? ""
+                      : ", " + coded.stageTokens() + " residual-stage tokens");
             }
           },
           verbosity.verbose,

@@ -84,6 +84,15 @@ final class InfoCommand implements Callable<Integer> {
     }
   }
 
+  /** Fine cells by their stage count (index 1 .. 3; Spec §6.8.1). */
+  private static int[] stagedCells(TokenGrid g) {
+    int[] n = new int[TokenGrid.MAX_STAGES + 1];
+    for (int cy = 0; cy < g.cellsHigh(); cy++) {
+      for (int cx = 0; cx < g.cellsWide(); cx++) n[g.cellStages(cx, cy)]++;
+    }
+    return n;
+  }
+
   private static void printText(Facts f, PrintWriter out) {
     ContainerHeader h = f.header();
     DecodedTokens t = f.tokens();
@@ -121,6 +130,18 @@ final class InfoCommand implements Callable<Integer> {
         f.coarseCells(),
         f.fineCells(),
         4 * f.fineCells());
+    if (h.stageCount() > 1) {
+      int[] staged = stagedCells(t.grid());
+      out.printf(
+          Locale.ROOT,
+          "stages       up to %d (Spec §9.6.2, codebooks of K=%d): %d cells with 2, %d with 3 (%d"
+              + " stage tokens)%n",
+          h.stageCount(),
+          h.stageCodebookSize(),
+          staged[2],
+          staged[3],
+          t.grid().stageTokenCount());
+    }
     out.printf(
         Locale.ROOT,
         "bytes        %d total, %.4f bpp: header %d, slices %d, end code %d%n",
@@ -170,6 +191,8 @@ final class InfoCommand implements Callable<Integer> {
       g.writeNumberField("fine_cells", f.fineCells());
       g.writeNumberField("coarse", f.coarseCells());
       g.writeNumberField("fine", 4 * f.fineCells());
+      g.writeNumberField("stage_count", h.stageCount());
+      g.writeNumberField("stage_tokens", t.grid().stageTokenCount());
       g.writeNumberField("lost", t.lostTokens());
       g.writeEndObject();
       g.writeObjectFieldStart("bytes");

@@ -16,6 +16,8 @@ import java.util.HexFormat;
  *   lost cell:   u8 0x02
  *   coarse cell: u8 0x00, u16 coarse_token
  *   fine cell:   u8 0x01, u16 fine_token[k] for k = 0..3 (top left, top right, bottom left, bottom right)
+ *   fine cell of n &gt; 1 residual stages (Spec §6.8): u8 0x03, u8 n, u16 fine_token[k] for k = 0..3,
+ *                then u16 stage_token[s][k] for s = 2..n, k = 0..3
  * </pre>
  *
  * A cell is lost when any of its coded tokens is {@link TokenGrid#LOST}; under Spec §5.5 that means
@@ -23,7 +25,7 @@ import java.util.HexFormat;
  */
 public final class TokenDump {
   /** Cell marker bytes of Spec §C.2. */
-  public static final int COARSE = 0x00, FINE = 0x01, LOST = 0x02;
+  public static final int COARSE = 0x00, FINE = 0x01, LOST = 0x02, STAGED = 0x03;
 
   private TokenDump() {}
 
@@ -37,16 +39,21 @@ public final class TokenDump {
     for (int cy = 0; cy < grid.cellsHigh(); cy++) {
       for (int cx = 0; cx < grid.cellsWide(); cx++) {
         if (grid.isFine(cx, cy)) {
-          int[] t = new int[4];
+          int n = grid.cellStages(cx, cy);
+          int[] t = new int[4 * n];
           boolean lost = false;
-          for (int k = 0; k < 4; k++) {
-            t[k] = grid.fineToken(2 * cx + (k & 1), 2 * cy + (k >> 1));
-            lost |= t[k] == TokenGrid.LOST;
+          for (int s = 1; s <= n; s++) {
+            for (int k = 0; k < 4; k++) {
+              int fx = 2 * cx + (k & 1), fy = 2 * cy + (k >> 1);
+              t[4 * (s - 1) + k] = s == 1 ? grid.fineToken(fx, fy) : grid.stageToken(s, fx, fy);
+              lost |= t[4 * (s - 1) + k] == TokenGrid.LOST;
+            }
           }
           if (lost) {
             out.write(LOST);
           } else {
-            out.write(FINE);
+            out.write(n == 1 ? FINE : STAGED);
+            if (n > 1) out.write(n);
             for (int v : t) u16(out, v);
           }
         } else {
