@@ -48,7 +48,7 @@ class RealTokensCodingTest {
     }
     assumeTrue(img != null);
     BufferedImage b = ImageIO.read(img.toFile());
-    ModelPackage pkg = ModelRegistry.builtIn().defaultTokenizer();
+    ModelPackage pkg = ModelRegistry.builtIn().byName("tok-v1").orElseThrow();
     try (Tokenizer tok = Tokenizer.loadDefault()) {
       for (int k : new int[] {4096, 64}) {
         TokenGrid[] both = tok.encodeBoth(b, k);

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CodebookLevelTest {
   @Test
   void levelsTheModelOrItsPriorLacksAreUnknownModels(@TempDir Path dir) throws IOException {
-    ModelPackage tok = ModelRegistry.builtIn().defaultTokenizer();
+    ModelPackage tok = ModelRegistry.builtIn().byName("tok-v1").orElseThrow();
     byte[] prior = ContextPrior.serialize(new ContextPrior.Level[] {tok.prior().level(4096)});
     Properties p = new Properties();
     p.setProperty("model.name", "two-levels");

@@ -52,7 +52,7 @@ class GoldenStreamTest {
 
   @Test
   void frozenStreamsDecodeToFrozenChecksums() throws Exception {
-    ContextPrior prior = ModelRegistry.builtIn().defaultTokenizer().prior();
+    ContextPrior prior = ModelRegistry.builtIn().byName("tok-v1").orElseThrow().prior();
     for (int i = 0; i < GOLDEN.length; i++) {
       Object[] g = GOLDEN[i];
       byte[] payload;
@@ -72,7 +72,7 @@ class GoldenStreamTest {
 
   /** Writes the golden streams into DIR and prints their digests (run once per prior release). */
   public static void main(String[] args) throws Exception {
-    ContextPrior prior = ModelRegistry.builtIn().defaultTokenizer().prior();
+    ContextPrior prior = ModelRegistry.builtIn().byName("tok-v1").orElseThrow().prior();
     for (int i = 0; i < GOLDEN.length; i++) {
       TokenGrid g = source(i);
       byte[] p = SliceCoder.encode(prior, g, 0, g.cellsHigh(), (GranularityMode) GOLDEN[i][4]);

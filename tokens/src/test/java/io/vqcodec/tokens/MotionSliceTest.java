@@ -250,7 +250,7 @@ class MotionSliceTest {
    */
   @Test
   void aVideoWithABadVectorLosesTheSliceAndGoesOn() throws IOException {
-    ModelPackage model = ModelRegistry.builtIn().defaultTokenizer();
+    ModelPackage model = ModelRegistry.builtIn().byName("tok-v1").orElseThrow();
     ContainerHeader h =
         new ContainerHeader(
             PictureHeader.video(16, 16, ChannelFormat.RGB, 3, 25, 1),

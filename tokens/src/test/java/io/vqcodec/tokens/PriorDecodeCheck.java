@@ -21,7 +21,12 @@ public final class PriorDecodeCheck {
     int first = Integer.parseInt(a[5]), rows = Integer.parseInt(a[6]);
     TokenGrid g = new TokenGrid(w, h, k);
     SliceCoder.decode(
-        ModelRegistry.builtIn().defaultTokenizer().prior(), payload, g, first, rows, mode);
+        ModelRegistry.builtIn().byName("tok-v1").orElseThrow().prior(),
+        payload,
+        g,
+        first,
+        rows,
+        mode);
     System.out.println(digest(g, first, rows));
   }
 

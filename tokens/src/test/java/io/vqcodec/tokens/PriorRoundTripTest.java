@@ -17,7 +17,7 @@ class PriorRoundTripTest {
 
   @BeforeAll
   static void load() throws IOException {
-    prior = ModelRegistry.builtIn().defaultTokenizer().prior();
+    prior = ModelRegistry.builtIn().byName("tok-v1").orElseThrow().prior();
   }
 
   /**

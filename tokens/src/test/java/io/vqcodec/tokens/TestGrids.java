@@ -16,7 +16,7 @@ final class TestGrids {
    */
   static TokenModel model(String name) {
     try {
-      ModelPackage p = ModelRegistry.builtIn().defaultTokenizer();
+      ModelPackage p = ModelRegistry.builtIn().byName("tok-v1").orElseThrow();
       return switch (name) {
         case "context-prior" -> p.prior();
         case "two-stage" -> p.twoStagePrior();

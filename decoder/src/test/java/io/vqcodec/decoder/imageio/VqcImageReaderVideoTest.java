@@ -39,7 +39,7 @@ class VqcImageReaderVideoTest {
   /** Two frames of 80x48 with unrelated tokens: a key frame and a second key frame. */
   @BeforeAll
   static void makeVideo() throws IOException {
-    ModelPackage model = ModelRegistry.builtIn().defaultTokenizer();
+    ModelPackage model = ModelRegistry.builtIn().byName("tok-v1").orElseThrow();
     ContainerHeader h =
         new ContainerHeader(
             PictureHeader.video(80, 48, ChannelFormat.RGB, 2, 25, 1),

@@ -19,6 +19,7 @@ import io.vqcodec.encoder.ImageEncoder;
 import io.vqcodec.entropy.AdaptiveModel;
 import io.vqcodec.entropy.RansDecoder;
 import io.vqcodec.entropy.RansEncoder;
+import io.vqcodec.neural.Tokenizer;
 import io.vqcodec.tokens.ContextPrior;
 import io.vqcodec.tokens.DecodedTokens;
 import io.vqcodec.tokens.LossSimulation;
@@ -90,7 +91,9 @@ public final class VectorGenerator {
   private VectorGenerator(Path out, Path sample) throws IOException {
     this.out = out;
     this.sample = sample;
-    ModelPackage tok = ModelRegistry.builtIn().defaultTokenizer();
+    // The suite's vectors are made with tok-v1 (models 3 and 4): they stay valid whatever the
+    // encoder's default model.
+    ModelPackage tok = ModelRegistry.builtIn().byName("tok-v1").orElseThrow();
     this.prior = tok.prior();
     this.model = new ModelId(tok.id(), tok.weightsSha256());
     this.twoStage = tok.twoStagePrior();
@@ -521,7 +524,8 @@ public final class VectorGenerator {
   private void images() throws IOException {
     BufferedImage src = ImageIO.read(sample.toFile());
     if (src == null) throw new IOException("cannot read " + sample);
-    try (ImageEncoder enc = ImageEncoder.open()) {
+    try (Tokenizer tok = Tokenizer.open(ModelRegistry.builtIn().byName("tok-v1").orElseThrow());
+        ImageEncoder enc = ImageEncoder.using(tok)) {
       // The context prior for the vectors named pm2; the encoder's default is the two-stage model.
       EncoderOptions d = EncoderOptions.defaults().withProbabilityModel(PM2);
       image(
