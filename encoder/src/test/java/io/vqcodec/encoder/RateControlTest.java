@@ -23,7 +23,7 @@ class RateControlTest {
    * A made-up encoder: sizes and errors from functions, cells 100 at full size, 25 at half, 9 at
    * quarter; records every stream coded.
    */
-  static final class FakeCandidates implements RateControl.Candidates {
+  static class FakeCandidates implements RateControl.Candidates {
     final Measure bytes;
     final Measure codedError;
     final List<String> coded = new ArrayList<>();
@@ -78,6 +78,32 @@ class RateControlTest {
     assertThat(c.stream()).hasSize(fake.size(0, 4096, 100));
     // Nothing smaller can do better: no other level or resolution is coded.
     assertThat(fake.coded).containsExactly("0/4096/0", "0/4096/100");
+  }
+
+  /**
+   * With residual stages the largest level has three steps per cell (fine, stage 2, stage 3): a
+   * target above every cell fine buys stages, the most that fit, and only at that level.
+   */
+  @Test
+  void residualStagesAreStepsBeyondEveryCellFine() {
+    FakeCandidates fake =
+        new FakeCandidates(
+            (shift, k, n) ->
+                (100 + 10 * FakeCandidates.log2(k) + 10 * n * FakeCandidates.log2(k))
+                    >> (2 * shift),
+            (shift, k, n) -> 1000.0 / FakeCandidates.log2(k) - n) {
+          @Override
+          public int steps(int shift, int k) {
+            return k == 4096 ? 3 * cells(shift, k) : cells(shift, k);
+          }
+        };
+    int target = fake.size(0, 4096, 150) + 5; // every cell fine and half of them a second stage
+    RateControl.Choice c = RateControl.search(fake, ALL_SHIFTS, SIZES, target);
+    assertThat(c)
+        .extracting("resolutionShift", "codebookSize", "steps", "cells", "targetMet")
+        .containsExactly(0, 4096, 150, 100, true);
+    RateControl.Choice top = RateControl.search(fake, ALL_SHIFTS, SIZES, 1_000_000);
+    assertThat(top.steps()).isEqualTo(300);
   }
 
   @Test
