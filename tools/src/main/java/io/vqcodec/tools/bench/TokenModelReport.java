@@ -10,9 +10,11 @@ import io.vqcodec.container.TokenGridParams;
 import io.vqcodec.encoder.EncodedPicture;
 import io.vqcodec.encoder.EncoderOptions;
 import io.vqcodec.encoder.ImageEncoder;
+import io.vqcodec.neural.Tokenizer;
 import io.vqcodec.tokens.DecodedTokens;
 import io.vqcodec.tokens.LossSimulation;
 import io.vqcodec.tokens.ModelPackage;
+import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.SliceCoder;
 import io.vqcodec.tokens.TokenDecoder;
 import io.vqcodec.tokens.TokenGrid;
@@ -36,8 +38,11 @@ import javax.imageio.ImageIO;
  * Reports whole-file bits against a uniform code of the tokens ({@code tokens * log2 K}), and
  * single-thread token encode and decode speed (run with {@code -Dvqcodec.threads=1}).
  *
- * <p>Usage: {@code TokenModelReport --images DIR --out FILE.md [--reps 5]}. Never on Kodak for
- * choosing anything; the validation images are for that.
+ * <p>Usage: {@code TokenModelReport --images DIR --out FILE.md [--reps 5] [--model PACKAGE_DIR]}:
+ * with {@code --model}, the pictures are encoded with that package's tokenizer instead of the
+ * default one (its streams are decoded through the registry, so the package must be on the class
+ * path: listed in {@code registry.properties}). Never on Kodak for choosing anything; the
+ * validation images are for that.
  */
 public final class TokenModelReport {
   private TokenModelReport() {}
@@ -47,13 +52,14 @@ public final class TokenModelReport {
   };
 
   public static void main(String[] args) throws Exception {
-    Path images = null, out = null;
+    Path images = null, out = null, model = null;
     int reps = 5;
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--images" -> images = Path.of(args[i + 1]);
         case "--out" -> out = Path.of(args[i + 1]);
         case "--reps" -> reps = Integer.parseInt(args[i + 1]);
+        case "--model" -> model = Path.of(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -70,7 +76,16 @@ public final class TokenModelReport {
     long codedTokens = 0;
     int worseThanUniform[] = new int[m], slices = 0;
     StringBuilder rows = new StringBuilder();
-    try (ImageEncoder encoder = ImageEncoder.open()) {
+    String modelName;
+    long modelId, twoStageId;
+    try (Tokenizer tok =
+            model == null
+                ? Tokenizer.loadDefault()
+                : Tokenizer.open(ModelRegistry.loadFolder(model));
+        ImageEncoder encoder = ImageEncoder.using(tok)) {
+      modelName = tok.model().name();
+      modelId = tok.model().id();
+      twoStageId = tok.model().twoStageId();
       for (Path f : files) {
         BufferedImage img = ImageIO.read(f.toFile());
         if (img == null) continue;
@@ -146,26 +161,31 @@ public final class TokenModelReport {
     md.append(
         String.format(
             Locale.ROOT,
-            "%d pictures at the default quality, %d tokens, %d slices; whole files (header, flags,"
-                + " slice framing included) against a uniform code of the tokens (tokens x log2 K"
-                + " bits = %.0f bytes). Speed: tokens per second of one thread (`-Dvqcodec.threads=1`),"
-                + " in process, warm, median-free mean of %d repetitions per picture; decode"
-                + " includes parsing the container.%n%n",
+            "Tokenizer: %s (model id %d; two-stage model id %d). %d pictures at the default"
+                + " quality, %d tokens, %d slices; whole files (header, flags, slice framing"
+                + " included) against a uniform code of the tokens (tokens x log2 K bits = %.0f"
+                + " bytes); bits per token = whole-file bits / tokens. Speed: tokens per second of one"
+                + " thread (`-Dvqcodec.threads=1`), in process, warm, median-free mean of %d"
+                + " repetitions per picture; decode includes parsing the container.%n%n",
+            modelName,
+            modelId,
+            twoStageId,
             files.size(),
             tokens,
             slices,
             uniformBits / 8,
             reps));
     md.append(
-        "| model | whole files, bytes | of uniform | slices only, of uniform | slices worse than uniform | encode tokens/s | decode tokens/s |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        "| model | whole files, bytes | bits per token | of uniform | slices only, of uniform | slices worse than uniform | encode tokens/s | decode tokens/s |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int i = 0; i < m; i++) {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %d | %.3f | %.3f | %d | %.0f | %.0f |%n",
+              "| %s | %d | %.3f | %.3f | %.3f | %d | %.0f | %.0f |%n",
               MODELS[i],
               bytes[i],
+              bytes[i] * 8.0 / tokens,
               bytes[i] * 8 / uniformBits,
               slicesBytes[i] * 8 / uniformBits,
               worseThanUniform[i],

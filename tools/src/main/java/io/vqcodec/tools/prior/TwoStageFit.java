@@ -22,11 +22,13 @@ import java.util.Random;
  * maximum likelihood (Adam on the exact integer features of Spec §8.3.3.4). Floating point on the
  * fitting side only; the file holds integers.
  *
- * <p>Usage: {@code TwoStageFit --train FILE.tok --out FILE [--limit N] [--levels 4096,...]
- * [--stage2-every 3] [--slice-rows 8]}. The codewords are the released context prior's (the same
- * codebook, scaled to integers, Spec §8.3.2.8). Training grids per image: all fine, all coarse and
- * one mixed grid ({@link PriorFit#grids}), each cut into slices of {@code slice-rows} cell rows so
- * that the adaptive features see what a coder sees.
+ * <p>Usage: {@code TwoStageFit --train FILE.tok --out FILE [--model PACKAGE_DIR] [--limit N]
+ * [--levels 4096,...] [--stage2-every 3] [--slice-rows 8]}. The codewords are the context prior's
+ * of the package in {@code PACKAGE_DIR} (default: the released default tokenizer's), the same
+ * codebook scaled to integers (Spec §8.3.2.8); the corpus must be made with that package's weights
+ * ({@code TokenCorpus --model PACKAGE_DIR}). Training grids per image: all fine, all coarse and one
+ * mixed grid ({@link PriorFit#grids}), each cut into slices of {@code slice-rows} cell rows so that
+ * the adaptive features see what a coder sees.
  */
 public final class TwoStageFit {
   private TwoStageFit() {}
@@ -35,13 +37,14 @@ public final class TwoStageFit {
   static final int EXP_LEN = 31 * 256;
 
   public static void main(String[] args) throws Exception {
-    Path train = null, out = null;
+    Path train = null, out = null, model = null;
     int limit = Integer.MAX_VALUE, every2 = 3, sliceRows = 8;
     int[] levels = {4096, 1024, 256, 64, 16};
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--train" -> train = Path.of(args[i + 1]);
         case "--out" -> out = Path.of(args[i + 1]);
+        case "--model" -> model = Path.of(args[i + 1]);
         case "--limit" -> limit = Integer.parseInt(args[i + 1]);
         case "--stage2-every" -> every2 = Integer.parseInt(args[i + 1]);
         case "--slice-rows" -> sliceRows = Integer.parseInt(args[i + 1]);
@@ -53,7 +56,11 @@ public final class TwoStageFit {
     if (train == null || out == null) throw new IllegalArgumentException("--train and --out");
     List<TokenCorpus.Entry> data = TokenCorpus.read(train);
     if (data.size() > limit) data = data.subList(0, limit);
-    ContextPrior released = ModelRegistry.builtIn().defaultTokenizer().prior();
+    ContextPrior released =
+        (model == null
+                ? ModelRegistry.builtIn().defaultTokenizer()
+                : ModelRegistry.loadFolder(model))
+            .prior();
     TwoStagePrior.Level[] fitted = new TwoStagePrior.Level[levels.length];
     for (int l = 0; l < levels.length; l++) {
       long t0 = System.nanoTime();

@@ -28,20 +28,22 @@ import java.util.regex.Pattern;
  * {@link ModelRegistry} reads (Spec §4.4).
  *
  * <pre>
- * ReleaseModel tokenizer --ckpt runs/tok-v2/ckpt-N.vqt --arch A --name tok-v2 --model-id 4
- *     --out models/src/main/resources/io/vqcodec/models/tok-v2
+ * ReleaseModel tokenizer --ckpt runs/tok-v3/ckpt-N.vqt --arch A --name tok-v3 --model-id 7
+ *     --out models/src/main/resources/io/vqcodec/models/tok-v3
  *     [--prior-images ../shared/data/train] [--prior-max-side 1024] [--same-weights-ids ID,...]
  * ReleaseModel predictor --ckpt runs/mask-v2/ckpt-N.vqt --arch 16,128,4,4 --name mask-v2
  *     --out models/src/main/resources/io/vqcodec/models/mask-v2
  * </pre>
  *
- * <p>A tokenizer package gets {@code weights.vqt} (network, codebook, nested sub-codebooks), with
- * {@code --prior-images} the context prior fitted on the token corpus of those images made with the
- * new weights ({@code prior.bin}), and {@code model.properties} with every SHA-256. A predictor
- * package gets its weights and properties. The package is then loaded through the registry as a
- * decoder would load it (hashes checked). If {@code --out}'s parent holds the class path index
- * ({@code registry.properties}), the package is added to it. Finally the command prints the row to
- * add to the registry table of Spec §4.4.
+ * <p>A tokenizer package gets {@code weights.vqt} (network, codebook, nested sub-codebooks, and the
+ * residual stage codebooks {@code stage.N} of a checkpoint that has them, with {@code stages} and
+ * {@code stage.codebook.size} in {@code model.properties}), with {@code --prior-images} the context
+ * prior fitted on the token corpus of those images made with the new weights ({@code prior.bin}),
+ * and {@code model.properties} with every SHA-256. A predictor package gets its weights and
+ * properties. The package is then loaded through the registry as a decoder would load it (hashes
+ * checked). If {@code --out}'s parent holds the class path index ({@code registry.properties}), the
+ * package is added to it. Finally the command prints the row to add to the registry table of Spec
+ * §4.4.
  *
  * <p>Model ids are never reused: a {@code --model-id} (or same-weights id) that the Spec §4.4 table
  * or a released package already names is refused.
@@ -90,6 +92,10 @@ public final class ReleaseModel {
     p.setProperty("codebook.sizes", w.codebookSizes());
     p.setProperty("weights.sha256", HexFormat.of().formatHex(w.sha256()));
     p.setProperty("train.step", Integer.toString(w.step()));
+    if (w.stages() > 1) {
+      p.setProperty("stages", Integer.toString(w.stages()));
+      p.setProperty("stage.codebook.size", Integer.toString(w.stageCodebookSize()));
+    }
     if (!same.isBlank()) p.setProperty("model.same.weights.ids", same);
     store(p, out, "vqcodec tokenizer model");
     String priorSha = null;

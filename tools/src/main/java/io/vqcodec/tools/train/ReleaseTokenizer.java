@@ -20,6 +20,11 @@ import java.util.Random;
  * the trained codes (weights: EMA code counts + 1e-3; k-means++ seeding with {@code new
  * Random(size)}; 50 Lloyd iterations), so every level is deterministic given the checkpoint.
  *
+ * <p>Residual VQ stages (tok-v2): a checkpoint with stage codebooks {@code vq.s2.codebook}, {@code
+ * vq.s3.codebook}, ... (and their {@code vq.sN.ema_count}) also releases them as float32 tensors
+ * {@code stage.N} (K x dim) and {@code stage.N.usage} (K), after the stage-1 tensors. A checkpoint
+ * without stages releases exactly the tensors it did before stages existed.
+ *
  * <p>Run through {@link ReleaseModel}, which writes the whole package.
  */
 final class ReleaseTokenizer {
@@ -27,12 +32,22 @@ final class ReleaseTokenizer {
 
   private ReleaseTokenizer() {}
 
-  /** What {@link #writeWeights} wrote. */
-  record Weights(int step, String codebookSizes, byte[] sha256, long bytes) {}
+  /**
+   * What {@link #writeWeights} wrote: {@code stages} counts stage 1 (1 without stage codebooks),
+   * {@code stageCodebookSize} is the size of every stage-2+ codebook (0 without).
+   */
+  record Weights(
+      int step,
+      String codebookSizes,
+      int stages,
+      int stageCodebookSize,
+      byte[] sha256,
+      long bytes) {}
 
   /**
    * Writes {@code out/weights.vqt} from a training checkpoint: the network as binary16, the trained
-   * codebook and its nested sub-codebooks ({@link #LEVELS}) with their usage as float32.
+   * codebook and its nested sub-codebooks ({@link #LEVELS}) with their usage as float32, and the
+   * residual stage codebooks with their usage ({@link #stageTensors}) if the checkpoint has them.
    */
   static Weights writeWeights(Path ckpt, TokNetConfig cfg, Path out) throws IOException {
     Map<String, Tensor> ck = TensorFile.read(ckpt);
@@ -53,11 +68,48 @@ final class ReleaseTokenizer {
       w.put("usage." + k, new Tensor(new long[] {k}, r[1]));
       sizes.append(',').append(k);
     }
+    Map<String, Tensor> stages = stageTensors(ck, dim);
+    w.putAll(stages);
+    int stageK = stages.isEmpty() ? 0 : (int) stages.get("stage.2").dims()[0];
     Files.createDirectories(out);
     Path wf = out.resolve("weights.vqt");
     TensorFile.write(wf, w, n -> n.startsWith("net."));
     byte[] bytes = Files.readAllBytes(wf);
-    return new Weights(step, sizes.toString(), ModelPackage.sha256(bytes), bytes.length);
+    return new Weights(
+        step,
+        sizes.toString(),
+        1 + stages.size() / 2,
+        stageK,
+        ModelPackage.sha256(bytes),
+        bytes.length);
+  }
+
+  /**
+   * The residual stage codebooks of a checkpoint: {@code stage.N} = {@code vq.sN.codebook} and
+   * {@code stage.N.usage} = {@code vq.sN.ema_count} for N = 2, 3, ... while the checkpoint has
+   * them; empty for a checkpoint without stages. Every stage has the same size and dimension.
+   */
+  static Map<String, Tensor> stageTensors(Map<String, Tensor> ck, int dim) {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    int k = 0;
+    for (int s = 2; ck.containsKey("vq.s" + s + ".codebook"); s++) {
+      Tensor cb = ck.get("vq.s" + s + ".codebook"), count = ck.get("vq.s" + s + ".ema_count");
+      int ks = (int) cb.dims()[0];
+      if (cb.dims().length != 2 || cb.dims()[1] != dim)
+        throw new IllegalArgumentException("vq.s" + s + ".codebook is not K x " + dim);
+      if (k != 0 && ks != k)
+        throw new IllegalArgumentException("stage " + s + " has " + ks + " codes, stage 2 " + k);
+      if (count == null || count.data().length != ks)
+        throw new IllegalArgumentException("vq.s" + s + ".ema_count missing or not of size " + ks);
+      k = ks;
+      out.put("stage." + s, new Tensor(new long[] {ks, dim}, cb.data()));
+      out.put("stage." + s + ".usage", new Tensor(new long[] {ks}, count.data()));
+    }
+    Tensor meta = ck.get("meta.stages");
+    if (meta != null && (int) meta.data()[0] != 1 + out.size() / 2)
+      throw new IllegalArgumentException(
+          "meta.stages " + (int) meta.data()[0] + " but " + out.size() / 2 + " stage codebooks");
+    return out;
   }
 
   /** Weighted k-means; returns {centroids (k*dim), cluster weights (k)}. */

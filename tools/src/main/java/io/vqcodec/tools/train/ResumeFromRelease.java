@@ -16,7 +16,8 @@ import java.util.Map;
  * release, so the first steps start from rounded values), the top-level codebook, and EMA state
  * rebuilt from the released code usage (sums = codebook x counts). Adam moments start at zero
  * ({@code TrainTokenizer} accepts a checkpoint without them); every code counts as used at the
- * release step.
+ * release step. Residual stage codebooks of the release ({@code stage.N}, tok-v2) come back the
+ * same way, as {@code vq.sN.*} with their EMA state from {@code stage.N.usage}.
  *
  * <p>{@code ResumeFromRelease --weights
  * models/src/main/resources/io/vqcodec/models/tok-v1/weights.vqt --step 13856 --out runs/tok-v1},
@@ -58,6 +59,23 @@ public final class ResumeFromRelease {
     ck.put("vq.ema_count", new Tensor(new long[] {k}, count));
     ck.put("vq.ema_sum", new Tensor(new long[] {k, dim}, sum));
     ck.put("vq.last_used", new Tensor(new long[] {k}, lastUsed));
+    int stages = 1;
+    for (int st = 2; w.containsKey("stage." + st); st++, stages++) {
+      Tensor sc = w.get("stage." + st), su = w.get("stage." + st + ".usage");
+      if (su == null) throw new IOException(weights + " has no stage." + st + ".usage");
+      int ks = (int) sc.dims()[0];
+      float[] ssum = new float[ks * dim], slast = new float[ks];
+      for (int i = 0; i < ks; i++) {
+        for (int j = 0; j < dim; j++) ssum[i * dim + j] = sc.data()[i * dim + j] * su.data()[i];
+      }
+      Arrays.fill(slast, step);
+      String p = "vq.s" + st + ".";
+      ck.put(p + "codebook", sc);
+      ck.put(p + "ema_count", new Tensor(new long[] {ks}, su.data()));
+      ck.put(p + "ema_sum", new Tensor(new long[] {ks, dim}, ssum));
+      ck.put(p + "last_used", new Tensor(new long[] {ks}, slast));
+    }
+    if (stages > 1) ck.put("meta.stages", new Tensor(new long[] {1}, new float[] {stages}));
     Files.createDirectories(out);
     Path f = out.resolve("ckpt-" + step + ".vqt");
     TensorFile.write(f, ck);
