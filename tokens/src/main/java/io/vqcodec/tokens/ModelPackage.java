@@ -277,11 +277,18 @@ public final class ModelPackage {
   /** Stream ids of the packages, for messages. */
   static String describe(List<ModelPackage> packages) {
     List<String> s = new ArrayList<>();
+    int ids = 0;
     for (ModelPackage p : packages) {
-      if (p.id() > 0) s.add(p.id() + " (" + p.name() + ")");
+      long[] own = p.decodableIds().clone();
+      if (own.length == 0) continue;
+      Arrays.sort(own);
+      List<String> n = new ArrayList<>();
+      for (long id : own) n.add(Long.toString(id));
+      s.add(String.join(", ", n) + " (" + p.name() + ")");
+      ids += own.length;
     }
     if (s.isEmpty()) return "no models";
-    return (s.size() == 1 ? "only model " : "only models ") + String.join(", ", s);
+    return (ids == 1 ? "only model " : "only models ") + String.join(", ", s);
   }
 
   @Override
