@@ -116,7 +116,11 @@ public final class ImageEncoder implements AutoCloseable {
     int n = level.cells();
     int steps = (int) Math.min(level.steps(), Math.round(refinement * n));
     int[] order =
-        steps == 0 || steps >= n ? null : CellRanking.rank(options.strategy, level, source);
+        steps == 0 || steps == level.steps()
+            ? null
+            : level.refinementOrder(
+                CellRanking.rank(options.strategy, level, source),
+                options.strategy == GranularityStrategy.RATE_DISTORTION);
     TokenGrid grid = level.refined(order, steps);
     return picture(
         assemble(source, options, grid),
@@ -188,6 +192,7 @@ public final class ImageEncoder implements AutoCloseable {
       final LevelAnalysis analysis;
       private final SourcePicture source;
       private int[] order;
+      private int[] refinement;
 
       Level(LevelAnalysis analysis, SourcePicture source) {
         this.analysis = analysis;
@@ -200,13 +205,23 @@ public final class ImageEncoder implements AutoCloseable {
        */
       boolean[] fineCells(int count) {
         if (count == 0) return new boolean[analysis.cells()];
-        return CellRanking.firstCells(order(count), count);
+        return CellRanking.firstCells(order(), count);
       }
 
       /** The strategy's cell order, ranked on first use. */
-      int[] order(int count) {
+      int[] order() {
         if (order == null) order = CellRanking.rank(options.strategy, analysis, source);
         return order;
+      }
+
+      /** Every refinement step in order ({@link LevelAnalysis#refinementOrder}), on first use. */
+      int[] refinement() {
+        if (refinement == null) {
+          refinement =
+              analysis.refinementOrder(
+                  order(), options.strategy == GranularityStrategy.RATE_DISTORTION);
+        }
+        return refinement;
       }
     }
 
@@ -232,8 +247,7 @@ public final class ImageEncoder implements AutoCloseable {
     @Override
     public byte[] stream(int shift, int k, int steps) {
       Level level = at(shift).level(k);
-      int n = level.analysis.cells();
-      int[] order = steps == 0 || steps >= n ? null : level.order(steps);
+      int[] order = steps == 0 || steps == level.analysis.steps() ? null : level.refinement();
       return assemble(at(shift).source, options, level.analysis.refined(order, steps));
     }
 

@@ -4,6 +4,7 @@ import io.vqcodec.neural.Tokenizer;
 import io.vqcodec.tokens.TokenGrid;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.PriorityQueue;
 
 /**
  * One codebook level of one picture: the all-fine and all-coarse token grids (the tokenizer's
@@ -87,30 +88,87 @@ final class LevelAnalysis {
   }
 
   /**
-   * The grid after the first {@code steps} refinement steps: the first {@code min(steps, cells)}
-   * cells of {@code cellOrder} fine (every cell fine from {@code cells} steps on; the order may
-   * then be null), then stage 2 for cells in {@link #stageOrder} until every cell has it, then
-   * stage 3.
+   * The grid after the first {@code steps} refinement steps of {@code order} ({@link
+   * #refinementOrder}): a cell's first step makes it fine, each further one adds a stage. {@code
+   * order} may be null when no choice is left: no step, or every step.
    */
-  TokenGrid refined(int[] cellOrder, int steps) {
+  TokenGrid refined(int[] order, int steps) {
     int n = cells();
     if (steps < 0 || steps > steps()) throw new IllegalArgumentException("steps " + steps);
-    boolean[] fine;
-    if (steps >= n) {
-      fine = new boolean[n];
-      Arrays.fill(fine, true);
+    int[] taken = new int[n];
+    if (steps == steps()) {
+      Arrays.fill(taken, fineGrid.stageCount());
     } else {
-      fine = steps == 0 ? new boolean[n] : CellRanking.firstCells(cellOrder, steps);
+      for (int i = 0; i < steps; i++) taken[order[i]]++;
     }
+    boolean[] fine = new boolean[n];
+    for (int i = 0; i < n; i++) fine[i] = taken[i] > 0;
     TokenGrid g = mix(fine);
     int cw = g.cellsWide();
-    for (int s = 2; s <= g.stageCount(); s++) {
-      int count = Math.min(n, Math.max(0, steps - (s - 1) * n));
-      int[] order = stageOrder(s);
-      for (int i = 0; i < count; i++) g.setCellStages(order[i] % cw, order[i] / cw, s);
+    for (int i = 0; i < n; i++) {
+      if (taken[i] > 1) g.setCellStages(i % cw, i / cw, taken[i]);
     }
     return g;
   }
+
+  /**
+   * Every refinement step of this level in the order the encoder takes them, as cell indices (a
+   * cell's first occurrence makes it fine, each later one adds a stage): {@code cellOrder} (the
+   * granularity strategy's ranking) for the fine steps. Without residual stages that is all. With
+   * them, and {@code byGain}, the steps of all cells are merged by estimated error removed per bit
+   * (a cell's steps in their order): the fine step's gain is measured ({@link #sseCoarse} minus
+   * {@link #sseFine}); a stage's is the squared length of its code vectors times {@link
+   * #STAGE_GAIN}, which saves decoding the picture once per stage. Without {@code byGain} the stage
+   * steps follow all fine steps, cells by {@link #stageOrder}.
+   */
+  int[] refinementOrder(int[] cellOrder, boolean byGain) {
+    int n = cells(), stages = fineGrid.stageCount();
+    int[] out = new int[n * stages];
+    if (stages == 1 || !byGain) {
+      System.arraycopy(cellOrder, 0, out, 0, n);
+      for (int s = 2; s <= stages; s++) System.arraycopy(stageOrder(s), 0, out, (s - 1) * n, n);
+      return out;
+    }
+    double[] fineGain = new double[n];
+    double[] c = sseCoarse(), f = sseFine();
+    for (int i = 0; i < n; i++) fineGain[i] = (c[i] - f[i]) / FINE_STEP_BITS;
+    double[][] stageGain = new double[stages - 1][];
+    for (int s = 2; s <= stages; s++) {
+      double[] norm = stageNorms(s);
+      stageGain[s - 2] = new double[n];
+      for (int i = 0; i < n; i++) {
+        stageGain[s - 2][i] = STAGE_GAIN[s - 2] * norm[i] / STAGE_STEP_BITS;
+      }
+    }
+    // Greedy over the cells' chains of steps: the best next step of any cell, ties to the lower
+    // cell index, so the order is deterministic.
+    int[] next = new int[n]; // steps taken per cell
+    PriorityQueue<double[]> queue =
+        new PriorityQueue<>(
+            Comparator.comparingDouble((double[] e) -> -e[0]).thenComparingDouble(e -> e[1]));
+    for (int i = 0; i < n; i++) queue.add(new double[] {fineGain[i], i});
+    for (int k = 0; k < out.length; k++) {
+      int i = (int) queue.poll()[1];
+      out[k] = i;
+      int taken = ++next[i];
+      if (taken < stages) queue.add(new double[] {stageGain[taken - 1][i], i});
+    }
+    return out;
+  }
+
+  /**
+   * Pixel squared error a stage removes per unit of squared length of its four code vectors (stages
+   * 2 and 3): the least-squares slope over every cell of the validation images
+   * (results/tok-v2/stage-gain.md), so that stage steps and fine steps compare in one unit.
+   */
+  static final double[] STAGE_GAIN = {31000, 23500};
+
+  /**
+   * Bits of a fine step (four fine tokens instead of one coarse token) and of a stage step (four
+   * raw 12-bit tokens and a flag), as the stream codes them on average (Spec §6.8.3; two-stage
+   * model at K = 4096 on the validation images: about 11.3 bits per token).
+   */
+  static final double FINE_STEP_BITS = 34, STAGE_STEP_BITS = 49;
 
   /**
    * Cells from the one whose stage-{@code s} code vectors are longest to the shortest (ties in
@@ -119,17 +177,8 @@ final class LevelAnalysis {
    */
   private int[] stageOrder(int s) {
     if (stageOrders[s - 2] != null) return stageOrders[s - 2];
-    float[] table = tokenizer.stageTable(s);
-    int d = table.length / fineGrid.stageCodebookSize();
-    int cw = fineGrid.cellsWide(), n = cells();
-    double[] score = new double[n];
-    for (int i = 0; i < n; i++) {
-      int cx = i % cw, cy = i / cw;
-      for (int q = 0; q < 4; q++) {
-        int t = fineGrid.stageToken(s, 2 * cx + (q & 1), 2 * cy + (q >> 1));
-        for (int j = 0; j < d; j++) score[i] += (double) table[t * d + j] * table[t * d + j];
-      }
-    }
+    double[] score = stageNorms(s);
+    int n = cells();
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) order[i] = i;
     Arrays.sort(
@@ -137,6 +186,22 @@ final class LevelAnalysis {
     int[] out = new int[n];
     for (int i = 0; i < n; i++) out[i] = order[i];
     return stageOrders[s - 2] = out;
+  }
+
+  /** Per cell, the squared length of its four stage-{@code s} code vectors. */
+  private double[] stageNorms(int s) {
+    float[] table = tokenizer.stageTable(s);
+    int d = table.length / fineGrid.stageCodebookSize();
+    int cw = fineGrid.cellsWide(), n = cells();
+    double[] norm = new double[n];
+    for (int i = 0; i < n; i++) {
+      int cx = i % cw, cy = i / cw;
+      for (int q = 0; q < 4; q++) {
+        int t = fineGrid.stageToken(s, 2 * cx + (q & 1), 2 * cy + (q >> 1));
+        for (int j = 0; j < d; j++) norm[i] += (double) table[t * d + j] * table[t * d + j];
+      }
+    }
+    return norm;
   }
 
   /**
