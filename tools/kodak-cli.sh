@@ -2,7 +2,7 @@
 # Encodes and decodes every Kodak image through the vqcodec CLI at each --quality step and at
 # several --bpp targets, and writes mean bpp (from the .vqc file sizes), RGB PSNR and MS-SSIM per
 # setting to results/kodak-cli/cli-settings.csv (and .md).
-# Needs a build (mvn -q -B install -DskipTests) and ../shared/data/kodak. Takes ~20 minutes on 2 cores.
+# Needs a build (mvn -q -B install -DskipTests) and ../shared/data/kodak. Takes ~30 minutes on 2 cores.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 kodak="${KODAK:-$root/../shared/data/kodak}"
@@ -20,8 +20,8 @@ run() { # label, encode options...
   java -Djava.awt.headless=true -cp "$cp_" io.vqcodec.tools.eval.FolderMetrics "$label" "$kodak" \
     "$work/$label-vqc" "$work/$label-png" | tee -a "$csv"
 }
-for q in 1 2 3 4 5 6 7 8 9 10; do run "quality-$q" --quality "$q"; done
-for b in 0.01 0.02 0.05 0.1 0.15; do run "bpp-$b" --bpp "$b"; done
+for q in $(seq 1 14); do run "quality-$q" --quality "$q"; done
+for b in 0.01 0.02 0.05 0.1 0.15 0.25 0.5; do run "bpp-$b" --bpp "$b"; done
 {
   echo "| setting | images | mean bpp | PSNR (dB) | MS-SSIM |"
   echo "|---|---:|---:|---:|---:|"

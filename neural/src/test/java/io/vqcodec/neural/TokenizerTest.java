@@ -51,9 +51,37 @@ class TokenizerTest {
 
   @Test
   void releasedModelIdentity() {
-    assertThat(tok.modelId()).isEqualTo(3);
+    assertThat(tok.modelId()).isEqualTo(5); // tok-v2 (Spec §4.4)
     assertThat(tok.codebookSizes()).containsExactly(4096, 1024, 256, 64, 16);
     assertThat(tok.weightsSha256()).hasSize(32);
+    assertThat(tok.stageCount()).isEqualTo(3);
+    assertThat(tok.stageCodebookSize()).isEqualTo(4096);
+  }
+
+  /**
+   * Spec §6.8: each residual stage codes what the stages before it left, so the decoded picture
+   * gets closer with every stage; a grid whose cells carry one stage decodes as a grid without
+   * stages.
+   */
+  @Test
+  void residualStagesRefineTheFineTokens() throws IOException {
+    BufferedImage img = chelseaCrop();
+    TokenGrid three = tok.encodeLevels(RgbRegion.of(img), new int[] {4096}, true).get(4096)[0];
+    assertThat(three.stageCount()).isEqualTo(3);
+    assertThat(three.stageTokenCount()).isEqualTo(2 * 4 * 12);
+    double p1 = Pixels.psnr(img, tok.decode(three.withStageCount(1)));
+    double p2 = Pixels.psnr(img, tok.decode(three.withStageCount(2)));
+    double p3 = Pixels.psnr(img, tok.decode(three));
+    assertThat(p2).isGreaterThan(p1 + 0.5);
+    assertThat(p3).isGreaterThan(p2);
+    TokenGrid plain = tok.encode(img, 4096, null);
+    assertThat(three.withStageCount(1)).isEqualTo(plain);
+    assertThat(Pixels.psnr(img, tok.decode(plain))).isEqualTo(p1);
+    // Without stages requested, or at a smaller level, grids carry none.
+    assertThat(plain.stageCount()).isEqualTo(1);
+    assertThat(
+            tok.encodeLevels(RgbRegion.of(img), new int[] {1024}, true).get(1024)[0].stageCount())
+        .isEqualTo(1);
   }
 
   @Test
