@@ -18,6 +18,11 @@ public enum Capability {
   PM3(ErrorCategory.UNKNOWN_MODEL),
   /** The coded-resolution block, extension type 1 (Spec §9.6.1). */
   CODED_RESOLUTION(ErrorCategory.UNKNOWN_CRITICAL_EXTENSION),
+  /**
+   * The residual-stages block, extension type 2 (Spec §9.6.2, §6.8), with the models that provide
+   * stage codebooks (tok-v2, models 5 and 6, Spec §4.4).
+   */
+  RESIDUAL_STAGES(ErrorCategory.UNKNOWN_CRITICAL_EXTENSION),
   /** Model-2 streams with model 3's weights (Spec §4.4, a permission). */
   MODEL_2(ErrorCategory.UNKNOWN_MODEL),
   /** Profile 1, video (Spec §10). */
@@ -49,6 +54,7 @@ public enum Capability {
     if (e.probModel() == 2 || names(e, "§8.3.2")) c.add(PM2);
     if (e.probModel() == 3 || names(e, "§8.3.3")) c.add(PM3);
     if (names(e, "§9.6.1")) c.add(CODED_RESOLUTION);
+    if (names(e, "§9.6.2") || names(e, "§6.8")) c.add(RESIDUAL_STAGES);
     if (names(e, "§4.4")) c.add(MODEL_2);
     if (names(e, "§10")) c.add(VIDEO);
     return c;

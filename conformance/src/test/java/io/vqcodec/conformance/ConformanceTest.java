@@ -342,6 +342,57 @@ class ConformanceTest {
     assertThat(c.get("err-video-rate-num-0.vqc"))
         .containsExactly(Capability.CORE, Capability.VIDEO);
     assertThat(Capability.of("coded-resolution")).isEqualTo(Capability.CODED_RESOLUTION);
+    assertThat(c.get("stages-3-mixed-random-pm0.vqc"))
+        .containsExactly(Capability.CORE, Capability.RESIDUAL_STAGES);
+    assertThat(c.get("stages-coded-res-half-pm3.vqc"))
+        .containsExactly(
+            Capability.CORE,
+            Capability.PM3,
+            Capability.CODED_RESOLUTION,
+            Capability.RESIDUAL_STAGES);
+    assertThat(c.get("err-stages-count-4.vqc"))
+        .containsExactly(Capability.CORE, Capability.RESIDUAL_STAGES);
+    assertThat(Capability.of("residual-stages")).isEqualTo(Capability.RESIDUAL_STAGES);
+  }
+
+  /**
+   * Spec §C.7: a decoder without residual stages refuses the critical type-2 block as an unknown
+   * critical extension (§9.4) and passes when it says so; stating residual-stages, it fails exactly
+   * the staged vectors that decode.
+   */
+  @Test
+  void decoderWithoutStagesIsJudgedByItsCapabilities() {
+    ConformanceRunner.Decoder noStages =
+        (name, stream) -> {
+          DecoderResult r = JavaDecoder.decode(stream);
+          if (r.refused() && !r.error().equals(ErrorCategory.UNKNOWN_MODEL.name())) return r;
+          try {
+            if (io.vqcodec.container.ContainerReader.open(stream).header().stageCount() > 1)
+              return DecoderResult.refusal(
+                  ErrorCategory.UNKNOWN_CRITICAL_EXTENSION.name(), -1, "no residual stages");
+          } catch (IOException e) {
+            return r;
+          }
+          return r;
+        };
+    Set<Capability> noStagesCaps = EnumSet.complementOf(EnumSet.of(Capability.RESIDUAL_STAGES));
+    assertThat(ConformanceRunner.check(manifest, VECTORS, noStages, noStagesCaps))
+        .allMatch(ConformanceRunner.Verdict::pass);
+    Set<String> decodesStaged = new TreeSet<>(), needsStages = new TreeSet<>();
+    for (Manifest.Entry e : manifest) {
+      if (Capability.needed(e).contains(Capability.RESIDUAL_STAGES)) {
+        needsStages.add(e.name());
+        if (e.decodes()) decodesStaged.add(e.name());
+      }
+    }
+    assertThat(decodesStaged).hasSizeGreaterThan(20);
+    // Stating residual-stages, it fails every staged vector that decodes, and refusal vectors only
+    // where the category differs (the UNKNOWN_MODEL ones); no other vector.
+    Set<String> failed =
+        failed(
+            ConformanceRunner.check(manifest, VECTORS, noStages, EnumSet.allOf(Capability.class)));
+    assertThat(failed).containsAll(decodesStaged);
+    assertThat(needsStages).containsAll(failed);
   }
 
   private static Set<String> failed(List<ConformanceRunner.Verdict> v) {

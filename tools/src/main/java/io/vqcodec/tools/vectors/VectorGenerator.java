@@ -86,6 +86,17 @@ public final class VectorGenerator {
 
   private final ModelId model3;
 
+  /** tok-v2 (Spec §4.4: models 5 and 6), the first package with residual stage codebooks. */
+  private final ModelPackage tok2;
+
+  /** Model 5 (tok-v2 weights; prob_model_id 0 and 2) and model 6 (the same, prob_model_id 3). */
+  private final ModelId model5, model6;
+
+  /** tok-v2's context prior (prior-v2) and two-stage model (twostage-v2). */
+  private final ContextPrior prior2;
+
+  private final TwoStagePrior twoStage2;
+
   private final List<Manifest.Entry> entries = new ArrayList<>();
 
   private VectorGenerator(Path out, Path sample) throws IOException {
@@ -98,6 +109,12 @@ public final class VectorGenerator {
     this.model = new ModelId(tok.id(), tok.weightsSha256());
     this.twoStage = tok.twoStagePrior();
     this.model3 = new ModelId(tok.twoStageId(), tok.weightsSha256());
+    // The residual-stage vectors (Spec §9.6.2) need a model with stage codebooks: tok-v2.
+    this.tok2 = ModelRegistry.builtIn().byName("tok-v2").orElseThrow();
+    this.model5 = new ModelId(tok2.id(), tok2.weightsSha256());
+    this.model6 = new ModelId(tok2.twoStageId(), tok2.weightsSha256());
+    this.prior2 = tok2.prior();
+    this.twoStage2 = tok2.twoStagePrior();
   }
 
   public static void main(String[] args) throws IOException {
@@ -147,6 +164,7 @@ public final class VectorGenerator {
     g.damaged();
     g.invalid();
     g.pinned();
+    g.stages(images);
     new VideoVectors(out, g.entries, g.model, g.model3, g.prior, g.twoStage).generate();
     Manifest.write(out.resolve(Manifest.FILE), g.entries);
     return List.copyOf(g.entries);
@@ -250,23 +268,31 @@ public final class VectorGenerator {
   }
 
   private List<Slice> slices(Synth s) throws IOException {
+    return slices(s, params(s.pm));
+  }
+
+  /** {@code s}'s slices coded with the parameters {@code params} (Spec §8.1). */
+  private static List<Slice> slices(Synth s, TokenModel params) throws IOException {
     List<Slice> out = new ArrayList<>();
     int first = 0;
     for (int n : s.rows) {
-      out.add(new Slice(first, n, SliceCoder.encode(params(s.pm), s.grid, first, n, s.mode)));
+      out.add(new Slice(first, n, SliceCoder.encode(params, s.grid, first, n, s.mode)));
       first += n;
     }
     return out;
   }
 
   private ContainerHeader header(Synth s, ModelId m) {
+    List<io.vqcodec.container.Extension> ext = new ArrayList<>();
+    if (s.resolutionShift != 0) ext.add(ContainerHeader.codedResolution(s.resolutionShift));
+    if (s.grid.stageCount() > 1) {
+      ext.add(ContainerHeader.residualStages(s.grid.stageCount(), s.grid.stageCodebookSize()));
+    }
     return new ContainerHeader(
         PictureHeader.still(s.width, s.height, s.channel),
         m,
         new TokenGridParams(s.grid.codebookSize(), s.mode, s.pm),
-        s.resolutionShift == 0
-            ? List.of()
-            : List.of(ContainerHeader.codedResolution(s.resolutionShift)));
+        ext);
   }
 
   /**
@@ -642,14 +668,24 @@ public final class VectorGenerator {
       String sections,
       String description)
       throws IOException {
-    byte[] b = enc.encode(img, o).bytes();
+    image(this::params, name, enc.encode(img, o).bytes(), sections, description);
+  }
+
+  /** As above for the stream {@code b}, whose slices are coded with {@code params} (Spec §8.1). */
+  private void image(
+      java.util.function.Function<ProbabilityModel, TokenModel> params,
+      String name,
+      byte[] b,
+      String sections,
+      String description)
+      throws IOException {
     DecodedTokens t = TokenDecoder.decode(new ByteArrayInputStream(b), LossSimulation.NONE, null);
     ContainerReader r = ContainerReader.open(b);
     ContainerHeader h = r.header();
     for (Slice s; (s = r.nextSlice()) != null; ) {
       byte[] again =
           SliceCoder.encode(
-              params(h.grid().probabilityModel()),
+              params.apply(h.grid().probabilityModel()),
               t.grid(),
               s.firstRow(),
               s.rowCount(),
@@ -1858,6 +1894,539 @@ public final class VectorGenerator {
         "ok",
         "§4.3 §4.4",
         "model_id 2 (the weights of model 3, no context prior) with prob_model_id 0");
+  }
+
+  // ---------------------------------------------------------------- residual stages (§9.6.2)
+
+  /** How a staged grid chooses each fine cell's stage count (Spec §6.8.1). */
+  private enum Stages {
+    /** 1 .. stage_count at random, cell by cell: singles and every neighbourhood. */
+    RANDOM,
+    /** Blocks of 3x2 cells with one count, one cell in five then set at random. */
+    CLUSTERS,
+    /** One stage everywhere: every stage flag 0, no stage data. */
+    ONE,
+    /** stage_count stages everywhere. */
+    ALL
+  }
+
+  /**
+   * A grid as {@link #grid} whose fine cells carry residual stages: {@code stageCount} stages at
+   * most, stage codebooks of {@code stageK} entries, stage tokens chosen by {@code tok}.
+   */
+  private static TokenGrid stagedGrid(
+      int w,
+      int h,
+      int k,
+      Gran gran,
+      int stageCount,
+      int stageK,
+      Stages stages,
+      Tok tok,
+      long seed) {
+    TokenGrid g0 = grid(w, h, k, gran, Tok.RANDOM, seed);
+    TokenGrid g = new TokenGrid(w, h, k, stageCount, stageK);
+    SplittableRandom r = new SplittableRandom(seed + 1);
+    for (int cy = 0; cy < g.cellsHigh(); cy++) {
+      for (int cx = 0; cx < g.cellsWide(); cx++) {
+        g.copyCell(g0, cx, cy);
+        if (!g.isFine(cx, cy)) continue;
+        int n =
+            switch (stages) {
+              case RANDOM -> 1 + r.nextInt(stageCount);
+              case CLUSTERS ->
+                  r.nextInt(5) == 0
+                      ? 1 + r.nextInt(stageCount)
+                      : 1 + (cx / 3 + cy / 2) % stageCount;
+              case ONE -> 1;
+              case ALL -> stageCount;
+            };
+        g.setCellStages(cx, cy, n);
+        for (int st = 2; st <= n; st++) {
+          for (int q = 0; q < 4; q++) {
+            int fx = 2 * cx + (q & 1), fy = 2 * cy + (q >> 1);
+            g.setStageToken(st, fx, fy, token(tok, stageK, fx + st, fy, r));
+          }
+        }
+      }
+    }
+    return g;
+  }
+
+  /** tok-v2's parameters for slices of {@code pm} (Spec §8.1), null for order-0. */
+  private TokenModel params2(ProbabilityModel pm) {
+    return pm == PM0 ? null : pm == PM2 ? prior2 : twoStage2;
+  }
+
+  /** The tok-v2 model a staged stream of {@code pm} names (Spec §4.4): 5, or 6 for pm3. */
+  private ModelId model2(ProbabilityModel pm) {
+    return pm == PM3 ? model6 : model5;
+  }
+
+  /** A staged stream as tok-v2 writes it: model 5 or 6, its parameters. */
+  private byte[] writeStaged(Synth s) throws IOException {
+    return ContainerWriter.write(header(s, model2(s.pm)), slices(s, params2(s.pm)));
+  }
+
+  /**
+   * (stage, context) pairs of Spec §6.8.2 that the valid staged vectors code a flag with, 4 * (s -
+   * 2) + context; all 8 must be met.
+   */
+  private final boolean[] stageContexts = new boolean[8];
+
+  /** Adds a synthetic staged vector that decodes completely. */
+  private void validStaged(String name, Synth s, String sections, String description)
+      throws IOException {
+    int first = 0;
+    for (int n : s.rows) {
+      for (int cy = first; cy < first + n; cy++) {
+        for (int cx = 0; cx < s.grid.cellsWide(); cx++) {
+          if (!s.grid.isFine(cx, cy)) continue;
+          for (int st = 2; st <= s.grid.stageCount(); st++) {
+            int left = cx > 0 && s.grid.cellStages(cx - 1, cy) >= st ? 1 : 0;
+            int above = cy > first && s.grid.cellStages(cx, cy - 1) >= st ? 1 : 0;
+            stageContexts[4 * (st - 2) + left + 2 * above] = true;
+            if (s.grid.cellStages(cx, cy) < st) break;
+          }
+        }
+      }
+      first += n;
+    }
+    decodes(
+        name,
+        writeStaged(s),
+        s.grid,
+        s.channel,
+        s.mode,
+        s.pm,
+        outcomes(s.rows.length),
+        "ok",
+        sections,
+        description);
+  }
+
+  /**
+   * Residual stages (Spec §6.8, §9.6.2, issue 18: valid, damaged and invalid vectors for every new
+   * syntax element), made with tok-v2 (models 5 and 6, stage codebooks of 4096). Synthetic grids
+   * under every probability model, real encoder output (with {@code images}), lost slices and a
+   * slice whose stage data is cut, each malformed type-2 block, the payload limit of §A.2 and
+   * models without the stages a stream asks for.
+   */
+  private void stages(boolean images) throws IOException {
+    int sk = 4096;
+    // Valid, synthetic (Spec §6.8.1 to §6.8.3).
+    for (ProbabilityModel pm : List.of(PM0, PM2, PM3)) {
+      validStaged(
+          "stages-3-mixed-random-" + pmName(pm),
+          new Synth(
+              stagedGrid(128, 96, 4096, Gran.RANDOM, 3, sk, Stages.RANDOM, Tok.RANDOM, 2000),
+              MIXED,
+              pm,
+              ChannelFormat.RGB,
+              rows(6, 2)),
+          "§6.8 §9.6.2 §A.2 " + sec(pm),
+          "stage_count 3, K=4096, mixed granularity, 1 to 3 stages per fine cell at random,"
+              + " three 2-row slices");
+      validStaged(
+          "stages-2-all-fine-clusters-" + pmName(pm),
+          new Synth(
+              stagedGrid(144, 80, 4096, Gran.FINE, 2, sk, Stages.CLUSTERS, Tok.RANDOM, 2010),
+              FINE,
+              pm,
+              ChannelFormat.RGB,
+              new int[] {2, 1, 2}),
+          "§6.5 §6.8 §9.6.2 " + sec(pm),
+          "stage_count 2, K=4096, all fine (granularity_mode 2): clusters of 3x2 cells with and"
+              + " without stage 2 and single cells, slices of 2, 1, 2 rows");
+    }
+    validStaged(
+        "stages-3-clusters-1-row-slices-pm2",
+        new Synth(
+            stagedGrid(160, 96, 4096, Gran.RANDOM, 3, sk, Stages.CLUSTERS, Tok.RANDOM, 2020),
+            MIXED,
+            PM2,
+            ChannelFormat.RGB,
+            rows(6, 1)),
+        "§6.8 §9.6.2 §8.3.2",
+        "stage_count 3, mixed: clusters of 1, 2 and 3 stages and single cells, one slice per"
+            + " cell row (no above neighbour in the slice)");
+    validStaged(
+        "stages-3-all-fine-clusters-pm3",
+        new Synth(
+            stagedGrid(160, 96, 4096, Gran.FINE, 3, sk, Stages.CLUSTERS, Tok.SKEWED, 2030),
+            MIXED,
+            PM3,
+            ChannelFormat.RGB,
+            rows(6, 3)),
+        "§6.8 §9.6.2 §8.3.3",
+        "stage_count 3, mixed mode whose every flag is 1: clusters of 1, 2 and 3 stages, skewed"
+            + " stage tokens, two 3-row slices");
+    validStaged(
+        "stages-3-none-pm0",
+        new Synth(
+            stagedGrid(96, 64, 4096, Gran.RANDOM, 3, sk, Stages.ONE, Tok.RANDOM, 2040),
+            MIXED,
+            PM0,
+            ChannelFormat.RGB,
+            rows(4, 2)),
+        "§6.8 §9.6.2 §8.2",
+        "stage_count 3 and no cell with a second stage: each fine cell one stage flag 0, no"
+            + " stage data");
+    validStaged(
+        "stages-3-all-extremes-pm2",
+        new Synth(
+            stagedGrid(96, 64, 4096, Gran.RANDOM, 3, sk, Stages.ALL, Tok.EXTREMES, 2050),
+            MIXED,
+            PM2,
+            ChannelFormat.RGB,
+            rows(4, 4)),
+        "§6.8 §9.6.2 §8.3.2",
+        "stage_count 3, every fine cell 3 stages, stage tokens 0 and 4095 only (12 raw bits all 0"
+            + " or all 1)");
+    validStaged(
+        "stages-2-k256-mixed-pm0",
+        new Synth(
+            stagedGrid(80, 64, 256, Gran.RANDOM, 2, sk, Stages.RANDOM, Tok.GRADIENT, 2060),
+            MIXED,
+            PM0,
+            ChannelFormat.RGB,
+            rows(4, 2)),
+        "§6.2 §6.8 §9.6.2 §8.2",
+        "stage_count 2 with codebook_level 4 (K=256) for the first stage and stage codebooks of"
+            + " 4096");
+    int f = 2;
+    TokenGrid half =
+        stagedGrid(
+            (200 + f - 1) / f,
+            (120 + f - 1) / f,
+            4096,
+            Gran.RANDOM,
+            3,
+            sk,
+            Stages.RANDOM,
+            Tok.RANDOM,
+            2070);
+    validStaged(
+        "stages-coded-res-half-pm3",
+        new Synth(half, MIXED, PM3, ChannelFormat.RGB, rows(half.cellsHigh(), 2), 200, 120, 1),
+        "§6.8 §9.6.1 §9.6.2 §8.3.3",
+        "200x120 coded at half size (a 100x60 grid) with stage_count 3: both registered blocks");
+    for (int i = 0; i < stageContexts.length; i++) {
+      if (!stageContexts[i])
+        throw new IllegalStateException(
+            "stage " + (2 + i / 4) + " flag context " + (i % 4) + " not exercised");
+    }
+    // Valid, real encoder output (Spec §6.8: the encoder's refinement steps beyond every fine
+    // cell are residual stages).
+    if (images) stageImages();
+    // Damaged: a staged slice lost like any other (Spec §5.4, §5.5, §6.8.3).
+    String inv = ErrorCategory.INVALID_HEADER.name(), um = ErrorCategory.UNKNOWN_MODEL.name();
+    Synth base = null;
+    for (ProbabilityModel pm : List.of(PM0, PM2, PM3)) {
+      Synth s =
+          new Synth(
+              stagedGrid(80, 64, 4096, Gran.RANDOM, 3, sk, Stages.RANDOM, Tok.RANDOM, 2100),
+              MIXED,
+              pm,
+              ChannelFormat.RGB,
+              rows(4, 1));
+      if (pm == PM0) base = s;
+      String p = "-" + pmName(pm);
+      byte[] b = writeStaged(s);
+      decodes(
+          "stages-base" + p,
+          b,
+          s.grid,
+          s.channel,
+          s.mode,
+          pm,
+          outcomes(4),
+          "ok",
+          "§5 §6.8 §9.6.2 " + sec(pm),
+          "the base of the edited staged vectors: 80x64, K=4096, stage_count 3, mixed, four"
+              + " 1-row slices");
+      HeaderEditor e = HeaderEditor.parse(b);
+      int start1 = e.headerSize() + e.payload(0).length;
+      byte[] d = b.clone();
+      d[start1 + e.payload(1).length - 3] ^= 0x04;
+      decodes(
+          "stages-slice-crc-damaged-1" + p,
+          d,
+          lose(s.grid, 1, 1),
+          s.channel,
+          s.mode,
+          pm,
+          with(outcomes(4), 1, "DAMAGED"),
+          "ok",
+          "§5.4 §5.5 §6.8.3 §9.6.2",
+          "one bit of slice 1's payload flipped, 3 bytes before its end: CRC_MISMATCH, the"
+              + " other slices decode with their stages");
+      if (pm == PM2) {
+        int start2 = start1 + e.payload(1).length;
+        decodes(
+            "stages-slice-truncated" + p,
+            Arrays.copyOf(b, start2 + e.payload(2).length / 2),
+            lose(s.grid, 2, 2),
+            s.channel,
+            s.mode,
+            pm,
+            List.of("DECODED", "DECODED", "TRUNCATED", "MISSING"),
+            "warn",
+            "§5.4 §5.5 §2.6 §6.8 §9.6.2",
+            "staged stream cut inside slice 2's payload: slice 2 TRUNCATED, slice 3 MISSING");
+      }
+    }
+    stageDataCut();
+    // Invalid type-2 blocks (Spec §9.6.2, §C.4: each at the element that breaks it).
+    HeaderEditor e = HeaderEditor.parse(writeStaged(base));
+    String[][] bad = {
+      {"err-stages-ignorable", "0002", "0306", "type 2 without the critical flag", "type"},
+      {"err-stages-length-1", "8002", "03", "a 1-byte residual-stages payload", "length"},
+      {"err-stages-length-3", "8002", "030600", "a 3-byte residual-stages payload", "length"},
+      {"err-stages-count-1", "8002", "0106", "stage_count 1 (reserved)", "payload"},
+      {"err-stages-count-4", "8002", "0406", "stage_count 4 (reserved)", "payload"},
+      {"err-stages-level-1", "8002", "0301", "stage_codebook_level 1 (reserved)", "payload"},
+      {"err-stages-level-7", "8002", "0307", "stage_codebook_level 7 (reserved)", "payload"}
+    };
+    for (String[] c : bad) {
+      byte[] payload = java.util.HexFormat.of().parseHex(c[2]);
+      HeaderEditor x =
+          e.copy()
+              .set("extension[0].extension_type", java.util.HexFormat.of().parseHex(c[1]))
+              .set("extension[0].extension_length", HeaderEditor.varint(payload.length))
+              .set("extension[0].extension_payload", payload);
+      refuses(
+          c[0],
+          x.toFile(true),
+          inv,
+          x.offset("extension[0].extension_" + c[4]),
+          "§9.6.2",
+          c[3] + " in the staged base stream (version_minor 4)");
+    }
+    HeaderEditor twice =
+        e.copy()
+            .set("extension_count", HeaderEditor.varint(2))
+            .insertAfter(
+                "extension[0].extension_payload",
+                new HeaderEditor.Field("extension[1].extension_type", HeaderEditor.be(0x8002, 2)),
+                new HeaderEditor.Field("extension[1].extension_length", HeaderEditor.varint(2)),
+                new HeaderEditor.Field("extension[1].extension_payload", new byte[] {3, 6}));
+    refuses(
+        "err-stages-twice",
+        twice.toFile(true),
+        inv,
+        twice.offset("extension[1].extension_type"),
+        "§9.6.2",
+        "two residual-stages blocks, both stage_count 3 and level 6");
+    // Spec §A.2: the payload limit with stages, at and one past (5-cell slices).
+    TokenGrid two = stagedGrid(80, 64, 4096, Gran.RANDOM, 2, sk, Stages.RANDOM, Tok.RANDOM, 2110);
+    Synth s2 = new Synth(two, MIXED, PM0, ChannelFormat.RGB, rows(4, 1));
+    HeaderEditor e2 = HeaderEditor.parse(writeStaged(s2));
+    int limit2 = Limits.maxSlicePayload(5, 2);
+    byte[] junk = new byte[limit2 + 1];
+    new SplittableRandom(2111).nextBytes(junk);
+    junk[0] = (byte) 0x80;
+    HeaderEditor over = e2.copy().setPayload(0, junk, true);
+    refuses(
+        "err-stages-payload-length-limit",
+        over.toFile(true),
+        inv,
+        over.offset("slice[0].payload_length"),
+        "§5.2 §9.6.2 §A.2",
+        "stage_count 2: payload_length "
+            + (limit2 + 1)
+            + " for a 5-cell slice (limit 64 + 48 * 5 = "
+            + limit2
+            + "), a matching CRC");
+    decodes(
+        "stages-payload-over-2-stage-limit-pm0",
+        e.copy().setPayload(0, junk, true).toFile(true),
+        lose(base.grid, 0, 1),
+        base.channel,
+        base.mode,
+        PM0,
+        with(outcomes(4), 0, "UNDECODABLE"),
+        "ok",
+        "§5.2 §9.6.2 §A.2 §6.6",
+        "the payload of err-stages-payload-length-limit under stage_count 3 (limit 64 + 64 * 5 = "
+            + Limits.maxSlicePayload(5, 3)
+            + "): in range, random bytes, UNDECODABLE");
+    // A model without the stages the stream asks for (Spec §9.6.2, §C.4): UNKNOWN_MODEL.
+    Synth v1 =
+        new Synth(
+            stagedGrid(80, 64, 256, Gran.RANDOM, 2, sk, Stages.RANDOM, Tok.RANDOM, 2120),
+            MIXED,
+            PM3,
+            ChannelFormat.RGB,
+            rows(4, 2));
+    refuses(
+        "err-stages-model-4",
+        ContainerWriter.write(header(v1, model3), slices(v1, twoStage)),
+        um,
+        -1,
+        "§9.6.2 §8.3.3",
+        "model 4 (tok-v1, no residual stages) with stage_count 2, coded with model 4's two-stage"
+            + " parameters");
+    Synth k1024 =
+        new Synth(
+            stagedGrid(80, 64, 4096, Gran.RANDOM, 3, 1024, Stages.RANDOM, Tok.RANDOM, 2130),
+            MIXED,
+            PM3,
+            ChannelFormat.RGB,
+            rows(4, 2));
+    refuses(
+        "err-stages-level-5-model-6",
+        writeStaged(k1024),
+        um,
+        -1,
+        "§9.6.2 §8.3.3",
+        "model 6 (tok-v2: stage codebooks of 4096) with stage_codebook_level 5 (1024 entries)");
+  }
+
+  /** Encoder output with residual stages: samples/chelsea.png under tok-v2 (Spec §6.8). */
+  private void stageImages() throws IOException {
+    BufferedImage src = ImageIO.read(sample.toFile());
+    if (src == null) throw new IOException("cannot read " + sample);
+    try (Tokenizer tok = Tokenizer.open(tok2);
+        ImageEncoder enc = ImageEncoder.using(tok)) {
+      for (int q : new int[] {12, 14}) {
+        byte[] b = enc.encode(src, EncoderOptions.defaults().withQuality(q)).bytes();
+        ContainerHeader h = ContainerReader.open(b).header();
+        if (h.stageCount() < 2)
+          throw new IOException("tok-v2 at --quality " + q + " wrote no residual-stages block");
+        ProbabilityModel pm = h.grid().probabilityModel();
+        image(
+            this::params2,
+            "img-chelsea-451x300-stages-q" + q,
+            b,
+            "§6.8 §9.6.2 " + sec(pm),
+            "samples/chelsea.png with tok-v2 at --quality "
+                + q
+                + ": stage_count "
+                + h.stageCount()
+                + ", the encoder's defaults otherwise ("
+                + pmName(pm)
+                + ")");
+      }
+    }
+  }
+
+  /**
+   * A one-row, all-fine, prob_model_id 0 staged slice (Spec §6.3, §6.8) coded with one stage token
+   * less and one more than its stage flags say (CRC matching). Less: the decoder's last raw read
+   * needs a refill with no bytes left (§7.4; with rANS a cut payload can fail no other way, the
+   * state being 2^31 once every coded symbol is read). More: every symbol decodes and check_end
+   * fails (§7.6).
+   */
+  private void stageDataCut() throws IOException {
+    TokenGrid g = stagedGrid(64, 16, 4096, Gran.FINE, 2, 4096, Stages.ALL, Tok.RANDOM, 2140);
+    Synth s = new Synth(g, FINE, PM0, ChannelFormat.RGB, new int[] {1});
+    int total = g.stageTokenCount();
+    byte[] full = stagePayload(g, total);
+    if (!Arrays.equals(full, SliceCoder.encode(null, g, 0, 1, FINE)))
+      throw new IllegalStateException("staged payload differs from the token layer's");
+    HeaderEditor e = HeaderEditor.parse(writeStaged(s));
+    validStaged(
+        "stages-data-base-pm0",
+        s,
+        "§6.8.3 §9.6.2 §8.2",
+        "the stream of stages-data-{cut,extra}-pm0 with its " + total + " stage tokens");
+    String[] kind = {"cut", "extra"};
+    for (int i = 0; i < 2; i++) {
+      int coded = total + (i == 0 ? -1 : 1);
+      byte[] p = stagePayload(g, coded);
+      String failure = stageDecodeFailure(g, p);
+      if (failure.startsWith("check_end") != (i == 1))
+        throw new IllegalStateException("stages-data-" + kind[i] + ": " + failure);
+      decodes(
+          "stages-data-" + kind[i] + "-pm0",
+          e.copy().setPayload(0, p, true).toFile(true),
+          lose(g, 0, 1),
+          s.channel,
+          FINE,
+          PM0,
+          List.of("UNDECODABLE"),
+          "ok",
+          "§6.6 §6.8.3 " + (i == 0 ? "§7.4" : "§7.6") + " §9.6.2",
+          "4 fine cells of 2 stages, "
+              + total
+              + " stage tokens; the payload codes "
+              + coded
+              + " (CRC matching): "
+              + failure);
+    }
+  }
+
+  /**
+   * {@code g}'s one all-fine slice under prob_model_id 0 with {@code coded} stage tokens: its own
+   * first ones, or all and then copies of the last.
+   */
+  private static byte[] stagePayload(TokenGrid g, int coded) throws IOException {
+    RansEncoder enc = new RansEncoder();
+    int[] n = {0};
+    int total = g.stageTokenCount();
+    try {
+      new io.vqcodec.tokens.Order0SliceWalk() {
+        @Override
+        protected boolean flag(io.vqcodec.entropy.AdaptiveBinaryModel m, boolean v) {
+          enc.encode(m, v ? 1 : 0);
+          return v;
+        }
+
+        @Override
+        protected int token(AdaptiveModel m, boolean fine, int v) {
+          enc.encode(m, v);
+          return v;
+        }
+
+        @Override
+        protected int bits(int bits, int v) {
+          if (n[0]++ < coded) enc.encodeBits(v, bits);
+          if (n[0] == total) for (int x = total; x < coded; x++) enc.encodeBits(v, bits);
+          return v;
+        }
+      }.run(g.copy(), 0, 1, FINE);
+    } catch (io.vqcodec.entropy.EntropyDecodingException ex) {
+      throw new IllegalStateException(ex);
+    }
+    return enc.finish();
+  }
+
+  /** How decoding {@code p} as {@code g}'s slice fails: a refill (§7.4) or check_end (§7.6). */
+  private static String stageDecodeFailure(TokenGrid g, byte[] p) {
+    RansDecoder d;
+    try {
+      d = new RansDecoder(p, 0, p.length);
+      new io.vqcodec.tokens.Order0SliceWalk() {
+        @Override
+        protected boolean flag(io.vqcodec.entropy.AdaptiveBinaryModel m, boolean v)
+            throws io.vqcodec.entropy.EntropyDecodingException {
+          return d.decode(m) == 1;
+        }
+
+        @Override
+        protected int token(AdaptiveModel m, boolean fine, int v)
+            throws io.vqcodec.entropy.EntropyDecodingException {
+          return d.decode(m);
+        }
+
+        @Override
+        protected int bits(int bits, int v) throws io.vqcodec.entropy.EntropyDecodingException {
+          return d.decodeBits(bits);
+        }
+      }.run(new TokenGrid(g.width(), g.height(), g.codebookSize(), 2, 4096), 0, 1, FINE);
+    } catch (io.vqcodec.entropy.EntropyDecodingException ex) {
+      return "the last stage token's raw bits need a refill with no bytes left";
+    }
+    boolean allRead = d.bytesConsumed() == p.length;
+    try {
+      d.verifyEnd();
+      return "decodes";
+    } catch (io.vqcodec.entropy.EntropyDecodingException ex) {
+      return allRead
+          ? "check_end: every byte read, the final state is not 2^31"
+          : "check_end: every symbol decodes, " + (p.length - d.bytesConsumed()) + " bytes left";
+    }
   }
 
   /**

@@ -1216,6 +1216,23 @@ final class VideoVectors {
         -1,
         "§10.2 §4.3",
         "a video naming model 999, which does not exist");
+    // Spec §9.6.2: residual stages are for still pictures only; version_minor 4, the block's.
+    x =
+        e.copy()
+            .set("version_minor", new byte[] {4})
+            .set("extension_count", HeaderEditor.varint(1))
+            .insertAfter(
+                "extension_count",
+                new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0x8002, 2)),
+                new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(2)),
+                new HeaderEditor.Field("extension[0].extension_payload", new byte[] {2, 6}));
+    refuses(
+        "err-video-residual-stages",
+        x.toFile(true),
+        inv,
+        x.offset("extension[0].extension_type"),
+        "§10.2 §9.6.2",
+        "a video (version_minor 4) with a residual-stages block (stage_count 2, level 6)");
   }
 
   // ---------------------------------------------------------------- byte edits
