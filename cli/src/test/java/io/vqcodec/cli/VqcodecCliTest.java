@@ -68,7 +68,8 @@ class VqcodecCliTest {
         .containsEntry("height", 300L)
         .containsEntry("frames", 1L)
         .containsEntry("codebook_size", 4096L)
-        .containsEntry("model.id", 4L) // the two-stage model (Spec §4.4, §8.3.3), the default
+        .containsEntry(
+            "model.id", 6L) // tok-v2 with the two-stage model (Spec §4.4, §8.3.3), the default
         .containsEntry("probability_model", "two_stage")
         .containsEntry("bytes.total", Files.size(sampleVqc))
         .containsKeys("tokens.coarse", "tokens.fine", "bytes.header", "bytes.slices");
@@ -221,8 +222,8 @@ class VqcodecCliTest {
 
   @Test
   void badOptionValues() {
-    assertThat(run("encode", "--quality", "11", sample.toString(), "x.vqc").err)
-        .contains("quality 11 must be 1..10");
+    assertThat(run("encode", "--quality", "15", sample.toString(), "x.vqc").err)
+        .contains("quality 15 must be 1..14");
     Result both = run("encode", "--quality", "3", "--bpp", "0.1", sample.toString(), "x.vqc");
     assertThat(both.code).isEqualTo(ExitCode.USAGE);
     assertThat(both.err).contains("mutually exclusive");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vqcodec.neural.Tokenizer;
 import io.vqcodec.tokens.LossSimulation;
+import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.SliceReport;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -24,7 +25,8 @@ class ImageDecoderTest {
 
   @BeforeAll
   static void load() throws IOException {
-    tokenizer = Tokenizer.loadDefault();
+    // The committed stream names model 2 (tok-v1), which the default model does not decode.
+    tokenizer = Tokenizer.open(ModelRegistry.builtIn().byName("tok-v1").orElseThrow());
     decoder = ImageDecoder.using(tokenizer);
     original =
         ImageIO.read(

@@ -80,13 +80,15 @@ public final class ImageEncoder implements AutoCloseable {
               input.reduced(auto ? QualityLadder.resolutionShift(options.quality) : shift),
               options,
               QualityLadder.codebookSize(options.quality),
-              QualityLadder.refinement(options.quality));
+              QualityLadder.refinement(options.quality),
+              true);
       case EXPLICIT ->
           atFraction(
               input.reduced(shift),
               options,
               checkedLevel(options.codebookSize),
-              options.fineFraction);
+              options.fineFraction,
+              false);
       case TARGET_BYTES -> {
         long target =
             options.targetBytes > 0
@@ -108,11 +110,14 @@ public final class ImageEncoder implements AutoCloseable {
   /**
    * The picture at level {@code k} refined by {@code refinement} times its cell count ({@link
    * LevelAnalysis#refined}: up to 1 the share of fine cells, beyond it residual stages), as far as
-   * the model's stages go.
+   * the model's stages go; without {@code stages} (an explicit fine fraction) fine cells only.
    */
   private EncodedPicture atFraction(
-      SourcePicture source, EncoderOptions options, int k, double refinement) {
-    LevelAnalysis level = new LevelAnalysis(tokenizer, source, k);
+      SourcePicture source, EncoderOptions options, int k, double refinement, boolean stages) {
+    LevelAnalysis level =
+        stages
+            ? new LevelAnalysis(tokenizer, source, k)
+            : new LevelAnalysis(tokenizer, source, k, tokenizer.encodeBoth(source, k));
     int n = level.cells();
     int steps = (int) Math.min(level.steps(), Math.round(refinement * n));
     int[] order =

@@ -84,9 +84,11 @@ class BoundedMemoryTest {
       EncodedPicture coded = encoder.encode(wide, EncoderOptions.defaults().withQuality(8));
       SourcePicture source = SourcePicture.of(wide);
       LevelAnalysis level = new LevelAnalysis(tokenizer, source, 4096);
-      int[] order = CellRanking.rank(GranularityStrategy.RATE_DISTORTION, level, source);
-      TokenGrid expected =
-          level.mix(CellRanking.firstCells(order, (int) Math.round(0.5 * level.cells())));
+      int[] order =
+          level.refinementOrder(
+              CellRanking.rank(GranularityStrategy.RATE_DISTORTION, level, source), true);
+      TokenGrid steps = level.refined(order, (int) Math.round(0.5 * level.cells()));
+      TokenGrid expected = steps.withStageCount(steps.maxCellStages()); // as the stream says
       DecodedTokens got =
           TokenDecoder.decode(new ByteArrayInputStream(coded.bytes()), LossSimulation.NONE, null);
       assertThat(got.grid()).isEqualTo(expected);
