@@ -131,7 +131,7 @@ public final class ImageEncoder implements AutoCloseable {
         assemble(source, options, grid),
         source,
         k,
-        Math.min(steps, n),
+        grid.fineCellCount(),
         n,
         true,
         grid.stageTokenCount());
@@ -146,19 +146,20 @@ public final class ImageEncoder implements AutoCloseable {
         options.resolutionShift == EncoderOptions.AUTO_SHIFT
             ? new int[] {0, 1, 2}
             : new int[] {options.resolutionShift};
+    CodedCandidates candidates = new CodedCandidates(input, options);
     RateControl.Choice c =
-        RateControl.search(
-            new CodedCandidates(input, options), shifts, tokenizer.codebookSizes(), target);
+        RateControl.search(candidates, shifts, tokenizer.codebookSizes(), target);
+    TokenGrid grid = candidates.grid(c.resolutionShift(), c.codebookSize(), c.steps());
     return new EncodedPicture(
         c.stream(),
         input.width,
         input.height,
         c.codebookSize(),
-        Math.min(c.steps(), c.cells()),
+        grid.fineCellCount(),
         c.cells(),
         c.resolutionShift(),
         c.targetMet(),
-        4 * Math.max(0, c.steps() - c.cells()));
+        grid.stageTokenCount());
   }
 
   /**
@@ -251,9 +252,14 @@ public final class ImageEncoder implements AutoCloseable {
 
     @Override
     public byte[] stream(int shift, int k, int steps) {
+      return assemble(at(shift).source, options, grid(shift, k, steps));
+    }
+
+    /** The grid of the first {@code steps} refinement steps at ({@code shift}, {@code k}). */
+    TokenGrid grid(int shift, int k, int steps) {
       Level level = at(shift).level(k);
       int[] order = steps == 0 || steps == level.analysis.steps() ? null : level.refinement();
-      return assemble(at(shift).source, options, level.analysis.refined(order, steps));
+      return level.analysis.refined(order, steps);
     }
 
     /** Cells decoded in isolation ({@link LevelAnalysis#estimatedSse}). */

@@ -202,6 +202,22 @@ class EncoderRoundTripTest {
         .isEqualTo((int) Math.round(0.3 * coded.cells()));
   }
 
+  /**
+   * Above the rates where every cell's first stage pays, rate control buys residual stages (Spec
+   * §6.8), and what the encoder reports is what the stream holds.
+   */
+  @ParameterizedTest
+  @CsvSource({"0.1", "0.25", "0.5"})
+  void rateTargetsReportTheFineCellsAndStagesTheStreamHolds(double bpp) throws IOException {
+    EncodedPicture coded = encoder.encode(chelsea, EncoderOptions.defaults().withTargetBpp(bpp));
+    DecodedTokens got =
+        TokenDecoder.decode(new ByteArrayInputStream(coded.bytes()), LossSimulation.NONE, null);
+    assertThat(coded.bpp()).isLessThanOrEqualTo(bpp).isGreaterThan(0.9 * bpp);
+    assertThat(got.grid().fineCellCount()).isEqualTo(coded.fineCells());
+    assertThat(got.grid().stageTokenCount()).isEqualTo(coded.stageTokens());
+    if (bpp >= 0.25) assertThat(coded.stageTokens()).isPositive();
+  }
+
   /** Odd, tiny, portrait sizes: the decoded picture has exactly the input's size. */
   @ParameterizedTest
   @CsvSource({"1, 1", "15, 17", "16, 16", "33, 7", "40, 130", "257, 31"})
