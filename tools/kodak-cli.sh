@@ -2,7 +2,7 @@
 # Encodes and decodes every Kodak image through the vqcodec CLI at each --quality step and at
 # several --bpp targets, and writes mean bpp (from the .vqc file sizes), RGB PSNR and MS-SSIM per
 # setting to results/kodak-cli/cli-settings.csv (and .md).
-# Needs a build (mvn -q -B install -DskipTests) and ../shared/data/kodak. Takes ~30 minutes on 2 cores.
+# Needs a build (mvn -q -B install -DskipTests) and ../shared/data/kodak. Takes ~15 minutes on 2 cores.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 kodak="${KODAK:-$root/../shared/data/kodak}"
