@@ -81,7 +81,7 @@ public final class ImageEncoder implements AutoCloseable {
               options,
               QualityLadder.codebookSize(options.quality),
               QualityLadder.refinement(options.quality),
-              true);
+              QualityLadder.stages(options.quality));
       case EXPLICIT ->
           atFraction(
               input.reduced(shift),
