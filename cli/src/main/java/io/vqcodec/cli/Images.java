@@ -59,6 +59,7 @@ final class Images {
       try {
         reader.setInput(in, false, true);
         checkSize(file, reader.getWidth(0), reader.getHeight(0), maxPixels);
+        if (reader.getFormatName().equalsIgnoreCase("bmp")) refuseEmbeddedImage(file, in);
         List<String> damage = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> damage.add(warning));
         BufferedImage image = reader.read(0);
@@ -81,6 +82,44 @@ final class Images {
     } catch (IOException | RuntimeException e) {
       throw new CliException(ExitCode.BAD_INPUT, file + ": cannot read image: " + message(e), e);
     }
+  }
+
+  /**
+   * A BMP whose pixels are an embedded JPEG or PNG (compression 4 or 5, meant for printers) is
+   * refused: its readers decode the embedded picture at whatever size its own header claims, past
+   * the size checked above (a 131-byte file of 12x1 pixels exhausted a 5 GB heap; found by
+   * ImageInputFuzzTest).
+   */
+  private static void refuseEmbeddedImage(Path file, ImageInputStream in)
+      throws IOException, CliException {
+    long at = in.getStreamPosition();
+    try {
+      in.seek(14); // BITMAPINFOHEADER: its size (u32), then width, height, planes, bit count
+      long headerSize = readU32le(in);
+      if (headerSize < 40) return; // OS/2 headers have no compression field
+      in.seek(30);
+      long compression = readU32le(in);
+      if (compression == 4 || compression == 5) {
+        throw new CliException(
+            ExitCode.BAD_INPUT,
+            file
+                + ": a BMP holding an embedded "
+                + (compression == 4 ? "JPEG" : "PNG")
+                + " picture is not supported (convert it to an ordinary BMP, PNG or JPEG)");
+      }
+    } finally {
+      in.seek(at);
+    }
+  }
+
+  private static long readU32le(ImageInputStream in) throws IOException {
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+      int b = in.read();
+      if (b < 0) throw new IOException("BMP header ends early");
+      v |= (long) b << (8 * i);
+    }
+    return v;
   }
 
   private static void checkSize(Path file, int w, int h, long maxPixels) throws CliException {

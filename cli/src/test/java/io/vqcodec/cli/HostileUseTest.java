@@ -59,6 +59,25 @@ class HostileUseTest {
   }
 
   /** Defect 2: two inputs that would give the same output name are refused before any work. */
+  /**
+   * A BMP of 12x1 pixels whose pixels are an embedded JPEG (compression 4) claiming a much larger
+   * picture: refused before the embedded picture is decoded (it exhausted a 5 GB heap;
+   * ImageInputFuzzTest's finding, kept in its inputs as bmp-embedded-jpeg-oom).
+   */
+  @Test
+  void bmpWithAnEmbeddedJpegIsRefused() throws IOException {
+    Path bmp = dir.resolve("embedded.bmp");
+    try (var in =
+        HostileUseTest.class.getResourceAsStream(
+            "ImageInputFuzzTestInputs/anyFileIsReadOrRefusedCleanly/bmp-embedded-jpeg-oom")) {
+      Files.copy(in, bmp);
+    }
+    VqcodecCliTest.Result res = run("encode", bmp.toString(), dir.resolve("e.vqc").toString());
+    assertThat(res.code()).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(res.err()).contains("embedded JPEG picture is not supported");
+    assertThat(dir.resolve("e.vqc")).doesNotExist();
+  }
+
   @Test
   void collidingBatchNamesAreRefusedUpFront() throws IOException {
     Path in = Files.createDirectories(dir.resolve("in"));
