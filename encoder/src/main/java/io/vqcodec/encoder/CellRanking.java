@@ -25,6 +25,12 @@ final class CellRanking {
               lumaEntropy(source, level.fineGrid.cellsWide(), level.fineGrid.cellsHigh());
           case UNIFORM -> dither(level.fineGrid.cellsWide(), level.fineGrid.cellsHigh());
         };
+    return byScore(score);
+  }
+
+  /** Cell indices from the highest {@code score} to the lowest, ties in raster order. */
+  static int[] byScore(double[] score) {
+    int n = score.length;
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) order[i] = i;
     Arrays.sort(

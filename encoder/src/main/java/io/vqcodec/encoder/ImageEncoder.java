@@ -120,13 +120,7 @@ public final class ImageEncoder implements AutoCloseable {
             : new LevelAnalysis(tokenizer, source, k, tokenizer.encodeBoth(source, k));
     int n = level.cells();
     int steps = (int) Math.min(level.steps(), Math.round(refinement * n));
-    int[] order =
-        steps == 0 || steps == level.steps()
-            ? null
-            : level.refinementOrder(
-                CellRanking.rank(options.strategy, level, source),
-                options.strategy == GranularityStrategy.RATE_DISTORTION);
-    TokenGrid grid = level.refined(order, steps);
+    TokenGrid grid = level.refined(options.strategy, steps);
     return picture(
         assemble(source, options, grid),
         source,
@@ -177,7 +171,7 @@ public final class ImageEncoder implements AutoCloseable {
     private final class Resolution {
       final SourcePicture source;
       final Map<Integer, TokenGrid[]> grids;
-      final Map<Integer, Level> levels = new HashMap<>();
+      final Map<Integer, LevelAnalysis> levels = new HashMap<>();
 
       Resolution(int shift) {
         source = input.reduced(shift);
@@ -186,48 +180,9 @@ public final class ImageEncoder implements AutoCloseable {
         grids = tokenizer.encodeLevels(source, sizes, true);
       }
 
-      Level level(int k) {
+      LevelAnalysis level(int k) {
         return levels.computeIfAbsent(
-            k,
-            size -> new Level(new LevelAnalysis(tokenizer, source, size, grids.get(size)), source));
-      }
-    }
-
-    /** A codebook level and, once a stream with some fine cells is asked for, its cell order. */
-    private final class Level {
-      final LevelAnalysis analysis;
-      private final SourcePicture source;
-      private int[] order;
-      private int[] refinement;
-
-      Level(LevelAnalysis analysis, SourcePicture source) {
-        this.analysis = analysis;
-        this.source = source;
-      }
-
-      /**
-       * The first {@code count} cells of the order; no fine cells needs no ranking (which may
-       * decode twice).
-       */
-      boolean[] fineCells(int count) {
-        if (count == 0) return new boolean[analysis.cells()];
-        return CellRanking.firstCells(order(), count);
-      }
-
-      /** The strategy's cell order, ranked on first use. */
-      int[] order() {
-        if (order == null) order = CellRanking.rank(options.strategy, analysis, source);
-        return order;
-      }
-
-      /** Every refinement step in order ({@link LevelAnalysis#refinementOrder}), on first use. */
-      int[] refinement() {
-        if (refinement == null) {
-          refinement =
-              analysis.refinementOrder(
-                  order(), options.strategy == GranularityStrategy.RATE_DISTORTION);
-        }
-        return refinement;
+            k, size -> new LevelAnalysis(tokenizer, source, size, grids.get(size)));
       }
     }
 
@@ -242,12 +197,12 @@ public final class ImageEncoder implements AutoCloseable {
 
     @Override
     public int cells(int shift, int k) {
-      return at(shift).level(k).analysis.cells();
+      return at(shift).level(k).cells();
     }
 
     @Override
     public int steps(int shift, int k) {
-      return at(shift).level(k).analysis.steps();
+      return at(shift).level(k).steps();
     }
 
     @Override
@@ -257,16 +212,20 @@ public final class ImageEncoder implements AutoCloseable {
 
     /** The grid of the first {@code steps} refinement steps at ({@code shift}, {@code k}). */
     TokenGrid grid(int shift, int k, int steps) {
-      Level level = at(shift).level(k);
-      int[] order = steps == 0 || steps == level.analysis.steps() ? null : level.refinement();
-      return level.analysis.refined(order, steps);
+      return at(shift).level(k).refined(options.strategy, steps);
     }
 
-    /** Cells decoded in isolation ({@link LevelAnalysis#estimatedSse}). */
+    /**
+     * Cells decoded in isolation ({@link LevelAnalysis#estimatedSse}); no fine cells needs no
+     * ranking.
+     */
     @Override
     public double codedResolutionError(int shift, int k, int fineCells) {
-      Level level = at(shift).level(k);
-      return level.analysis.estimatedSse(level.fineCells(fineCells));
+      LevelAnalysis level = at(shift).level(k);
+      return level.estimatedSse(
+          fineCells == 0
+              ? new boolean[level.cells()]
+              : CellRanking.firstCells(level.cellOrder(options.strategy), fineCells));
     }
   }
 

@@ -21,6 +21,10 @@ final class LevelAnalysis {
   private double[] sseFine;
   private double[] sseCoarse;
   private final int[][] stageOrders = new int[TokenGrid.MAX_STAGES][];
+  private int[] cellOrder;
+  private GranularityStrategy cellOrderStrategy;
+  private int[] refinement;
+  private GranularityStrategy refinementStrategy;
 
   LevelAnalysis(Tokenizer tokenizer, SourcePicture source, int codebookSize) {
     this(
@@ -112,6 +116,30 @@ final class LevelAnalysis {
   }
 
   /**
+   * The grid after the first {@code steps} refinement steps in {@code strategy}'s order ({@link
+   * #refinementOrder}, made on first use: no step and every step need none, and ranking may decode
+   * the picture twice).
+   */
+  TokenGrid refined(GranularityStrategy strategy, int steps) {
+    if (steps == 0 || steps == steps()) return refined((int[]) null, steps);
+    if (refinement == null || refinementStrategy != strategy) {
+      refinement =
+          refinementOrder(cellOrder(strategy), strategy == GranularityStrategy.RATE_DISTORTION);
+      refinementStrategy = strategy;
+    }
+    return refined(refinement, steps);
+  }
+
+  /** {@code strategy}'s ranking of the cells ({@link CellRanking#rank}), made on first use. */
+  int[] cellOrder(GranularityStrategy strategy) {
+    if (cellOrder == null || cellOrderStrategy != strategy) {
+      cellOrder = CellRanking.rank(strategy, this, source);
+      cellOrderStrategy = strategy;
+    }
+    return cellOrder;
+  }
+
+  /**
    * Every refinement step of this level in the order the encoder takes them, as cell indices (a
    * cell's first occurrence makes it fine, each later one adds a stage): {@code cellOrder} (the
    * granularity strategy's ranking) for the fine steps. Without residual stages that is all. With
@@ -176,16 +204,8 @@ final class LevelAnalysis {
    * estimates what the stage removes from the latent error, without decoding.
    */
   private int[] stageOrder(int s) {
-    if (stageOrders[s - 2] != null) return stageOrders[s - 2];
-    double[] score = stageNorms(s);
-    int n = cells();
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) order[i] = i;
-    Arrays.sort(
-        order, Comparator.comparingDouble((Integer i) -> -score[i]).thenComparingInt(i -> i));
-    int[] out = new int[n];
-    for (int i = 0; i < n; i++) out[i] = order[i];
-    return stageOrders[s - 2] = out;
+    if (stageOrders[s - 2] == null) stageOrders[s - 2] = CellRanking.byScore(stageNorms(s));
+    return stageOrders[s - 2];
   }
 
   /** Per cell, the squared length of its four stage-{@code s} code vectors. */

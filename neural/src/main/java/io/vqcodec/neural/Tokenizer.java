@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Image to {@link TokenGrid} and back through a released tokenizer model (a {@link ModelPackage}
@@ -119,17 +118,12 @@ public final class Tokenizer implements AutoCloseable {
         Tensor u = t.get("usage." + k);
         meanCode.put(k, weightedMean(c.data(), u == null ? null : u.data(), cfg.dim));
       }
-      int stages = Integer.parseInt(Objects.requireNonNullElse(model.property("stages"), "1"));
-      if (stages > 1) {
-        int stageK =
-            Integer.parseInt(
-                Objects.requireNonNullElse(model.property("stage.codebook.size"), "0"));
-        for (int st = 2; st <= stages; st++) {
-          Tensor c = t.get("stage." + st);
-          if (c == null || stageK <= 0 || c.data().length != stageK * cfg.dim)
-            throw new IOException("weights lack stage." + st + " (" + stageK + " codes)");
-          stageBooks.add(new Codebook(c.data(), cfg.dim));
-        }
+      int stageK = model.stageCodebookSize();
+      for (int st = 2; st <= model.stageCount(); st++) {
+        Tensor c = t.get("stage." + st);
+        if (c == null || stageK <= 0 || c.data().length != stageK * cfg.dim)
+          throw new IOException("weights lack stage." + st + " (" + stageK + " codes)");
+        stageBooks.add(new Codebook(c.data(), cfg.dim));
       }
       this.manager = Torch.newManager();
       this.net = TokNet.forInference(cfg, TokNet.toArrays(manager, cfg, vals));
@@ -460,6 +454,8 @@ public final class Tokenizer implements AutoCloseable {
     int gfw = 2 * grid.cellsWide(), gcw = grid.cellsWide();
     float[] qf = new float[d * fw * fh], qc = new float[d * cwid * chei];
     float[] m8 = new float[fw * fh], m16 = new float[cwid * chei];
+    // Each stage's table, checked against the grid once, when a cell first uses the stage.
+    float[][] stageTables = new float[grid.stageCount() - 1][];
     for (int cy = t.cy0; cy < t.cy1; cy++) {
       for (int cx = t.cx0; cx < t.cx1; cx++) {
         if (grid.isFine(cx, cy)) {
@@ -475,7 +471,8 @@ public final class Tokenizer implements AutoCloseable {
               for (int st = 2; st <= grid.cellStages(cx, cy); st++) {
                 int s2 = grid.stageToken(st, fx, fy);
                 if (s2 == TokenGrid.LOST) continue;
-                float[] stab = stageBook(grid, st).table();
+                if (stageTables[st - 2] == null) stageTables[st - 2] = stageBook(grid, st).table();
+                float[] stab = stageTables[st - 2];
                 for (int j = 0; j < d; j++) qf[j * fw * fh + p] += stab[s2 * d + j];
               }
             } else if (hints != null && hints.hasFine(g)) {

@@ -42,6 +42,8 @@ public final class ModelPackage {
   private final long id;
   private final long[] sameWeightsIds;
   private final long twoStageId;
+  private final int stageCount;
+  private final int stageCodebookSize;
   private TwoStagePrior twoStage;
   private final byte[] weightsSha256;
   private byte[] weights;
@@ -63,6 +65,10 @@ public final class ModelPackage {
       this.id = idText == null ? 0 : Long.parseLong(idText.trim());
       String ts = props.getProperty("twostage.id");
       this.twoStageId = ts == null ? 0 : Long.parseLong(ts.trim());
+      String st = props.getProperty("stages");
+      this.stageCount = st == null ? 1 : Integer.parseInt(st.trim());
+      String sk = props.getProperty("stage.codebook.size");
+      this.stageCodebookSize = sk == null || stageCount == 1 ? 0 : Integer.parseInt(sk.trim());
       String same = props.getProperty("model.same.weights.ids", "").trim();
       this.sameWeightsIds =
           same.isEmpty()
@@ -172,6 +178,19 @@ public final class ModelPackage {
    */
   public long twoStageId() {
     return twoStageId;
+  }
+
+  /**
+   * Stages a fine token of the model's largest level can carry, itself included (Spec §9.6.2, §4.4;
+   * {@code stages} in {@code model.properties}): 1 without residual stages.
+   */
+  public int stageCount() {
+    return stageCount;
+  }
+
+  /** Entries of each stage codebook ({@code stage.codebook.size}); 0 without residual stages. */
+  public int stageCodebookSize() {
+    return stageCodebookSize;
   }
 
   /**

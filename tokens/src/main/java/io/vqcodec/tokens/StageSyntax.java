@@ -25,7 +25,7 @@ final class StageSyntax {
   private final AdaptiveBinaryModel[][] models;
 
   /** The stage models of one slice, in their initial state; null for a grid without stages. */
-  static StageSyntax forSlice(TokenGrid g, Object temporal) {
+  static StageSyntax forSlice(TokenGrid g, Temporal temporal) {
     if (g.stageCount() == 1) return null;
     if (temporal != null) {
       throw new IllegalArgumentException("residual stages in a video frame (Spec §9.6.2)");

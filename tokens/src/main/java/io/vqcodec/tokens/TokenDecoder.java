@@ -267,9 +267,8 @@ public final class TokenDecoder {
     }
     // Spec §9.6.2, §C.4: stages or a stage codebook the model does not provide, likewise.
     if (header.stageCount() > 1) {
-      int have = stages(model);
-      String stageK = model.property("stage.codebook.size");
-      if (have < header.stageCount() || !("" + header.stageCodebookSize()).equals(stageK)) {
+      int have = model.stageCount(), stageK = model.stageCodebookSize();
+      if (have < header.stageCount() || header.stageCodebookSize() != stageK) {
         throw new UnknownModelException(
             "stream needs "
                 + header.stageCount()
@@ -285,18 +284,6 @@ public final class TokenDecoder {
     }
     tokenModel(header, model); // Spec §8.3.2.1, §8.3.3.1: the parameters the stream needs
     return model;
-  }
-
-  /**
-   * The stages a model's fine cells can carry (Spec §9.6.2), the fine token included: 1 without.
-   */
-  static int stages(ModelPackage model) {
-    String s = model.property("stages");
-    try {
-      return s == null ? 1 : Integer.parseInt(s.trim());
-    } catch (NumberFormatException e) {
-      return 1;
-    }
   }
 
   /**

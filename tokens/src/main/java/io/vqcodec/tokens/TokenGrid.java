@@ -31,6 +31,9 @@ public final class TokenGrid {
   /** Marks a token that could not be decoded. */
   public static final int LOST = -1;
 
+  /** Spec §A.3: the most stages a fine cell can carry, the fine token included. */
+  public static final int MAX_STAGES = 3;
+
   private final int width;
   private final int height;
   private final int cellsWide;
@@ -95,9 +98,6 @@ public final class TokenGrid {
     this.stageTokens = new int[stageCount - 1][4 * cellsWide * cellsHigh];
   }
 
-  /** Spec §A.3: the most stages a fine cell can carry, the fine token included. */
-  public static final int MAX_STAGES = 3;
-
   /** The most stages a fine cell of this grid may carry: 1 without residual stages. */
   public int stageCount() {
     return stageCount;
@@ -135,12 +135,7 @@ public final class TokenGrid {
   }
 
   public void setStageToken(int s, int fx, int fy, int token) {
-    int[] t = stageTokens[stageIndex(s)];
-    if (token != LOST && (token < 0 || token >= stageCodebookSize)) {
-      throw new IllegalArgumentException(
-          "stage token " + token + " outside codebook of " + stageCodebookSize);
-    }
-    t[finePosition(fx, fy)] = token;
+    stageTokens[stageIndex(s)][finePosition(fx, fy)] = checkToken(token, stageCodebookSize);
   }
 
   /** Stage tokens the fine cells carry beyond their first stage. */
@@ -171,9 +166,6 @@ public final class TokenGrid {
    */
   public TokenGrid withStageCount(int n) {
     TokenGrid c = new TokenGrid(width, height, codebookSize, n, n > 1 ? stageCodebookSize : 0);
-    if (n > 1 && stageCodebookSize == 0)
-      throw new IllegalArgumentException(
-          "a grid without stage tokens cannot carry " + n + " stages");
     for (int cy = 0; cy < cellsHigh; cy++) {
       for (int cx = 0; cx < cellsWide; cx++) c.copyCell(this, cx, cy);
     }
@@ -238,22 +230,16 @@ public final class TokenGrid {
   }
 
   public void setCoarseToken(int cx, int cy, int token) {
-    coarse[cell(cx, cy)] = checkToken(token);
+    coarse[cell(cx, cy)] = checkToken(token, codebookSize);
   }
 
   /** A token of the fine grid; {@code (fx/2, fy/2)} is its cell. */
   public int fineToken(int fx, int fy) {
-    if (fx < 0 || fy < 0 || fx >= 2 * cellsWide || fy >= 2 * cellsHigh) {
-      throw new IndexOutOfBoundsException("fine token (" + fx + "," + fy + ")");
-    }
-    return fineTokens[fy * 2 * cellsWide + fx];
+    return fineTokens[finePosition(fx, fy)];
   }
 
   public void setFineToken(int fx, int fy, int token) {
-    if (fx < 0 || fy < 0 || fx >= 2 * cellsWide || fy >= 2 * cellsHigh) {
-      throw new IndexOutOfBoundsException("fine token (" + fx + "," + fy + ")");
-    }
-    fineTokens[fy * 2 * cellsWide + fx] = checkToken(token);
+    fineTokens[finePosition(fx, fy)] = checkToken(token, codebookSize);
   }
 
   /** Number of fine cells. */
@@ -391,9 +377,12 @@ public final class TokenGrid {
     return cy * cellsWide + cx;
   }
 
-  private int checkToken(int token) {
-    if (token != LOST && (token < 0 || token >= codebookSize)) {
-      throw new IllegalArgumentException("token " + token + " outside codebook of " + codebookSize);
+  /**
+   * {@code token}, unless it is neither {@link #LOST} nor an index into a codebook of {@code k}.
+   */
+  private static int checkToken(int token, int k) {
+    if (token != LOST && (token < 0 || token >= k)) {
+      throw new IllegalArgumentException("token " + token + " outside codebook of " + k);
     }
     return token;
   }
