@@ -207,36 +207,43 @@ final class HeaderSyntax {
               + Long.toHexString(extensionType[i])
               + " {at}: type number 0 is invalid");
       boolean critical = (extensionType[i] & CRITICAL_BIT) != 0;
-      if (v.reading() && type == CodedResolution.TYPE) {
-        // Spec §9.6.1, §C.4: a rule broken by the type field is reported at extension_type.
+      Registered known = Registered.of(type);
+      if (v.reading() && known != null) {
+        // Spec §9.6, §C.4: a rule broken by the type field is reported at extension_type.
         v.require(
             critical,
             e
                 + "extension_type 0x"
                 + Long.toHexString(extensionType[i])
-                + " {at}: coded resolution (type 1) without the critical flag (Spec §9.6.1)");
+                + " {at}: "
+                + known.name
+                + " (type "
+                + type
+                + ") without the critical flag (Spec "
+                + known.section
+                + ")");
         v.require(
-            !shiftSeen,
+            !(known == Registered.CODED_RESOLUTION ? shiftSeen : stagesSeen),
             e
-                + "extension_type {at}: a second coded-resolution extension (type 1): at most one (Spec §9.6.1)");
+                + "extension_type {at}: a second "
+                + known.adjective
+                + " extension (type "
+                + type
+                + "): at most one (Spec "
+                + known.section
+                + ")");
+        v.require(
+            !known.stillOnly || profile == PROFILE_STILL,
+            e
+                + "extension_type {at}: "
+                + known.adjective
+                + " extension (type "
+                + type
+                + ") in a video: still pictures only (Spec "
+                + known.section
+                + ")");
       }
-      if (v.reading() && type == ResidualStages.TYPE) {
-        v.require(
-            critical,
-            e
-                + "extension_type 0x"
-                + Long.toHexString(extensionType[i])
-                + " {at}: residual stages (type 2) without the critical flag (Spec §9.6.2)");
-        v.require(
-            !stagesSeen,
-            e
-                + "extension_type {at}: a second residual-stages extension (type 2): at most one (Spec §9.6.2)");
-        v.require(
-            profile == PROFILE_STILL,
-            e
-                + "extension_type {at}: residual-stages extension (type 2) in a video: still pictures only (Spec §9.6.2)");
-      }
-      if (v.reading() && type != CodedResolution.TYPE && type != ResidualStages.TYPE) {
+      if (v.reading() && known == null) {
         v.require(
             !critical,
             FormatException.Reason.UNKNOWN_CRITICAL_EXTENSION,
@@ -253,23 +260,22 @@ final class HeaderSyntax {
               extensionPayload[i] == null ? 0 : extensionPayload[i].length,
               0,
               Limits.MAX_EXTENSION_SIZE);
-      if (v.reading() && type == CodedResolution.TYPE) {
+      if (v.reading() && known != null) {
         v.require(
-            len == 1,
+            len == known.payloadSize,
             e
-                + "extension_length {at}: coded-resolution extension (type 1) of "
-                + len
-                + " bytes: its payload is 1 byte (Spec §9.6.1)");
-      }
-      if (v.reading() && type == ResidualStages.TYPE) {
-        v.require(
-            len == ResidualStages.PAYLOAD_SIZE,
-            e
-                + "extension_length {at}: residual-stages extension (type 2) of "
+                + "extension_length {at}: "
+                + known.adjective
+                + " extension (type "
+                + type
+                + ") of "
                 + len
                 + " bytes: its payload is "
-                + ResidualStages.PAYLOAD_SIZE
-                + " bytes (Spec §9.6.2)");
+                + known.payloadSize
+                + (known.payloadSize == 1 ? " byte" : " bytes")
+                + " (Spec "
+                + known.section
+                + ")");
       }
       extensionPayload[i] = v.bytes(e + "extension_payload", extensionPayload[i], (int) len);
       if (type == ResidualStages.TYPE) {
@@ -291,6 +297,48 @@ final class HeaderSyntax {
   }
 
   private boolean shiftSeen;
+
+  /** The registered extension types this reader implements (Spec §9.6), with their rules' names. */
+  private enum Registered {
+    CODED_RESOLUTION(
+        CodedResolution.TYPE, "coded resolution", "coded-resolution", 1, "§9.6.1", false),
+    RESIDUAL_STAGES(
+        ResidualStages.TYPE,
+        "residual stages",
+        "residual-stages",
+        ResidualStages.PAYLOAD_SIZE,
+        "§9.6.2",
+        true);
+
+    final int type;
+    final String name;
+    final String adjective;
+    final int payloadSize;
+    final String section;
+    final boolean stillOnly;
+
+    Registered(
+        int type,
+        String name,
+        String adjective,
+        int payloadSize,
+        String section,
+        boolean stillOnly) {
+      this.type = type;
+      this.name = name;
+      this.adjective = adjective;
+      this.payloadSize = payloadSize;
+      this.section = section;
+      this.stillOnly = stillOnly;
+    }
+
+    /** The registered type of type number {@code type}, or null. */
+    static Registered of(long type) {
+      for (Registered r : values()) if (r.type == type) return r;
+      return null;
+    }
+  }
+
   private boolean stagesSeen;
 
   /** Spec §9.6.2: stage_count of a residual-stages block, 1 without one; bounds the payloads. */
