@@ -37,10 +37,10 @@ for t in "${targets[@]}"; do
   extra=()
   [ "$class" = ImageInputFuzzTest ] && extra=(-Djazzer.instrumentation_includes='com.twelvemonkeys.**:io.vqcodec.**')
   # shellcheck disable=SC2086
-  JAZZER_FUZZ=1 /usr/bin/time -f "%U %S" -o runs/fuzz/time.txt nice -n 19 \
+  JAZZER_FUZZ=1 /usr/bin/time -f "%U %S" -o "runs/fuzz/$class.time" nice -n 19 \
     mvn -B ${MVN_FLAGS:-} test -pl "$module" -Dtest="$class" -Dsurefire.failIfNoSpecifiedTests=false \
     -Djazzer.max_duration="$duration" "${extra[@]}" > "$log" 2>&1 || result=FAILED
-  cpu=$(awk '{printf "%.0f", $1 + $2}' runs/fuzz/time.txt)
+  cpu=$(awk '{printf "%.0f", $1 + $2}' "runs/fuzz/$class.time")
   # libFuzzer's last status line: "#N DONE ..." or the last "#N pulse/NEW/REDUCE ..."
   execs=$(grep -aoE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$start" "$t" "$duration" "$cpu" "${execs:-?}" "$result" \
