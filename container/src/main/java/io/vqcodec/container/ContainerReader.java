@@ -56,14 +56,7 @@ public final class ContainerReader {
     int major = HeaderSyntax.MAGIC.length;
     if (prefix.length > major && (prefix[major] & 0xFF) != HeaderSyntax.VERSION_MAJOR) {
       throw new FormatException(
-          FormatException.Reason.UNSUPPORTED_VERSION,
-          "version_major "
-              + (prefix[major] & 0xFF)
-              + " {at}: this decoder implements"
-              + " version "
-              + HeaderSyntax.VERSION_MAJOR
-              + ".x only",
-          major);
+          FormatException.Reason.UNSUPPORTED_VERSION, describeVersion(prefix[major] & 0xFF), major);
     }
     if (prefix.length < HeaderSyntax.PREFIX_SIZE) {
       throw new FormatException(
@@ -95,10 +88,7 @@ public final class ContainerReader {
     if (stored != computed) {
       throw new FormatException(
           FormatException.Reason.DAMAGED_HEADER,
-          String.format(
-              "header_crc 0x%08X {at} does not match 0x%08X computed "
-                  + "over bytes 0..%d: the header is damaged (Spec §2.5)",
-              stored, computed, size - 5),
+          HeaderSyntax.describeCrcMismatch(stored, computed, size - 4, "Spec §2.5"),
           size - 4);
     }
     s.visit(new ReadVisitor(buf, size, true)); // Spec §2.4 step 6: no field runs into header_crc
@@ -125,7 +115,14 @@ public final class ContainerReader {
       }
       return;
     }
-    String got = HeaderSyntax.hex(b, 0, n);
+    throw new FormatException(FormatException.Reason.NOT_VQC, describeBadMagic(b, n), 0);
+  }
+
+  // Messages (conformance/README.md, "Mutation testing": describe* methods are not mutated; no
+  // outcome of Annex C depends on them).
+
+  /** Names the transfer damage the magic is designed to reveal (Spec §2.2), if it is that. */
+  private static String describeBadMagic(byte[] b, int n) {
     String why;
     if (n >= 4 && b[0] == 0x09 && b[1] == 'V' && b[2] == 'Q' && b[3] == 'C') {
       why = "high bit of byte 0 cleared: the file went through a 7-bit channel";
@@ -134,8 +131,15 @@ public final class ContainerReader {
     } else {
       why = "not a .vqc file";
     }
-    throw new FormatException(
-        FormatException.Reason.NOT_VQC, "magic " + got + " {at}: " + why + " (Spec §2.2)", 0);
+    return "magic " + HeaderSyntax.describeBytes(b, 0, n) + " {at}: " + why + " (Spec §2.2)";
+  }
+
+  private static String describeVersion(int major) {
+    return "version_major "
+        + major
+        + " {at}: this decoder implements version "
+        + HeaderSyntax.VERSION_MAJOR
+        + ".x only";
   }
 
   public ContainerHeader header() {

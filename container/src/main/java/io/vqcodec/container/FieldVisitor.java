@@ -9,8 +9,12 @@ package io.vqcodec.container;
  * IllegalArgumentException}s on write (an encoder bug); a size counter checks nothing.
  */
 interface FieldVisitor {
-  /** Spec section of the fields that follow, named in error messages ("Spec §3.2"). */
-  void section(String spec);
+  /**
+   * Spec section of the fields that follow, named in error messages ("Spec §3.2").
+   *
+   * @return this visitor (a syntax group opens with the call; its value is not needed)
+   */
+  FieldVisitor section(String spec);
 
   /** Unsigned big-endian integer of {@code bytes} (1, 2 or 4) bytes in {@code min..max}. */
   long uint(String name, int bytes, long value, long min, long max) throws FormatException;

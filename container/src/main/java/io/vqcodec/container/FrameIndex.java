@@ -1,7 +1,6 @@
 package io.vqcodec.container;
 
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * frame_index() of Spec §10.6: the key frames' numbers and byte offsets, so that a reader that can
@@ -37,8 +36,10 @@ public record FrameIndex(long[] frameNumbers, long[] offsets) {
     return offsets.clone();
   }
 
-  /** Spec §10.6, the fields before index_crc. */
-  private static final class Syntax {
+  /**
+   * Spec §10.6, the fields before index_crc; written once for {@link VideoWriter} and the reader.
+   */
+  static final class Syntax {
     long count;
     long[] number = new long[0];
     long[] offset = new long[0];
@@ -67,33 +68,6 @@ public record FrameIndex(long[] frameNumbers, long[] offsets) {
         offset[i] = v.varint("key_frame_offset[" + i + "]", offset[i], 0, Long.MAX_VALUE >> 8);
       }
     }
-  }
-
-  /** frame_index() for {@code keyFrames} ({number, offset} pairs). */
-  static byte[] bytes(List<long[]> keyFrames) {
-    Syntax s = new Syntax();
-    s.count = keyFrames.size();
-    s.number = new long[keyFrames.size()];
-    s.offset = new long[keyFrames.size()];
-    for (int i = 0; i < keyFrames.size(); i++) {
-      s.number[i] = keyFrames.get(i)[0];
-      s.offset[i] = keyFrames.get(i)[1];
-    }
-    WriteVisitor w = new WriteVisitor(true);
-    try {
-      s.visit(w);
-      w.headerCrc(); // index_crc: the CRC-32C of every index byte before it
-    } catch (FormatException e) {
-      throw new AssertionError(e);
-    }
-    byte[] body = w.toByteArray();
-    byte[] out = Arrays.copyOf(body, body.length + 4);
-    int n = body.length;
-    out[n] = (byte) (n >>> 24);
-    out[n + 1] = (byte) (n >>> 16);
-    out[n + 2] = (byte) (n >>> 8);
-    out[n + 3] = (byte) n;
-    return out;
   }
 
   /**
@@ -125,13 +99,16 @@ public record FrameIndex(long[] frameNumbers, long[] offsets) {
     long size = u32(b, crcAt + 4);
     if (size != crcAt + 4) {
       throw new FormatException(
-          FormatException.Reason.INVALID_HEADER,
-          "index_size " + size + " {at}: the index has " + (crcAt + 4) + " bytes (Spec §10.6)",
-          crcAt + 4);
+          FormatException.Reason.INVALID_HEADER, describeIndexSize(size, crcAt + 4), crcAt + 4);
     }
     end[0] = crcAt + 8;
     int n = (int) s.count;
     return new FrameIndex(Arrays.copyOf(s.number, n), Arrays.copyOf(s.offset, n));
+  }
+
+  /** A message (conformance/README.md, "Mutation testing": describe* methods are not mutated). */
+  private static String describeIndexSize(long stored, int actual) {
+    return "index_size " + stored + " {at}: the index has " + actual + " bytes (Spec §10.6)";
   }
 
   static long u32(byte[] b, int at) {

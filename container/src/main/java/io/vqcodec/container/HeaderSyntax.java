@@ -86,7 +86,7 @@ final class HeaderSyntax {
     byte[] magic = v.bytes("magic", MAGIC, MAGIC.length);
     v.require(
         Arrays.equals(magic, MAGIC),
-        "magic " + hex(magic, 0, magic.length) + " {at}: not a .vqc file");
+        "magic " + describeBytes(magic, 0, magic.length) + " {at}: not a .vqc file");
     versionMajor = v.uint("version_major", 1, versionMajor, 0, 255);
     v.require(
         versionMajor == VERSION_MAJOR,
@@ -174,13 +174,7 @@ final class HeaderSyntax {
     v.section("Spec §8.1");
     probModelId = v.uint("prob_model_id", 1, probModelId, 0, 255);
     v.require(
-        probModelId == 0 || probModelId == 2 || probModelId == 3,
-        "prob_model_id "
-            + probModelId
-            + " {at}: "
-            + (probModelId == 1 ? "static frequency table (reserved, Spec §8.3.1)" : "reserved")
-            + " is not supported by this decoder; v0 defines 0 (adaptive order-0), 2 (Gaussian-mixture"
-            + " context prior) and 3 (two-stage model)");
+        probModelId == 0 || probModelId == 2 || probModelId == 3, describeProbModel(probModelId));
   }
 
   /** Spec §9.2. */
@@ -428,7 +422,30 @@ final class HeaderSyntax {
     return c.getValue();
   }
 
-  static String hex(byte[] b, int off, int len) {
+  // Messages shared by the readers (conformance/README.md, "Mutation testing": describe* methods
+  // are not mutated; no outcome of Annex C depends on them).
+
+  /** {@code len} bytes from {@code off} in hex, for a message. */
+  static String describeBytes(byte[] b, int off, int len) {
     return HexFormat.ofDelimiter(" ").formatHex(b, off, off + len);
+  }
+
+  /**
+   * A stored CRC-32C at {@code crcAt} that does not match the one computed over what precedes it.
+   */
+  static String describeCrcMismatch(long stored, long computed, int crcAt, String section) {
+    return String.format(
+        "header_crc 0x%08X {at} does not match 0x%08X computed "
+            + "over bytes 0..%d: the header is damaged (%s)",
+        stored, computed, crcAt - 1, section);
+  }
+
+  static String describeProbModel(long id) {
+    return "prob_model_id "
+        + id
+        + " {at}: "
+        + (id == 1 ? "static frequency table (reserved, Spec §8.3.1)" : "reserved")
+        + " is not supported by this decoder; v0 defines 0 (adaptive order-0), 2 (Gaussian-mixture"
+        + " context prior) and 3 (two-stage model)";
   }
 }

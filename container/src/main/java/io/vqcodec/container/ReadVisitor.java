@@ -41,8 +41,9 @@ final class ReadVisitor implements FieldVisitor {
   }
 
   @Override
-  public void section(String spec) {
+  public FieldVisitor section(String spec) {
     section = spec;
+    return this;
   }
 
   @Override
@@ -69,16 +70,7 @@ final class ReadVisitor implements FieldVisitor {
       }
       if (pos >= fieldEnd) {
         throw new FormatException(
-            FormatException.Reason.INVALID_HEADER,
-            name
-                + " {at}: varint runs "
-                + (fieldEnd < limit ? "into header_crc" : "past the end of the header")
-                + " ("
-                + limit
-                + " bytes) ("
-                + section
-                + ")",
-            fieldStart);
+            FormatException.Reason.INVALID_HEADER, describeOverrun(name, "varint"), fieldStart);
       }
       int b = buf[pos++] & 0xFF;
       v |= (long) (b & 0x7F) << (7 * i);
@@ -112,14 +104,7 @@ final class ReadVisitor implements FieldVisitor {
   public void headerCrc() throws FormatException {
     if (pos != limit - 4) {
       throw new FormatException(
-          FormatException.Reason.INVALID_HEADER,
-          "header syntax ends at byte "
-              + pos
-              + " but header_size says the "
-              + "header_crc is at byte "
-              + (limit - 4)
-              + " (Spec §2.4)",
-          pos);
+          FormatException.Reason.INVALID_HEADER, describeSyntaxEnd(pos, limit - 4), pos);
     }
     long computed = HeaderSyntax.crc32c(buf, 0, pos);
     fieldEnd = limit;
@@ -127,10 +112,7 @@ final class ReadVisitor implements FieldVisitor {
     if (stored != computed) {
       throw new FormatException(
           FormatException.Reason.DAMAGED_HEADER,
-          String.format(
-              "header_crc 0x%08X {at} does not match 0x%08X computed "
-                  + "over bytes 0..%d: the header is damaged (%s)",
-              stored, computed, pos - 5, section),
+          HeaderSyntax.describeCrcMismatch(stored, computed, fieldStart, section),
           fieldStart);
     }
   }
@@ -144,35 +126,50 @@ final class ReadVisitor implements FieldVisitor {
     fieldStart = pos;
     if (fieldEnd - pos < bytes) {
       throw new FormatException(
-          FormatException.Reason.INVALID_HEADER,
-          name
-              + " {at} ("
-              + bytes
-              + " bytes) runs "
-              + (fieldEnd < limit ? "into header_crc" : "past the end of the header")
-              + " ("
-              + limit
-              + " bytes) ("
-              + section
-              + ")",
-          pos);
+          FormatException.Reason.INVALID_HEADER, describeOverrun(name, bytes + " bytes"), pos);
     }
   }
 
   private long range(String name, long v, long min, long max) throws FormatException {
     if (v < min || v > max) {
       throw new FormatException(
-          FormatException.Reason.INVALID_HEADER,
-          name
-              + " "
-              + v
-              + " {at}: must be "
-              + (min == max ? Long.toString(min) : min + ".." + max)
-              + " ("
-              + section
-              + ")",
-          fieldStart);
+          FormatException.Reason.INVALID_HEADER, describeRange(name, v, min, max), fieldStart);
     }
     return v;
+  }
+
+  // Messages. They name the field, the rule and the spec section; no outcome of Annex C depends on
+  // them (conformance/README.md, "Mutation testing": describe* methods are not mutated).
+
+  private String describeOverrun(String name, String what) {
+    return name
+        + " {at} ("
+        + what
+        + ") runs "
+        + (fieldEnd < limit ? "into header_crc" : "past the end of the header")
+        + " ("
+        + limit
+        + " bytes) ("
+        + section
+        + ")";
+  }
+
+  private String describeRange(String name, long v, long min, long max) {
+    return name
+        + " "
+        + v
+        + " {at}: must be "
+        + (min == max ? Long.toString(min) : min + ".." + max)
+        + " ("
+        + section
+        + ")";
+  }
+
+  private static String describeSyntaxEnd(int end, int crcAt) {
+    return "header syntax ends at byte "
+        + end
+        + " but header_size says the header_crc is at byte "
+        + crcAt
+        + " (Spec §2.4)";
   }
 }

@@ -9,7 +9,9 @@ final class SizeVisitor implements FieldVisitor {
   }
 
   @Override
-  public void section(String spec) {}
+  public FieldVisitor section(String spec) {
+    return this;
+  }
 
   @Override
   public long uint(String name, int bytes, long value, long min, long max) {

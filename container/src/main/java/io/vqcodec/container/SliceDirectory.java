@@ -59,13 +59,16 @@ final class SliceDirectory {
               Limits.maxSlicePayload((int) (cellsWide * rowCount[i]), stageCount));
       payloadCrc[i] = v.uint(s + "payload_crc", 4, payloadCrc[i], 0, 0xFFFF_FFFFL);
     }
-    v.require(
-        next == cellsHigh,
-        "slice directory {at} covers cell rows 0.."
-            + (next - 1)
-            + " of 0.."
-            + (cellsHigh - 1)
-            + ": slices must cover every cell row");
+    v.require(next == cellsHigh, describeUncovered(next, cellsHigh));
+  }
+
+  /** A message (conformance/README.md, "Mutation testing": describe* methods are not mutated). */
+  private static String describeUncovered(long rowsCovered, int cellsHigh) {
+    return "slice directory {at} covers cell rows 0.."
+        + (rowsCovered - 1)
+        + " of 0.."
+        + (cellsHigh - 1)
+        + ": slices must cover every cell row";
   }
 
   /** The directory of {@code slices}, CRCs computed. */

@@ -3,6 +3,7 @@ package io.vqcodec.container;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -116,8 +117,35 @@ public final class VideoWriter {
           frames + " frames written, the header promises " + frameLimit);
     }
     finished = true;
-    out.write(FrameIndex.bytes(keyFrames));
+    out.write(indexBytes(keyFrames));
     out.write(HeaderSyntax.END_CODE);
     out.flush();
+  }
+
+  /** frame_index() for {@code keyFrames} ({number, offset} pairs). */
+  private static byte[] indexBytes(List<long[]> keyFrames) {
+    FrameIndex.Syntax s = new FrameIndex.Syntax();
+    s.count = keyFrames.size();
+    s.number = new long[keyFrames.size()];
+    s.offset = new long[keyFrames.size()];
+    for (int i = 0; i < keyFrames.size(); i++) {
+      s.number[i] = keyFrames.get(i)[0];
+      s.offset[i] = keyFrames.get(i)[1];
+    }
+    WriteVisitor w = new WriteVisitor(true);
+    try {
+      s.visit(w);
+      w.headerCrc(); // index_crc: the CRC-32C of every index byte before it
+    } catch (FormatException e) {
+      throw new AssertionError(e);
+    }
+    byte[] body = w.toByteArray();
+    byte[] out = Arrays.copyOf(body, body.length + 4);
+    int n = body.length;
+    out[n] = (byte) (n >>> 24);
+    out[n + 1] = (byte) (n >>> 16);
+    out[n + 2] = (byte) (n >>> 8);
+    out[n + 3] = (byte) n;
+    return out;
   }
 }

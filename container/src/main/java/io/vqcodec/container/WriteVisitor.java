@@ -21,8 +21,9 @@ final class WriteVisitor implements FieldVisitor {
   }
 
   @Override
-  public void section(String spec) {
+  public FieldVisitor section(String spec) {
     section = spec;
+    return this;
   }
 
   @Override

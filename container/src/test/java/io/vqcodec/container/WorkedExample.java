@@ -53,8 +53,9 @@ final class WorkedExample {
           }
 
           @Override
-          public void section(String spec) {
+          public FieldVisitor section(String spec) {
             w.section(spec);
+            return this;
           }
 
           @Override

@@ -29,11 +29,17 @@ public final class AdaptiveBinaryModel {
    * @param rate adaptation shift, 1..15
    */
   public AdaptiveBinaryModel(int rate) {
+    this.rate = checkArguments(rate);
+    this.p0 = INITIAL;
+  }
+
+  // An argument check, returning the rate (conformance/README.md, "Mutation testing":
+  // checkArguments is not mutated; decoders build models of fixed, valid parameters only).
+  private static int checkArguments(int rate) {
     if (rate < 1 || rate > 15) {
       throw new IllegalArgumentException("rate " + rate + " outside 1..15");
     }
-    this.rate = rate;
-    this.p0 = INITIAL;
+    return rate;
   }
 
   public void reset() {

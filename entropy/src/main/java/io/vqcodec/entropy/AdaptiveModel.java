@@ -52,6 +52,18 @@ public final class AdaptiveModel {
    *     <= 2^24} (this guarantees that one halving brings the total back to at most {@code limit})
    */
   public AdaptiveModel(int alphabetSize, int increment, int limit) {
+    this.n = checkArguments(alphabetSize, increment, limit);
+    this.increment = increment;
+    this.limit = limit;
+    this.counts = new int[n];
+    this.tree = new int[n + 1];
+    this.topBit = Integer.highestOneBit(n);
+    reset();
+  }
+
+  // An argument check, returning the alphabet size (conformance/README.md, "Mutation testing":
+  // checkArguments is not mutated; decoders build models of fixed, valid parameters only).
+  private static int checkArguments(int alphabetSize, int increment, int limit) {
     Cdf.checkAlphabetSize(alphabetSize);
     if (increment < 1) {
       throw new IllegalArgumentException("increment " + increment + " must be >= 1");
@@ -64,13 +76,7 @@ public final class AdaptiveModel {
               + ((long) alphabetSize + increment)
               + " <= limit <= 2^24");
     }
-    this.n = alphabetSize;
-    this.increment = increment;
-    this.limit = limit;
-    this.counts = new int[n];
-    this.tree = new int[n + 1];
-    this.topBit = Integer.highestOneBit(n);
-    reset();
+    return alphabetSize;
   }
 
   /** Returns the model to its initial state (all counts 1). */

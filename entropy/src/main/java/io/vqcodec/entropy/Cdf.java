@@ -48,13 +48,28 @@ public final class Cdf {
     this.starts = starts;
     int n = starts.length - 1;
     if (!indexed) {
+      // One bucket: lookup searches every start.
       this.bucketShift = Rans.PRECISION;
       this.lut = new int[] {0, n - 1};
       return;
     }
-    int lutBits = Math.min(12, ceilLog2(n) + 1);
-    this.bucketShift = Rans.PRECISION - lutBits;
-    int buckets = 1 << lutBits;
+    this.bucketShift = Rans.PRECISION - lookupBits(n);
+    this.lut = lookupTable(starts, bucketShift);
+  }
+
+  /** Buckets of the lookup table, in bits: {@code min(12, ceil(log2 n) + 1)}. */
+  private static int lookupBits(int n) {
+    return Math.min(12, ceilLog2(n) + 1);
+  }
+
+  /**
+   * For each bucket of {@code 2^bucketShift} slots the symbol owning its first slot, then {@code n
+   * - 1}. A speed structure for CDFs used many times (encoders, tools); decoders build single-use
+   * CDFs, which have none (conformance/README.md, "Mutation testing").
+   */
+  private static int[] lookupTable(int[] starts, int bucketShift) {
+    int n = starts.length - 1;
+    int buckets = 1 << (Rans.PRECISION - bucketShift);
     int[] t = new int[buckets + 1];
     int s = 0;
     for (int b = 0; b < buckets; b++) {
@@ -65,7 +80,7 @@ public final class Cdf {
       t[b] = s;
     }
     t[buckets] = n - 1;
-    this.lut = t;
+    return t;
   }
 
   /**
@@ -88,8 +103,7 @@ public final class Cdf {
   }
 
   private static int[] starts(int[] frequencies) {
-    int n = frequencies.length;
-    checkAlphabetSize(n);
+    int n = checkAlphabetSize(frequencies.length);
     int[] starts = new int[n + 1];
     long sum = 0;
     for (int s = 0; s < n; s++) {
@@ -105,14 +119,17 @@ public final class Cdf {
       starts[s + 1] = (int) sum;
     }
     if (sum != Rans.TOTAL) {
-      throw new IllegalArgumentException(
-          "frequencies must sum to 2^"
-              + Rans.PRECISION
-              + " = "
-              + Rans.TOTAL
-              + (sum > Rans.TOTAL ? ", sum exceeds it" : ", sum is " + sum));
+      throw new IllegalArgumentException(describeSum(sum));
     }
     return starts;
+  }
+
+  private static String describeSum(long sum) {
+    return "frequencies must sum to 2^"
+        + Rans.PRECISION
+        + " = "
+        + Rans.TOTAL
+        + (sum > Rans.TOTAL ? ", sum exceeds it" : ", sum is " + sum);
   }
 
   /**
@@ -217,10 +234,12 @@ public final class Cdf {
     }
   }
 
-  static void checkAlphabetSize(int n) {
+  /** {@code n} if it is a supported alphabet size, 1..65536. */
+  static int checkAlphabetSize(int n) {
     if (n < 1 || n > MAX_ALPHABET_SIZE) {
       throw new IllegalArgumentException("alphabet size " + n + " outside 1.." + MAX_ALPHABET_SIZE);
     }
+    return n;
   }
 
   static int ceilLog2(int n) {

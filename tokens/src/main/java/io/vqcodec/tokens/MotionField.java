@@ -1,5 +1,7 @@
 package io.vqcodec.tokens;
 
+import java.util.Objects;
+
 /**
  * The cell modes of a motion frame (Spec §10.9): per cell skip, motion (a copy of the previous
  * frame's tokens from a displaced position, with its vector) or coded. The encoder fills one in to
@@ -19,10 +21,7 @@ public final class MotionField {
 
   /** Every cell coded. */
   public MotionField(int cellsWide, int cellsHigh) {
-    if (cellsWide < 1 || cellsHigh < 1) {
-      throw new IllegalArgumentException("grid of " + cellsWide + "x" + cellsHigh + " cells");
-    }
-    this.cellsWide = cellsWide;
+    this.cellsWide = checkArguments(cellsWide, cellsHigh);
     this.cellsHigh = cellsHigh;
     int n = cellsWide * cellsHigh;
     skip = new boolean[n];
@@ -39,17 +38,23 @@ public final class MotionField {
     return cellsHigh;
   }
 
-  private int cell(int cx, int cy) {
-    if (cx < 0 || cy < 0 || cx >= cellsWide || cy >= cellsHigh) {
-      throw new IndexOutOfBoundsException(
-          "cell (" + cx + "," + cy + ") of " + cellsWide + "x" + cellsHigh);
+  // An argument check, returning the width (conformance/README.md, "Mutation testing":
+  // checkArguments is not mutated; a decoder builds its field from a header the container bounded).
+  private static int checkArguments(int cellsWide, int cellsHigh) {
+    if (cellsWide < 1 || cellsHigh < 1) {
+      throw new IllegalArgumentException("grid of " + cellsWide + "x" + cellsHigh + " cells");
     }
-    return cy * cellsWide + cx;
+    return cellsWide;
+  }
+
+  /** The index of a cell for the setters and getters of the encoder's side. */
+  private int checkedCell(int cx, int cy) {
+    return Objects.checkIndex(cy, cellsHigh) * cellsWide + Objects.checkIndex(cx, cellsWide);
   }
 
   /** The cell is copied from the co-located reference cell (Spec §10.5). */
   public void setSkip(int cx, int cy) {
-    int i = cell(cx, cy);
+    int i = checkedCell(cx, cy);
     skip[i] = true;
     motion[i] = false;
     mvx[i] = mvy[i] = 0;
@@ -65,7 +70,7 @@ public final class MotionField {
     if (Math.abs(vx) > MAX_MV || Math.abs(vy) > MAX_MV) {
       throw new IllegalArgumentException("vector (" + vx + "," + vy + ") beyond " + MAX_MV);
     }
-    int i = cell(cx, cy);
+    int i = checkedCell(cx, cy);
     skip[i] = false;
     motion[i] = true;
     mvx[i] = vx;
@@ -74,26 +79,26 @@ public final class MotionField {
 
   /** The cell is coded (the default). */
   public void setCoded(int cx, int cy) {
-    int i = cell(cx, cy);
+    int i = checkedCell(cx, cy);
     skip[i] = motion[i] = false;
     mvx[i] = mvy[i] = 0;
   }
 
   public boolean isSkip(int cx, int cy) {
-    return skip[cell(cx, cy)];
+    return skip[checkedCell(cx, cy)];
   }
 
   public boolean isMotion(int cx, int cy) {
-    return motion[cell(cx, cy)];
+    return motion[checkedCell(cx, cy)];
   }
 
   /** The vector's horizontal component of a motion cell, in fine positions; 0 otherwise. */
   public int mvX(int cx, int cy) {
-    return mvx[cell(cx, cy)];
+    return mvx[checkedCell(cx, cy)];
   }
 
   public int mvY(int cx, int cy) {
-    return mvy[cell(cx, cy)];
+    return mvy[checkedCell(cx, cy)];
   }
 
   /** Cells skipped. */

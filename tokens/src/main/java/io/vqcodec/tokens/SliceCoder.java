@@ -355,10 +355,7 @@ public final class SliceCoder {
       GranularityMode mode,
       Temporal temporal)
       throws EntropyDecodingException {
-    if (firstRow < 0 || rowCount < 1 || firstRow + rowCount > grid.cellsHigh()) {
-      throw new IllegalArgumentException(
-          "rows [" + firstRow + ", " + (firstRow + rowCount) + ") outside 0.." + grid.cellsHigh());
-    }
+    int first = checkArguments(grid, firstRow, rowCount);
     RansDecoder dec = new RansDecoder(payload, 0, payload.length); // init_decoder, Spec §7.3
     if (temporal != null) temporal.position = dec::bytesConsumed;
     if (prior == null) {
@@ -379,7 +376,7 @@ public final class SliceCoder {
         protected int bits(int n, int value) throws EntropyDecodingException {
           return dec.decodeBits(n);
         }
-      }.run(grid, firstRow, rowCount, mode, temporal);
+      }.run(grid, first, rowCount, mode, temporal);
     } else {
       SliceWalk walk =
           new SliceWalk() {
@@ -401,13 +398,23 @@ public final class SliceCoder {
           };
       if (prior instanceof ContextPrior cp) {
         walk.run(
-            cp.level(grid.codebookSize()), SliceWalk.ALL, grid, firstRow, rowCount, mode, temporal);
+            cp.level(grid.codebookSize()), SliceWalk.ALL, grid, first, rowCount, mode, temporal);
       } else {
         TwoStagePrior.Level lv = ((TwoStagePrior) prior).level(grid.codebookSize());
-        walk.run(lv, false, grid, firstRow, rowCount, mode, temporal);
+        walk.run(lv, false, grid, first, rowCount, mode, temporal);
       }
     }
     dec.verifyEnd(); // check_end(), Spec §6.6, §7.6
+  }
+
+  // An argument check, returning the first row (conformance/README.md, "Mutation testing":
+  // checkArguments is not mutated; the container bounds a slice's rows first, Spec §5.2).
+  private static int checkArguments(TokenGrid grid, int firstRow, int rowCount) {
+    if (firstRow < 0 || rowCount < 1 || firstRow + rowCount > grid.cellsHigh()) {
+      throw new IllegalArgumentException(
+          "rows [" + firstRow + ", " + (firstRow + rowCount) + ") outside 0.." + grid.cellsHigh());
+    }
+    return firstRow;
   }
 
   private static void checkReference(TokenGrid grid, TokenGrid reference, boolean[] skip) {

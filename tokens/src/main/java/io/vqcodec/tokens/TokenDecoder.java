@@ -231,30 +231,8 @@ public final class TokenDecoder {
   static ModelPackage checkModel(ContainerHeader header, ModelCatalogue models) throws IOException {
     ModelId want = header.model();
     ModelPackage model = models.find(want).orElse(null);
-    HexFormat hex = HexFormat.of();
     if (model == null) {
-      String need =
-          "stream needs model "
-              + want.id()
-              + " (weights sha256 "
-              + hex.formatHex(want.weightsHash())
-              + "...)";
-      for (ModelPackage p : models.packages()) {
-        for (long id : p.decodableIds()) {
-          if (id == want.id()) {
-            throw new UnknownModelException(
-                need
-                    + "; this decoder has model "
-                    + id
-                    + " with weights sha256 "
-                    + hex.formatHex(p.weightsSha256(), 0, ModelId.HASH_BYTES)
-                    + "...: different weights",
-                want.id());
-          }
-        }
-      }
-      throw new UnknownModelException(
-          need + "; this decoder has " + ModelPackage.describe(models.packages()), want.id());
+      throw new UnknownModelException(describeMissingModel(want, models), want.id());
     }
     // Spec §6.2, §8.3.2.1, §C.4: a codebook level the model (or its prior) does not provide is
     // refused like a model the decoder does not have.
@@ -269,21 +247,47 @@ public final class TokenDecoder {
     if (header.stageCount() > 1) {
       int have = model.stageCount(), stageK = model.stageCodebookSize();
       if (have < header.stageCount() || header.stageCodebookSize() != stageK) {
-        throw new UnknownModelException(
-            "stream needs "
-                + header.stageCount()
-                + " residual stages with codebooks of K = "
-                + header.stageCodebookSize()
-                + "; model "
-                + want.id()
-                + (have <= 1
-                    ? " has no residual stages"
-                    : " has " + have + " stages of K = " + stageK),
-            want.id());
+        throw new UnknownModelException(describeMissingStages(header, model), want.id());
       }
     }
     tokenModel(header, model); // Spec §8.3.2.1, §8.3.3.1: the parameters the stream needs
     return model;
+  }
+
+  // Messages (conformance/README.md, "Mutation testing": describe* methods are not mutated; Annex C
+  // compares the refusal's category only).
+
+  /** Which model the stream needs and, if this decoder has the same id, that its weights differ. */
+  private static String describeMissingModel(ModelId want, ModelCatalogue models) {
+    HexFormat hex = HexFormat.of();
+    String need =
+        "stream needs model " + want.id() + " (weights sha256 " + hex.formatHex(want.weightsHash());
+    for (ModelPackage p : models.packages()) {
+      for (long id : p.decodableIds()) {
+        if (id == want.id()) {
+          return need
+              + "...); this decoder has model "
+              + id
+              + " with weights sha256 "
+              + hex.formatHex(p.weightsSha256(), 0, ModelId.HASH_BYTES)
+              + "...: different weights";
+        }
+      }
+    }
+    return need + "...); this decoder has " + ModelPackage.describe(models.packages());
+  }
+
+  private static String describeMissingStages(ContainerHeader header, ModelPackage model) {
+    int have = model.stageCount();
+    return "stream needs "
+        + header.stageCount()
+        + " residual stages with codebooks of K = "
+        + header.stageCodebookSize()
+        + "; model "
+        + header.model().id()
+        + (have <= 1
+            ? " has no residual stages"
+            : " has " + have + " stages of K = " + model.stageCodebookSize());
   }
 
   /**

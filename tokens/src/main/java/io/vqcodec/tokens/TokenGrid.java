@@ -1,6 +1,7 @@
 package io.vqcodec.tokens;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The tokens of one picture: the unit that the tokenizer produces, the entropy coder codes and the
@@ -69,6 +70,25 @@ public final class TokenGrid {
    *     stage count is outside 1..3
    */
   public TokenGrid(int width, int height, int codebookSize, int stageCount, int stageCodebookSize) {
+    this.width = checkArguments(width, height, codebookSize, stageCount, stageCodebookSize);
+    this.height = height;
+    this.cellsWide = (width + CELL - 1) / CELL;
+    this.cellsHigh = (height + CELL - 1) / CELL;
+    this.codebookSize = codebookSize;
+    this.fine = new boolean[cellsWide * cellsHigh];
+    this.coarse = new int[cellsWide * cellsHigh];
+    this.fineTokens = new int[4 * cellsWide * cellsHigh];
+    this.stageCount = stageCount;
+    this.stageCodebookSize = stageCount > 1 ? stageCodebookSize : 0;
+    this.cellStages = stageCount > 1 ? new byte[cellsWide * cellsHigh] : null;
+    if (cellStages != null) Arrays.fill(cellStages, (byte) 1);
+    this.stageTokens = new int[stageCount - 1][4 * cellsWide * cellsHigh];
+  }
+
+  // An argument check, returning the width (conformance/README.md, "Mutation testing":
+  // checkArguments is not mutated; a decoder builds its grid from a header the container bounded).
+  private static int checkArguments(
+      int width, int height, int codebookSize, int stageCount, int stageCodebookSize) {
     if (stageCount < 1 || stageCount > MAX_STAGES) {
       throw new IllegalArgumentException(
           "stage count " + stageCount + ": must be 1.." + MAX_STAGES);
@@ -83,19 +103,7 @@ public final class TokenGrid {
     if (codebookSize <= 0) {
       throw new IllegalArgumentException("codebook size must be positive: " + codebookSize);
     }
-    this.width = width;
-    this.height = height;
-    this.cellsWide = (width + CELL - 1) / CELL;
-    this.cellsHigh = (height + CELL - 1) / CELL;
-    this.codebookSize = codebookSize;
-    this.fine = new boolean[cellsWide * cellsHigh];
-    this.coarse = new int[cellsWide * cellsHigh];
-    this.fineTokens = new int[4 * cellsWide * cellsHigh];
-    this.stageCount = stageCount;
-    this.stageCodebookSize = stageCount > 1 ? stageCodebookSize : 0;
-    this.cellStages = stageCount > 1 ? new byte[cellsWide * cellsHigh] : null;
-    if (cellStages != null) Arrays.fill(cellStages, (byte) 1);
-    this.stageTokens = new int[stageCount - 1][4 * cellsWide * cellsHigh];
+    return width;
   }
 
   /** The most stages a fine cell of this grid may carry: 1 without residual stages. */
@@ -123,10 +131,8 @@ public final class TokenGrid {
    */
   public void setCellStages(int cx, int cy, int n) {
     int i = cell(cx, cy);
-    if (n < 1 || n > stageCount) {
-      throw new IllegalArgumentException("cell stages " + n + ": must be 1.." + stageCount);
-    }
-    if (cellStages != null) cellStages[i] = (byte) n;
+    byte stages = (byte) checkStages(n);
+    if (cellStages != null) cellStages[i] = stages;
   }
 
   /** The stage-{@code s} token (s = 2 .. {@link #stageCount()}) of fine position (fx, fy). */
@@ -147,17 +153,20 @@ public final class TokenGrid {
   }
 
   private int stageIndex(int s) {
-    if (s < 2 || s > stageCount) {
-      throw new IndexOutOfBoundsException("stage " + s + " of a grid of " + stageCount + " stages");
+    return Objects.checkIndex(s - 2, stageCount - 1);
+  }
+
+  /** {@code n}, if it is a number of stages a cell of this grid can carry (1 .. stageCount). */
+  private int checkStages(int n) {
+    if (n < 1 || n > stageCount) {
+      throw new IllegalArgumentException("cell stages " + n + ": must be 1.." + stageCount);
     }
-    return s - 2;
+    return n;
   }
 
   private int finePosition(int fx, int fy) {
-    if (fx < 0 || fy < 0 || fx >= 2 * cellsWide || fy >= 2 * cellsHigh) {
-      throw new IndexOutOfBoundsException("fine token (" + fx + "," + fy + ")");
-    }
-    return fy * 2 * cellsWide + fx;
+    return Objects.checkIndex(fy, 2 * cellsHigh) * 2 * cellsWide
+        + Objects.checkIndex(fx, 2 * cellsWide);
   }
 
   /**
@@ -370,11 +379,7 @@ public final class TokenGrid {
   }
 
   private int cell(int cx, int cy) {
-    if (cx < 0 || cy < 0 || cx >= cellsWide || cy >= cellsHigh) {
-      throw new IndexOutOfBoundsException(
-          "cell (" + cx + "," + cy + ") of " + cellsWide + "x" + cellsHigh);
-    }
-    return cy * cellsWide + cx;
+    return Objects.checkIndex(cy, cellsHigh) * cellsWide + Objects.checkIndex(cx, cellsWide);
   }
 
   /**
