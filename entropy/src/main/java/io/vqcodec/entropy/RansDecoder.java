@@ -154,13 +154,19 @@ public final class RansDecoder {
   private long refill(long x) throws EntropyDecodingException {
     int p = pos;
     if (p > end - 4) {
-      throw truncated(p);
+      throw describeTruncation(p);
     }
     pos = p + 4;
     return x << 32 | ((int) INT_BE.get(buf, p) & 0xFFFF_FFFFL);
   }
 
-  private EntropyDecodingException truncated(int p) {
+  // The exceptions of a refill and of check_end(): message and offset inside the payload, neither
+  // of
+  // which is part of a slice's outcome (conformance/README.md, "Mutation testing": describe*
+  // methods
+  // are not mutated).
+
+  private EntropyDecodingException describeTruncation(int p) {
     return new EntropyDecodingException(
         "truncated stream: a 4-byte word is needed but only "
             + (end - p)
@@ -175,17 +181,21 @@ public final class RansDecoder {
    * a different number of symbols (or different models) was decoded than encoded.
    */
   public void verifyEnd() throws EntropyDecodingException {
-    if (pos != end) {
-      throw new EntropyDecodingException(
-          (end - pos) + " bytes left unread after the last symbol", pos - base);
-    }
-    if (x != Rans.STATE_LOW) {
-      throw new EntropyDecodingException(
-          "final state 0x"
-              + Long.toHexString(x)
-              + " is not the initial state 0x80000000: corrupt stream or symbol sequence mismatch",
-          pos - base);
-    }
+    if (pos != end) throw describeUnreadBytes();
+    if (x != Rans.STATE_LOW) throw describeFinalState();
+  }
+
+  private EntropyDecodingException describeUnreadBytes() {
+    return new EntropyDecodingException(
+        (end - pos) + " bytes left unread after the last symbol", pos - base);
+  }
+
+  private EntropyDecodingException describeFinalState() {
+    return new EntropyDecodingException(
+        "final state 0x"
+            + Long.toHexString(x)
+            + " is not the initial state 0x80000000: corrupt stream or symbol sequence mismatch",
+        pos - base);
   }
 
   /** Bytes of the stream consumed so far (the state plus the words read). */

@@ -177,6 +177,21 @@ public final class TokenDecoder {
     };
   }
 
+  /**
+   * The report of slice {@code index} of the stream: its rows, payload size (-1 unless the payload
+   * arrived whole), outcome and detail. Report code (conformance/README.md, "Mutation testing":
+   * report is not mutated; Annex C takes the outcome from the decoder, not from this record).
+   */
+  static SliceReport report(int index, Slice s, SliceReport.Outcome outcome, String detail) {
+    return new SliceReport(
+        index,
+        s.firstRow(),
+        s.rowCount(),
+        s.status() == Slice.Status.OK ? s.payloadSize() : -1,
+        outcome,
+        detail);
+  }
+
   /** A slice read from the stream, its outcome so far and, if it is being decoded, that work. */
   private record PendingSlice(
       Slice slice, int index, SliceReport.Outcome outcome, String detail, Future<Void> work) {}
@@ -210,14 +225,7 @@ public final class TokenDecoder {
     }
     Slice s = p.slice();
     if (outcome.lost()) lost[0] += markLost(grid, s.firstRow(), s.rowCount(), mode);
-    SliceReport report =
-        new SliceReport(
-            p.index(),
-            s.firstRow(),
-            s.rowCount(),
-            s.status() == Slice.Status.OK ? s.payloadSize() : -1,
-            outcome,
-            detail);
+    SliceReport report = report(p.index(), s, outcome, detail);
     reports.add(report);
     if (listener != null) listener.sliceDecoded(report);
   }

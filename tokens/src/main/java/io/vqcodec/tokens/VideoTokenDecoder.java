@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -125,7 +126,6 @@ public final class VideoTokenDecoder {
     boolean[] skip =
         motion != null ? motion.skip : new boolean[grid.cellsWide() * grid.cellsHigh()];
     List<SliceReport> reports = new ArrayList<>();
-    int lost = 0, bytes = 0;
     for (Slice s : f.slices()) {
       SliceReport.Outcome outcome = TokenDecoder.arrival(s);
       String detail = TokenDecoder.why(outcome);
@@ -147,28 +147,32 @@ public final class VideoTokenDecoder {
       }
       if (outcome.lost()) {
         TokenDecoder.markLost(grid, s.firstRow(), s.rowCount(), mode);
-        // Spec §10.9.5: the modes and vectors of a lost slice's cells are unknown.
-        if (motion != null) motion.clearRows(s.firstRow(), s.rowCount());
-        for (int i = s.firstRow() * grid.cellsWide();
-            i < (s.firstRow() + s.rowCount()) * grid.cellsWide();
-            i++) {
-          skip[i] = false;
-        }
+        clearRows(motion, skip, grid.cellsWide(), s.firstRow(), s.rowCount());
       }
-      bytes += s.status() == Slice.Status.OK ? s.payloadSize() : 0;
-      reports.add(
-          new SliceReport(
-              reports.size(),
-              s.firstRow(),
-              s.rowCount(),
-              s.status() == Slice.Status.OK ? s.payloadSize() : -1,
-              outcome,
-              detail));
+      reports.add(TokenDecoder.report(reports.size(), s, outcome, detail));
     }
-    lost = lostTokens(grid);
+    int lost = lostTokens(grid), bytes = payloadBytes(reports);
     reference = grid; // Spec §10.5: the frame as decoded, lost tokens included
     return new Frame(
         f.number(), f.type(), grid, skip, motion, reports, bytes, lost, f.lostBefore());
+  }
+
+  /**
+   * Spec §10.9.5: the modes and vectors of a lost slice's cells are unknown; the frame's skip map
+   * and motion field say so. Report code (conformance/README.md, "Mutation testing": clearRows is
+   * not mutated): no later cell of the frame consults another slice's modes (Spec §10.4, §10.9.2).
+   */
+  private static void clearRows(
+      MotionField motion, boolean[] skip, int cellsWide, int firstRow, int rowCount) {
+    if (motion != null) motion.clearRows(firstRow, rowCount);
+    Arrays.fill(skip, firstRow * cellsWide, (firstRow + rowCount) * cellsWide, false);
+  }
+
+  /** Payload bytes of the slices that arrived whole. Report code, like {@link #clearRows}. */
+  private static int payloadBytes(List<SliceReport> reports) {
+    int n = 0;
+    for (SliceReport r : reports) n += Math.max(0, r.payloadBytes());
+    return n;
   }
 
   /** Lost tokens: of lost slices, and copies of lost reference tokens (Spec §10.5). */
