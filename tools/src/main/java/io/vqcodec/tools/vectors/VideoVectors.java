@@ -541,6 +541,17 @@ final class VideoVectors {
         c,
         "§10.3 §10.5 §10.6",
         "key, predicted, key, predicted, key: a frame index with three entries");
+    // An index of more than 1024 entries (Spec §10.6): a reader that allocates a first block of
+    // 1024 and grows it as entries arrive (FrameIndex) grows it once. Frames of 1x1 pixels (one
+    // cell, one slice), the smallest Annex A allows, keep the file small.
+    c = new Clip(1, 1, 256, MIXED, PM0, 1);
+    for (int i = 0; i < 1025; i++) c.key();
+    valid(
+        "video-1025-keys-pm0",
+        c,
+        "§10.3 §10.6",
+        "1025 key frames of 1x1 pixels: a frame index with 1025 entries, past a first block of"
+            + " 1024");
     c = clip(PM0);
     c.frameCount = 0;
     c.key();
