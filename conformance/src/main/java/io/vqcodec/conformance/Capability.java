@@ -60,6 +60,18 @@ public enum Capability {
     return c;
   }
 
+  /**
+   * Spec §C.7: whether a decoder lacking {@code lacking} owes nothing for vector {@code e}: a
+   * refuse vector that names §9.4 with the section of a registered extension type tests that type's
+   * critical flag, and without the type's capability the block is an ignorable block of an unknown
+   * type (§9.4), which such a decoder skips.
+   */
+  public static boolean notApplicable(Manifest.Entry e, Set<Capability> lacking) {
+    if (e.decodes() || !names(e, "§9.4")) return false;
+    return lacking.contains(CODED_RESOLUTION) && names(e, "§9.6.1")
+        || lacking.contains(RESIDUAL_STAGES) && names(e, "§9.6.2");
+  }
+
   /** Whether the sections column names {@code section} or a section below it. */
   static boolean names(Manifest.Entry e, String section) {
     for (String s : e.sections().split("\\s+")) {

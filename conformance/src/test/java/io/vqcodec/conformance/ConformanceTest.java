@@ -395,6 +395,36 @@ class ConformanceTest {
     assertThat(needsStages).containsAll(failed);
   }
 
+  /**
+   * Spec §C.7: without the capability, a registered block lacking its critical flag is an ignorable
+   * block of an unknown type (§9.4), so the two vectors of that flag judge only decoders that state
+   * the capability; every other vector still owes its refusal.
+   */
+  @Test
+  void criticalFlagVectorsJudgeOnlyDecodersWithTheCapability() {
+    // A decoder that skips ignorable blocks of types it does not know and decodes what follows.
+    ConformanceRunner.Decoder skipsUnknownBlocks =
+        (name, stream) -> DecoderResult.tokens("0".repeat(64), List.of());
+    List<Manifest.Entry> flagVectors = new ArrayList<>(), others = new ArrayList<>();
+    for (Manifest.Entry e : manifest) {
+      if (e.name().equals("err-coded-res-ignorable.vqc")
+          || e.name().equals("err-stages-ignorable.vqc")) flagVectors.add(e);
+      else if (e.name().startsWith("err-stages-") || e.name().startsWith("err-coded-res-"))
+        others.add(e);
+    }
+    assertThat(flagVectors).hasSize(2);
+    Set<Capability> core = EnumSet.of(Capability.CORE);
+    assertThat(ConformanceRunner.check(flagVectors, VECTORS, skipsUnknownBlocks, core))
+        .allMatch(v -> v.pass() && v.reason().contains("not applicable"));
+    assertThat(
+            ConformanceRunner.check(
+                flagVectors, VECTORS, skipsUnknownBlocks, EnumSet.allOf(Capability.class)))
+        .noneMatch(ConformanceRunner.Verdict::pass);
+    assertThat(others).hasSizeGreaterThan(10);
+    assertThat(ConformanceRunner.check(others, VECTORS, skipsUnknownBlocks, core))
+        .noneMatch(ConformanceRunner.Verdict::pass);
+  }
+
   private static Set<String> failed(List<ConformanceRunner.Verdict> v) {
     Set<String> f = new TreeSet<>();
     for (ConformanceRunner.Verdict x : v) {

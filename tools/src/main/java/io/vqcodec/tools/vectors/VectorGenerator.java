@@ -1320,8 +1320,11 @@ public final class VectorGenerator {
                   new HeaderEditor.Field(
                       "extension[0].extension_length", HeaderEditor.varint(payload.length)),
                   new HeaderEditor.Field("extension[0].extension_payload", payload));
+      // The missing critical flag also names §9.4: a decoder without the capability reads the block
+      // as an ignorable one of an unknown type and is not judged on it (Spec §C.7).
+      String sections = c[4].equals("type") ? "§9.4 §9.6.1" : "§9.6.1";
       refuses(
-          c[0], x.toFile(true), inv, x.offset("extension[0].extension_" + c[4]), "§9.6.1", c[3]);
+          c[0], x.toFile(true), inv, x.offset("extension[0].extension_" + c[4]), sections, c[3]);
     }
     HeaderEditor twice =
         e.copy()
@@ -2200,7 +2203,7 @@ public final class VectorGenerator {
           x.toFile(true),
           inv,
           x.offset("extension[0].extension_" + c[4]),
-          "§9.6.2",
+          c[4].equals("type") ? "§9.4 §9.6.2" : "§9.6.2", // as err-coded-res-ignorable
           c[3] + " in the staged base stream (version_minor 4)");
     }
     HeaderEditor twice =
