@@ -42,15 +42,19 @@ final class JavaDecoder {
   static DecoderResult decode(byte[] stream, ModelCatalogue models) throws IOException {
     if (isVideo(stream)) return video(stream, models).result;
     DecodedTokens t;
+    // The slice outcomes as the streaming API reports them, one by one in stream order.
+    List<String> slices = new ArrayList<>();
     try {
-      t = TokenDecoder.decode(new ByteArrayInputStream(stream), models, LossSimulation.NONE, null);
+      t =
+          TokenDecoder.decode(
+              new ByteArrayInputStream(stream),
+              models,
+              LossSimulation.NONE,
+              report -> slices.add(report.outcome().name()));
     } catch (FormatException | UnknownModelException e) {
       return refusal(e);
     }
-    ContainerHeader h = t.header();
-    List<String> slices = new ArrayList<>();
-    for (SliceReport s : t.slices()) slices.add(s.outcome().name());
-    return decoded(h, slices, t.endCodeValid(), TokenDump.sha256(t.grid()));
+    return decoded(t.header(), slices, t.endCodeValid(), TokenDump.sha256(t.grid()));
   }
 
   /** A decoded stream's result: the header's fields, the slice outcomes and the token hash. */

@@ -20,8 +20,23 @@ final class CodedResolution {
 
   private CodedResolution() {}
 
-  /** Why a type-1 block is malformed, or null if it is well formed. */
-  static String problem(boolean critical, byte[] payload, boolean seenBefore) {
+  /**
+   * Spec §9.6.1: whether a type-1 payload of one byte holds a resolution_shift in range. The reader
+   * checks the block's other rules (critical flag, at most one, length) at its type and length
+   * fields first.
+   */
+  static boolean validPayload(byte[] payload) {
+    int shift = payload[0] & 0xFF;
+    return shift >= MIN_SHIFT && shift <= MAX_SHIFT;
+  }
+
+  // Messages (conformance/README.md, "Mutation testing": describe* methods are not mutated).
+
+  /**
+   * Why a type-1 block is malformed, or null if it is well formed: every rule of Spec §9.6.1, for a
+   * writer's mistakes ({@link ContainerHeader}).
+   */
+  static String describeProblem(boolean critical, byte[] payload, boolean seenBefore) {
     if (!critical)
       return "coded-resolution extension (type 1) without the critical flag: it changes"
           + " the token grid, so it must be critical (Spec §9.6.1)";
@@ -31,16 +46,19 @@ final class CodedResolution {
       return "coded-resolution extension (type 1) of "
           + payload.length
           + " bytes: its payload is 1 byte (Spec §9.6.1)";
+    return validPayload(payload) ? null : describePayload(payload);
+  }
+
+  /** What is out of range in a one-byte type-1 payload. */
+  static String describePayload(byte[] payload) {
     int shift = payload[0] & 0xFF;
-    if (shift < MIN_SHIFT || shift > MAX_SHIFT)
-      return "coded-resolution resolution_shift "
-          + shift
-          + ": must be "
-          + MIN_SHIFT
-          + ".."
-          + MAX_SHIFT
-          + " (Spec §9.6.1)";
-    return null;
+    return "coded-resolution resolution_shift "
+        + shift
+        + ": must be "
+        + MIN_SHIFT
+        + ".."
+        + MAX_SHIFT
+        + " (Spec §9.6.1)";
   }
 
   /** ceil(size / 2^shift) (Spec §9.6.1). */

@@ -25,12 +25,13 @@ public record ContainerHeader(
     boolean seen = false, stages = false;
     for (Extension e : extensions) {
       if (e.type() == CodedResolution.TYPE) {
-        String problem = CodedResolution.problem(e.critical(), e.payloadNoCopy(), seen);
+        String problem = CodedResolution.describeProblem(e.critical(), e.payloadNoCopy(), seen);
         if (problem != null) throw new IllegalArgumentException(problem);
         seen = true;
       } else if (e.type() == ResidualStages.TYPE) {
         String problem =
-            ResidualStages.problem(e.critical(), e.payloadNoCopy(), stages, picture.isVideo());
+            ResidualStages.describeProblem(
+                e.critical(), e.payloadNoCopy(), stages, picture.isVideo());
         if (problem != null) throw new IllegalArgumentException(problem);
         stages = true;
       } else if (e.critical()) {
@@ -67,7 +68,7 @@ public record ContainerHeader(
    */
   public static Extension residualStages(int stageCount, int stageCodebookSize) {
     byte[] payload = {(byte) stageCount, (byte) TokenGridParams.codebookLevelOf(stageCodebookSize)};
-    String problem = ResidualStages.problem(true, payload, false, false);
+    String problem = ResidualStages.describeProblem(true, payload, false, false);
     if (stageCount < 0 || stageCount > 255 || problem != null)
       throw new IllegalArgumentException(problem == null ? "stage count " + stageCount : problem);
     return new Extension(ResidualStages.TYPE, true, payload);

@@ -272,19 +272,23 @@ final class HeaderSyntax {
                 + ")");
       }
       extensionPayload[i] = v.bytes(e + "extension_payload", extensionPayload[i], (int) len);
+      // The payload rules of the registered types (the others were checked at extension_type and
+      // extension_length on read; a writer's ContainerHeader checked them all): here because the
+      // slice directory below depends on them.
       if (type == ResidualStages.TYPE) {
-        String problem =
-            ResidualStages.problem(
-                critical, extensionPayload[i], stagesSeen, profile == PROFILE_VIDEO);
-        v.require(problem == null, e + "extension_payload {at}: " + problem);
-        if (problem == null) stageCount = extensionPayload[i][0] & 0xFF;
+        byte[] p = extensionPayload[i];
+        v.require(
+            ResidualStages.validPayload(p),
+            e + "extension_payload {at}: " + ResidualStages.describePayload(p));
+        stageCount = p[0] & 0xFF;
         stagesSeen = true;
       }
       if (type == CodedResolution.TYPE) {
-        // Spec §9.6.1, checked here because the slice directory below depends on it.
-        String problem = CodedResolution.problem(critical, extensionPayload[i], shiftSeen);
-        v.require(problem == null, e + "extension_payload {at}: " + problem);
-        if (problem == null) resolutionShift = extensionPayload[i][0] & 0xFF;
+        byte[] p = extensionPayload[i];
+        v.require(
+            CodedResolution.validPayload(p),
+            e + "extension_payload {at}: " + CodedResolution.describePayload(p));
+        resolutionShift = p[0] & 0xFF;
         shiftSeen = true;
       }
     }

@@ -26,8 +26,27 @@ final class ResidualStages {
 
   private ResidualStages() {}
 
-  /** Why a type-2 block is malformed, or null if it is well formed. */
-  static String problem(boolean critical, byte[] payload, boolean seenBefore, boolean video) {
+  /**
+   * Spec §9.6.2: whether a type-2 payload of {@link #PAYLOAD_SIZE} bytes holds a stage_count and a
+   * stage_codebook_level in range. The reader checks the block's other rules (critical flag, at
+   * most one, still pictures, length) at its type and length fields first.
+   */
+  static boolean validPayload(byte[] payload) {
+    int count = payload[0] & 0xFF, level = payload[1] & 0xFF;
+    return count >= MIN_COUNT
+        && count <= MAX_COUNT
+        && level >= HeaderSyntax.MIN_CODEBOOK_LEVEL
+        && level <= HeaderSyntax.MAX_CODEBOOK_LEVEL;
+  }
+
+  // Messages (conformance/README.md, "Mutation testing": describe* methods are not mutated).
+
+  /**
+   * Why a type-2 block is malformed, or null if it is well formed: every rule of Spec §9.6.2, for a
+   * writer's mistakes ({@link ContainerHeader}).
+   */
+  static String describeProblem(
+      boolean critical, byte[] payload, boolean seenBefore, boolean video) {
     if (!critical)
       return "residual-stages extension (type 2) without the critical flag: it changes"
           + " slice_data(), so it must be critical (Spec §9.6.2)";
@@ -40,6 +59,11 @@ final class ResidualStages {
           + " bytes: its payload is "
           + PAYLOAD_SIZE
           + " bytes (Spec §9.6.2)";
+    return validPayload(payload) ? null : describePayload(payload);
+  }
+
+  /** What is out of range in a type-2 payload of {@link #PAYLOAD_SIZE} bytes. */
+  static String describePayload(byte[] payload) {
     int count = payload[0] & 0xFF, level = payload[1] & 0xFF;
     if (count < MIN_COUNT || count > MAX_COUNT)
       return "residual-stages stage_count "
@@ -57,6 +81,6 @@ final class ResidualStages {
           + ".."
           + HeaderSyntax.MAX_CODEBOOK_LEVEL
           + " (Spec §9.6.2)";
-    return null;
+    return "well formed";
   }
 }

@@ -97,19 +97,15 @@ public final class TokenDecoder {
             header.stageCount(),
             header.stageCodebookSize());
     GranularityMode mode = header.grid().granularityMode();
-    boolean[] dropSlice =
-        loss.unit() == LossSimulation.Unit.SLICE
-            ? choose(reader.sliceCount(), loss.fraction(), new SplittableRandom(loss.seed()))
-            : null;
+    boolean[] dropped = dropSlices(loss, reader.sliceCount());
     List<SliceReport> reports = new ArrayList<>(reader.sliceCount());
     // Spec §5.1: slices are independent, so up to one per worker thread decodes at once; they are
     // reported in stream order, and at most THREADS + 1 payloads are held at a time.
     ArrayDeque<PendingSlice> pending = new ArrayDeque<>();
-    int[] lost = {0};
     int index = 0;
     for (Slice s; (s = reader.nextSlice()) != null; index++) {
       PendingSlice p;
-      if (dropSlice != null && dropSlice[index]) {
+      if (dropped[index]) {
         p =
             new PendingSlice(
                 s,
@@ -142,15 +138,19 @@ public final class TokenDecoder {
       }
       pending.add(p);
       while (pending.size() > SliceWorkers.THREADS) {
-        finish(pending.poll(), grid, mode, reports, lost, listener);
+        finish(pending.poll(), grid, mode, reports, listener);
       }
     }
-    while (!pending.isEmpty()) finish(pending.poll(), grid, mode, reports, lost, listener);
-    if (loss.active() && loss.unit() != LossSimulation.Unit.SLICE) {
-      lost[0] += dropTokens(grid, loss);
-    }
+    while (!pending.isEmpty()) finish(pending.poll(), grid, mode, reports, listener);
+    dropTokens(grid, loss);
     return new DecodedTokens(
-        header, model, grid, reports, reader.headerSize(), reader.endCodeValid(), lost[0]);
+        header,
+        model,
+        grid,
+        reports,
+        reader.headerSize(),
+        reader.endCodeValid(),
+        grid.lostTokens());
   }
 
   /**
@@ -202,7 +202,6 @@ public final class TokenDecoder {
       TokenGrid grid,
       GranularityMode mode,
       List<SliceReport> reports,
-      int[] lost,
       SliceListener listener)
       throws IOException {
     SliceReport.Outcome outcome = p.outcome();
@@ -224,7 +223,7 @@ public final class TokenDecoder {
       }
     }
     Slice s = p.slice();
-    if (outcome.lost()) lost[0] += markLost(grid, s.firstRow(), s.rowCount(), mode);
+    if (outcome.lost()) markLost(grid, s.firstRow(), s.rowCount(), mode);
     SliceReport report = report(p.index(), s, outcome, detail);
     reports.add(report);
     if (listener != null) listener.sliceDecoded(report);
@@ -314,9 +313,8 @@ public final class TokenDecoder {
    * takes the stream's forced granularity, else fine (four lost tokens per cell), which lets
    * concealment work at the finer scale.
    */
-  static int markLost(TokenGrid grid, int firstRow, int rowCount, GranularityMode mode) {
+  static void markLost(TokenGrid grid, int firstRow, int rowCount, GranularityMode mode) {
     boolean fine = mode != GranularityMode.ALL_COARSE;
-    int n = 0;
     for (int cy = firstRow; cy < firstRow + rowCount; cy++) {
       for (int cx = 0; cx < grid.cellsWide(); cx++) {
         grid.setFine(cx, cy, fine);
@@ -325,14 +323,13 @@ public final class TokenDecoder {
         for (int q = 0; q < 4; q++) {
           grid.setFineToken(2 * cx + (q & 1), 2 * cy + (q >> 1), fine ? TokenGrid.LOST : 0);
         }
-        n += fine ? 4 : 1;
       }
     }
-    return n;
   }
 
   /** Marks a share of the coded tokens lost, one by one or in bursts. */
-  private static int dropTokens(TokenGrid grid, LossSimulation loss) {
+  private static void dropTokens(TokenGrid grid, LossSimulation loss) {
+    if (!loss.active() || loss.unit() == LossSimulation.Unit.SLICE) return;
     // The coded tokens in raster order of cells (a fine cell's four in Spec §6.3 order).
     int cw = grid.cellsWide(), n = grid.tokenCount();
     int[] cellOf = new int[n];
@@ -370,21 +367,22 @@ public final class TokenDecoder {
         }
       }
     }
-    int lost = 0;
     for (int i = 0; i < n; i++) {
       if (!drop[i]) continue;
       int cx = cellOf[i] % cw, cy = cellOf[i] / cw, q = quarter[i];
       if (q < 0) {
-        if (grid.coarseToken(cx, cy) == TokenGrid.LOST) continue;
         grid.setCoarseToken(cx, cy, TokenGrid.LOST);
       } else {
-        int fx = 2 * cx + (q & 1), fy = 2 * cy + (q >> 1);
-        if (grid.fineToken(fx, fy) == TokenGrid.LOST) continue;
-        grid.setFineToken(fx, fy, TokenGrid.LOST);
+        grid.setFineToken(2 * cx + (q & 1), 2 * cy + (q >> 1), TokenGrid.LOST);
       }
-      lost++;
     }
-    return lost;
+  }
+
+  /** The slices a loss simulation of whole slices discards: none for any other simulation. */
+  private static boolean[] dropSlices(LossSimulation loss, int sliceCount) {
+    return loss.unit() == LossSimulation.Unit.SLICE
+        ? choose(sliceCount, loss.fraction(), new SplittableRandom(loss.seed()))
+        : new boolean[sliceCount];
   }
 
   /** Exactly round(fraction * n) of n items, chosen by a seeded partial shuffle. */

@@ -251,6 +251,24 @@ public final class TokenGrid {
     fineTokens[finePosition(fx, fy)] = checkToken(token, codebookSize);
   }
 
+  /** Tokens of the coded cells marked {@link #LOST}: four per lost fine cell, one per coarse. */
+  public int lostTokens() {
+    int n = 0;
+    for (int cy = 0; cy < cellsHigh; cy++) {
+      for (int cx = 0; cx < cellsWide; cx++) {
+        int i = cy * cellsWide + cx;
+        if (!fine[i]) {
+          if (coarse[i] == LOST) n++;
+          continue;
+        }
+        for (int q = 0; q < 4; q++) {
+          if (fineTokens[(2 * cy + (q >> 1)) * 2 * cellsWide + 2 * cx + (q & 1)] == LOST) n++;
+        }
+      }
+    }
+    return n;
+  }
+
   /** Number of fine cells. */
   public int fineCellCount() {
     int n = 0;

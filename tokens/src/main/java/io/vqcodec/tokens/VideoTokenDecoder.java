@@ -151,7 +151,8 @@ public final class VideoTokenDecoder {
       }
       reports.add(TokenDecoder.report(reports.size(), s, outcome, detail));
     }
-    int lost = lostTokens(grid), bytes = payloadBytes(reports);
+    // Lost tokens: of lost slices, and copies of lost reference tokens (Spec §10.5).
+    int lost = grid.lostTokens(), bytes = payloadBytes(reports);
     reference = grid; // Spec §10.5: the frame as decoded, lost tokens included
     return new Frame(
         f.number(), f.type(), grid, skip, motion, reports, bytes, lost, f.lostBefore());
@@ -172,23 +173,6 @@ public final class VideoTokenDecoder {
   private static int payloadBytes(List<SliceReport> reports) {
     int n = 0;
     for (SliceReport r : reports) n += Math.max(0, r.payloadBytes());
-    return n;
-  }
-
-  /** Lost tokens: of lost slices, and copies of lost reference tokens (Spec §10.5). */
-  private static int lostTokens(TokenGrid g) {
-    int n = 0;
-    for (int cy = 0; cy < g.cellsHigh(); cy++) {
-      for (int cx = 0; cx < g.cellsWide(); cx++) {
-        if (g.isFine(cx, cy)) {
-          for (int q = 0; q < 4; q++) {
-            if (g.fineToken(2 * cx + (q & 1), 2 * cy + (q >> 1)) == TokenGrid.LOST) n++;
-          }
-        } else if (g.coarseToken(cx, cy) == TokenGrid.LOST) {
-          n++;
-        }
-      }
-    }
     return n;
   }
 
