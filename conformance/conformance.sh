@@ -17,8 +17,10 @@ case "${1:-}" in
 esac
 shift
 cp=$module/target/classpath.txt
-if [ ! -f "$cp" ] || [ ! -d $module/target/classes ] || [ $module/pom.xml -nt "$cp" ] \
-    || [ -n "$(find $module/src/main -newer "$cp" -print -quit)" ]; then
+# Rebuilt when any module's sources or POM changed since the class path was written: the runner
+# runs the core modules' code too (a change there alone must not leave it on the old jars).
+if [ ! -f "$cp" ] || [ ! -d $module/target/classes ] \
+    || [ -n "$(find pom.xml ./*/pom.xml ./*/src/main -newer "$cp" -print -quit)" ]; then
   # -am builds the modules it depends on from this tree; install keeps the local repository in step.
   mvn -q -B ${MVN_FLAGS:-} -pl $module -am install -DskipTests >&2
   mvn -q -B ${MVN_FLAGS:-} -pl $module dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >&2
