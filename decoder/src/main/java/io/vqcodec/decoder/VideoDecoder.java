@@ -177,6 +177,9 @@ public final class VideoDecoder implements AutoCloseable {
                 header.picture().width(),
                 header.picture().height());
       }
+      if (shown != null) {
+        holdStillCells(image, last, visible, shown, TokenGrid.CELL << header.resolutionShift());
+      }
       shown = visible;
     }
     last = image;
@@ -190,6 +193,65 @@ public final class VideoDecoder implements AutoCloseable {
         f.skippedCells(),
         f.lostTokens(),
         f.motionCells());
+  }
+
+  /**
+   * Cells within this many cells of a changed cell are re-synthesised; the others keep the pixels
+   * shown before (see {@link #holdStillCells}).
+   */
+  static final int HOLD_RADIUS = 2;
+
+  /**
+   * Gives every cell whose tokens, and those of every cell within {@link #HOLD_RADIUS} of it, are
+   * the same in {@code now} as in {@code before} the pixels of {@code previous}. The network's
+   * output for a cell depends on cells up to 9 away, so a still region re-synthesised beside a
+   * moving one changes a little from frame to frame: it flickers. Pixels are not normative (the
+   * token grid is, Spec §C.5), so the decoder shows the still region as it was. A cell at the edge
+   * of a held region keeps pixels synthesised with neighbours at most {@link #HOLD_RADIUS} cells
+   * nearer to the change than it sees now, which keeps the seam faint.
+   *
+   * @param cellPixels the side of a cell in {@code image}'s pixels
+   */
+  static void holdStillCells(
+      BufferedImage image,
+      BufferedImage previous,
+      TokenGrid now,
+      TokenGrid before,
+      int cellPixels) {
+    int cw = now.cellsWide(), ch = now.cellsHigh();
+    if (previous == null
+        || previous.getWidth() != image.getWidth()
+        || previous.getHeight() != image.getHeight()
+        || before.cellsWide() != cw
+        || before.cellsHigh() != ch) {
+      return;
+    }
+    // Changed cells, then the held ones: no changed cell within the radius (a box, per axis).
+    boolean[] changed = new boolean[cw * ch];
+    for (int cy = 0; cy < ch; cy++) {
+      for (int cx = 0; cx < cw; cx++) changed[cy * cw + cx] = !now.sameCell(before, cx, cy);
+    }
+    int[] px = new int[cellPixels * cellPixels];
+    for (int cy = 0; cy < ch; cy++) {
+      for (int cx = 0; cx < cw; cx++) {
+        if (nearChange(changed, cw, ch, cx, cy)) continue;
+        int x = cx * cellPixels, y = cy * cellPixels;
+        int w = Math.min(cellPixels, image.getWidth() - x);
+        int h = Math.min(cellPixels, image.getHeight() - y);
+        if (w <= 0 || h <= 0) continue;
+        previous.getRGB(x, y, w, h, px, 0, w);
+        image.setRGB(x, y, w, h, px, 0, w);
+      }
+    }
+  }
+
+  private static boolean nearChange(boolean[] changed, int cw, int ch, int cx, int cy) {
+    for (int y = Math.max(0, cy - HOLD_RADIUS); y <= Math.min(ch - 1, cy + HOLD_RADIUS); y++) {
+      for (int x = Math.max(0, cx - HOLD_RADIUS); x <= Math.min(cw - 1, cx + HOLD_RADIUS); x++) {
+        if (changed[y * cw + x]) return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasLost(TokenGrid g, int cx, int cy) {

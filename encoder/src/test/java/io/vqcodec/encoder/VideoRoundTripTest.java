@@ -109,6 +109,25 @@ class VideoRoundTripTest {
     assertThat(Pixels.psnr(out.get(0).image(), out.get(2).image())).isInfinite();
   }
 
+  /**
+   * The still part of the picture keeps its pixels while the patch moves: the decoder
+   * re-synthesises only the cells within VideoDecoder.HOLD_RADIUS of a changed cell, so the
+   * top-left corner (cells 0..2 across, three or more cells from the patch's columns 3..5) does not
+   * flicker.
+   */
+  @Test
+  void stillCellsKeepTheirPixelsBesideMotion() throws IOException {
+    List<VideoEncoder.FrameReport> r = new ArrayList<>();
+    byte[] v = encode(60, r);
+    List<BufferedImage> out = new ArrayList<>();
+    try (VideoDecoder d = VideoDecoder.open(new ByteArrayInputStream(v))) {
+      for (VideoDecoder.Frame f; (f = d.next()) != null; ) out.add(f.image());
+    }
+    assertThat(r.get(5).type()).isNotEqualTo(FrameType.KEY);
+    assertThat(out.get(5).getRGB(0, 0, 16, 16, null, 0, 16))
+        .isEqualTo(out.get(4).getRGB(0, 0, 16, 16, null, 0, 16));
+  }
+
   /** Spec §10.6: a file decoder starts at the key frame at or before the time asked for. */
   @Test
   void seekingStartsAtTheKeyFrameAtOrBefore(@TempDir Path dir) throws IOException {
