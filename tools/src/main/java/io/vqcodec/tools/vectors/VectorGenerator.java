@@ -2119,6 +2119,27 @@ public final class VectorGenerator {
         throw new IllegalStateException(
             "stage " + (2 + i / 4) + " flag context " + (i % 4) + " not exercised");
     }
+    // Valid, tok-v2 without the residual-stages block: what the encoder writes at quality steps
+    // up to 7, and every video. Models 5 and 6 need no stages (Spec §4.3, §4.4); these need no
+    // residual-stages capability, so their sections name neither §6.8 nor §9.6.2 (Spec §C.7).
+    for (ProbabilityModel pm : List.of(PM0, PM3)) {
+      Synth s = synth(96, 64, 4096, Gran.RANDOM, Tok.RANDOM, MIXED, pm, 2, pm == PM0 ? 2150 : 2151);
+      decodes(
+          "model-" + model2(pm).id() + "-no-stages-" + pmName(pm),
+          writeStaged(s),
+          s.grid,
+          s.channel,
+          s.mode,
+          pm,
+          outcomes(s.rows.length),
+          "ok",
+          "§4.3 §6.3 " + sec(pm),
+          "model "
+              + model2(pm).id()
+              + " (tok-v2) without a residual-stages block, as the encoder writes it up to its"
+              + " default --quality 7: K=4096, mixed, two 2-row slices, "
+              + (pm == PM0 ? "adaptive order-0" : "twostage-v2"));
+    }
     // Valid, real encoder output (Spec §6.8: the encoder's refinement steps beyond every fine
     // cell are residual stages).
     if (images) stageImages();
@@ -2284,6 +2305,21 @@ public final class VectorGenerator {
         -1,
         "§9.6.2 §8.3.3",
         "model 6 (tok-v2: stage codebooks of 4096) with stage_codebook_level 5 (1024 entries)");
+    Synth k16 =
+        new Synth(
+            stagedGrid(80, 64, 4096, Gran.RANDOM, 3, 16, Stages.RANDOM, Tok.RANDOM, 2160),
+            MIXED,
+            PM3,
+            ChannelFormat.RGB,
+            rows(4, 2));
+    refuses(
+        "err-stages-level-2-model-6",
+        writeStaged(k16),
+        um,
+        -1,
+        "§9.6.2 §8.3.3",
+        "model 6 (tok-v2: stage codebooks of 4096) with stage_codebook_level 2 (16 entries, the"
+            + " lowest valid level)");
   }
 
   /** Encoder output with residual stages: samples/chelsea.png under tok-v2 (Spec §6.8). */
