@@ -51,7 +51,15 @@ public final class VideoEncoder implements AutoCloseable {
   /** Default motion search range in fine positions (8 coded pixels): up to 64 pixels a frame. */
   public static final int DEFAULT_MOTION_RANGE = 8;
 
+  /**
+   * Default skip tolerance: a cell may be skipped when its tokens lie, in total squared codeword
+   * distance, within this many times the codebook's resolution ({@link #codebookResolution}) of the
+   * fresh tokens.
+   */
+  public static final double DEFAULT_SKIP_TOLERANCE = 4;
+
   private int motionRange = DEFAULT_MOTION_RANGE;
+  private double skipTolerance = DEFAULT_SKIP_TOLERANCE;
 
   private final Tokenizer tokenizer;
   private final boolean ownsTokenizer;
@@ -84,6 +92,23 @@ public final class VideoEncoder implements AutoCloseable {
           "motion range " + range + " outside 0.." + MotionField.MAX_MV);
     }
     this.motionRange = range;
+    return this;
+  }
+
+  /**
+   * Sets the skip tolerance for sessions started afterwards: how far, in units of the codebook's
+   * resolution (the median squared distance between neighbouring codewords), a skipped or
+   * motion-copied cell's tokens may lie from the fresh tokens in total over its four blocks. It
+   * fixes the exchange rate between token distance and bits of every predicted-frame decision;
+   * smaller values code more cells and drift less.
+   *
+   * @return this encoder
+   */
+  public VideoEncoder skipTolerance(double tolerance) {
+    if (!(tolerance > 0 && tolerance <= 1024)) {
+      throw new IllegalArgumentException("skip tolerance " + tolerance + " outside (0, 1024]");
+    }
+    this.skipTolerance = tolerance;
     return this;
   }
 
@@ -142,6 +167,7 @@ public final class VideoEncoder implements AutoCloseable {
     private final int width;
     private final int height;
     private final int range; // motion search range, 0: none
+    private final double tolerance; // skip tolerance, see VideoEncoder.skipTolerance
     private double codedCellBits = 16; // bits of a coded cell, measured on the last frames
     private TokenGrid reference;
     private long frames;
@@ -205,6 +231,7 @@ public final class VideoEncoder implements AutoCloseable {
               new TokenGridParams(k, mode, options.probabilityModel),
               ext);
       this.range = motionRange;
+      this.tolerance = skipTolerance;
       this.writer = new VideoWriter(out, header, range > 0);
     }
 
@@ -372,7 +399,7 @@ public final class VideoEncoder implements AutoCloseable {
      * codedCellBits} bits) costs exactly the skip threshold.
      */
     private double lambda() {
-      return 4 * skipThreshold * skipScale / codedCellBits;
+      return tolerance * skipThreshold * skipScale / codedCellBits;
     }
 
     /**

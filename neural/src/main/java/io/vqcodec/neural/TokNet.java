@@ -71,11 +71,11 @@ public final class TokNet {
     for (int i = 0; i < c.e4; i++) res(s, "enc.r4." + i, c.c4);
     conv(s, "enc.down8", c.c4, c.c8, 2);
     for (int i = 0; i < c.e8; i++) res(s, "enc.r8." + i, c.c8);
-    conv(s, "enc.fine", c.c8, c.dim, 1);
+    conv(s, "enc.fine", c.c8, c.fineLatent(), 1);
     conv(s, "enc.down16", c.c8, c.c16, 2);
     for (int i = 0; i < c.e16; i++) res(s, "enc.r16." + i, c.c16);
     conv(s, "enc.coarse", c.c16, c.dim, 1);
-    conv(s, "dec.fin", c.dim, c.c8, 3);
+    conv(s, "dec.fin", c.fineInput(), c.c8, 3);
     conv(s, "dec.cin", c.dim, c.c16, 3);
     for (int i = 0; i < c.d16; i++) res(s, "dec.r16." + i, c.c16);
     conv(s, "dec.cup", c.c16, 4 * c.c8, 1);
@@ -124,8 +124,8 @@ public final class TokNet {
   // ---- encoder -------------------------------------------------------------------------------
 
   /**
-   * Fine-head output (N, dim, H/8, W/8) and coarse-head output (N, dim, H/16, W/16); H, W multiples
-   * of 16.
+   * Fine-head output (N, groups * dim, H/8, W/8) and coarse-head output (N, dim, H/16, W/16); H, W
+   * multiples of 16.
    */
   public NDArray[] encode(NDArray x) {
     NDArray h = spaceToDepth(x.sub(0.5f), 4, true);
@@ -143,25 +143,33 @@ public final class TokNet {
   // ---- decoder -------------------------------------------------------------------------------
 
   /**
-   * Pixels (N, 3, H, W) from fine embeddings (N, dim, H/8, W/8), coarse embeddings (N, dim, H/16,
-   * W/16) and the fine masks (1 = fine, 0 = coarse) at 1/8, (N, 1, H/8, W/8), constant over each
-   * 2x2 cell, and at 1/16, (N, 1, H/16, W/16).
+   * Pixels (N, 3, H, W) from fine embeddings (N, {@link TokNetConfig#fineInput}, H/8, W/8), coarse
+   * embeddings (N, dim, H/16, W/16) and the fine masks (1 = fine, 0 = coarse) at 1/8, (N, 1, H/8,
+   * W/8), constant over each 2x2 cell, and at 1/16, (N, 1, H/16, W/16).
    *
    * <p>Only the coded tokens matter: slots of the other granularity are filled before the network
-   * (fine slots of a coarse cell repeat its coarse embedding; the coarse slot of a fine cell is the
-   * mean of its four fine embeddings), in training and inference alike, so their input values are
-   * ignored.
+   * (fine slots of a coarse cell repeat its coarse embedding in group 1, the other groups and the
+   * presence planes zero; the coarse slot of a fine cell is the mean of its four fine embeddings'
+   * group 1), in training and inference alike, so their input values are ignored.
    */
   public NDArray decode(NDArray qf, NDArray qc, NDArray mask8, NDArray mask16) {
     Shape s = qf.getShape();
-    long n = s.get(0), d = s.get(1), h = s.get(2) / 2, w = s.get(3) / 2;
+    long n = s.get(0), d = cfg.dim, h = s.get(2) / 2, w = s.get(3) / 2;
     NDArray rows = qc.repeat(2, 2);
     NDArray up = then(rows, rows.repeat(3, 2));
+    if (cfg.groups > 1) {
+      NDArray rest = up.getManager().zeros(new Shape(n, s.get(1) - d, s.get(2), s.get(3)));
+      up = then(up, up.concat(rest, 1));
+      rest.close();
+    }
+    NDArray group1 = cfg.groups > 1 ? qf.get(":, 0:" + d) : qf;
     NDArray pooled =
-        qf.reshape(n, d, h, 2, w, 2)
+        group1
+            .reshape(n, d, h, 2, w, 2)
             .transpose(0, 1, 2, 4, 3, 5)
             .reshape(n, d, h, w, 4)
             .mean(new int[] {4});
+    if (group1 != qf) free(group1);
     NDArray fineIn = mixed(qf, up, mask8);
     NDArray coarseIn = mixed(pooled, qc, mask16);
     free(up);

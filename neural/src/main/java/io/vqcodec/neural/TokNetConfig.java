@@ -18,8 +18,32 @@ public final class TokNetConfig {
   /** Residual blocks in the decoder at 1/16 (coarse branch), 1/8, 1/4. */
   public final int d16, d8, d4;
 
+  /**
+   * Latent groups of a fine position (1 for tok-v1 and tok-v2): with G &gt; 1 the fine head gives G
+   * groups of {@code dim} values, stage s of a fine token codes group s (product stages, tok-v3
+   * candidates), and the decoder's fine input is the G groups plus G - 1 presence planes (group s
+   * coded or not). Coarse tokens are always one group.
+   */
+  public final int groups;
+
   public TokNetConfig(
       int dim, int c4, int c8, int c16, int e4, int e8, int e16, int d16, int d8, int d4) {
+    this(dim, c4, c8, c16, e4, e8, e16, d16, d8, d4, 1);
+  }
+
+  public TokNetConfig(
+      int dim,
+      int c4,
+      int c8,
+      int c16,
+      int e4,
+      int e8,
+      int e16,
+      int d16,
+      int d8,
+      int d4,
+      int groups) {
+    if (groups < 1) throw new IllegalArgumentException("groups must be >= 1: " + groups);
     this.dim = dim;
     this.c4 = c4;
     this.c8 = c8;
@@ -30,6 +54,17 @@ public final class TokNetConfig {
     this.d16 = d16;
     this.d8 = d8;
     this.d4 = d4;
+    this.groups = groups;
+  }
+
+  /** Channels of the fine encoder output: {@code groups * dim}. */
+  public int fineLatent() {
+    return groups * dim;
+  }
+
+  /** Channels of the decoder's fine input: the groups plus a presence plane per extra group. */
+  public int fineInput() {
+    return groups * dim + groups - 1;
   }
 
   /**
@@ -53,13 +88,15 @@ public final class TokNetConfig {
     return (px + 15) / 16;
   }
 
-  /** Parses {@code "dim,c4,c8,c16,e4,e8,e16,d16,d8,d4"}. */
+  /** Parses {@code "dim,c4,c8,c16,e4,e8,e16,d16,d8,d4[,groups]"}. */
   public static TokNetConfig parse(String s) {
     String[] f = s.trim().split(",");
-    if (f.length != 10) throw new IllegalArgumentException("arch needs 10 integers: " + s);
-    int[] v = new int[10];
-    for (int i = 0; i < 10; i++) v[i] = Integer.parseInt(f[i].trim());
-    return new TokNetConfig(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);
+    if (f.length != 10 && f.length != 11)
+      throw new IllegalArgumentException("arch needs 10 or 11 integers: " + s);
+    int[] v = new int[11];
+    v[10] = 1;
+    for (int i = 0; i < f.length; i++) v[i] = Integer.parseInt(f[i].trim());
+    return new TokNetConfig(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
   }
 
   public static TokNetConfig from(Properties p) {
@@ -68,7 +105,25 @@ public final class TokNetConfig {
 
   @Override
   public String toString() {
-    return dim + "," + c4 + "," + c8 + "," + c16 + "," + e4 + "," + e8 + "," + e16 + "," + d16 + ","
-        + d8 + "," + d4;
+    return dim
+        + ","
+        + c4
+        + ","
+        + c8
+        + ","
+        + c16
+        + ","
+        + e4
+        + ","
+        + e8
+        + ","
+        + e16
+        + ","
+        + d16
+        + ","
+        + d8
+        + ","
+        + d4
+        + (groups > 1 ? "," + groups : "");
   }
 }

@@ -35,6 +35,33 @@ class TokNetTest {
   }
 
   @Test
+  void productGroupsWidenTheFineLatentAndCoarseCellsIgnoreThem() {
+    TokNetConfig c = TokNetConfig.parse("8,16,24,24,1,1,1,1,1,1,3");
+    assertThat(c.groups).isEqualTo(3);
+    assertThat(c.fineLatent()).isEqualTo(24);
+    assertThat(c.fineInput()).isEqualTo(26);
+    assertThat(TokNetConfig.parse(c.toString()).toString()).isEqualTo("8,16,24,24,1,1,1,1,1,1,3");
+    assertThat(TokNetConfig.parse("8,16,24,24,1,1,1,1,1,1").toString())
+        .isEqualTo("8,16,24,24,1,1,1,1,1,1");
+    try (NDManager m = NDManager.newBaseManager()) {
+      TokNet net = new TokNet(c, TokNet.toArrays(m, c, TokNet.init(c, 1)));
+      NDArray[] z = net.encode(m.zeros(new Shape(1, 3, 32, 48)));
+      assertThat(z[0].getShape()).isEqualTo(new Shape(1, 24, 4, 6));
+      assertThat(z[1].getShape()).isEqualTo(new Shape(1, 8, 2, 3));
+      NDArray fine = m.randomNormal(new Shape(1, 26, 4, 6));
+      NDArray coarse = m.randomNormal(new Shape(1, 8, 2, 3));
+      NDArray y =
+          net.decode(fine, coarse, m.ones(new Shape(1, 1, 4, 6)), m.ones(new Shape(1, 1, 2, 3)));
+      assertThat(y.getShape()).isEqualTo(new Shape(1, 3, 32, 48));
+      // Every cell coarse: the fine input, extra groups included, does not reach the pixels.
+      NDArray none8 = m.zeros(new Shape(1, 1, 4, 6)), none16 = m.zeros(new Shape(1, 1, 2, 3));
+      float[] a = net.decode(fine, coarse, none8, none16).toFloatArray();
+      float[] b = net.decode(fine.mul(3f), coarse, none8, none16).toFloatArray();
+      assertThat(b).containsExactly(a);
+    }
+  }
+
+  @Test
   void codebookNearestIsTheArgmin() {
     float[] table = {0, 0, 1, 0, 0, 1, 1, 1};
     Codebook b = new Codebook(table, 2);

@@ -6,11 +6,14 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Residual VQ stages on the fine tokens (tok-v2 candidate): stage 1 is the shared tok-v1 codebook;
- * stage s = 2, 3, ... quantizes what is left, {@code z - (c_1 + ... + c_(s-1))}, with its own
- * codebook of {@code size} x {@code dim}, and the decoder is fed the sum of the coded stages. Each
- * stage codebook is trained like stage 1: EMA updates (decay 0.99, Laplace-smoothed counts),
- * k-means init from residuals, dead codes re-seeded from current residuals.
+ * Extra VQ stages on the fine tokens. Residual stages (tok-v2): stage 1 is the shared tok-v1
+ * codebook; stage s = 2, 3, ... quantizes what is left, {@code z - (c_1 + ... + c_(s-1))}, with its
+ * own codebook of {@code size} x {@code dim}, and the decoder is fed the sum of the coded stages.
+ * Product stages (tok-v3 candidates, {@link io.vqcodec.neural.TokNetConfig#groups} &gt; 1): a fine
+ * row holds one group of {@code dim} values per stage, stage s quantizes group s, and the decoder
+ * is fed the groups side by side. Each stage codebook is trained like stage 1: EMA updates (decay
+ * 0.99, Laplace-smoothed counts), k-means init from residuals, dead codes re-seeded from current
+ * residuals.
  *
  * <p>Rows are raster-ordered vectors of {@code dim} floats (as {@link Codebook#nearest} orders
  * them). The nearest search is passed in so training uses the PyTorch matmul and tests a plain
@@ -34,6 +37,10 @@ final class ResidualStages {
   final int stages;
   final int size;
   final int dim;
+
+  /** Product stages: stage s codes group s of a fine row of {@code stages * dim} values. */
+  final boolean product;
+
   final float[][] cb;
   final float[][] emaCount;
   final float[][] emaSum;
@@ -43,10 +50,15 @@ final class ResidualStages {
 
   /** {@code stages} counts stage 1: 2 = one extra codebook. */
   ResidualStages(int stages, int size, int dim) {
+    this(stages, size, dim, false);
+  }
+
+  ResidualStages(int stages, int size, int dim, boolean product) {
     if (stages < 2) throw new IllegalArgumentException("residual stages need stages >= 2");
     this.stages = stages;
     this.size = size;
     this.dim = dim;
+    this.product = product;
     int e = stages - 1;
     cb = new float[e][size * dim];
     emaCount = new float[e][size];
@@ -62,12 +74,23 @@ final class ResidualStages {
     return new Codebook(cb[e], dim);
   }
 
-  /** Codes every extra stage of rows {@code z} given the stage-1 code rows {@code q1}. */
+  /**
+   * Codes every extra stage of rows {@code z} given the stage-1 code rows {@code q1} (residual
+   * stages), or of product rows {@code z} ({@code q1} unused).
+   */
   Coded quantize(float[] z, float[] q1, Nearest nn) {
     int e = extra();
     int[][] idx = new int[e][];
     float[][] codes = new float[e][];
     float[][] res = new float[e][];
+    if (product) {
+      for (int s = 0; s < e; s++) {
+        res[s] = group(z, s + 2);
+        idx[s] = nn.apply(book(s), res[s]);
+        codes[s] = gather(cb[s], idx[s], dim);
+      }
+      return new Coded(idx, codes, res);
+    }
     float[] r = new float[z.length];
     for (int i = 0; i < z.length; i++) r[i] = z[i] - q1[i];
     for (int s = 0; s < e; s++) {
@@ -81,6 +104,14 @@ final class ResidualStages {
     return new Coded(idx, codes, res);
   }
 
+  /** Group {@code g} (1-based) of product rows of {@code stages * dim} values. */
+  float[] group(float[] z, int g) {
+    int w = stages * dim, n = z.length / w;
+    float[] out = new float[n * dim];
+    for (int i = 0; i < n; i++) System.arraycopy(z, i * w + (g - 1) * dim, out, i * dim, dim);
+    return out;
+  }
+
   static float[] gather(float[] table, int[] idx, int dim) {
     float[] out = new float[idx.length * dim];
     for (int i = 0; i < idx.length; i++) System.arraycopy(table, idx[i] * dim, out, i * dim, dim);
@@ -92,10 +123,11 @@ final class ResidualStages {
    * stage-1 codes q1.
    */
   void init(float[] z, float[] q1, Nearest nn, Random rnd, int step) {
-    int n = z.length / dim;
-    float[] r = new float[z.length];
-    for (int i = 0; i < z.length; i++) r[i] = z[i] - q1[i];
+    int n = q1.length / dim;
+    float[] r = new float[q1.length];
+    if (!product) for (int i = 0; i < r.length; i++) r[i] = z[i] - q1[i];
     for (int s = 0; s < extra(); s++) {
+      if (product) r = group(z, s + 2);
       float[] c = cb[s];
       for (int k = 0; k < size; k++) {
         System.arraycopy(r, rnd.nextInt(n) * dim, c, k * dim, dim);

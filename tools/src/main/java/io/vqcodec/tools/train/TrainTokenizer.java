@@ -50,7 +50,9 @@ import javax.imageio.ImageIO;
  * only), so the decoder learns the centroid vectors it is fed at low rates. {@code --val-levels}
  * adds the nested levels to the validation log (and, with stages, stage 2 at the same nested levels
  * of its own codebook); {@code --val-at-start} validates before the first step; {@code --val-only}
- * validates the newest checkpoint and exits; {@code --val-log NAME} (default val-log.csv).
+ * validates the newest checkpoint and exits; {@code --val-log NAME} (default val-log.csv); {@code
+ * --val-unquantized} adds the PSNR of every cell fine decoded from the encoder's outputs with no
+ * quantizer at all (the autoencoder's own ceiling, which no stage count can pass).
  */
 public final class TrainTokenizer {
   private final Map<String, String> a;
@@ -87,6 +89,11 @@ public final class TrainTokenizer {
   private final int nestedEvery;
   private final boolean valLevels;
   private final boolean valAtStart;
+  private final boolean valUnquantized;
+
+  /** Product stages (arch groups &gt; 1): stage s codes latent group s, see ResidualStages. */
+  private final boolean product;
+
   private ResidualStages rs;
 
   /** Nested sub-codebooks (ReleaseTokenizer.LEVELS order) and the step they were made at. */
@@ -131,7 +138,12 @@ public final class TrainTokenizer {
     nestedEvery = Integer.parseInt(a.getOrDefault("nested-every", "250"));
     valLevels = a.containsKey("val-levels") || nestedP > 0;
     valAtStart = a.containsKey("val-at-start");
+    valUnquantized = a.containsKey("val-unquantized");
     if (stages < 1) throw new IllegalArgumentException("--stages must be >= 1");
+    if (cfg.groups > 1 && cfg.groups != stages)
+      throw new IllegalArgumentException(
+          "arch with " + cfg.groups + " latent groups needs --stages " + cfg.groups);
+    product = cfg.groups > 1;
   }
 
   public static void main(String[] args) throws Exception {
@@ -173,7 +185,7 @@ public final class TrainTokenizer {
         Locale.ROOT, "arch %s, %d parameters, K=%d%n", cfg, TokNet.paramCount(cfg), K);
 
     base = NDManager.newBaseManager();
-    if (stages > 1) rs = new ResidualStages(stages, stageK, cfg.dim);
+    if (stages > 1) rs = new ResidualStages(stages, stageK, cfg.dim, product);
     Path ck = newestCheckpoint();
     if (ck != null) {
       loadCheckpoint(ck);
@@ -258,7 +270,7 @@ public final class TrainTokenizer {
           NDArray x = sub.create(xb, new Shape(n, 3, size, size));
           NDArray mask = sub.create(m8, new Shape(n, 1, f8, f8));
           NDArray mask16 = sub.create(m16, new Shape(n, 1, c16, c16));
-          float[] zfRows, zcRows;
+          float[] zfRows, zcRows, z1Rows = null;
           int[] idxF = null, idxC = null;
           ResidualStages.Coded coded = null;
           float[] stats;
@@ -266,10 +278,11 @@ public final class TrainTokenizer {
             NDArray[] z = net.encode(x);
             zfRows = z[0].stopGradient().transpose(0, 2, 3, 1).toFloatArray();
             zcRows = z[1].stopGradient().transpose(0, 2, 3, 1).toFloatArray();
-            NDArray inF = z[0], inC = z[1], commit = null;
+            NDArray inF = z[0], inC = z[1], commit = null, gradMask = null;
             if (vq) {
               Codebook book = new Codebook(cb, cfg.dim);
-              idxF = nearestRows(book, zfRows);
+              z1Rows = product ? rs.group(zfRows, 1) : zfRows;
+              idxF = nearestRows(book, z1Rows);
               idxC = nearestRows(book, zcRows);
               NDArray qf = book.lookup(sub, idxF, n, f8, f8);
               NDArray qc = book.lookup(sub, idxC, n, c16, c16);
@@ -278,17 +291,40 @@ public final class TrainTokenizer {
                 float[] q1 = ResidualStages.gather(cb, idxF, cfg.dim);
                 float[] fr = q1.clone(), cr = ResidualStages.gather(cb, idxC, cfg.dim);
                 boolean[] nested = new boolean[n];
-                if (nestedP > 0) applyNested(zfRows, zcRows, fr, cr, n, nested);
+                if (nestedP > 0) applyNested(z1Rows, zcRows, fr, cr, n, nested);
                 if (rs != null) {
                   coded = rs.quantize(zfRows, q1, this::nearestRows);
-                  addStages(fr, coded, n, c16, nested);
+                  boolean[][] keep = keptStages(n, c16, nested);
+                  if (product) {
+                    float[][] fm = productFeed(fr, coded.codes(), keep);
+                    feedF = rowsToNchw(sub, fm[0], n, f8, cfg.fineInput());
+                    gradMask = rowsToNchw(sub, fm[1], n, f8, cfg.fineInput());
+                  } else {
+                    addStages(fr, coded.codes(), keep);
+                    feedF = rowsToNchw(sub, fr, n, f8);
+                  }
+                } else {
+                  feedF = rowsToNchw(sub, fr, n, f8);
                 }
-                feedF = rowsToNchw(sub, fr, n, f8);
                 feedC = rowsToNchw(sub, cr, n, c16);
               }
-              inF = z[0].add(feedF.sub(z[0]).stopGradient());
+              if (product) {
+                // Straight-through on the groups a cell codes; the presence planes carry no
+                // gradient (their mask is 0).
+                NDArray zExt =
+                    z[0].concat(sub.zeros(new Shape(n, cfg.groups - 1, f8, f8)), 1).mul(gradMask);
+                inF = zExt.add(feedF.sub(zExt).stopGradient());
+                float[] all = concatGroups(ResidualStages.gather(cb, idxF, cfg.dim), coded.codes());
+                commit =
+                    z[0].sub(rowsToNchw(sub, all, n, f8, cfg.fineLatent()))
+                        .square()
+                        .mean()
+                        .add(z[1].sub(qc).square().mean());
+              } else {
+                inF = z[0].add(feedF.sub(z[0]).stopGradient());
+                commit = z[0].sub(qf).square().mean().add(z[1].sub(qc).square().mean());
+              }
               inC = z[1].add(feedC.sub(z[1]).stopGradient());
-              commit = z[0].sub(qf).square().mean().add(z[1].sub(qc).square().mean());
             }
             NDArray y = net.decode(inF, inC, mask, mask16);
             NDArray diff = y.sub(x);
@@ -308,14 +344,14 @@ public final class TrainTokenizer {
           }
           adam(curLr);
           if (vq) {
-            emaUpdate(zfRows, idxF, zcRows, idxC, usedWin);
-            if (step % 50 == 0) reseeded += reseed(zfRows, zcRows);
+            emaUpdate(z1Rows, idxF, zcRows, idxC, usedWin);
+            if (step % 50 == 0) reseeded += reseed(z1Rows, zcRows);
             if (coded != null) {
               rs.emaUpdate(coded, step);
               if (step % 50 == 0) reseeded += rs.reseed(coded, step, deadAfter, rnd);
             }
           } else {
-            addReservoir(zfRows);
+            addReservoir(product ? rs.group(zfRows, 1) : zfRows);
             addReservoir(zcRows);
           }
           sLoss += stats[0];
@@ -588,6 +624,7 @@ public final class TrainTokenizer {
         h.append(",psnr_fine_k").append(l).append(",psnr_mix_k").append(l);
     if (valLevels && stages > 1)
       for (int l : ReleaseTokenizer.LEVELS) h.append(",psnr_fine_s2k").append(l);
+    if (valUnquantized) h.append(",psnr_fine_unquantized");
     return h.toString();
   }
 
@@ -626,13 +663,15 @@ public final class TrainTokenizer {
       s2Books[l] = ReleaseTokenizer.kmeans(rs.cb[0], rs.emaCount[0], d, lv, new Random(lv), 50)[0];
     }
     double[][] s2Fine = new double[n2][n];
+    double[] unquantized = new double[n];
     Codebook book = new Codebook(cb, cfg.dim);
     for (int i = 0; i < n; i++) {
       try (NDManager sub = base.newSubManager()) {
         for (NDArray p : params.values()) p.tempAttach(sub);
         NDArray x = sub.create(val.get(i), new Shape(1, 3, size, size));
         NDArray[] z = net.encode(x);
-        int[] idxF = book.nearest(sub, z[0]), idxC = book.nearest(sub, z[1]);
+        int[] idxF = book.nearest(sub, product ? z[0].get(":, 0:" + d) : z[0]),
+            idxC = book.nearest(sub, z[1]);
         for (int k : idxF) {
           usedF[k] = true;
           hist[k]++;
@@ -641,12 +680,20 @@ public final class TrainTokenizer {
           usedC[k] = true;
           hist[k]++;
         }
-        NDArray qf = book.lookup(sub, idxF, 1, f8, f8), qc = book.lookup(sub, idxC, 1, c16, c16);
+        NDArray qc = book.lookup(sub, idxC, 1, c16, c16);
+        NDArray qf =
+            product
+                ? fineFeed(sub, ResidualStages.gather(cb, idxF, d), new float[extra][], 1, 1, f8)
+                : book.lookup(sub, idxF, 1, f8, f8);
         for (int mode = 0; mode < 3; mode++) {
           float[] mk = mode == 2 ? half : mode == 0 ? all : new float[f8 * f8];
           double[] r = score(sub, net, qf, qc, mk, x, true);
           psnr[mode][i] = r[0];
           ssim[mode][i] = r[1];
+        }
+        if (valUnquantized) {
+          NDArray zf = product ? z[0].concat(sub.ones(new Shape(1, extra, f8, f8)), 1) : z[0];
+          unquantized[i] = score(sub, net, zf, z[1], all, x, false)[0];
         }
         if (extra > 0 || nl > 0) {
           float[] zf = z[0].transpose(0, 2, 3, 1).toFloatArray(),
@@ -654,29 +701,34 @@ public final class TrainTokenizer {
           if (extra > 0) {
             float[] q1 = ResidualStages.gather(cb, idxF, d);
             ResidualStages.Coded coded = rs.quantize(zf, q1, this::nearestRows);
-            float[] sum = q1.clone();
             for (int s = 0; s < extra; s++) {
               for (int k : coded.idx()[s]) sUsed[s][k] = true;
-              for (int t = 0; t < sum.length; t++) sum[t] += coded.codes()[s][t];
-              NDArray qs = rowsToNchw(sub, sum, 1, f8);
+              NDArray qs = fineFeed(sub, q1, coded.codes(), s + 2, 1, f8);
               double[] r = score(sub, net, qs, qc, all, x, true);
               sPsnr[s][i] = r[0];
               sSsim[s][i] = r[1];
               sMix[s][i] = score(sub, net, qs, qc, half, x, false)[0];
             }
             for (int l = 0; l < n2; l++) {
-              float[] r1 = coded.residual()[0], q = q1.clone();
-              float[] c2 =
+              float[] r1 = coded.residual()[0];
+              float[][] c2 = new float[extra][];
+              c2[0] =
                   ResidualStages.gather(
                       s2Books[l], nearestRows(new Codebook(s2Books[l], d), r1), d);
-              for (int t = 0; t < q.length; t++) q[t] += c2[t];
-              s2Fine[l][i] = score(sub, net, rowsToNchw(sub, q, 1, f8), qc, all, x, false)[0];
+              s2Fine[l][i] = score(sub, net, fineFeed(sub, q1, c2, 2, 1, f8), qc, all, x, false)[0];
             }
           }
           for (int l = 0; l < nl; l++) {
             Codebook lb = new Codebook(subBooks[l], d);
+            float[] zf1 = product ? rs.group(zf, 1) : zf;
             NDArray lf =
-                rowsToNchw(sub, ResidualStages.gather(subBooks[l], nearestRows(lb, zf), d), 1, f8);
+                fineFeed(
+                    sub,
+                    ResidualStages.gather(subBooks[l], nearestRows(lb, zf1), d),
+                    new float[extra][],
+                    1,
+                    1,
+                    f8);
             NDArray lc =
                 rowsToNchw(sub, ResidualStages.gather(subBooks[l], nearestRows(lb, zc), d), 1, c16);
             lFine[l][i] = score(sub, net, lf, lc, all, x, false)[0];
@@ -705,6 +757,7 @@ public final class TrainTokenizer {
     for (int l = 0; l < nl; l++)
       ex.append(String.format(Locale.ROOT, ",%.3f,%.3f", mean(lFine[l]), mean(lMix[l])));
     for (int l = 0; l < n2; l++) ex.append(String.format(Locale.ROOT, ",%.3f", mean(s2Fine[l])));
+    if (valUnquantized) ex.append(String.format(Locale.ROOT, ",%.3f", mean(unquantized)));
     return String.format(
         Locale.ROOT,
         "%d,%.1f,%.3f,%.4f,%.3f,%.4f,%.3f,%.4f,%d,%d,%.1f%s%n",
@@ -744,7 +797,62 @@ public final class TrainTokenizer {
 
   /** Rows (n, h, w, dim) in raster order as an (n, dim, h, w) array on {@code m}; square grids. */
   private NDArray rowsToNchw(NDManager m, float[] rows, int n, int h) {
-    return m.create(rows, new Shape(n, h, h, cfg.dim)).transpose(0, 3, 1, 2);
+    return rowsToNchw(m, rows, n, h, cfg.dim);
+  }
+
+  /** Rows of {@code c} values (n, h, w, c) as an (n, c, h, w) array on {@code m}; square grids. */
+  private static NDArray rowsToNchw(NDManager m, float[] rows, int n, int h, int c) {
+    return m.create(rows, new Shape(n, h, h, c)).transpose(0, 3, 1, 2);
+  }
+
+  /**
+   * Product stages: the decoder's fine input rows ({@link TokNetConfig#fineInput} values per
+   * position: group 1 from {@code q1}, group s from stage s's codes where {@code keep[s-2]}, else
+   * 0, then a presence plane per extra stage) and the straight-through gradient mask rows (1 on
+   * group 1, keep on group s, 0 on the presence planes).
+   */
+  private float[][] productFeed(float[] q1, float[][] codes, boolean[][] keep) {
+    int d = cfg.dim, g = cfg.groups, c = cfg.fineInput(), n = q1.length / d;
+    float[] feed = new float[n * c], mask = new float[n * c];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(q1, i * d, feed, i * c, d);
+      java.util.Arrays.fill(mask, i * c, i * c + d, 1f);
+      for (int e = 0; e < g - 1; e++) {
+        if (!keep[e][i]) continue;
+        System.arraycopy(codes[e], i * d, feed, i * c + (e + 1) * d, d);
+        java.util.Arrays.fill(mask, i * c + (e + 1) * d, i * c + (e + 2) * d, 1f);
+        feed[i * c + g * d + e] = 1f;
+      }
+    }
+    return new float[][] {feed, mask};
+  }
+
+  /** Product rows: group 1 from {@code q1}, group s from {@code codes[s-2]}. */
+  private float[] concatGroups(float[] q1, float[][] codes) {
+    int d = cfg.dim, w = cfg.fineLatent(), n = q1.length / d;
+    float[] out = new float[n * w];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(q1, i * d, out, i * w, d);
+      for (int e = 0; e < codes.length; e++)
+        System.arraycopy(codes[e], i * d, out, i * w + (e + 1) * d, d);
+    }
+    return out;
+  }
+
+  /**
+   * The decoder's fine input when every fine position codes its first {@code kept} stages: the sum
+   * of the codes (residual stages) or the groups side by side (product stages).
+   */
+  private NDArray fineFeed(NDManager m, float[] q1, float[][] codes, int kept, int n, int f8) {
+    int positions = q1.length / cfg.dim;
+    if (product) {
+      boolean[][] keep = new boolean[cfg.groups - 1][positions];
+      for (int e = 0; e < kept - 1; e++) java.util.Arrays.fill(keep[e], true);
+      return rowsToNchw(m, productFeed(q1, codes, keep)[0], n, f8, cfg.fineInput());
+    }
+    float[] sum = q1.clone();
+    for (int e = 0; e < kept - 1; e++) for (int t = 0; t < sum.length; t++) sum[t] += codes[e][t];
+    return rowsToNchw(m, sum, n, f8);
   }
 
   /**
@@ -754,7 +862,8 @@ public final class TrainTokenizer {
   private void initStages(TokNet net, ImageData data) {
     int n = 16, size = 128, per = n * (size / 8) * (size / 8), d = cfg.dim;
     int batches = Math.max(1, (40000 + per - 1) / per);
-    float[] z = new float[batches * per * d], q = new float[batches * per * d];
+    int w = cfg.fineLatent();
+    float[] z = new float[batches * per * w], q = new float[batches * per * d];
     float[] xb = new float[n * 3 * size * size];
     Codebook book = new Codebook(cb, d);
     long t0 = System.nanoTime();
@@ -766,8 +875,9 @@ public final class TrainTokenizer {
             net.encode(sub.create(xb, new Shape(n, 3, size, size)))[0]
                 .transpose(0, 2, 3, 1)
                 .toFloatArray();
-        System.arraycopy(rows, 0, z, b * per * d, rows.length);
-        float[] q1 = ResidualStages.gather(cb, nearestRows(book, rows), d);
+        System.arraycopy(rows, 0, z, b * per * w, rows.length);
+        float[] q1 =
+            ResidualStages.gather(cb, nearestRows(book, product ? rs.group(rows, 1) : rows), d);
         System.arraycopy(q1, 0, q, b * per * d, q1.length);
       }
     }
@@ -818,11 +928,13 @@ public final class TrainTokenizer {
   }
 
   /**
-   * Adds the extra stages' codes to the fine rows: per sample a keep ratio per extra stage, and per
-   * 16x16 cell stage s+1 kept with that probability if stage s was (nested samples: stage 1 only).
+   * Which fine positions keep each extra stage ({@code [s-2][position]}): per sample a keep ratio
+   * per extra stage, and per 16x16 cell stage s+1 kept with that probability if stage s was (nested
+   * samples: stage 1 only).
    */
-  private void addStages(float[] fr, ResidualStages.Coded coded, int n, int c16, boolean[] nested) {
-    int d = cfg.dim, f8 = 2 * c16, e = rs.extra();
+  private boolean[][] keptStages(int n, int c16, boolean[] nested) {
+    int f8 = 2 * c16, e = rs.extra();
+    boolean[][] keep = new boolean[e][n * f8 * f8];
     double[] ratio = new double[e];
     for (int b = 0; b < n; b++) {
       if (nested[b]) continue;
@@ -830,13 +942,23 @@ public final class TrainTokenizer {
       for (int cy = 0; cy < c16; cy++) {
         for (int cx = 0; cx < c16; cx++) {
           for (int s = 0; s < e && rnd.nextDouble() < ratio[s]; s++) {
-            float[] c = coded.codes()[s];
             for (int k = 0; k < 4; k++) {
-              int pos = (b * f8 + 2 * cy + (k >> 1)) * f8 + 2 * cx + (k & 1);
-              for (int j = 0; j < d; j++) fr[pos * d + j] += c[pos * d + j];
+              keep[s][(b * f8 + 2 * cy + (k >> 1)) * f8 + 2 * cx + (k & 1)] = true;
             }
           }
         }
+      }
+    }
+    return keep;
+  }
+
+  /** Residual stages: adds each kept stage's code to the fine rows. */
+  private void addStages(float[] fr, float[][] codes, boolean[][] keep) {
+    int d = cfg.dim;
+    for (int s = 0; s < codes.length; s++) {
+      for (int pos = 0; pos < keep[s].length; pos++) {
+        if (!keep[s][pos]) continue;
+        for (int j = 0; j < d; j++) fr[pos * d + j] += codes[s][pos * d + j];
       }
     }
   }
@@ -930,14 +1052,32 @@ public final class TrainTokenizer {
     step = (int) t.get("meta.step").data()[0];
     vqReady = t.get("meta.vq_ready").data()[0] != 0;
     Map<String, float[]> vals = new LinkedHashMap<>();
-    for (String k : TokNet.shapes(cfg).keySet()) vals.put(k, t.get("net." + k).data());
+    Map<String, float[]> fresh = null;
+    boolean widened = false;
+    for (Map.Entry<String, Shape> e : TokNet.shapes(cfg).entrySet()) {
+      Tensor v = t.get("net." + e.getKey());
+      if (v == null && e.getKey().matches("(enc|dec)\\.r\\d+\\.\\d+\\..*")) {
+        // A residual block the checkpoint lacks (a deeper network): fresh weights, whose second
+        // convolution starts small, so the block starts near the identity.
+        if (fresh == null) fresh = TokNet.init(cfg, 1);
+        vals.put(e.getKey(), fresh.get(e.getKey()));
+        widened = true;
+        continue;
+      }
+      if (v.data().length == e.getValue().size()) {
+        vals.put(e.getKey(), v.data());
+        continue;
+      }
+      if (fresh == null) fresh = TokNet.init(cfg, 1);
+      vals.put(e.getKey(), widen(e.getKey(), v, e.getValue(), fresh.get(e.getKey())));
+      widened = true;
+    }
     params = TokNet.toArrays(base, cfg, vals);
     for (Map.Entry<String, Shape> e : TokNet.shapes(cfg).entrySet()) {
       Tensor m = t.get("adam.m." + e.getKey()), v = t.get("adam.v." + e.getKey());
-      adamM.put(
-          e.getKey(), m == null ? base.zeros(e.getValue()) : base.create(m.data(), e.getValue()));
-      adamV.put(
-          e.getKey(), v == null ? base.zeros(e.getValue()) : base.create(v.data(), e.getValue()));
+      boolean keep = m != null && v != null && m.data().length == e.getValue().size();
+      adamM.put(e.getKey(), keep ? base.create(m.data(), e.getValue()) : base.zeros(e.getValue()));
+      adamV.put(e.getKey(), keep ? base.create(v.data(), e.getValue()) : base.zeros(e.getValue()));
     }
     cb = t.get("vq.codebook").data();
     emaCount = t.get("vq.ema_count").data();
@@ -950,6 +1090,44 @@ public final class TrainTokenizer {
       System.out.println(
           "note: checkpoint has " + (int) st.data()[0] + " fine stages, this run " + stages);
     }
-    if (rs != null) rs.load(t);
+    if (widened) {
+      System.out.println("warm start into a larger network (" + cfg + ")");
+    }
+    if (widened && product) {
+      System.out.println("product stages: the stage codebooks are initialised afresh");
+    } else if (rs != null) {
+      rs.load(t);
+    }
+  }
+
+  /**
+   * A parameter of a one-group checkpoint (tok-v2) in a product-stage network: the fine head keeps
+   * its group-1 outputs (the new groups start from fresh weights scaled by 0.1), the decoder's fine
+   * input keeps its group-1 inputs (the new groups and presence planes start at zero weight), so
+   * the widened network decodes stage-1 tokens exactly as before.
+   */
+  private static float[] widen(String name, Tensor old, Shape shape, float[] fresh) {
+    long[] od = old.dims();
+    float[] o = old.data(), v = fresh.clone();
+    if (name.startsWith("enc.fine.") && od[0] < shape.get(0)) {
+      for (int i = o.length; i < v.length; i++) v[i] *= 0.1f;
+      System.arraycopy(o, 0, v, 0, o.length);
+      return v;
+    }
+    if (name.equals("dec.fin.w") && od[1] < shape.get(1)) {
+      int outC = (int) shape.get(0), inOld = (int) od[1], inNew = (int) shape.get(1), k = 9;
+      java.util.Arrays.fill(v, 0f);
+      for (int oc = 0; oc < outC; oc++)
+        System.arraycopy(o, oc * inOld * k, v, oc * inNew * k, inOld * k);
+      return v;
+    }
+    throw new IllegalArgumentException(
+        "checkpoint parameter "
+            + name
+            + " has "
+            + o.length
+            + " values, the network "
+            + shape.size()
+            + ", and is not one a product-stage network widens");
   }
 }

@@ -62,6 +62,35 @@ class ResidualStagesTest {
   }
 
   @Test
+  void productStagesCodeTheirOwnGroup() {
+    Random r = new Random(3);
+    int n = 2000;
+    // Rows of three groups, the second and third on very different scales.
+    float[] z = new float[n * 3 * DIM];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < DIM; j++) {
+        z[i * 3 * DIM + j] = (float) r.nextGaussian();
+        z[i * 3 * DIM + DIM + j] = (float) (10 + r.nextGaussian());
+        z[i * 3 * DIM + 2 * DIM + j] = (float) (0.1 * r.nextGaussian());
+      }
+    }
+    ResidualStages rs = new ResidualStages(3, 32, DIM, true);
+    float[] g1 = rs.group(z, 1);
+    assertThat(g1).hasSize(n * DIM);
+    assertThat(g1[DIM]).isEqualTo(z[3 * DIM]);
+    float[] q1 = stage1(g1, gaussian(r, 16 * DIM, 1));
+    rs.init(z, q1, ResidualStages::bruteNearest, new Random(2), 0);
+    ResidualStages.Coded c = rs.quantize(z, q1, ResidualStages::bruteNearest);
+    for (int s = 0; s < 2; s++) {
+      float[] target = rs.group(z, s + 2);
+      assertThat(c.residual()[s]).containsExactly(target);
+      // Each stage's codes sit on its own group's scale: their error is far below the group's
+      // spread around zero.
+      assertThat(sq(target, c.codes()[s])).isLessThan(0.5 * sq(target, new float[target.length]));
+    }
+  }
+
+  @Test
   void emaAndReseedKeepShapesAndMoveCodesTowardTheirRows() {
     Random r = new Random(3);
     int n = 500;
