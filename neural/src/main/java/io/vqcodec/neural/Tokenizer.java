@@ -49,6 +49,12 @@ public final class Tokenizer implements AutoCloseable {
   private final Map<Integer, Codebook> books = new LinkedHashMap<>();
   private final Map<Integer, float[]> meanCode = new LinkedHashMap<>();
 
+  /**
+   * Product stages (a network with latent groups, {@link TokNetConfig#groups}): stage s codes its
+   * own group of the fine latent instead of what the earlier stages left.
+   */
+  private final boolean product;
+
   /** The codebooks of stages 2, 3, ... (index 0 is stage 2); empty without residual stages. */
   private final List<Codebook> stageBooks = new ArrayList<>();
 
@@ -125,6 +131,14 @@ public final class Tokenizer implements AutoCloseable {
           throw new IOException("weights lack stage." + st + " (" + stageK + " codes)");
         stageBooks.add(new Codebook(c.data(), cfg.dim));
       }
+      if (cfg.groups > 1 && cfg.groups != stageCount()) {
+        throw new IOException(
+            "malformed model: "
+                + cfg.groups
+                + " latent groups need as many stages, the model has "
+                + stageCount());
+      }
+      this.product = cfg.groups > 1;
       this.manager = Torch.newManager();
       this.net = TokNet.forInference(cfg, TokNet.toArrays(manager, cfg, vals));
       this.encoderHalo = cfg.encoderReach();
@@ -307,10 +321,12 @@ public final class Tokenizer implements AutoCloseable {
         part = null;
         NDArray[] z = net.encode(x);
         x.close();
+        int d = net.config().dim;
+        NDArray z1 = product ? z[0].get(":, 0:" + d) : z[0];
         for (int k : codebookSizes) {
           Codebook book = book(k);
           TokenGrid fine = out.get(k)[0], coarse = out.get(k)[1];
-          int[] f = book.nearest(sub, z[0]), c = book.nearest(sub, z[1]);
+          int[] f = book.nearest(sub, z1), c = book.nearest(sub, z[1]);
           for (int cy = t.y0; cy < t.y1; cy++) {
             for (int cx = t.x0; cx < t.x1; cx++) {
               coarse.setCoarseToken(cx, cy, c[(cy - t.cy0) * tw + cx - t.cx0]);
@@ -322,13 +338,15 @@ public final class Tokenizer implements AutoCloseable {
             }
           }
           if (k == staged) {
-            // Residual stages: each codes what the stages before it left.
+            // Residual stages: each codes what the stages before it left. Product stages: each
+            // codes its own latent group.
             int fh = 2 * (t.cy1 - t.cy0);
-            NDArray r = z[0].sub(book.lookup(sub, f, 1, fh, 2 * tw));
+            NDArray r = product ? null : z[0].sub(book.lookup(sub, f, 1, fh, 2 * tw));
             for (int st = 2; st <= stageCount(); st++) {
               Codebook sb = stageBooks.get(st - 2);
-              int[] c2 = sb.nearest(sub, r);
-              if (st < stageCount()) r = r.sub(sb.lookup(sub, c2, 1, fh, 2 * tw));
+              int[] c2 =
+                  sb.nearest(sub, product ? z[0].get(":, " + (st - 1) * d + ":" + st * d) : r);
+              if (!product && st < stageCount()) r = r.sub(sb.lookup(sub, c2, 1, fh, 2 * tw));
               for (int fy = 2 * t.y0; fy < 2 * t.y1; fy++) {
                 for (int fx = 2 * t.x0; fx < 2 * t.x1; fx++) {
                   fine.setStageToken(st, fx, fy, c2[(fy - 2 * t.cy0) * 2 * tw + fx - 2 * t.cx0]);
@@ -452,7 +470,8 @@ public final class Tokenizer implements AutoCloseable {
     float[] table = book.table();
     int cwid = t.cx1 - t.cx0, chei = t.cy1 - t.cy0, fw = 2 * cwid, fh = 2 * chei;
     int gfw = 2 * grid.cellsWide(), gcw = grid.cellsWide();
-    float[] qf = new float[d * fw * fh], qc = new float[d * cwid * chei];
+    int fineC = net.config().fineInput(), groups = net.config().groups;
+    float[] qf = new float[fineC * fw * fh], qc = new float[d * cwid * chei];
     float[] m8 = new float[fw * fh], m16 = new float[cwid * chei];
     // Each stage's table, checked against the grid once, when a cell first uses the stage.
     float[][] stageTables = new float[grid.stageCount() - 1][];
@@ -467,13 +486,20 @@ public final class Tokenizer implements AutoCloseable {
             int tok = grid.fineToken(fx, fy);
             if (tok != TokenGrid.LOST) {
               for (int j = 0; j < d; j++) qf[j * fw * fh + p] = table[tok * d + j];
-              // Spec §9.6.2: the sum of the coded stages (a lost stage token adds nothing)
+              // Spec §9.6.2: the sum of the coded stages (a lost stage token adds nothing); with
+              // product stages each coded stage fills its group and marks it present.
               for (int st = 2; st <= grid.cellStages(cx, cy); st++) {
                 int s2 = grid.stageToken(st, fx, fy);
                 if (s2 == TokenGrid.LOST) continue;
                 if (stageTables[st - 2] == null) stageTables[st - 2] = stageBook(grid, st).table();
                 float[] stab = stageTables[st - 2];
-                for (int j = 0; j < d; j++) qf[j * fw * fh + p] += stab[s2 * d + j];
+                if (product) {
+                  int off = (st - 1) * d;
+                  for (int j = 0; j < d; j++) qf[(off + j) * fw * fh + p] = stab[s2 * d + j];
+                  qf[(groups * d + st - 2) * fw * fh + p] = 1f;
+                } else {
+                  for (int j = 0; j < d; j++) qf[j * fw * fh + p] += stab[s2 * d + j];
+                }
               }
             } else if (hints != null && hints.hasFine(g)) {
               for (int j = 0; j < d; j++) qf[j * fw * fh + p] = hints.fine(g, j);
@@ -508,7 +534,7 @@ public final class Tokenizer implements AutoCloseable {
       attach(sub);
       NDArray y =
           net.decode(
-              sub.create(qf, new Shape(1, d, fh, fw)),
+              sub.create(qf, new Shape(1, fineC, fh, fw)),
               sub.create(qc, new Shape(1, d, chei, cwid)),
               sub.create(m8, new Shape(1, 1, fh, fw)),
               sub.create(m16, new Shape(1, 1, chei, cwid)));

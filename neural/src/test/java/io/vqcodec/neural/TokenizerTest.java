@@ -385,6 +385,101 @@ class TokenizerTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  /**
+   * A tiny model package with product stages (3 latent groups): random network, random codebooks of
+   * {@code k} codes at every level and {@code stageK} per stage.
+   */
+  private static Path productModel(Path dir, TokNetConfig cfg, int k, int stageK)
+      throws IOException {
+    Random r = new Random(11);
+    java.util.Map<String, TensorFile.Tensor> t = new java.util.LinkedHashMap<>();
+    for (var e : TokNet.init(cfg, 3).entrySet()) {
+      t.put(
+          "net." + e.getKey(),
+          new TensorFile.Tensor(TokNet.shapes(cfg).get(e.getKey()).getShape(), e.getValue()));
+    }
+    float[] book = new float[k * cfg.dim];
+    for (int i = 0; i < book.length; i++) book[i] = (float) r.nextGaussian();
+    t.put("codebook." + k, new TensorFile.Tensor(new long[] {k, cfg.dim}, book));
+    for (int st = 2; st <= cfg.groups; st++) {
+      float[] sb = new float[stageK * cfg.dim];
+      for (int i = 0; i < sb.length; i++) sb[i] = (float) (0.1 * r.nextGaussian());
+      t.put("stage." + st, new TensorFile.Tensor(new long[] {stageK, cfg.dim}, sb));
+    }
+    Path w = dir.resolve("weights.vqt");
+    TensorFile.write(w, t);
+    String sha =
+        java.util.HexFormat.of()
+            .formatHex(io.vqcodec.tokens.ModelPackage.sha256(Files.readAllBytes(w)));
+    Files.writeString(
+        dir.resolve("model.properties"),
+        "model.id=999\nmodel.name=product-test\narch="
+            + cfg
+            + "\ncodebook.sizes="
+            + k
+            + "\nstages="
+            + cfg.groups
+            + "\nstage.codebook.size="
+            + stageK
+            + "\nweights.file=weights.vqt\nweights.sha256="
+            + sha
+            + "\n");
+    return dir;
+  }
+
+  @Test
+  void productStagesCodeTheirOwnGroupAndEachCodedStageReachesThePixels(@TempDir Path dir)
+      throws IOException {
+    TokNetConfig cfg = TokNetConfig.parse("4,8,8,8,1,1,1,1,1,1,3");
+    int k = 64, stageK = 16;
+    try (Tokenizer t =
+        Tokenizer.open(ModelRegistry.loadFolder(productModel(dir, cfg, k, stageK)))) {
+      assertThat(t.stageCount()).isEqualTo(3);
+      BufferedImage img = chelseaCrop();
+      TokenGrid fine = t.encodeLevels(RgbRegion.of(img), new int[] {k}, true).get(k)[0];
+      // Stage s is the nearest code of latent group s, computed here from the network directly.
+      try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+        java.util.Map<String, float[]> vals = new java.util.LinkedHashMap<>();
+        var w = TensorFile.read(dir.resolve("weights.vqt"));
+        for (String n : TokNet.shapes(cfg).keySet()) vals.put(n, w.get("net." + n).data());
+        TokNet net = new TokNet(cfg, TokNet.toArrays(m, cfg, vals));
+        ai.djl.ndarray.NDArray x =
+            m.create(Pixels.toPlanar(img, 64, 48), new ai.djl.ndarray.types.Shape(1, 3, 48, 64));
+        ai.djl.ndarray.NDArray z = net.encode(x)[0];
+        for (int st = 2; st <= 3; st++) {
+          Codebook sb = new Codebook(t.stageTable(st), cfg.dim);
+          int[] want = sb.nearest(m, z.get(":, " + (st - 1) * 4 + ":" + st * 4));
+          for (int fy = 0; fy < 6; fy++)
+            for (int fx = 0; fx < 8; fx++)
+              assertThat(fine.stageToken(st, fx, fy))
+                  .as("stage %d at (%d, %d)", st, fx, fy)
+                  .isEqualTo(want[fy * 8 + fx]);
+        }
+      }
+      // Each coded stage changes the picture; a lost stage token counts as not coded.
+      int[] one = argb(t.decode(withStages(fine, 1)));
+      int[] two = argb(t.decode(withStages(fine, 2)));
+      int[] three = argb(t.decode(fine));
+      assertThat(two).isNotEqualTo(one);
+      assertThat(three).isNotEqualTo(two);
+      TokenGrid lost = fine.copy();
+      for (int fy = 0; fy < 6; fy++)
+        for (int fx = 0; fx < 8; fx++) lost.setStageToken(3, fx, fy, TokenGrid.LOST);
+      assertThat(argb(t.decode(lost))).isEqualTo(two);
+    }
+  }
+
+  private static int[] argb(BufferedImage b) {
+    return b.getRGB(0, 0, b.getWidth(), b.getHeight(), null, 0, b.getWidth());
+  }
+
+  private static TokenGrid withStages(TokenGrid g, int n) {
+    TokenGrid c = g.copy();
+    for (int cy = 0; cy < c.cellsHigh(); cy++)
+      for (int cx = 0; cx < c.cellsWide(); cx++) c.setCellStages(cx, cy, n);
+    return c;
+  }
+
   @Test
   void sha256MismatchIsAClearIOException(@TempDir Path dir) throws IOException {
     Properties p = new Properties();

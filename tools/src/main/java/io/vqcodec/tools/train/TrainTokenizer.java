@@ -72,6 +72,10 @@ public final class TrainTokenizer {
   private final int restartSteps;
   private final float restartLr;
   private final float beta = 0.25f;
+
+  /** Commitment weight of product stages' extra groups (stage 1 keeps {@link #beta}). */
+  private final float groupBeta;
+
   private final float ssimW;
   private final int valEvery;
   private final int ckptMinutes;
@@ -139,6 +143,7 @@ public final class TrainTokenizer {
     valLevels = a.containsKey("val-levels") || nestedP > 0;
     valAtStart = a.containsKey("val-at-start");
     valUnquantized = a.containsKey("val-unquantized");
+    groupBeta = Float.parseFloat(a.getOrDefault("group-commit", "0.05"));
     if (stages < 1) throw new IllegalArgumentException("--stages must be >= 1");
     if (cfg.groups > 1 && cfg.groups != stages)
       throw new IllegalArgumentException(
@@ -245,7 +250,7 @@ public final class TrainTokenizer {
     double elapsedBase = readElapsed();
     long lastCkpt = System.nanoTime();
     double sLoss = 0, sL1 = 0, sSsim = 0, sCommit = 0, sMse = 0;
-    int sN = 0, reseeded = 0, imgs = 0;
+    int sN = 0, reseeded = 0, imgs = 0, nonFinite = 0;
     long winStart = System.nanoTime();
     boolean[] usedWin = new boolean[K];
     float[] xb = null;
@@ -274,11 +279,12 @@ public final class TrainTokenizer {
           int[] idxF = null, idxC = null;
           ResidualStages.Coded coded = null;
           float[] stats;
+          boolean finite;
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray[] z = net.encode(x);
             zfRows = z[0].stopGradient().transpose(0, 2, 3, 1).toFloatArray();
             zcRows = z[1].stopGradient().transpose(0, 2, 3, 1).toFloatArray();
-            NDArray inF = z[0], inC = z[1], commit = null, gradMask = null;
+            NDArray inF = z[0], inC = z[1], commit = null, gradMask = null, groupCommit = null;
             if (vq) {
               Codebook book = new Codebook(cb, cfg.dim);
               z1Rows = product ? rs.group(zfRows, 1) : zfRows;
@@ -314,12 +320,12 @@ public final class TrainTokenizer {
                 NDArray zExt =
                     z[0].concat(sub.zeros(new Shape(n, cfg.groups - 1, f8, f8)), 1).mul(gradMask);
                 inF = zExt.add(feedF.sub(zExt).stopGradient());
+                // Stage 1 commits as before; the extra groups more weakly, so that they are free to
+                // carry what the decoder needs instead of shrinking onto young codebooks.
                 float[] all = concatGroups(ResidualStages.gather(cb, idxF, cfg.dim), coded.codes());
-                commit =
-                    z[0].sub(rowsToNchw(sub, all, n, f8, cfg.fineLatent()))
-                        .square()
-                        .mean()
-                        .add(z[1].sub(qc).square().mean());
+                NDArray sq = z[0].sub(rowsToNchw(sub, all, n, f8, cfg.fineLatent())).square();
+                commit = sq.get(":, 0:" + cfg.dim).mean().add(z[1].sub(qc).square().mean());
+                groupCommit = sq.get(":, " + cfg.dim + ":").mean();
               } else {
                 inF = z[0].add(feedF.sub(z[0]).stopGradient());
                 commit = z[0].sub(qf).square().mean().add(z[1].sub(qc).square().mean());
@@ -332,7 +338,9 @@ public final class TrainTokenizer {
             NDArray ssim = Ssim.ssim(y, x).mean();
             NDArray loss = l1.add(ssim.mul(-ssimW).add(ssimW));
             if (commit != null) loss = loss.add(commit.mul(beta));
-            gc.backward(loss);
+            if (groupCommit != null) loss = loss.add(groupCommit.mul(groupBeta));
+            finite = Float.isFinite(loss.getFloat());
+            if (finite) gc.backward(loss);
             stats =
                 new float[] {
                   loss.getFloat(),
@@ -341,6 +349,14 @@ public final class TrainTokenizer {
                   commit == null ? 0f : commit.getFloat(),
                   diff.stopGradient().square().mean().getFloat()
                 };
+          }
+          if (!finite) {
+            // A non-finite loss (an overflow) would poison every weight through Adam: the step is
+            // skipped, weights and codebooks untouched, and counted in the log.
+            nonFinite++;
+            System.out.println("step " + step + ": non-finite loss, update skipped");
+            step++;
+            continue;
           }
           adam(curLr);
           if (vq) {
@@ -406,7 +422,8 @@ public final class TrainTokenizer {
         System.out.print("val " + line);
       }
       saveCheckpoint(elapsedBase + (System.nanoTime() - startNs) / 1e9);
-      System.out.println("stopped at step " + step);
+      System.out.println(
+          "stopped at step " + step + " (" + nonFinite + " non-finite steps skipped)");
     } finally {
       stopped.countDown();
     }
@@ -1102,9 +1119,11 @@ public final class TrainTokenizer {
 
   /**
    * A parameter of a one-group checkpoint (tok-v2) in a product-stage network: the fine head keeps
-   * its group-1 outputs (the new groups start from fresh weights scaled by 0.1), the decoder's fine
-   * input keeps its group-1 inputs (the new groups and presence planes start at zero weight), so
-   * the widened network decodes stage-1 tokens exactly as before.
+   * its group-1 outputs and the decoder's fine input its group-1 inputs; the new groups' weights on
+   * both sides, and the presence planes', start fresh and scaled by 0.1, so the widened network
+   * decodes stage-1 tokens almost as before while gradients reach the new groups from the first
+   * step (with zero decoder weights the groups only felt the commitment and shrank onto their
+   * codebooks: results/tok-v3-design).
    */
   private static float[] widen(String name, Tensor old, Shape shape, float[] fresh) {
     long[] od = old.dims();
@@ -1116,7 +1135,7 @@ public final class TrainTokenizer {
     }
     if (name.equals("dec.fin.w") && od[1] < shape.get(1)) {
       int outC = (int) shape.get(0), inOld = (int) od[1], inNew = (int) shape.get(1), k = 9;
-      java.util.Arrays.fill(v, 0f);
+      for (int i = 0; i < v.length; i++) v[i] *= 0.1f;
       for (int oc = 0; oc < outC; oc++)
         System.arraycopy(o, oc * inOld * k, v, oc * inNew * k, inOld * k);
       return v;
