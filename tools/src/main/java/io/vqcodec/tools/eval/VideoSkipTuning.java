@@ -307,8 +307,9 @@ public final class VideoSkipTuning {
         .append(
             String.format(
                 Locale.ROOT,
-                "`VideoSkipTuning`: %s validation image as a %dx%d clip of %d frames (pan,"
-                    + " sub-pixel pan, zoom or static camera with sensor noise, by position);"
+                "`VideoSkipTuning`: %s validation image as a %dx%d clip of %d frames (an"
+                    + " object moving over a still scene, a pan, a still scene, a zoom, by position;"
+                    + " sensor noise on the still ones);"
                     + " predicted frames (frame 0 left out) against intra frames at the same mean"
                     + " PSNR. Ratio = predicted bytes / cheapest interpolated intra bytes at that"
                     + " PSNR; n = points inside the intra range.%n%n",
