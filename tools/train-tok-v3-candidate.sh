@@ -7,8 +7,10 @@
 # Background (nohup, nice 5, 1 PyTorch thread); output in runs/tok-v3-long (git-ignored): out.log,
 # pid, train-log.csv, val-log.csv (every 500 steps, with the unquantized ceiling), ckpt-<step>.vqt
 # every 10 minutes and on SIGTERM (`kill -TERM $(cat runs/tok-v3-long/pid)`).
-# With no checkpoint in runs/tok-v3-long it seeds the run with the newest committed
-# models/checkpoints/tok-v3-candidate/ckpt-*.vqt.
+# With no checkpoint in runs/tok-v3-long it starts from the design run's end,
+# runs/tok-v3-design/pq3b/ckpt-37654.vqt (its command: results/tok-v3-design/val-design.md).
+# Stopped at step 39,802 on 2026-12-06: the extra groups made validation pictures worse
+# (results/tok-v3-design/val-design.md); kept to reproduce that, not as the next release.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 out=runs/tok-v3-long
@@ -18,8 +20,8 @@ if [ -f "$out/pid" ] && kill -0 "$(cat "$out/pid")" 2>/dev/null; then
   exit 1
 fi
 if [ -z "$(ls "$out"/ckpt-*.vqt 2>/dev/null)" ]; then
-  seed=$(ls models/checkpoints/tok-v3-candidate/ckpt-*.vqt 2>/dev/null | sort -t- -k2 -n | tail -1 || true)
-  [ -n "$seed" ] || { echo "no checkpoint to start from" >&2; exit 1; }
+  seed=runs/tok-v3-design/pq3b/ckpt-37654.vqt
+  [ -f "$seed" ] || { echo "no $seed: run the pq3b design run first" >&2; exit 1; }
   cp "$seed" "$out"/
 fi
 export OMP_NUM_THREADS=1 MVN_FLAGS="${MVN_FLAGS:-}"

@@ -133,8 +133,8 @@ public final class VideoEncoder implements AutoCloseable {
    *     granularity strategy and probability model apply as for pictures
    * @param keyint a key frame at least every this many frames (1: every frame)
    * @param kbps 0, or a bitrate to aim at over the clip: the options' quality step then fixes the
-   *     resolution and codebook, and each frame's share of fine cells (then, below none, the skip
-   *     threshold) follows the bytes spent so far against the budget
+   *     resolution and codebook, and each frame's share of fine cells (then, below none or above
+   *     all, the skip threshold) follows the bytes spent so far against the budget
    * @throws IllegalArgumentException if an option does not apply to video or a size is out of range
    */
   public Session start(
@@ -345,16 +345,21 @@ public final class VideoEncoder implements AutoCloseable {
     /**
      * Rate control: the bytes spent beyond the budget, spread over the next ten frames (or the
      * key-frame interval if shorter), move the share of fine cells; once none is left, the skip
-     * threshold grows (and shrinks back first when there is room).
+     * threshold grows, and once every cell is fine, it shrinks (fewer cells copied, less drift).
+     * The threshold returns to the tolerance's own first, before the share of fine cells moves.
      */
     private void steer(int bytes) {
       debt += bytes - budget;
       double window = budget * Math.min(keyint, 10);
       double step = debt / window;
-      if (step > 0 && fraction <= 0) {
+      if (step > 0 && skipScale < 1) {
+        skipScale = Math.min(1, skipScale * (1 + step));
+      } else if (step > 0 && fraction <= 0) {
         skipScale = Math.min(16, skipScale * (1 + step));
       } else if (step < 0 && skipScale > 1) {
         skipScale = Math.max(1, skipScale * (1 + step));
+      } else if (step < 0 && fraction >= 1) {
+        skipScale = Math.max(1.0 / 16, skipScale * (1 + step));
       } else {
         fraction = Math.max(0, Math.min(1, fraction - step));
       }
