@@ -186,6 +186,54 @@ class VideoRoundTripTest {
     assertThat(Pixels.psnr(frames.get(5), out.get(5).image())).isGreaterThan(15.0);
   }
 
+  /**
+   * The skip tolerance trades copies for fidelity: a tighter one copies no more cells, spends at
+   * least as many bytes, and its decoded frames are at least as close to the source.
+   */
+  @Test
+  void aTighterSkipToleranceCopiesLessAndStaysCloser() throws IOException {
+    long[] copied = new long[2], bytes = new long[2];
+    double[] psnr = new double[2];
+    double[] tolerances = {0.25, 64};
+    for (int t = 0; t < 2; t++) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (VideoEncoder enc = VideoEncoder.using(tokenizer).skipTolerance(tolerances[t]);
+          VideoEncoder.Session s =
+              enc.start(
+                  out,
+                  128,
+                  96,
+                  25,
+                  1,
+                  frames.size(),
+                  EncoderOptions.defaults().withStrategy(GranularityStrategy.ENTROPY),
+                  60,
+                  0)) {
+        for (BufferedImage f : frames) {
+          VideoEncoder.FrameReport r = s.add(f);
+          copied[t] += r.skippedCells() + r.motionCells();
+          bytes[t] += r.bytes();
+        }
+      }
+      try (VideoDecoder d = VideoDecoder.open(new ByteArrayInputStream(out.toByteArray()))) {
+        for (int i = 0; i < frames.size(); i++) {
+          VideoDecoder.Frame f = d.next();
+          if (i >= 3) psnr[t] += Pixels.psnr(frames.get(i), f.image());
+        }
+      }
+    }
+    assertThat(copied[0]).isLessThan(copied[1]);
+    assertThat(bytes[0]).isGreaterThan(bytes[1]);
+    assertThat(psnr[0]).isGreaterThan(psnr[1]);
+    try (VideoEncoder enc = VideoEncoder.using(tokenizer)) {
+      for (double bad : new double[] {0, -1, Double.NaN, 2000}) {
+        assertThatThrownBy(() -> enc.skipTolerance(bad))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("skip tolerance");
+      }
+    }
+  }
+
   @Test
   void framesOfAnotherSizeAndRateTargetsAreRefused() throws IOException {
     try (VideoEncoder enc = VideoEncoder.using(tokenizer)) {
