@@ -105,25 +105,11 @@ public final class TokNetConfig {
 
   @Override
   public String toString() {
-    return dim
-        + ","
-        + c4
-        + ","
-        + c8
-        + ","
-        + c16
-        + ","
-        + e4
-        + ","
-        + e8
-        + ","
-        + e16
-        + ","
-        + d16
-        + ","
-        + d8
-        + ","
-        + d4
-        + (groups > 1 ? "," + groups : "");
+    StringBuilder b = new StringBuilder();
+    for (int v : new int[] {dim, c4, c8, c16, e4, e8, e16, d16, d8, d4}) {
+      b.append(b.length() == 0 ? "" : ",").append(v);
+    }
+    if (groups > 1) b.append(',').append(groups);
+    return b.toString();
   }
 }
