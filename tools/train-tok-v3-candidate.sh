@@ -24,6 +24,9 @@ if [ -z "$(ls "$out"/ckpt-*.vqt 2>/dev/null)" ]; then
   cp "${seed:-models/checkpoints/tok-v2/ckpt-37054.vqt}" "$out"/
 fi
 export OMP_NUM_THREADS=1 MVN_FLAGS="${MVN_FLAGS:-}"
+# The run keeps its own copy of the project's classes (tools/run.sh): a first launch beside a full
+# build diverged at step 37,150, and a relaunch from the same checkpoint did not.
+export RUN_SNAPSHOT="$out/code"
 export JAVA_OPTS="-Xmx6g -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1"
 setsid nohup nice -n 5 tools/run.sh io.vqcodec.tools.train.TrainTokenizer \
   --data ../shared/data/train --val ../shared/data/val --out "$out" \
