@@ -9,8 +9,13 @@
 # Background (nohup, nice 5, 1 PyTorch thread); output in runs/tok-v3-deeper (git-ignored):
 # out.log, pid, train-log.csv, val-log.csv (every 500 steps), ckpt-<step>.vqt every 10 minutes and
 # on SIGTERM (`kill -TERM $(cat runs/tok-v3-deeper/pid)`). With no checkpoint there it starts from
-# the newest models/checkpoints/tok-v3-deeper/ckpt-*.vqt, else from tok-v2's
-# models/checkpoints/tok-v2/ckpt-37054.vqt (the two new blocks then start near the identity).
+# the newest models/checkpoints/tok-v3-deeper/ckpt-*.vqt (Adam moments stripped) and its logs in
+# results/tok-v3-design/*-deeper.*, else from tok-v2's models/checkpoints/tok-v2/ckpt-37054.vqt
+# (the two new blocks then start near the identity). To commit progress: stop it, then
+#   tools/run.sh io.vqcodec.tools.train.StripCheckpoint runs/tok-v3-deeper/ckpt-N.vqt \
+#     models/checkpoints/tok-v3-deeper/ckpt-N.vqt
+# (remove the older one), and copy train-log.csv, val-log.csv and elapsed.txt of runs/tok-v3-deeper
+# to results/tok-v3-design/train-log-deeper.csv, val-log-deeper.csv and elapsed-deeper.txt.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 out=runs/tok-v3-deeper
@@ -21,7 +26,15 @@ if [ -f "$out/pid" ] && kill -0 "$(cat "$out/pid")" 2>/dev/null; then
 fi
 if [ -z "$(ls "$out"/ckpt-*.vqt 2>/dev/null)" ]; then
   seed=$(ls models/checkpoints/tok-v3-deeper/ckpt-*.vqt 2>/dev/null | sort -t- -k2 -n | tail -1 || true)
-  cp "${seed:-models/checkpoints/tok-v2/ckpt-37054.vqt}" "$out"/
+  if [ -n "$seed" ]; then
+    # The committed checkpoint comes with the logs and time up to it (results/tok-v3-design).
+    cp "$seed" "$out"/
+    cp results/tok-v3-design/train-log-deeper.csv "$out"/train-log.csv
+    cp results/tok-v3-design/val-log-deeper.csv "$out"/val-log.csv
+    cp results/tok-v3-design/elapsed-deeper.txt "$out"/elapsed.txt
+  else
+    cp models/checkpoints/tok-v2/ckpt-37054.vqt "$out"/
+  fi
 fi
 export OMP_NUM_THREADS=1 MVN_FLAGS="${MVN_FLAGS:-}"
 # The run keeps its own copy of the project's classes (tools/run.sh): a first launch beside a full
