@@ -154,6 +154,7 @@ final class ResidualStages {
         System.arraycopy(c, k * dim, emaSum[s], k * dim, dim);
         lastUsed[s][k] = step;
       }
+      if (product) continue; // the next stage codes its own group, not what this one left
       int[] idx = nn.apply(new Codebook(c, dim), r);
       float[] q = gather(c, idx, dim);
       for (int i = 0; i < r.length; i++) r[i] -= q[i];
