@@ -1,5 +1,6 @@
 package io.vqcodec.cli;
 
+import io.vqcodec.neural.Tokenizer;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,6 +52,11 @@ public final class Vqcodec {
   private Vqcodec() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && (args[0].equals("encode") || args[0].equals("decode"))) {
+      // Both run a network, nearly always the default tokenizer's: open it in the background now,
+      // while the command line is parsed and the input read (issue 15; Tokenizer.prefetchDefault).
+      Tokenizer.prefetchDefault();
+    }
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 

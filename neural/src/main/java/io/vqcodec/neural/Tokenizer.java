@@ -10,11 +10,14 @@ import io.vqcodec.tokens.TokenGrid;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Image to {@link TokenGrid} and back through a released tokenizer model (a {@link ModelPackage}
@@ -158,14 +161,64 @@ public final class Tokenizer implements AutoCloseable {
     Torch.startInBackground();
   }
 
-  /** The tokenizer of a model package (its weights are read and checked here). */
+  /**
+   * The tokenizer of a model package (its weights are read and checked here), or the one {@link
+   * #prefetchDefault} prepared for it, once ready: the caller owns (and closes) what it gets.
+   */
   public static Tokenizer open(ModelPackage model) throws IOException {
+    CompletableFuture<Tokenizer> prefetched;
+    synchronized (Tokenizer.class) {
+      prefetched = prefetch;
+    }
+    if (prefetched != null && model == ModelRegistry.builtIn().defaultTokenizer()) {
+      synchronized (Tokenizer.class) {
+        if (prefetch != prefetched) prefetched = null; // another caller took it
+        prefetch = null; // handed out once
+      }
+      if (prefetched != null) {
+        try {
+          return prefetched.join();
+        } catch (CompletionException e) {
+          // Opened again below, so the caller gets this thread's own error, not a background one.
+        }
+      }
+    }
     return new Tokenizer(model);
   }
 
   /** The released default tokenizer ({@link ModelRegistry#defaultTokenizer()}). */
   public static Tokenizer loadDefault() throws IOException {
-    return new Tokenizer(ModelRegistry.builtIn().defaultTokenizer());
+    return open(ModelRegistry.builtIn().defaultTokenizer());
+  }
+
+  private static CompletableFuture<Tokenizer> prefetch;
+
+  /**
+   * Starts opening the released default tokenizer on a background thread, for a one-picture process
+   * that knows it will need a network before it knows which (the CLI, before it parses its command
+   * line): the engine's start, reading and checking the weights and converting them then overlap
+   * with everything the process does before its first network call instead of preceding it (issue
+   * 15: the engine's start alone is about 0.65 s of a kodim23 decode). The next {@link #open} of
+   * that model takes the result; if none does (a stream of another model, an error), it is never
+   * used. At most one prefetch is held; a failed one is retried by {@link #open}.
+   */
+  public static synchronized void prefetchDefault() {
+    startEngine();
+    if (prefetch != null) return;
+    prefetch =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new Tokenizer(ModelRegistry.builtIn().defaultTokenizer());
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            },
+            r -> {
+              Thread t = new Thread(r, "vqcodec-tokenizer-prefetch");
+              t.setDaemon(true); // never keeps the JVM alive
+              t.start();
+            });
   }
 
   /** The model package these weights come from. */

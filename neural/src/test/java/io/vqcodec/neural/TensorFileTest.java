@@ -50,6 +50,24 @@ class TensorFileTest {
   }
 
   @Test
+  void everyStoredHalfReadsAsFromHalf(@TempDir Path dir) throws IOException {
+    // Every 16-bit pattern, NaNs and infinities included, through the reader's lookup table; the
+    // tensor spans several of the reader's 64 KB blocks.
+    float[] v = new float[0x10000];
+    for (int h = 0; h < v.length; h++) v[h] = TensorFile.fromHalf((short) h);
+    Path f = dir.resolve("h.vqt");
+    TensorFile.write(f, Map.of("net.h", new Tensor(new long[] {v.length}, v)), n -> true);
+    float[] back = TensorFile.read(f).get("net.h").data();
+    for (int h = 0; h < v.length; h++) {
+      if (Float.isNaN(v[h])) {
+        assertThat(back[h]).isNaN();
+      } else {
+        assertThat(Float.floatToRawIntBits(back[h])).isEqualTo(Float.floatToRawIntBits(v[h]));
+      }
+    }
+  }
+
+  @Test
   void fileRoundTripAndTruncation(@TempDir Path dir) throws IOException {
     Map<String, Tensor> t = new LinkedHashMap<>();
     t.put("net.a", new Tensor(new long[] {2, 3}, new float[] {1, 2, 3, 4, 5, 0.5f}));

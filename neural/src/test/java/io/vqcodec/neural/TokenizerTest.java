@@ -64,6 +64,23 @@ class TokenizerTest {
    * stages.
    */
   @Test
+  void aPrefetchedTokenizerIsHandedOutOnceAndWorks() throws IOException {
+    BufferedImage crop = chelseaCrop();
+    Tokenizer.prefetchDefault();
+    Tokenizer.prefetchDefault(); // a second call while one is held changes nothing
+    try (Tokenizer first = Tokenizer.loadDefault();
+        Tokenizer second = Tokenizer.loadDefault()) {
+      assertThat(first).isNotSameAs(second).isNotSameAs(tok);
+      assertThat(first.modelId()).isEqualTo(tok.modelId());
+      assertThat(first.weightsSha256()).isEqualTo(tok.weightsSha256());
+      TokenGrid grid = tok.encode(crop, 4096, null);
+      assertThat(first.encode(crop, 4096, null)).isEqualTo(grid);
+      assertThat(Pixels.psnr(crop, first.decode(grid)))
+          .isEqualTo(Pixels.psnr(crop, tok.decode(grid)));
+    }
+  }
+
+  @Test
   void residualStagesRefineTheFineTokens() throws IOException {
     BufferedImage img = chelseaCrop();
     TokenGrid three = tok.encodeLevels(RgbRegion.of(img), new int[] {4096}, true).get(4096)[0];
