@@ -52,6 +52,22 @@ class VqcodecCliTest {
   }
 
   @Test
+  void theNetworkIsOpenedAheadOnlyForAnEncodeOrDecodeOfExistingInputs() {
+    String in = sample.toString(), vqc = sampleVqc.toString();
+    String missing = dir.resolve("missing.png").toString();
+    assertThat(Vqcodec.runsANetwork(new String[] {"encode", in, "out.vqc"})).isTrue();
+    assertThat(Vqcodec.runsANetwork(new String[] {"decode", "--force", vqc, vqc, "out"})).isTrue();
+    assertThat(Vqcodec.runsANetwork(new String[] {"encode", "--bpp=0.1", in, "o.vqc"})).isTrue();
+    // A mistyped input fails as fast as without the head start; so does a separate option value.
+    assertThat(Vqcodec.runsANetwork(new String[] {"encode", missing, "out.vqc"})).isFalse();
+    assertThat(Vqcodec.runsANetwork(new String[] {"encode", "--bpp", "0.1", in, "o"})).isFalse();
+    assertThat(Vqcodec.runsANetwork(new String[] {"info", vqc, "x"})).isFalse();
+    assertThat(Vqcodec.runsANetwork(new String[] {"decode", vqc})).isFalse();
+    assertThat(Vqcodec.runsANetwork(new String[] {"decode", "--help"})).isFalse();
+    assertThat(Vqcodec.runsANetwork(new String[] {"decode", "a\0b", "out"})).isFalse();
+  }
+
+  @Test
   void encodeDecodeInfo() throws IOException {
     Path png = dir.resolve("back.png");
     Result d = run("decode", sampleVqc.toString(), png.toString());
