@@ -36,9 +36,9 @@ import picocli.CommandLine.Spec;
     description = "Rate-distortion and speed of vqcodec on video against x264, x265 and AV1.",
     footerHeading = "%nExamples:%n",
     footer = {
-      "  vqcodec eval --video                                   (five clips, default frames)",
-      "  vqcodec eval --video --clips ../shared/data/video/carphone_pristine.mp4 --frames 5 --out /tmp/v",
-      "  vqcodec eval --video --report-only                     (redo summary.md and plots)"
+      "  vqcodec eval --video                   (five clips, 20 frames each)",
+      "  vqcodec eval --video --frames 5 --clips ../shared/data/video/tree.avi --out /tmp/v",
+      "  vqcodec eval --video --report-only     (redo summary.md and the plots)"
     })
 public final class VideoEvalCommand implements Callable<Integer> {
   static final int DEFAULT_FRAMES = 20;
@@ -84,6 +84,16 @@ public final class VideoEvalCommand implements Callable<Integer> {
       description =
           "vqcodec (always run: its bitrates are the targets), vqcodec-intra, libx264, libx265, libaom-av1, libsvtav1 (default: all).")
   List<String> codecs = ALL_CODECS;
+
+  @Option(
+      names = "--extend",
+      split = ",",
+      paramLabel = "X",
+      description =
+          "Extra baseline targets, as multiples of vqcodec's highest low-delay bitrate, so that a"
+              + " baseline that cannot reach vqcodec's low rates still has a curve spanning its"
+              + " qualities (default: 1.5,2.25).")
+  List<Double> extend = List.of(1.5, 2.25);
 
   @Option(
       names = "--tolerance",
@@ -158,6 +168,11 @@ public final class VideoEvalCommand implements Callable<Integer> {
     }
     info.put("tolerance", Csv.format(tolerance, 3));
     info.put(
+        "baseline targets",
+        "vqcodec's low-delay bitrates, then "
+            + String.join(", ", extend.stream().map(x -> Csv.format(x, 2)).toList())
+            + " times the highest");
+    info.put(
         "command",
         "vqcodec eval --video --frames "
             + frames
@@ -190,7 +205,7 @@ public final class VideoEvalCommand implements Callable<Integer> {
         for (VideoBaseline b : VideoBaseline.values()) {
           if (!codecs.contains(b.codec)) continue;
           VideoRateSearch search = runner.search(b, tolerance);
-          for (VideoPoint p : low) points.add(runner.baseline(b, search, p.kbps()));
+          for (double t : targets(low, extend)) points.add(runner.baseline(b, search, t));
         }
         fresh += runner.fresh;
         deleteTree(dir);
@@ -211,6 +226,14 @@ public final class VideoEvalCommand implements Callable<Integer> {
     VideoReport.write(out, points, info);
     log.println("wrote " + out.resolve("summary.md"));
     return 0;
+  }
+
+  /** The baselines' targets: vqcodec's low-delay bitrates, then the multiples of the highest. */
+  static List<Double> targets(List<VideoPoint> low, List<Double> extend) {
+    List<Double> t = new ArrayList<>(low.stream().map(VideoPoint::kbps).toList());
+    double top = t.stream().mapToDouble(d -> d).max().orElse(Double.NaN);
+    for (double x : extend) t.add(top * x);
+    return t;
   }
 
   static List<Path> defaultClips() throws IOException {

@@ -136,6 +136,7 @@ final class VideoReport {
         .append(" exact settings: `run-info.txt`). vqcodec: ")
         .append(info.getOrDefault("vqcodec", "?"))
         .append(".\n\n");
+    if (info.containsKey("note")) s.append("**Note.** ").append(info.get("note")).append("\n\n");
     s.append(
         "Every clip's first frames are converted once to lossless RGB (FFV1) and every codec codes"
             + " that reference. vqcodec: quality steps, low delay (`--keyint N`: one key frame,"

@@ -58,6 +58,10 @@ class VideoReportTest {
     assertThat(p.bpp()).isCloseTo(8000.0 / (10 * 320 * 240), within(1e-12));
     assertThat(p.encodeFps()).isCloseTo(5.0, within(1e-9));
     assertThat(p.decodeFps()).isCloseTo(20.0, within(1e-9));
+    // Baseline targets: vqcodec's rates (8 and 16 kbit/s), then multiples of the highest.
+    List<VideoPoint> low = List.of(p, point("vqcodec", 7, 2000, 32, 0.95));
+    assertThat(VideoEvalCommand.targets(low, List.of(1.5, 2.0)))
+        .containsExactly(8.0, 16.0, 24.0, 32.0);
   }
 
   @Test
