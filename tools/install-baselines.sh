@@ -2,7 +2,7 @@
 # Installs the reference codecs and metric tools used by the evaluation harness (tools/EVAL.md) and
 # the speed benchmark (tools/speed.sh): JPEG, WebP, AVIF and JPEG XL encoders and decoders,
 # libjxl-devtools (butteraugli_main, ssimulacra_main), GNU time for peak memory, and FFmpeg (x264,
-# x265, libaom; psnr and ssim filters) for the video evaluation (tools/video-eval.sh).
+# x265, libaom, SVT-AV1; psnr and ssim filters) for the video evaluation (bin/vqcodec eval --video).
 # Debian/Ubuntu, run as root.
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then echo "run as root (or with sudo)" >&2; exit 1; fi

@@ -97,7 +97,7 @@ class VideoReportTest {
     String md = Files.readString(dir.resolve("summary.md"));
     assertThat(md)
         .contains("| clip | libx265 | -50.0% | -50.0% |")
-        .contains("Measured: n/a")
+        .contains("Measured on 0 of 1 clips (none; mean n/a): not measurable here.")
         .contains("| clip | -75.0% | -75.0% |")
         .contains("nice -n 10 bin/vqcodec eval --video --frames 10");
     assertThat(dir.resolve("rd-clip-psnr.png")).exists();
