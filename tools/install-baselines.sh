@@ -2,9 +2,9 @@
 # Installs the reference codecs and metric tools used by the evaluation harness (tools/EVAL.md) and
 # the speed benchmark (tools/speed.sh): JPEG, WebP, AVIF and JPEG XL encoders and decoders,
 # libjxl-devtools (butteraugli_main, ssimulacra_main), GNU time for peak memory, and FFmpeg (x264,
-# x265, libaom; psnr and ssim filters) for the video evaluation (tools/video-eval.sh), and TCMalloc,
-# which bin/vqcodec preloads when present (bin/malloc-tunables.sh): the speed table measures the
-# codec as installed that way.
+# x265, libaom, SVT-AV1; psnr and ssim filters) for the video evaluation (bin/vqcodec eval --video),
+# and TCMalloc, which bin/vqcodec preloads when present (bin/malloc-tunables.sh): the speed table
+# measures the codec as installed that way.
 # Debian/Ubuntu, run as root.
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then echo "run as root (or with sudo)" >&2; exit 1; fi

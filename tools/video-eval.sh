@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Video evaluation: vqcodec beside x264, x265 and AV1 (libaom) on the same frames at about the same
-# bitrate, quality by FFmpeg's psnr and ssim filters on RGB (gbrp), wall time per codec.
+# The video evaluation is `bin/vqcodec eval --video` (rate-distortion curves, BD-rates against x264,
+# x265, libaom-av1 and SVT-AV1 low delay, key/predicted bytes, fps; tools/EVAL.md, section "Video";
+# results/video/rd). This script is kept only to reproduce results/video/video.md:
+# one operating point per clip, vqcodec beside x264, x265 and AV1 (libaom) on the same frames at
+# about the same bitrate, quality by FFmpeg's psnr and ssim filters on RGB (gbrp), wall time per codec.
 #   tools/video-eval.sh [--frames N] [--quality Q] [--keyint K] [--out DIR] [CLIP...]
 # Default clips: ../shared/data/video/{carphone_pristine,bikes}.mp4, first 60 frames, quality 7,
 # keyint 60. The reference is the first N frames converted once to lossless RGB (FFV1 in .mkv), and

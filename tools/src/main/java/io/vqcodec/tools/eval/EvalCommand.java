@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "  vqcodec eval                                   (all available codecs, Kodak, 7 targets)",
       "  vqcodec eval --quick --codecs jpeg-imageio --out /tmp/eval",
-      "  vqcodec eval --report-only                     (redo summary.md and plots from points.csv)"
+      "  vqcodec eval --report-only                     (redo summary.md and plots from points.csv)",
+      "  vqcodec eval --video                           (video: see vqcodec eval --video --help)"
     })
 public final class EvalCommand implements Callable<Integer> {
   static final List<Double> DEFAULT_TARGETS =
@@ -106,6 +107,9 @@ public final class EvalCommand implements Callable<Integer> {
 
   /** Runs the command with the given streams; returns the exit code. Used by tests. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
+    if (java.util.Arrays.asList(args).contains("--video")) {
+      return VideoEvalCommand.run(out, err, args);
+    }
     System.setProperty("java.awt.headless", "true");
     CommandLine cli = new CommandLine(new EvalCommand());
     cli.setOut(out);
