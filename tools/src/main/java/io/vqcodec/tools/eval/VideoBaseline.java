@@ -20,7 +20,7 @@ enum VideoBaseline {
       0,
       51,
       false,
-      "-preset medium -x265-params keyint=K:min-keyint=K:scenecut=0:bframes=0"),
+      "-preset medium -x265-params keyint={keyint}:min-keyint={keyint}:scenecut=0:bframes=0"),
   AOM(
       "libaom-av1",
       "mkv",
@@ -44,7 +44,7 @@ enum VideoBaseline {
     this.lo = lo;
     this.hi = hi;
     this.integer = integer;
-    this.settings = settings.replace("K", Integer.toString(KEYINT));
+    this.settings = settings.replace("{keyint}", Integer.toString(KEYINT));
   }
 
   static VideoBaseline named(String name) {
