@@ -113,7 +113,7 @@ abstract class CommandLineCodec implements EvalCodec {
   static long run(List<String> command, Path workDir) throws IOException {
     Path log = workDir.resolve("process.log");
     ProcessBuilder pb =
-        new ProcessBuilder(command)
+        Processes.asInstalled(new ProcessBuilder(command))
             .directory(workDir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());

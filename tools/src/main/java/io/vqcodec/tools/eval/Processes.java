@@ -10,13 +10,25 @@ import java.util.List;
 final class Processes {
   private Processes() {}
 
+  /**
+   * {@code pb} with the environment a user's shell would give the program: without the memory
+   * allocator settings that bin/vqcodec sets for its own JVM (bin/malloc-tunables.sh: TCMalloc
+   * preloaded, glibc tunables), which every program the harness starts would otherwise inherit, so
+   * that the baselines are timed as installed. bin/vqcodec sets them again for vqcodec.
+   */
+  static ProcessBuilder asInstalled(ProcessBuilder pb) {
+    pb.environment().remove("LD_PRELOAD");
+    pb.environment().remove("GLIBC_TUNABLES");
+    return pb;
+  }
+
   /** Runs {@code cmd}; returns its wall time in seconds; its output goes nowhere. */
   static double run(List<String> cmd) throws IOException {
     Path log = Files.createTempFile("vqcodec-veval", ".log");
     try {
       long t0 = System.nanoTime();
       Process p =
-          new ProcessBuilder(cmd)
+          asInstalled(new ProcessBuilder(cmd))
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
