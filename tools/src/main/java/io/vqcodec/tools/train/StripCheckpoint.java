@@ -10,9 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A training checkpoint without its Adam moments (a third of the size), small enough to commit:
- * {@code StripCheckpoint IN.vqt OUT.vqt}. {@link TrainTokenizer} and {@link TrainMaskPredictor}
- * resume from it with the moments at zero.
+ * A training checkpoint without its Adam moments (a third of the size), its network weights stored
+ * as binary16 like released weights (half again), small enough to commit: {@code StripCheckpoint
+ * IN.vqt OUT.vqt}. {@link TrainTokenizer} and {@link TrainMaskPredictor} resume from it with the
+ * moments at zero and the weights rounded to 11 significant bits, a smaller disturbance than the
+ * moments' restart; codebooks and every other tensor keep float32.
  */
 public final class StripCheckpoint {
   private StripCheckpoint() {}
@@ -24,7 +26,7 @@ public final class StripCheckpoint {
     Map<String, Tensor> t = new LinkedHashMap<>(TensorFile.read(Paths.get(args[0])));
     t.keySet().removeIf(n -> n.startsWith("adam."));
     Files.createDirectories(out.toAbsolutePath().getParent());
-    TensorFile.write(out, t);
+    TensorFile.write(out, t, n -> n.startsWith("net."));
     System.out.println(
         "wrote " + out + " (" + Files.size(out) + " bytes, " + t.size() + " tensors)");
   }
