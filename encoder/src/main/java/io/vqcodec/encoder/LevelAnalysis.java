@@ -228,7 +228,7 @@ final class LevelAnalysis {
    * Squared RGB error of each cell of {@code grid} decoded, against the source: decoded and
    * compared a tile at a time, so that only per-cell sums outlive a tile.
    */
-  private double[] cellErrors(TokenGrid grid) {
+  double[] cellErrors(TokenGrid grid) {
     int cw = grid.cellsWide();
     double[] sse = new double[cw * grid.cellsHigh()];
     tokenizer.decode(

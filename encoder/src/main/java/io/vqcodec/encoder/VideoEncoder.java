@@ -54,16 +54,26 @@ public final class VideoEncoder implements AutoCloseable {
   /**
    * Default skip tolerance: a cell may be skipped when its tokens lie, in total squared codeword
    * distance, within this many times the codebook's resolution ({@link #codebookResolution}) of the
-   * fresh tokens. Chosen on synthetic clips made from the validation photos
-   * (results/video/skip-tuning): at equal PSNR, predicted frames cost 0.513, 0.502, 0.473, 0.429
-   * and 0.395 of intra frames at tolerances 0.5 to 8; at 16 pans cost more than intra coding (1.02)
-   * and a third of the pans and zooms fall below every intra point. 8 is the largest tolerance
-   * under which every kind of motion still pays.
+   * fresh tokens. With the pixel check of copies ({@link #DEFAULT_COPY_TOLERANCE}) it only proposes
+   * copies. Both were chosen together on synthetic clips made from the validation photos
+   * (results/video/copy-tuning): the lowest cost of predicted frames at equal PSNR among the pairs
+   * whose codings all stay inside the intra range and whose mean drift over a clip stays under 0.5
+   * dB. Predicted frames cost 0.332 of intra frames at (64, 1) against 0.385 at (8, no check), the
+   * previous default (results/video/skip-tuning for the token tolerance alone).
    */
-  public static final double DEFAULT_SKIP_TOLERANCE = 8;
+  public static final double DEFAULT_SKIP_TOLERANCE = 64;
+
+  /**
+   * Default copy tolerance ({@link #copyTolerance}): a copied cell is coded after all when its
+   * decoded pixels' squared error exceeds what coding it would leave by more than this many times
+   * the mean squared error of a coded cell of the frame. Chosen with {@link
+   * #DEFAULT_SKIP_TOLERANCE}.
+   */
+  public static final double DEFAULT_COPY_TOLERANCE = 1;
 
   private int motionRange = DEFAULT_MOTION_RANGE;
   private double skipTolerance = DEFAULT_SKIP_TOLERANCE;
+  private double copyTolerance = DEFAULT_COPY_TOLERANCE;
 
   private final Tokenizer tokenizer;
   private final boolean ownsTokenizer;
@@ -113,6 +123,27 @@ public final class VideoEncoder implements AutoCloseable {
       throw new IllegalArgumentException("skip tolerance " + tolerance + " outside (0, 1024]");
     }
     this.skipTolerance = tolerance;
+    return this;
+  }
+
+  /**
+   * Sets the copy tolerance for sessions started afterwards, the pixel-domain check of every
+   * predicted frame's copies: the frame as decided in the token domain is decoded, and each skipped
+   * or motion-copied cell whose squared RGB error against the source exceeds the error coding it
+   * would leave by more than {@code tolerance} times the frame's mean coded-cell error is coded
+   * after all. Token distance alone does not see what a copy costs in pixels: it lets a detailed
+   * cell lose as much as a flat one, and it is the same at every quality step, so predicted frames
+   * stopped gaining quality above the default step. Because the bound follows the frame's own
+   * coding error, it tightens as the quality step rises. {@link Double#POSITIVE_INFINITY} turns the
+   * check off (one decode of the frame fewer).
+   *
+   * @return this encoder
+   */
+  public VideoEncoder copyTolerance(double tolerance) {
+    if (!(tolerance >= 0)) {
+      throw new IllegalArgumentException("copy tolerance " + tolerance + " is negative");
+    }
+    this.copyTolerance = tolerance;
     return this;
   }
 
@@ -172,6 +203,7 @@ public final class VideoEncoder implements AutoCloseable {
     private final int height;
     private final int range; // motion search range, 0: none
     private final double tolerance; // skip tolerance, see VideoEncoder.skipTolerance
+    private final double copyCheck; // copy tolerance, see VideoEncoder.copyTolerance
     private double codedCellBits = 16; // bits of a coded cell, measured on the last frames
     private TokenGrid reference;
     private long frames;
@@ -236,6 +268,7 @@ public final class VideoEncoder implements AutoCloseable {
               ext);
       this.range = motionRange;
       this.tolerance = skipTolerance;
+      this.copyCheck = copyTolerance;
       this.writer = new VideoWriter(out, header, range > 0);
     }
 
@@ -305,6 +338,14 @@ public final class VideoEncoder implements AutoCloseable {
               field = withMotion;
             }
           }
+        }
+        if (Double.isFinite(copyCheck)
+            && recodeCostlyCopies(level, fine, grid, predicted, field) > 0) {
+          payloads =
+              type == FrameType.MOTION
+                  ? SliceCoder.encodeSlices(
+                      framePrior, predicted, reference, field, options.sliceRows, mode)
+                  : encodePredicted(predicted, field);
         }
         skipped = field.skipCount();
         moved = field.motionCount();
@@ -401,6 +442,52 @@ public final class VideoEncoder implements AutoCloseable {
         }
       }
       return field;
+    }
+
+    /**
+     * The pixel-domain check of a predicted frame's copies ({@link VideoEncoder#copyTolerance}):
+     * decodes {@code predicted}, and codes each copied cell ({@code field}'s skips and motion
+     * copies) whose squared RGB error exceeds the error of its fresh tokens ({@code grid}, fine
+     * where {@code fine} says; the level's per-cell errors) by more than the tolerance times the
+     * frame's mean fresh-cell error (times the rate control's scale). Updates {@code predicted} and
+     * {@code field}.
+     *
+     * @return the number of cells now coded
+     */
+    private int recodeCostlyCopies(
+        LevelAnalysis level,
+        boolean[] fine,
+        TokenGrid grid,
+        TokenGrid predicted,
+        MotionField field) {
+      int cw = grid.cellsWide(), n = fine.length;
+      if (field.skipCount() + field.motionCount() == 0) return 0;
+      boolean anyFine = false, anyCoarse = false;
+      for (boolean f : fine) {
+        anyFine |= f;
+        anyCoarse |= !f;
+      }
+      double[] sseFine = anyFine ? level.sseFine() : null;
+      double[] sseCoarse = anyCoarse ? level.sseCoarse() : null;
+      double[] fresh = new double[n];
+      double mean = 0;
+      for (int i = 0; i < n; i++) {
+        fresh[i] = fine[i] ? sseFine[i] : sseCoarse[i];
+        mean += fresh[i] / n;
+      }
+      double[] copied = level.cellErrors(predicted);
+      double bound = copyCheck * mean * skipScale;
+      int recoded = 0;
+      for (int i = 0; i < n; i++) {
+        int cx = i % cw, cy = i / cw;
+        if (!field.isSkip(cx, cy) && !field.isMotion(cx, cy)) continue;
+        if (copied[i] - fresh[i] > bound) {
+          field.setCoded(cx, cy);
+          predicted.copyCell(grid, cx, cy);
+          recoded++;
+        }
+      }
+      return recoded;
     }
 
     /**

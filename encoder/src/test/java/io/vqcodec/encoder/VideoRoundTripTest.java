@@ -60,8 +60,20 @@ class VideoRoundTripTest {
 
   static byte[] encode(int keyint, double skipTolerance, List<VideoEncoder.FrameReport> reports)
       throws IOException {
+    return encode(keyint, skipTolerance, VideoEncoder.DEFAULT_COPY_TOLERANCE, reports);
+  }
+
+  static byte[] encode(
+      int keyint,
+      double skipTolerance,
+      double copyTolerance,
+      List<VideoEncoder.FrameReport> reports)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (VideoEncoder enc = VideoEncoder.using(tokenizer).skipTolerance(skipTolerance);
+    try (VideoEncoder enc =
+            VideoEncoder.using(tokenizer)
+                .skipTolerance(skipTolerance)
+                .copyTolerance(copyTolerance);
         VideoEncoder.Session s =
             enc.start(
                 out,
@@ -222,6 +234,38 @@ class VideoRoundTripTest {
         assertThatThrownBy(() -> enc.skipTolerance(bad))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("skip tolerance");
+      }
+    }
+  }
+
+  /**
+   * The pixel check of copies: under a skip tolerance so loose that the token domain copies the
+   * moving patch, the check finds the copies that decode far from the source and codes them, so
+   * fewer cells are copied and the patch's frames are closer to the source than without it.
+   */
+  @Test
+  void theCopyCheckCodesCopiesThatDecodeFarFromTheSource() throws IOException {
+    long[] copied = new long[2];
+    double[] psnr = new double[2];
+    double[] copyTolerances = {VideoEncoder.DEFAULT_COPY_TOLERANCE, Double.POSITIVE_INFINITY};
+    for (int t = 0; t < 2; t++) {
+      List<VideoEncoder.FrameReport> reports = new ArrayList<>();
+      byte[] v = encode(60, 64, copyTolerances[t], reports);
+      for (VideoEncoder.FrameReport r : reports) copied[t] += r.skippedCells() + r.motionCells();
+      try (VideoDecoder d = VideoDecoder.open(new ByteArrayInputStream(v))) {
+        for (int i = 0; i < frames.size(); i++) {
+          VideoDecoder.Frame f = d.next();
+          if (i >= 3) psnr[t] += Pixels.psnr(frames.get(i), f.image()) / 3;
+        }
+      }
+    }
+    assertThat(copied[0]).isLessThan(copied[1]);
+    assertThat(psnr[0]).isGreaterThan(psnr[1] + 0.5);
+    try (VideoEncoder enc = VideoEncoder.using(tokenizer)) {
+      for (double bad : new double[] {-1, Double.NaN}) {
+        assertThatThrownBy(() -> enc.copyTolerance(bad))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("copy tolerance");
       }
     }
   }

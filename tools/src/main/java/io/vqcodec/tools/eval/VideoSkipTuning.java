@@ -25,8 +25,9 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
- * Chooses the video encoder's skip tolerance ({@link VideoEncoder#skipTolerance}) on synthetic
- * clips made from the validation photos, so that the evaluation clips are never tuned on.
+ * Chooses the video encoder's skip tolerance ({@link VideoEncoder#skipTolerance}) and copy
+ * tolerance ({@link VideoEncoder#copyTolerance}) on synthetic clips made from the validation
+ * photos, so that the evaluation clips are never tuned on.
  *
  * <p>Each validation image gives one 320x240 clip of {@code --frames} frames, its motion chosen by
  * the image's position in the sorted list: a static camera with an object moving over the picture
@@ -49,6 +50,10 @@ import javax.imageio.ImageIO;
  *     --every 2 --out results/video/skip-tuning
  * </pre>
  *
+ * <p>{@code --copy-tolerances a,b,...} codes the predicted streams at each copy tolerance too
+ * ({@code Infinity}: no pixel check); {@code --shard K/N} codes only every N-th clip from the K-th,
+ * so that N processes share a run (their CSVs together are the run's).
+ *
  * <p>Writes {@code OUT/skip-tuning.csv} (one row per clip and coding) and {@code
  * OUT/skip-tuning.md}.
  */
@@ -64,6 +69,7 @@ public final class VideoSkipTuning {
       String motion,
       String kind,
       double tolerance,
+      double copyTolerance,
       int quality,
       long keyBytes,
       long laterBytes,
@@ -74,7 +80,9 @@ public final class VideoSkipTuning {
 
   public static void main(String[] args) throws IOException {
     Path val = Paths.get("../shared/data/val"), out = Paths.get("results/video/skip-tuning");
-    int frames = 30, every = 1;
+    int frames = 30, every = 1, shard = 0, shards = 1;
+    double[] copyTolerances = {VideoEncoder.DEFAULT_COPY_TOLERANCE};
+    List<Path> merge = null;
     double[] tolerances = {0.5, 1, 2, 4, 8};
     int[] qualities = {6, 7, 8}, intraQualities = {4, 5, 6, 7, 8, 9, 10};
     for (int i = 0; i < args.length; i++) {
@@ -82,12 +90,35 @@ public final class VideoSkipTuning {
         case "--val" -> val = Paths.get(args[++i]);
         case "--frames" -> frames = Integer.parseInt(args[++i]);
         case "--every" -> every = Integer.parseInt(args[++i]);
+        case "--shard" -> {
+          // K/N: only the clips whose number (in the --every sequence) is K mod N, so that N
+          // processes share the work and their CSVs together are one run's.
+          String[] kn = args[++i].split("/");
+          shard = Integer.parseInt(kn[0]);
+          shards = Integer.parseInt(kn[1]);
+        }
         case "--tolerances" -> tolerances = doubles(args[++i]);
         case "--qualities" -> qualities = ints(args[++i]);
         case "--intra-qualities" -> intraQualities = ints(args[++i]);
+        case "--copy-tolerances" -> copyTolerances = doubles(args[++i]);
         case "--out" -> out = Paths.get(args[++i]);
+        case "--merge" -> {
+          // The shards' CSVs (comma-separated paths) into one report: no coding.
+          merge = new ArrayList<>();
+          for (String f : args[++i].split(",")) merge.add(Paths.get(f));
+        }
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
+    }
+    if (merge != null) {
+      List<Coding> rows = new ArrayList<>();
+      for (Path f : merge) rows.addAll(readCsv(f));
+      Files.createDirectories(out);
+      write(out.resolve("skip-tuning.csv"), csv(rows));
+      write(
+          out.resolve("skip-tuning.md"),
+          report(rows, tolerances, copyTolerances, qualities, frames, every));
+      return;
     }
     List<Path> images;
     try (Stream<Path> s = Files.walk(val)) {
@@ -96,6 +127,7 @@ public final class VideoSkipTuning {
     List<Coding> rows = new ArrayList<>();
     try (Tokenizer tokenizer = Tokenizer.loadDefault()) {
       for (int i = 0; i < images.size(); i += every) {
+        if ((i / every) % shards != shard) continue;
         BufferedImage photo = ImageIO.read(images.get(i).toFile());
         if (photo == null) continue;
         String motion = MOTIONS[(i / every) % MOTIONS.length];
@@ -106,18 +138,22 @@ public final class VideoSkipTuning {
         }
         String name = images.get(i).getFileName().toString().replaceFirst("\\.[^.]*$", "");
         for (int q : intraQualities) {
-          rows.add(code(tokenizer, clip, name, motion, "intra", 1, q, 1));
+          rows.add(code(tokenizer, clip, name, motion, "intra", 1, 0, q, 1));
         }
         for (int q : qualities) {
           for (double t : tolerances) {
-            rows.add(code(tokenizer, clip, name, motion, "predicted", t, q, frames));
+            for (double c : copyTolerances) {
+              rows.add(code(tokenizer, clip, name, motion, "predicted", t, c, q, frames));
+            }
           }
         }
       }
     }
     Files.createDirectories(out);
     write(out.resolve("skip-tuning.csv"), csv(rows));
-    write(out.resolve("skip-tuning.md"), report(rows, tolerances, qualities, frames, every));
+    write(
+        out.resolve("skip-tuning.md"),
+        report(rows, tolerances, copyTolerances, qualities, frames, every));
   }
 
   /** The synthetic clip of {@code motion} over {@code photo}, or null if the photo is too small. */
@@ -184,12 +220,14 @@ public final class VideoSkipTuning {
       String motion,
       String kind,
       double tolerance,
+      double copyTolerance,
       int quality,
       int keyint)
       throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     List<VideoEncoder.FrameReport> reports = new ArrayList<>();
-    try (VideoEncoder enc = VideoEncoder.using(tokenizer).skipTolerance(tolerance);
+    try (VideoEncoder enc =
+            VideoEncoder.using(tokenizer).skipTolerance(tolerance).copyTolerance(copyTolerance);
         VideoEncoder.Session s =
             enc.start(
                 bytes,
@@ -230,6 +268,7 @@ public final class VideoSkipTuning {
             motion,
             kind,
             kind.equals("intra") ? 0 : tolerance,
+            kind.equals("intra") ? 0 : copyTolerance,
             quality,
             key,
             later,
@@ -239,11 +278,12 @@ public final class VideoSkipTuning {
             cells == 0 ? 0 : (double) skipped / cells);
     System.out.printf(
         Locale.ROOT,
-        "%s %s %s t=%.2f q=%d: key %d B, later %d B, PSNR %.2f (first %.2f, last %.2f), copied %.0f%%%n",
+        "%s %s %s t=%.2f c=%.2f q=%d: key %d B, later %d B, PSNR %.2f (first %.2f, last %.2f), copied %.0f%%%n",
         name,
         motion,
         kind,
         c.tolerance(),
+        c.copyTolerance(),
         quality,
         key,
         later,
@@ -275,20 +315,46 @@ public final class VideoSkipTuning {
     return best;
   }
 
+  /** The rows of a CSV that {@link #csv} wrote. */
+  static List<Coding> readCsv(Path f) throws IOException {
+    List<Coding> rows = new ArrayList<>();
+    List<String> lines = Files.readAllLines(f);
+    for (String line : lines.subList(1, lines.size())) {
+      if (line.isBlank()) continue;
+      String[] c = line.split(",");
+      rows.add(
+          new Coding(
+              c[0],
+              c[1],
+              c[2],
+              Double.parseDouble(c[3]),
+              Double.parseDouble(c[4]),
+              Integer.parseInt(c[5]),
+              Long.parseLong(c[6]),
+              Long.parseLong(c[7]),
+              Double.parseDouble(c[8]),
+              Double.parseDouble(c[9]),
+              Double.parseDouble(c[10]),
+              Double.parseDouble(c[11])));
+    }
+    return rows;
+  }
+
   private static String csv(List<Coding> rows) {
     StringBuilder b =
         new StringBuilder(
-            "clip,motion,kind,tolerance,quality,key_bytes,later_bytes,later_psnr,first_psnr,"
+            "clip,motion,kind,tolerance,copy_tolerance,quality,key_bytes,later_bytes,later_psnr,first_psnr,"
                 + "last_psnr,copied_share\n");
     for (Coding c : rows) {
       b.append(
           String.format(
               Locale.ROOT,
-              "%s,%s,%s,%.2f,%d,%d,%d,%.3f,%.3f,%.3f,%.3f%n",
+              "%s,%s,%s,%.2f,%.2f,%d,%d,%d,%.3f,%.3f,%.3f,%.3f%n",
               c.clip(),
               c.motion(),
               c.kind(),
               c.tolerance(),
+              c.copyTolerance(),
               c.quality(),
               c.keyBytes(),
               c.laterBytes(),
@@ -301,7 +367,12 @@ public final class VideoSkipTuning {
   }
 
   private static String report(
-      List<Coding> rows, double[] tolerances, int[] qualities, int frames, int every) {
+      List<Coding> rows,
+      double[] tolerances,
+      double[] copyTolerances,
+      int[] qualities,
+      int frames,
+      int every) {
     StringBuilder b = new StringBuilder();
     b.append("# Skip tolerance on synthetic clips from the validation photos\n\n")
         .append(
@@ -318,45 +389,49 @@ public final class VideoSkipTuning {
                 HEIGHT,
                 frames));
     b.append(
-        "| tolerance | motion | n | mean ratio | mean PSNR loss to intra at same step | mean drift first to last frame dB | copied cells |\n");
-    b.append("|---:|---|---:|---:|---:|---:|---:|\n");
+        "| tolerance | copy tolerance | motion | n | mean ratio | mean PSNR loss to intra at same step | mean drift first to last frame dB | copied cells |\n");
+    b.append("|---:|---:|---|---:|---:|---:|---:|---:|\n");
     List<String> motions = new ArrayList<>(List.of(MOTIONS));
     motions.add("all");
     for (double t : tolerances) {
-      for (String m : motions) {
-        double ratio = 0, loss = 0, drift = 0, copied = 0;
-        int n = 0, all = 0;
-        for (Coding c : rows) {
-          if (!c.kind().equals("predicted") || c.tolerance() != t) continue;
-          if (!m.equals("all") && !c.motion().equals(m)) continue;
-          List<Coding> intra =
-              rows.stream()
-                  .filter(r -> r.kind().equals("intra") && r.clip().equals(c.clip()))
-                  .toList();
-          Coding same =
-              intra.stream().filter(r -> r.quality() == c.quality()).findFirst().orElse(null);
-          all++;
-          drift += c.firstPsnr() - c.lastPsnr();
-          copied += c.skippedShare();
-          if (same != null) loss += same.laterPsnr() - c.laterPsnr();
-          double ib = intraBytesAt(intra, c.laterPsnr());
-          if (Double.isNaN(ib)) continue;
-          ratio += c.laterBytes() / ib;
-          n++;
+      for (double ct : copyTolerances) {
+        for (String m : motions) {
+          double ratio = 0, loss = 0, drift = 0, copied = 0;
+          int n = 0, all = 0;
+          for (Coding c : rows) {
+            if (!c.kind().equals("predicted") || c.tolerance() != t) continue;
+            if (c.copyTolerance() != ct) continue;
+            if (!m.equals("all") && !c.motion().equals(m)) continue;
+            List<Coding> intra =
+                rows.stream()
+                    .filter(r -> r.kind().equals("intra") && r.clip().equals(c.clip()))
+                    .toList();
+            Coding same =
+                intra.stream().filter(r -> r.quality() == c.quality()).findFirst().orElse(null);
+            all++;
+            drift += c.firstPsnr() - c.lastPsnr();
+            copied += c.skippedShare();
+            if (same != null) loss += same.laterPsnr() - c.laterPsnr();
+            double ib = intraBytesAt(intra, c.laterPsnr());
+            if (Double.isNaN(ib)) continue;
+            ratio += c.laterBytes() / ib;
+            n++;
+          }
+          if (all == 0) continue;
+          b.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %.2f | %.2f | %s | %d/%d | %s | %.2f | %.2f | %.0f%% |%n",
+                  t,
+                  ct,
+                  m,
+                  n,
+                  all,
+                  n == 0 ? "-" : String.format(Locale.ROOT, "%.3f", ratio / n),
+                  loss / all,
+                  drift / all,
+                  100 * copied / all));
         }
-        if (all == 0) continue;
-        b.append(
-            String.format(
-                Locale.ROOT,
-                "| %.2f | %s | %d/%d | %s | %.2f | %.2f | %.0f%% |%n",
-                t,
-                m,
-                n,
-                all,
-                n == 0 ? "-" : String.format(Locale.ROOT, "%.3f", ratio / n),
-                loss / all,
-                drift / all,
-                100 * copied / all));
       }
     }
     return b.toString();

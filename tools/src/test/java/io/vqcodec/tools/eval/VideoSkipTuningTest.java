@@ -56,7 +56,7 @@ class VideoSkipTuningTest {
   }
 
   private static VideoSkipTuning.Coding intra(int q, long bytes, double psnr) {
-    return new VideoSkipTuning.Coding("c", "pan", "intra", 0, q, 0, bytes, psnr, psnr, psnr, 0);
+    return new VideoSkipTuning.Coding("c", "pan", "intra", 0, 0, q, 0, bytes, psnr, psnr, psnr, 0);
   }
 
   @Test
