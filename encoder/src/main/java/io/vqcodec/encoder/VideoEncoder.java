@@ -58,7 +58,7 @@ public final class VideoEncoder implements AutoCloseable {
    * copies. Both were chosen together on synthetic clips made from the validation photos
    * (results/video/copy-tuning): the lowest cost of predicted frames at equal PSNR among the pairs
    * whose codings all stay inside the intra range and whose mean drift over a clip stays under 0.5
-   * dB. Predicted frames cost 0.332 of intra frames at (64, 1) against 0.385 at (8, no check), the
+   * dB. Predicted frames cost 0.327 of intra frames at (64, 1) against 0.385 at (8, no check), the
    * previous default (results/video/skip-tuning for the token tolerance alone).
    */
   public static final double DEFAULT_SKIP_TOLERANCE = 64;
@@ -339,8 +339,7 @@ public final class VideoEncoder implements AutoCloseable {
             }
           }
         }
-        if (Double.isFinite(copyCheck)
-            && recodeCostlyCopies(level, fine, grid, predicted, field) > 0) {
+        if (Double.isFinite(copyCheck) && recodeCostlyCopies(level, grid, predicted, field) > 0) {
           payloads =
               type == FrameType.MOTION
                   ? SliceCoder.encodeSlices(
@@ -446,35 +445,22 @@ public final class VideoEncoder implements AutoCloseable {
 
     /**
      * The pixel-domain check of a predicted frame's copies ({@link VideoEncoder#copyTolerance}):
-     * decodes {@code predicted}, and codes each copied cell ({@code field}'s skips and motion
-     * copies) whose squared RGB error exceeds the error of its fresh tokens ({@code grid}, fine
-     * where {@code fine} says; the level's per-cell errors) by more than the tolerance times the
-     * frame's mean fresh-cell error (times the rate control's scale). Updates {@code predicted} and
-     * {@code field}.
+     * decodes {@code predicted} and the fresh {@code grid}, and codes each copied cell ({@code
+     * field}'s skips and motion copies) whose squared RGB error exceeds the error of its fresh
+     * tokens by more than the tolerance times the frame's mean fresh-cell error (times the rate
+     * control's scale). Updates {@code predicted} and {@code field}.
      *
      * @return the number of cells now coded
      */
     private int recodeCostlyCopies(
-        LevelAnalysis level,
-        boolean[] fine,
-        TokenGrid grid,
-        TokenGrid predicted,
-        MotionField field) {
-      int cw = grid.cellsWide(), n = fine.length;
+        LevelAnalysis level, TokenGrid grid, TokenGrid predicted, MotionField field) {
+      int cw = grid.cellsWide(), n = level.cells();
       if (field.skipCount() + field.motionCount() == 0) return 0;
-      boolean anyFine = false, anyCoarse = false;
-      for (boolean f : fine) {
-        anyFine |= f;
-        anyCoarse |= !f;
-      }
-      double[] sseFine = anyFine ? level.sseFine() : null;
-      double[] sseCoarse = anyCoarse ? level.sseCoarse() : null;
-      double[] fresh = new double[n];
+      // The fresh grid decoded as it is (one decode), not the level's all-fine and all-coarse
+      // errors (two decodes when the grid mixes them).
+      double[] fresh = level.cellErrors(grid);
       double mean = 0;
-      for (int i = 0; i < n; i++) {
-        fresh[i] = fine[i] ? sseFine[i] : sseCoarse[i];
-        mean += fresh[i] / n;
-      }
+      for (int i = 0; i < n; i++) mean += fresh[i] / n;
       double[] copied = level.cellErrors(predicted);
       double bound = copyCheck * mean * skipScale;
       int recoded = 0;
