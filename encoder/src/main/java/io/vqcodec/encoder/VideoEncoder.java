@@ -27,8 +27,9 @@ import java.util.List;
  * step; a key frame is coded as a picture, a predicted frame chooses per cell, by rate-distortion
  * cost in the token domain, between a skip (the previous frame's co-located tokens, Spec §10.4), a
  * motion copy (the previous frame's tokens from a displaced position, Spec §10.9) and coding the
- * cell with same flags. A key frame every {@code keyint} frames, and wherever a predicted frame
- * would cost at least 90% of a key frame (a scene cut).
+ * cell with same flags; the copies are then checked in pixels ({@link #copyTolerance}, Spec §10.8).
+ * A key frame every {@code keyint} frames, and wherever a predicted frame would cost at least 90%
+ * of a key frame (a scene cut).
  *
  * <pre>{@code
  * try (VideoEncoder encoder = VideoEncoder.open();
