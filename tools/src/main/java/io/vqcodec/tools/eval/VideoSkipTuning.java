@@ -95,7 +95,10 @@ public final class VideoSkipTuning {
           // processes share the work and their CSVs together are one run's.
           String[] kn = args[++i].split("/");
           shard = Integer.parseInt(kn[0]);
-          shards = Integer.parseInt(kn[1]);
+          shards = Integer.parseInt(kn[kn.length - 1]);
+          if (kn.length != 2 || shard < 0 || shard >= shards) {
+            throw new IllegalArgumentException("--shard " + args[i] + ": must be K/N, 0 <= K < N");
+          }
         }
         case "--tolerances" -> tolerances = doubles(args[++i]);
         case "--qualities" -> qualities = ints(args[++i]);
@@ -321,26 +324,26 @@ public final class VideoSkipTuning {
     List<String> lines = Files.readAllLines(f);
     for (String line : lines.subList(1, lines.size())) {
       if (line.isBlank()) continue;
-      String[] c = line.split(",");
+      List<String> c = Csv.split(line);
       rows.add(
           new Coding(
-              c[0],
-              c[1],
-              c[2],
-              Double.parseDouble(c[3]),
-              Double.parseDouble(c[4]),
-              Integer.parseInt(c[5]),
-              Long.parseLong(c[6]),
-              Long.parseLong(c[7]),
-              Double.parseDouble(c[8]),
-              Double.parseDouble(c[9]),
-              Double.parseDouble(c[10]),
-              Double.parseDouble(c[11])));
+              c.get(0),
+              c.get(1),
+              c.get(2),
+              Double.parseDouble(c.get(3)),
+              Double.parseDouble(c.get(4)),
+              Integer.parseInt(c.get(5)),
+              Long.parseLong(c.get(6)),
+              Long.parseLong(c.get(7)),
+              Double.parseDouble(c.get(8)),
+              Double.parseDouble(c.get(9)),
+              Double.parseDouble(c.get(10)),
+              Double.parseDouble(c.get(11))));
     }
     return rows;
   }
 
-  private static String csv(List<Coding> rows) {
+  static String csv(List<Coding> rows) {
     StringBuilder b =
         new StringBuilder(
             "clip,motion,kind,tolerance,copy_tolerance,quality,key_bytes,later_bytes,later_psnr,first_psnr,"
@@ -374,7 +377,7 @@ public final class VideoSkipTuning {
       int frames,
       int every) {
     StringBuilder b = new StringBuilder();
-    b.append("# Skip tolerance on synthetic clips from the validation photos\n\n")
+    b.append("# Skip and copy tolerances on synthetic clips from the validation photos\n\n")
         .append(
             String.format(
                 Locale.ROOT,

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class VideoSkipTuningTest {
   /** A photo of random pixels, so that any misplaced pixel shows. */
@@ -69,5 +73,29 @@ class VideoSkipTuningTest {
     assertThat(VideoSkipTuning.intraBytesAt(points, 36)).isCloseTo(9000, within(1e-6));
     assertThat(VideoSkipTuning.intraBytesAt(points, 29)).isNaN();
     assertThat(VideoSkipTuning.intraBytesAt(points, 37)).isNaN();
+  }
+
+  /** {@code --merge} reads the shards' CSVs back: every field survives, no pixel check included. */
+  @Test
+  void csvRowsReadBackAsWritten(@TempDir Path dir) throws IOException {
+    List<VideoSkipTuning.Coding> rows =
+        List.of(
+            intra(5, 4000, 32.5),
+            new VideoSkipTuning.Coding(
+                "c",
+                "pan",
+                "predicted",
+                64,
+                Double.POSITIVE_INFINITY,
+                7,
+                900,
+                1500,
+                31.25,
+                31.5,
+                31.125,
+                0.75));
+    Path f = dir.resolve("s.csv");
+    Files.writeString(f, VideoSkipTuning.csv(rows));
+    assertThat(VideoSkipTuning.readCsv(f)).isEqualTo(rows);
   }
 }
