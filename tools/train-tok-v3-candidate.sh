@@ -4,6 +4,8 @@
 # released checkpoint. At 600 steps it matched tok-v2 (results/tok-v3-design/val-design.md); this
 # run asks whether it pulls ahead over a full cycle. It is adopted only if its validation passes
 # tok-v2's: 27.41 dB with three stages, 27.52 dB unquantized (psnr_fine_s3, psnr_fine_unquantized).
+# Stopped on 2026-12-07 at step 45,670: 0.03 dB ahead of tok-v2, for a decoder network 14-24% slower
+# (results/tok-v3-design/val-design.md, "Stopped at step 45,670"). Kept to finish the cycle if wanted.
 # Start and resume are the same command, from the repository root:
 #   tools/train-tok-v3-candidate.sh
 # Background (nohup, nice 5, 1 PyTorch thread); output in runs/tok-v3-deeper (git-ignored):

@@ -76,6 +76,16 @@ public final class TrainTokenizer {
   /** Commitment weight of product stages' extra groups (stage 1 keeps {@link #beta}). */
   private final float groupBeta;
 
+  /**
+   * Product stages trained as an autoencoder first ({@code --groups-continuous}): the decoder gets
+   * the extra groups' encoder outputs unquantized at every position, stage 1 stays quantized, the
+   * extra groups still commit to their codebooks ({@link #groupBeta}) so that they stay
+   * quantizable. This measures (and trains toward) the ceiling a wider latent allows; a later run
+   * without the flag quantizes the groups. Validation's {@code psnr_fine_unquantized} is this run's
+   * own figure.
+   */
+  private final boolean groupsContinuous;
+
   private final float ssimW;
   private final int valEvery;
   private final int ckptMinutes;
@@ -144,11 +154,14 @@ public final class TrainTokenizer {
     valAtStart = a.containsKey("val-at-start");
     valUnquantized = a.containsKey("val-unquantized");
     groupBeta = Float.parseFloat(a.getOrDefault("group-commit", "0.05"));
+    groupsContinuous = a.containsKey("groups-continuous");
     if (stages < 1) throw new IllegalArgumentException("--stages must be >= 1");
     if (cfg.groups > 1 && cfg.groups != stages)
       throw new IllegalArgumentException(
           "arch with " + cfg.groups + " latent groups needs --stages " + cfg.groups);
     product = cfg.groups > 1;
+    if (groupsContinuous && !product)
+      throw new IllegalArgumentException("--groups-continuous needs an arch with latent groups");
   }
 
   public static void main(String[] args) throws Exception {
@@ -301,7 +314,16 @@ public final class TrainTokenizer {
                 if (rs != null) {
                   coded = rs.quantize(zfRows, q1, this::nearestRows);
                   boolean[][] keep = keptStages(n, c16, nested);
-                  if (product) {
+                  if (product && groupsContinuous) {
+                    // Every group at every position, as the encoder gives it (straight-through
+                    // below then passes the encoder's own values and gradient).
+                    for (boolean[] k : keep) java.util.Arrays.fill(k, true);
+                    float[][] groups = new float[cfg.groups - 1][];
+                    for (int e = 0; e < groups.length; e++) groups[e] = rs.group(zfRows, e + 2);
+                    float[][] fm = productFeed(fr, groups, keep);
+                    feedF = rowsToNchw(sub, fm[0], n, f8, cfg.fineInput());
+                    gradMask = rowsToNchw(sub, fm[1], n, f8, cfg.fineInput());
+                  } else if (product) {
                     float[][] fm = productFeed(fr, coded.codes(), keep);
                     feedF = rowsToNchw(sub, fm[0], n, f8, cfg.fineInput());
                     gradMask = rowsToNchw(sub, fm[1], n, f8, cfg.fineInput());
