@@ -120,6 +120,12 @@ def main():
         ip = np.mean([r[7] for r in mine])
         sp = np.array([r[5] for r in mine])
         si = np.array([r[8] for r in mine])
+        # What the source alone makes of the spread: the key frame's decoded block shown unchanged
+        # over the predicted frames (a decoder that holds a still region perfectly); and how often
+        # the decoded block actually changed from one frame to the next.
+        blk = (slice(by, by + BLOCK), slice(bx, bx + BLOCK))
+        held = np.array([psnr(p_dec[0][blk], ref[f][blk]) for f in pred])
+        changed = sum(1 for f in pred if f > 0 and not np.array_equal(p_dec[f][blk], p_dec[f - 1][blk]))
         points = sorted(sweep + [(a.quality, ip, ib)], key=lambda t: t[1])
         equal = float("nan")
         for (q0, p0, b0), (q1, p1, b1) in zip(points, points[1:]):
@@ -127,7 +133,8 @@ def main():
                 equal = pb / np.exp(np.log(b0) + (pp - p0) / (p1 - p0) * (np.log(b1) - np.log(b0)))
         sweeps.append((name, points, equal))
         summary.append((name, len(ref), len(pred), pb, ib, pb / ib, pp, ip, pp - ip, by, bx, motion,
-                        sp.max() - sp.min(), np.abs(np.diff(sp)).max(), si.max() - si.min()))
+                        sp.max() - sp.min(), np.abs(np.diff(sp)).max(), si.max() - si.min(),
+                        held.max() - held.min(), changed))
         print(f"{name}: predicted/intra bytes {pb / ib:.3f}, PSNR {pp:.2f} vs {ip:.2f} dB, "
               f"static block ({bx},{by}) spread {sp.max() - sp.min():.3f} dB", file=sys.stderr)
     with open(os.path.join(a.out, "predicted.csv"), "w") as f:
@@ -142,14 +149,18 @@ def main():
                 "stream and the same frames of the intra stream. Static block: the 64x64 block whose "
                 "source pixels change least (mean absolute difference per frame in the next column); "
                 "spread = max - min of its PSNR over the predicted frames, step = the largest change "
-                "between consecutive predicted frames. Per-frame rows: `predicted.csv`.\n\n")
+                "between consecutive predicted frames. Held spread: the spread if the key frame's decoded "
+                "block were shown unchanged over the predicted frames, which the source's own changes "
+                "alone cause (the least a decoder that holds the block can show); changed: predicted "
+                "frames whose decoded block differs from the frame before. Per-frame rows: `predicted.csv`.\n\n")
         f.write("| clip | frames | predicted | bytes/frame predicted | intra | predicted / intra | PSNR predicted | "
                 "intra | difference | static block (x, y) | its source change | PSNR spread | largest step | "
-                "spread, intra stream |\n")
-        f.write("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n")
+                "spread, intra stream | held spread | changed |\n")
+        f.write("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n")
         for s in summary:
-            f.write("| %s | %d | %d | %.0f | %.0f | %.3f | %.2f | %.2f | %+.2f | (%d, %d) | %.2f | %.3f | %.3f | %.3f |\n"
-                    % (s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[10], s[9], s[11], s[12], s[13], s[14]))
+            f.write("| %s | %d | %d | %.0f | %.0f | %.3f | %.2f | %.2f | %+.2f | (%d, %d) | %.2f | %.3f | %.3f | %.3f | %.3f | %d |\n"
+                    % (s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[10], s[9], s[11], s[12], s[13], s[14],
+                       s[15], s[16]))
         ratios = [s[5] for s in summary]
         f.write(f"\nMean of predicted / intra over the clips: {np.mean(ratios):.3f}.\n")
         if any(len(p) > 1 for _, p, _ in sweeps):
