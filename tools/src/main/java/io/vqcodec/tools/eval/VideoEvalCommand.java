@@ -145,6 +145,12 @@ public final class VideoEvalCommand implements Callable<Integer> {
       }
     }
     List<Path> files = clips != null ? clips : defaultClips();
+    for (Path f : files) {
+      if (!Files.isRegularFile(f)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--clips: " + f + ": no such file (clips are separated by spaces)");
+      }
+    }
     long start = System.nanoTime();
     Map<String, String> info = new LinkedHashMap<>();
     info.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
@@ -176,6 +182,10 @@ public final class VideoEvalCommand implements Callable<Integer> {
         "command",
         "vqcodec eval --video --frames "
             + frames
+            + (qualities.equals(List.of(3, 5, 7, 9))
+                ? ""
+                : " --qualities "
+                    + String.join(",", qualities.stream().map(String::valueOf).toList()))
             + (clips != null
                 ? " --clips " + String.join(" ", clips.stream().map(Path::toString).toList())
                 : "")
