@@ -298,6 +298,11 @@ public final class TrainTokenizer {
             zfRows = z[0].stopGradient().transpose(0, 2, 3, 1).toFloatArray();
             zcRows = z[1].stopGradient().transpose(0, 2, 3, 1).toFloatArray();
             NDArray inF = z[0], inC = z[1], commit = null, gradMask = null, groupCommit = null;
+            if (product && !vq) {
+              // Before the quantizer starts, every group reaches the decoder as the encoder gives
+              // it, marked present (the decoder's fine input has a presence plane per extra group).
+              inF = z[0].concat(sub.ones(new Shape(n, cfg.groups - 1, f8, f8)), 1);
+            }
             if (vq) {
               Codebook book = new Codebook(cb, cfg.dim);
               z1Rows = product ? rs.group(zfRows, 1) : zfRows;

@@ -1,0 +1,99 @@
+package io.vqcodec.tools.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vqcodec.neural.TensorFile;
+import io.vqcodec.neural.TensorFile.Tensor;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TrainTokenizer end to end at toy size: a few steps of a product-stage network trained as an
+ * autoencoder first ({@code --groups-continuous}), on two small synthetic pictures, write a
+ * checkpoint with the three groups' codebooks and the decoder's wider input.
+ */
+class TrainTokenizerTest {
+  private static final String ARCH = "4,8,8,8,0,0,0,0,0,0,3";
+
+  private static void picture(Path file, long seed) throws Exception {
+    Random r = new Random(seed);
+    BufferedImage img = new BufferedImage(160, 160, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 160; y++) {
+      for (int x = 0; x < 160; x++) {
+        int v = (x * 3 + y * 5 + r.nextInt(16)) & 255;
+        img.setRGB(x, y, (v << 16) | ((255 - v) << 8) | ((x ^ y) & 255));
+      }
+    }
+    ImageIO.write(img, "png", file.toFile());
+  }
+
+  @Test
+  void productStagesTrainAsAnAutoencoderAndCheckpoint(@TempDir Path dir) throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    picture(data.resolve("a.png"), 1);
+    picture(data.resolve("b.png"), 2);
+    Path out = dir.resolve("run");
+    TrainTokenizer.main(
+        new String[] {
+          "--data",
+          data.toString(),
+          "--out",
+          out.toString(),
+          "--arch",
+          ARCH,
+          "--codebook",
+          "16",
+          "--stages",
+          "3",
+          "--stage-codebook",
+          "16",
+          "--groups-continuous",
+          "--steps",
+          "4",
+          "--small-steps",
+          "2",
+          "--max-steps",
+          "4",
+          "--vq-start",
+          "1",
+          "--warmup",
+          "1",
+          "--val-every",
+          "1000",
+          "--ckpt-minutes",
+          "100"
+        });
+
+    Path ckpt = out.resolve("ckpt-4.vqt");
+    assertThat(ckpt).exists();
+    Map<String, Tensor> t = TensorFile.read(ckpt);
+    // The decoder's fine input: three groups of 4 values and two presence planes.
+    assertThat(t.get("net.dec.fin.w").dims()).containsExactly(8, 3 * 4 + 2, 3, 3);
+    assertThat(t.get("net.enc.fine.w").dims()).containsExactly(3 * 4, 8, 1, 1);
+    assertThat(t).containsKeys("vq.s2.codebook", "vq.s3.codebook");
+    for (float v : t.get("net.dec.fin.w").data()) assertThat(v).isFinite();
+  }
+
+  @Test
+  void continuousGroupsNeedAnArchWithGroups(@TempDir Path dir) {
+    assertThatThrownBy(
+            () ->
+                TrainTokenizer.main(
+                    new String[] {
+                      "--out",
+                      dir.toString(),
+                      "--arch",
+                      "4,8,8,8,0,0,0,0,0,0",
+                      "--groups-continuous"
+                    }))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--groups-continuous needs an arch with latent groups");
+  }
+}
