@@ -55,6 +55,24 @@ public final class NeighbourMergeExperiment {
     return 10 * Math.log10(255.0 * 255 * n / se);
   }
 
+  /**
+   * The token {@code t} becomes: the nearer of its left and above neighbours' tokens (-1: none)
+   * whose codeword lies within {@code tau} of its own (the above one on a tie), else itself.
+   */
+  static int merged(float[] table, int d, int t, int left, int above, double tau) {
+    int best = t;
+    double bd = tau;
+    for (int u : new int[] {left, above}) {
+      if (u < 0 || u == t) continue;
+      double dd = d2(table, d, t, u);
+      if (dd <= bd) {
+        bd = dd;
+        best = u;
+      }
+    }
+    return best;
+  }
+
   static double d2(float[] t, int d, int a, int b) {
     double s = 0;
     for (int j = 0; j < d; j++) {
@@ -113,36 +131,22 @@ public final class NeighbourMergeExperiment {
                 if (g.cellStages(cx, cy) > 1) continue;
                 for (int kk = 0; kk < 4; kk++) {
                   int fx = 2 * cx + (kk & 1), fy = 2 * cy + (kk >> 1);
-                  int t = g.fineToken(fx, fy), best = t;
-                  double bd = tau;
-                  int[][] nb = {{fx - 1, fy}, {fx, fy - 1}};
-                  for (int[] p : nb) {
-                    if (p[0] < 0 || p[1] < 0 || !g.isFine(p[0] >> 1, p[1] >> 1)) continue;
-                    int u = g.fineToken(p[0], p[1]);
-                    double dd = d2(table, d, t, u);
-                    if (u != t && dd <= bd) {
-                      bd = dd;
-                      best = u;
-                    }
-                  }
+                  int t = g.fineToken(fx, fy);
+                  int left =
+                      fx > 0 && g.isFine((fx - 1) >> 1, fy >> 1) ? g.fineToken(fx - 1, fy) : -1;
+                  int above =
+                      fy > 0 && g.isFine(fx >> 1, (fy - 1) >> 1) ? g.fineToken(fx, fy - 1) : -1;
+                  int best = merged(table, d, t, left, above, tau);
                   if (best != t) {
                     g.setFineToken(fx, fy, best);
                     changed[ti]++;
                   }
                 }
               } else {
-                int t = g.coarseToken(cx, cy), best = t;
-                double bd = tau;
-                int[][] nb = {{cx - 1, cy}, {cx, cy - 1}};
-                for (int[] p : nb) {
-                  if (p[0] < 0 || p[1] < 0 || g.isFine(p[0], p[1])) continue;
-                  int u = g.coarseToken(p[0], p[1]);
-                  double dd = d2(table, d, t, u);
-                  if (u != t && dd <= bd) {
-                    bd = dd;
-                    best = u;
-                  }
-                }
+                int t = g.coarseToken(cx, cy);
+                int left = cx > 0 && !g.isFine(cx - 1, cy) ? g.coarseToken(cx - 1, cy) : -1;
+                int above = cy > 0 && !g.isFine(cx, cy - 1) ? g.coarseToken(cx, cy - 1) : -1;
+                int best = merged(table, d, t, left, above, tau);
                 if (best != t) {
                   g.setCoarseToken(cx, cy, best);
                   changed[ti]++;
