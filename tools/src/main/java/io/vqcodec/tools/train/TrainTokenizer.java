@@ -86,6 +86,15 @@ public final class TrainTokenizer {
    */
   private final boolean groupsContinuous;
 
+  /**
+   * A new decoder for an existing encoder ({@code --decoder-only}): only the decoder's weights
+   * ({@code dec.*}) learn; the encoder, the codebooks and the stage codebooks stay exactly those of
+   * the starting checkpoint, so the new decoder reads the old model's tokens unchanged (a faster or
+   * better synthesis network for the same streams' token statistics). A decoder with fewer residual
+   * blocks than the checkpoint's keeps the first ones.
+   */
+  private final boolean decoderOnly;
+
   private final float ssimW;
   private final int valEvery;
   private final int ckptMinutes;
@@ -155,6 +164,7 @@ public final class TrainTokenizer {
     valUnquantized = a.containsKey("val-unquantized");
     groupBeta = Float.parseFloat(a.getOrDefault("group-commit", "0.05"));
     groupsContinuous = a.containsKey("groups-continuous");
+    decoderOnly = a.containsKey("decoder-only");
     if (stages < 1) throw new IllegalArgumentException("--stages must be >= 1");
     if (cfg.groups > 1 && cfg.groups != stages)
       throw new IllegalArgumentException(
@@ -208,6 +218,9 @@ public final class TrainTokenizer {
     if (ck != null) {
       loadCheckpoint(ck);
       System.out.println("resumed from " + ck + " at step " + step);
+    } else if (decoderOnly) {
+      throw new IllegalArgumentException(
+          "--decoder-only trains a decoder for an existing encoder: put its checkpoint in " + out);
     } else {
       params = TokNet.toArrays(base, cfg, TokNet.init(cfg, 1));
       for (Map.Entry<String, NDArray> e : params.entrySet()) {
@@ -220,6 +233,9 @@ public final class TrainTokenizer {
       lastUsed = new int[K];
       step = 0;
     }
+    if (decoderOnly && !vqReady)
+      throw new IllegalArgumentException(
+          "--decoder-only needs a checkpoint past the quantizer's start (step " + vqStart + ")");
     for (NDArray p : params.values()) p.setRequiresGradient(true);
     TokNet net = new TokNet(cfg, params);
 
@@ -295,6 +311,7 @@ public final class TrainTokenizer {
           boolean finite;
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray[] z = net.encode(x);
+            if (decoderOnly) z = new NDArray[] {z[0].stopGradient(), z[1].stopGradient()};
             zfRows = z[0].stopGradient().transpose(0, 2, 3, 1).toFloatArray();
             zcRows = z[1].stopGradient().transpose(0, 2, 3, 1).toFloatArray();
             NDArray inF = z[0], inC = z[1], commit = null, gradMask = null, groupCommit = null;
@@ -386,14 +403,14 @@ public final class TrainTokenizer {
             continue;
           }
           adam(curLr);
-          if (vq) {
+          if (vq && !decoderOnly) {
             emaUpdate(z1Rows, idxF, zcRows, idxC, usedWin);
             if (step % 50 == 0) reseeded += reseed(z1Rows, zcRows);
             if (coded != null) {
               rs.emaUpdate(coded, step);
               if (step % 50 == 0) reseeded += rs.reseed(coded, step, deadAfter, rnd);
             }
-          } else {
+          } else if (!vq) {
             addReservoir(product ? rs.group(zfRows, 1) : zfRows);
             addReservoir(zcRows);
           }
@@ -470,6 +487,7 @@ public final class TrainTokenizer {
     int t = step + 1;
     float c1 = (float) (1 - Math.pow(b1, t)), c2 = (float) (1 - Math.pow(b2, t));
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      if (decoderOnly && !e.getKey().startsWith("dec.")) continue;
       NDArray p = e.getValue();
       NDArray g = p.getGradient();
       NDArray m = adamM.get(e.getKey()), v = adamV.get(e.getKey());

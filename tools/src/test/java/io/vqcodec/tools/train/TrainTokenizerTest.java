@@ -81,6 +81,75 @@ class TrainTokenizerTest {
     for (float v : t.get("net.dec.fin.w").data()) assertThat(v).isFinite();
   }
 
+  private static String[] toyRun(Path data, Path out, String arch, int steps, String... extra) {
+    java.util.List<String> a =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "--data",
+                data.toString(),
+                "--out",
+                out.toString(),
+                "--arch",
+                arch,
+                "--codebook",
+                "16",
+                "--stages",
+                "3",
+                "--stage-codebook",
+                "16",
+                "--steps",
+                "8",
+                "--small-steps",
+                "2",
+                "--max-steps",
+                String.valueOf(steps),
+                "--vq-start",
+                "1",
+                "--warmup",
+                "1",
+                "--val-every",
+                "1000",
+                "--ckpt-minutes",
+                "100"));
+    a.addAll(java.util.List.of(extra));
+    return a.toArray(new String[0]);
+  }
+
+  @Test
+  void decoderOnlyKeepsTheEncoderAndEveryCodebookAndDropsBlocks(@TempDir Path dir)
+      throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    picture(data.resolve("a.png"), 1);
+    picture(data.resolve("b.png"), 2);
+    Path out = dir.resolve("run");
+    // two decoder blocks at 1/8, then a decoder with one, trained alone for three more steps
+    TrainTokenizer.main(toyRun(data, out, "4,8,8,8,0,0,0,0,2,0", 4));
+    Map<String, Tensor> before = TensorFile.read(out.resolve("ckpt-4.vqt"));
+    TrainTokenizer.main(toyRun(data, out, "4,8,8,8,0,0,0,0,1,0", 7, "--decoder-only"));
+    Map<String, Tensor> after = TensorFile.read(out.resolve("ckpt-7.vqt"));
+
+    for (String k : before.keySet()) {
+      if (k.startsWith("net.enc.") || k.startsWith("vq.s") || k.equals("vq.codebook")) {
+        assertThat(after.get(k).data()).as(k).containsExactly(before.get(k).data());
+      }
+    }
+    assertThat(after.get("net.dec.r8.0.c1.w").data())
+        .isNotEqualTo(before.get("net.dec.r8.0.c1.w").data());
+    assertThat(after.keySet().stream().anyMatch(k -> k.startsWith("net.dec.r8.1."))).isFalse();
+  }
+
+  @Test
+  void decoderOnlyNeedsACheckpoint(@TempDir Path dir) throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    picture(data.resolve("a.png"), 1);
+    assertThatThrownBy(
+            () ->
+                TrainTokenizer.main(
+                    toyRun(data, dir.resolve("run"), "4,8,8,8,0,0,0,0,1,0", 2, "--decoder-only")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--decoder-only trains a decoder for an existing encoder");
+  }
+
   @Test
   void continuousGroupsNeedAnArchWithGroups(@TempDir Path dir) {
     assertThatThrownBy(
