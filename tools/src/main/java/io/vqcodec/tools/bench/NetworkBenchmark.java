@@ -34,9 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * nice java -cp "tools/target/classes:tools/target/lib/*" org.openjdk.jmh.Main NetworkBenchmark
  * </pre>
  *
- * runs the three architectures below at both sizes; {@code -p size=640x272} picks one size (JMH
- * splits {@code -p} values at commas, so an architecture other than these needs its own entry in
- * {@link #arch}'s list).
+ * runs the three architectures below at both sizes; {@code -p size=640x272} picks one size. JMH
+ * splits {@code -p} values at commas, so on the command line an architecture's numbers are
+ * separated by colons: {@code -p arch=16:64:192:192:1:2:1:1:2:2,16:64:192:192:1:2:1:1:4:2}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -67,7 +67,7 @@ public class NetworkBenchmark {
       throw new IllegalArgumentException(
           "size " + size + ": width and height must be multiples of 16");
     }
-    TokNetConfig cfg = TokNetConfig.parse(arch);
+    TokNetConfig cfg = TokNetConfig.parse(arch.replace(':', ','));
     manager = NDManager.newBaseManager();
     net = new TokNet(cfg, TokNet.toArrays(manager, cfg, TokNet.init(cfg, 1)));
   }

@@ -260,11 +260,15 @@ public final class VideoEvalCommand implements Callable<Integer> {
   }
 
   /**
-   * The codec's identity for the cache: the last commit that touched a module of the codec (the
-   * CLI, its libraries and the models), plus a hash of uncommitted changes there, if any.
+   * The codec's identity for the cache: a hash of what builds the CLI (each codec module's {@code
+   * src/main} tree and {@code pom.xml}, the models included, and the root {@code pom.xml}) as
+   * committed, plus a hash of uncommitted changes there, if any. Git's tree hashes are
+   * content-addressed, so a commit that changes only documentation or tests keeps the cache valid
+   * (an earlier key, the last commit touching the modules, did not).
    */
   static String vqcodecVersion() {
-    List<String> paths =
+    List<String> paths = new ArrayList<>();
+    for (String m :
         List.of(
             "cli",
             "encoder",
@@ -274,28 +278,39 @@ public final class VideoEvalCommand implements Callable<Integer> {
             "entropy",
             "container",
             "media",
-            "models");
+            "models")) {
+      paths.add(m + "/src/main");
+      paths.add(m + "/pom.xml");
+    }
+    paths.add("pom.xml");
     try {
-      List<String> log = new ArrayList<>(List.of("git", "log", "-1", "--format=%h", "--"));
-      log.addAll(paths);
-      String commit = Processes.output(log).trim();
-      List<String> diff = new ArrayList<>(List.of("git", "diff", "HEAD", "--"));
+      // paths from the repository's root, wherever the harness runs
+      String top = Processes.output(List.of("git", "rev-parse", "--show-toplevel")).trim();
+      List<String> tree = new ArrayList<>(List.of("git", "-C", top, "ls-tree", "HEAD", "--"));
+      tree.addAll(paths);
+      String listing = Processes.output(tree);
+      if (listing.lines().count() != paths.size()) {
+        throw new IOException("codec sources missing from HEAD: " + listing);
+      }
+      String sources = sha256Prefix(listing);
+      List<String> diff = new ArrayList<>(List.of("git", "-C", top, "diff", "HEAD", "--"));
       diff.addAll(paths);
       String d = Processes.output(diff);
-      String dirty =
-          d.isEmpty()
-              ? ""
-              : " +uncommitted "
-                  + java.util.HexFormat.of()
-                      .formatHex(
-                          java.security.MessageDigest.getInstance("SHA-256")
-                              .digest(d.getBytes(StandardCharsets.UTF_8)),
-                          0,
-                          6);
-      return "vqcodec CLI, codec modules at commit " + commit + dirty;
+      String dirty = d.isEmpty() ? "" : " +uncommitted " + sha256Prefix(d);
+      return "vqcodec CLI, codec sources " + sources + dirty;
     } catch (Exception e) {
       return "vqcodec CLI, unknown version " + System.nanoTime();
     }
+  }
+
+  /** The first 6 bytes of the SHA-256 of {@code s} (UTF-8), in hex. */
+  static String sha256Prefix(String s) throws java.security.NoSuchAlgorithmException {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256")
+                .digest(s.getBytes(StandardCharsets.UTF_8)),
+            0,
+            6);
   }
 
   static void deleteTree(Path dir) throws IOException {

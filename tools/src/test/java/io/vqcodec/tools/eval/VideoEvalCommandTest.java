@@ -13,6 +13,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class VideoEvalCommandTest {
   @Test
+  void theCacheKeyIsAHashOfTheCodecSourcesWhereverTheHarnessRuns() throws Exception {
+    String v = VideoEvalCommand.vqcodecVersion();
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        v.contains("unknown version"), "not in a git checkout");
+    // Surefire runs in tools/: the paths still resolve from the repository's root, and the key
+    // names content, not a commit.
+    assertThat(v).matches("vqcodec CLI, codec sources [0-9a-f]{12}( \\+uncommitted [0-9a-f]{12})?");
+    assertThat(VideoEvalCommand.vqcodecVersion()).isEqualTo(v);
+  }
+
+  @Test
   void aMissingClipIsOneLineAndAUsageError(@TempDir Path dir) {
     StringWriter out = new StringWriter(), err = new StringWriter();
     Path missing = dir.resolve("no-such-clip.mp4");
