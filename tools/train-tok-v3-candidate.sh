@@ -7,6 +7,7 @@
 #
 #   tools/train-tok-v3-candidate.sh wide     # the current candidate
 #   tools/train-tok-v3-candidate.sh deeper   # stopped, kept to finish its cycle if wanted
+#   tools/train-tok-v3-candidate.sh fast     # a faster decoder for tok-v2's tokens
 #
 # wide: product stages, three latent groups of 16 values per 8x8 block (arch
 #   16,64,192,192,1,2,1,1,4,2,3), trained first as an autoencoder: the extra groups reach the
@@ -18,6 +19,13 @@
 # deeper: tok-v2 with four residual blocks at 1/4 resolution in the decoder (arch
 #   16,64,192,192,1,2,1,1,4,4); stopped on 2026-12-07 at step 45,670, 0.03 dB ahead of tok-v2 for
 #   a decoder network 14-24% slower (val-design.md, "Stopped at step 45,670").
+# fast: a decoder with two residual blocks at 1/8 resolution instead of four (arch
+#   16,64,192,192,1,2,1,1,2,2; NetworkBenchmark: 36-39% less time) trained alone
+#   (--decoder-only) for tok-v2's encoder and codebooks, which stay exactly tok-v2's: it reads
+#   tok-v2's tokens, so tok-v2's token models apply unchanged. A 1,500-step design run ended 0.34 dB
+#   below tok-v2 with three stages (val-design.md, "A faster decoder for tok-v2's tokens"); this
+#   run asks how much of that a full cycle wins back. Not a tok-v3 candidate for quality: it is the
+#   speed issues' (15, 16) option.
 #
 # Start and resume are the same command, from the repository root. Background (nohup, nice 5, 1
 # PyTorch thread); output in runs/tok-v3-NAME (git-ignored): out.log, pid, train-log.csv,
@@ -36,8 +44,9 @@ name=${1:-}
 case "$name" in
   wide) arch=16,64,192,192,1,2,1,1,4,2,3 extra=(--groups-continuous) ;;
   deeper) arch=16,64,192,192,1,2,1,1,4,4 extra=() ;;
+  fast) arch=16,64,192,192,1,2,1,1,2,2 extra=(--decoder-only) ;;
   *)
-    echo "usage: tools/train-tok-v3-candidate.sh wide|deeper" >&2
+    echo "usage: tools/train-tok-v3-candidate.sh wide|deeper|fast" >&2
     exit 2
     ;;
 esac
