@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  * ReleaseModel tokenizer --ckpt runs/tok-v3/ckpt-N.vqt --arch A --name tok-v3 --model-id 7
  *     --out models/src/main/resources/io/vqcodec/models/tok-v3
  *     [--prior-images ../shared/data/train] [--prior-max-side 1024] [--same-weights-ids ID,...]
+ * ReleaseModel tokenizer --ckpt runs/tok-v3-fast/ckpt-N.vqt --arch A --name tok-v2-fast --model-id 7
+ *     --token-models-from models/src/main/resources/io/vqcodec/models/tok-v2 --twostage-id 8
+ *     --out models/src/main/resources/io/vqcodec/models/tok-v2-fast
  * ReleaseModel predictor --ckpt runs/mask-v2/ckpt-N.vqt --arch 16,128,4,4 --name mask-v2
  *     --out models/src/main/resources/io/vqcodec/models/mask-v2
  * </pre>
@@ -45,6 +48,13 @@ import java.util.regex.Pattern;
  * package is added to it. Finally the command prints the row to add to the registry table of Spec
  * §4.4.
  *
+ * <p>A new decoder for a released encoder ({@code TrainTokenizer --decoder-only}) is released with
+ * {@code --token-models-from} the encoder's package: every tensor of the new weights outside the
+ * decoder ({@code net.dec.*}) must equal that package's, bit for bit (else the command refuses), so
+ * the new model codes exactly the same tokens, and the package's token models (its context prior,
+ * and its two-stage parameters under {@code --twostage-id}) are copied unchanged under the new ids
+ * instead of refitted.
+ *
  * <p>Model ids are never reused: a {@code --model-id} (or same-weights id) that the Spec §4.4 table
  * or a released package already names is refused.
  */
@@ -55,7 +65,8 @@ public final class ReleaseModel {
     if (args.length < 1 || !(args[0].equals("tokenizer") || args[0].equals("predictor"))) {
       System.err.println(
           "usage: ReleaseModel tokenizer|predictor --ckpt FILE --arch A --name NAME --out DIR "
-              + "[--model-id N] [--prior-images DIR] [--prior-max-side N] [--same-weights-ids IDS] [--spec FILE]");
+              + "[--model-id N] [--prior-images DIR] [--prior-max-side N] [--same-weights-ids IDS]"
+              + " [--token-models-from DIR --twostage-id N] [--spec FILE]");
       System.exit(2);
     }
     Map<String, String> a = new LinkedHashMap<>();
@@ -86,6 +97,15 @@ public final class ReleaseModel {
     String same = a.getOrDefault("same-weights-ids", "");
     for (String s : (id + (same.isBlank() ? "" : "," + same)).split(","))
       refuseUsedId(Long.parseLong(s.trim()), spec);
+    Path tokenModelsFrom =
+        a.containsKey("token-models-from") ? Paths.get(a.get("token-models-from")) : null;
+    if (tokenModelsFrom != null && a.containsKey("prior-images"))
+      throw new IllegalArgumentException(
+          "--token-models-from copies the token models: --prior-images would refit them");
+    if (a.containsKey("twostage-id") && tokenModelsFrom == null)
+      throw new IllegalArgumentException("--twostage-id needs --token-models-from");
+    if (a.containsKey("twostage-id"))
+      refuseUsedId(Long.parseLong(a.get("twostage-id").trim()), spec);
     ReleaseTokenizer.Weights w =
         ReleaseTokenizer.writeWeights(ckpt, TokNetConfig.parse(a.get("arch")), out);
     p.setProperty("model.id", Long.toString(id));
@@ -124,6 +144,14 @@ public final class ReleaseModel {
           out,
           "vqcodec tokenizer model with its context prior (prob_model_id 2, Spec section 8.3.2)");
     }
+    if (tokenModelsFrom != null) {
+      priorSha = copyTokenModels(tokenModelsFrom, out, p, a.get("twostage-id"));
+      store(
+          p,
+          out,
+          "vqcodec tokenizer model: a new decoder for the token models of "
+              + tokenModelsFrom.getFileName());
+    }
     check(out);
     addToIndex(out);
     System.out.printf(
@@ -144,6 +172,67 @@ public final class ReleaseModel {
         priorSha == null ? "" : " + context prior (`prior.sha256` `" + priorSha + "`)",
         HexFormat.of().formatHex(w.sha256()),
         w.codebookSizes().replace(",", ", "));
+  }
+
+  /**
+   * Copies the context prior and the two-stage parameters of the package in {@code from} into
+   * {@code out} and names them in {@code p}, after checking that the weights just written in {@code
+   * out} differ from {@code from}'s only in the decoder. Returns the prior's SHA-256 (hex).
+   *
+   * @throws IllegalArgumentException if a tensor outside the decoder differs or is missing on
+   *     either side, or the package has two-stage parameters and {@code twoStageId} is null
+   */
+  static String copyTokenModels(Path from, Path out, Properties p, String twoStageId)
+      throws IOException {
+    ModelPackage src = ModelRegistry.loadFolder(from);
+    Map<String, TensorFile.Tensor> a = TensorFile.read(src.weights()),
+        b = TensorFile.read(out.resolve("weights.vqt"));
+    java.util.Set<String> keys = new java.util.TreeSet<>(a.keySet());
+    keys.addAll(b.keySet());
+    for (String k : keys) {
+      if (k.startsWith("net.dec.")) continue;
+      TensorFile.Tensor x = a.get(k), y = b.get(k);
+      if (x == null
+          || y == null
+          || !Arrays.equals(x.dims(), y.dims())
+          || !Arrays.equals(x.data(), y.data())) {
+        throw new IllegalArgumentException(
+            k
+                + " differs from "
+                + from
+                + "'s: only the decoder may change for its token models to apply (train with"
+                + " --decoder-only from that model's checkpoint)");
+      }
+    }
+    Properties sp = new Properties();
+    try (var in = Files.newInputStream(from.resolve("model.properties"))) {
+      sp.load(in);
+    }
+    String priorSha = null;
+    String priorFile = sp.getProperty("prior.file");
+    if (priorFile != null) {
+      Files.copy(
+          from.resolve(priorFile.trim()),
+          out.resolve(priorFile.trim()),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      priorSha = sp.getProperty("prior.sha256").trim();
+      p.setProperty("prior.file", priorFile.trim());
+      p.setProperty("prior.sha256", priorSha);
+    }
+    String tsFile = sp.getProperty("twostage.file");
+    if (tsFile != null) {
+      if (twoStageId == null)
+        throw new IllegalArgumentException(
+            from + " has two-stage parameters: give their stream model id with --twostage-id");
+      Files.copy(
+          from.resolve(tsFile.trim()),
+          out.resolve(tsFile.trim()),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      p.setProperty("twostage.id", twoStageId.trim());
+      p.setProperty("twostage.file", tsFile.trim());
+      p.setProperty("twostage.sha256", sp.getProperty("twostage.sha256").trim());
+    }
+    return priorSha;
   }
 
   private static String require(Map<String, String> a, String key) {
@@ -190,6 +279,7 @@ public final class ReleaseModel {
     byte[] w = p.weights();
     TensorFile.read(w);
     if (p.hasPrior()) p.prior();
+    if (p.twoStageId() > 0) p.twoStagePrior();
   }
 
   /** Adds the package's folder name to {@code registry.properties} beside it, if there is one. */
