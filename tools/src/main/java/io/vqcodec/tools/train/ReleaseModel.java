@@ -172,6 +172,18 @@ public final class ReleaseModel {
         priorSha == null ? "" : " + context prior (`prior.sha256` `" + priorSha + "`)",
         HexFormat.of().formatHex(w.sha256()),
         w.codebookSizes().replace(",", ", "));
+    if (p.getProperty("twostage.id") != null) {
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %s (training step %d) + two-stage model (`twostage.sha256` `%s`) | `%s` | %s |"
+              + " released |%n",
+          p.getProperty("twostage.id"),
+          name,
+          w.step(),
+          p.getProperty("twostage.sha256"),
+          HexFormat.of().formatHex(w.sha256()),
+          w.codebookSizes().replace(",", ", "));
+    }
   }
 
   /**
