@@ -104,8 +104,14 @@ public final class ReleaseModel {
           "--token-models-from copies the token models: --prior-images would refit them");
     if (a.containsKey("twostage-id") && tokenModelsFrom == null)
       throw new IllegalArgumentException("--twostage-id needs --token-models-from");
-    if (a.containsKey("twostage-id"))
-      refuseUsedId(Long.parseLong(a.get("twostage-id").trim()), spec);
+    if (a.containsKey("twostage-id")) {
+      long ts = Long.parseLong(a.get("twostage-id").trim());
+      refuseUsedId(ts, spec);
+      for (String s : (id + (same.isBlank() ? "" : "," + same)).split(","))
+        if (Long.parseLong(s.trim()) == ts)
+          throw new IllegalArgumentException(
+              "--twostage-id " + ts + " is also this package's model id: each id names one model");
+    }
     ReleaseTokenizer.Weights w =
         ReleaseTokenizer.writeWeights(ckpt, TokNetConfig.parse(a.get("arch")), out);
     p.setProperty("model.id", Long.toString(id));

@@ -46,6 +46,10 @@ class ReleaseModelTest {
   }
 
   private void release(Path out) throws Exception {
+    release(out, "901");
+  }
+
+  private void release(Path out, String twoStageId) throws Exception {
     ReleaseModel.main(
         new String[] {
           "tokenizer",
@@ -60,7 +64,7 @@ class ReleaseModelTest {
           "--token-models-from",
           TOK_V2.toString(),
           "--twostage-id",
-          "901",
+          twoStageId,
           "--spec",
           dir.resolve("no-spec.md").toString(),
           "--out",
@@ -81,6 +85,13 @@ class ReleaseModelTest {
         .isEqualTo(Files.readAllBytes(TOK_V2.resolve("prior.bin")));
     assertThat(rel.twoStagePrior().sha256()).isEqualTo(v2.twoStagePrior().sha256());
     assertThat(rel.stageCount()).isEqualTo(3);
+  }
+
+  @Test
+  void theTwoStageIdMustDifferFromTheModelId() {
+    assertThatThrownBy(() -> release(dir.resolve("rel"), "900"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--twostage-id 900 is also this package's model id");
   }
 
   @Test
