@@ -58,7 +58,7 @@ import javax.imageio.ImageIO;
  * OUT/skip-tuning.md}.
  */
 public final class VideoSkipTuning {
-  static final int WIDTH = 320, HEIGHT = 240;
+  public static final int WIDTH = 320, HEIGHT = 240;
   static final String[] MOTIONS = {"object", "pan", "static-noise", "zoom"};
 
   private VideoSkipTuning() {}
@@ -160,7 +160,8 @@ public final class VideoSkipTuning {
   }
 
   /** The synthetic clip of {@code motion} over {@code photo}, or null if the photo is too small. */
-  static List<BufferedImage> clip(BufferedImage photo, String motion, int frames, long seed) {
+  public static List<BufferedImage> clip(
+      BufferedImage photo, String motion, int frames, long seed) {
     int w = photo.getWidth(), h = photo.getHeight();
     BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g0 = rgb.createGraphics();

@@ -73,6 +73,21 @@ public final class NeighbourMergeExperiment {
     return best;
   }
 
+  /**
+   * The median, over the first 512 codewords (or all, if fewer), of the squared distance to the
+   * nearest other codeword: a codebook's own distance scale.
+   */
+  static double medianNearest(float[] table, int d, int k) {
+    double[] nn = new double[Math.min(k, 512)];
+    for (int a = 0; a < nn.length; a++) {
+      double best = Double.MAX_VALUE;
+      for (int b = 0; b < k; b++) if (b != a) best = Math.min(best, d2(table, d, a, b));
+      nn[a] = best;
+    }
+    Arrays.sort(nn);
+    return nn[nn.length / 2];
+  }
+
   static double d2(float[] t, int d, int a, int b) {
     double s = 0;
     for (int j = 0; j < d; j++) {
@@ -112,15 +127,7 @@ public final class NeighbourMergeExperiment {
         TokenModel tm = pkg.tokenModel(ProbabilityModel.TWO_STAGE, pkg.twoStageId(), k);
         float[] table = tok.codebookTable(k);
         int d = table.length / k;
-        // median squared distance to the nearest other codeword: the scale of tau
-        double[] nn = new double[Math.min(k, 512)];
-        for (int a = 0; a < nn.length; a++) {
-          double best = Double.MAX_VALUE;
-          for (int b = 0; b < k; b++) if (b != a) best = Math.min(best, d2(table, d, a, b));
-          nn[a] = best;
-        }
-        Arrays.sort(nn);
-        double scale = nn[nn.length / 2];
+        double scale = medianNearest(table, d, k); // the scale of tau
         int shift = h.resolutionShift();
         for (int ti = 0; ti < taus.length; ti++) {
           TokenGrid g = g0.copy();

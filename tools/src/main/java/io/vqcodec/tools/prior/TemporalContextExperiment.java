@@ -1,4 +1,4 @@
-package io.vqcodec.tools.eval;
+package io.vqcodec.tools.prior;
 
 import io.vqcodec.container.FrameType;
 import io.vqcodec.encoder.EncoderOptions;
@@ -8,6 +8,7 @@ import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.TokenGrid;
 import io.vqcodec.tokens.TwoStagePrior;
 import io.vqcodec.tokens.VideoTokenDecoder;
+import io.vqcodec.tools.eval.VideoSkipTuning;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -33,7 +34,7 @@ import javax.imageio.ImageIO;
  * distance to the reference. Also the predicted frames' slice bytes, to scale the savings.
  *
  * <pre>
- * tools/run.sh io.vqcodec.tools.eval.TemporalContextExperiment ../shared/data/train 40 ../shared/data/val
+ * tools/run.sh io.vqcodec.tools.prior.TemporalContextExperiment ../shared/data/train 40 ../shared/data/val
  * </pre>
  */
 public final class TemporalContextExperiment {
@@ -179,7 +180,7 @@ public final class TemporalContextExperiment {
     double[] betas = {0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3};
     double bestBeta = 0, bestCe = Double.MAX_VALUE;
     int d = table.length / k;
-    double scale = medianNearest(table, d, k);
+    double scale = NeighbourMergeExperiment.medianNearest(table, d, k);
     for (double b : betas) {
       double ce = rankCe(train.samples, lv, table, d, k, b / scale);
       if (ce < bestCe) {
@@ -265,7 +266,7 @@ public final class TemporalContextExperiment {
       double z = 0, pt = 0;
       for (int u : m) {
         if (u == x.ref()) continue; // not a copy: the same flag said so
-        double w = Math.exp(-beta * d2(table, d, x.ref(), u));
+        double w = Math.exp(-beta * NeighbourMergeExperiment.d2(table, d, x.ref(), u));
         z += w;
         if (u == x.t()) pt = w;
       }
@@ -273,26 +274,6 @@ public final class TemporalContextExperiment {
       n++;
     }
     return ce / Math.max(1, n);
-  }
-
-  static double medianNearest(float[] table, int d, int k) {
-    double[] nn = new double[Math.min(k, 512)];
-    for (int a = 0; a < nn.length; a++) {
-      double best = Double.MAX_VALUE;
-      for (int b = 0; b < k; b++) if (b != a) best = Math.min(best, d2(table, d, a, b));
-      nn[a] = best;
-    }
-    java.util.Arrays.sort(nn);
-    return nn[nn.length / 2];
-  }
-
-  static double d2(float[] t, int d, int a, int b) {
-    double s = 0;
-    for (int j = 0; j < d; j++) {
-      double x = t[a * d + j] - t[b * d + j];
-      s += x * x;
-    }
-    return s;
   }
 
   static double[][] conditional(double[][] c, double[] p0) {
