@@ -91,7 +91,8 @@ public final class TrainTokenizer {
    * ({@code dec.*}) learn; the encoder, the codebooks and the stage codebooks stay exactly those of
    * the starting checkpoint, so the new decoder reads the old model's tokens unchanged (a faster or
    * better synthesis network for the same streams' token statistics). A decoder with fewer residual
-   * blocks than the checkpoint's keeps the first ones.
+   * blocks than the checkpoint's keeps the first ones. No codebook is updated, so the training
+   * log's {@code codes_used_window} and {@code reseeded} stay 0.
    */
   private final boolean decoderOnly;
 
