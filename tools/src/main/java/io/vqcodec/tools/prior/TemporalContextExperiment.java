@@ -205,7 +205,9 @@ public final class TemporalContextExperiment {
     }
     List<Sample> inGroup = new ArrayList<>();
     for (Sample x : val.samples) if (x.k() == k && x.gNew() == x.gRef()) inGroup.add(x);
-    for (Sample x : inGroup) r0 += log2(members(lv, x.gNew(), k).size());
+    int[] groupSize = new int[g];
+    for (int t = 0; t < k; t++) groupSize[lv.group(t)]++;
+    for (Sample x : inGroup) r0 += log2(groupSize[x.gNew()]);
     rK = rankCe(inGroup, lv, table, d, k, bestBeta / scale) * inGroup.size();
     System.out.printf(
         Locale.ROOT,

@@ -95,8 +95,9 @@ public final class ReleaseModel {
     long id = Long.parseLong(require(a, "model-id"));
     Path spec = Paths.get(a.getOrDefault("spec", "bitstream-spec/04-model-identification.md"));
     String same = a.getOrDefault("same-weights-ids", "");
-    for (String s : (id + (same.isBlank() ? "" : "," + same)).split(","))
-      refuseUsedId(Long.parseLong(s.trim()), spec);
+    List<Long> ids = new java.util.ArrayList<>(List.of(id));
+    if (!same.isBlank()) for (String s : same.split(",")) ids.add(Long.parseLong(s.trim()));
+    for (long i : ids) refuseUsedId(i, spec);
     Path tokenModelsFrom =
         a.containsKey("token-models-from") ? Paths.get(a.get("token-models-from")) : null;
     if (tokenModelsFrom != null && a.containsKey("prior-images"))
@@ -107,10 +108,9 @@ public final class ReleaseModel {
     if (a.containsKey("twostage-id")) {
       long ts = Long.parseLong(a.get("twostage-id").trim());
       refuseUsedId(ts, spec);
-      for (String s : (id + (same.isBlank() ? "" : "," + same)).split(","))
-        if (Long.parseLong(s.trim()) == ts)
-          throw new IllegalArgumentException(
-              "--twostage-id " + ts + " is also this package's model id: each id names one model");
+      if (ids.contains(ts))
+        throw new IllegalArgumentException(
+            "--twostage-id " + ts + " is also this package's model id: each id names one model");
     }
     ReleaseTokenizer.Weights w =
         ReleaseTokenizer.writeWeights(ckpt, TokNetConfig.parse(a.get("arch")), out);

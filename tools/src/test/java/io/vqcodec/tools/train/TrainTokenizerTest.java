@@ -8,6 +8,8 @@ import io.vqcodec.neural.TensorFile.Tensor;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
@@ -34,57 +36,14 @@ class TrainTokenizerTest {
     ImageIO.write(img, "png", file.toFile());
   }
 
-  @Test
-  void productStagesTrainAsAnAutoencoderAndCheckpoint(@TempDir Path dir) throws Exception {
-    Path data = Files.createDirectories(dir.resolve("data"));
-    picture(data.resolve("a.png"), 1);
-    picture(data.resolve("b.png"), 2);
-    Path out = dir.resolve("run");
-    TrainTokenizer.main(
-        new String[] {
-          "--data",
-          data.toString(),
-          "--out",
-          out.toString(),
-          "--arch",
-          ARCH,
-          "--codebook",
-          "16",
-          "--stages",
-          "3",
-          "--stage-codebook",
-          "16",
-          "--groups-continuous",
-          "--steps",
-          "4",
-          "--small-steps",
-          "2",
-          "--max-steps",
-          "4",
-          "--vq-start",
-          "1",
-          "--warmup",
-          "1",
-          "--val-every",
-          "1000",
-          "--ckpt-minutes",
-          "100"
-        });
-
-    Path ckpt = out.resolve("ckpt-4.vqt");
-    assertThat(ckpt).exists();
-    Map<String, Tensor> t = TensorFile.read(ckpt);
-    // The decoder's fine input: three groups of 4 values and two presence planes.
-    assertThat(t.get("net.dec.fin.w").dims()).containsExactly(8, 3 * 4 + 2, 3, 3);
-    assertThat(t.get("net.enc.fine.w").dims()).containsExactly(3 * 4, 8, 1, 1);
-    assertThat(t).containsKeys("vq.s2.codebook", "vq.s3.codebook");
-    for (float v : t.get("net.dec.fin.w").data()) assertThat(v).isFinite();
-  }
-
+  /**
+   * TrainTokenizer's arguments for a toy run: codebooks of 16, three stages, a cosine of 8 steps
+   * stopped at {@code steps}, the quantizer from step 1, no validation.
+   */
   private static String[] toyRun(Path data, Path out, String arch, int steps, String... extra) {
-    java.util.List<String> a =
-        new java.util.ArrayList<>(
-            java.util.List.of(
+    List<String> a =
+        new ArrayList<>(
+            List.of(
                 "--data",
                 data.toString(),
                 "--out",
@@ -111,16 +70,38 @@ class TrainTokenizerTest {
                 "1000",
                 "--ckpt-minutes",
                 "100"));
-    a.addAll(java.util.List.of(extra));
+    a.addAll(List.of(extra));
     return a.toArray(new String[0]);
+  }
+
+  /** A training folder of two pictures. */
+  private static Path twoPictures(Path dir) throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    picture(data.resolve("a.png"), 1);
+    picture(data.resolve("b.png"), 2);
+    return data;
+  }
+
+  @Test
+  void productStagesTrainAsAnAutoencoderAndCheckpoint(@TempDir Path dir) throws Exception {
+    Path data = twoPictures(dir);
+    Path out = dir.resolve("run");
+    TrainTokenizer.main(toyRun(data, out, ARCH, 4, "--groups-continuous"));
+
+    Path ckpt = out.resolve("ckpt-4.vqt");
+    assertThat(ckpt).exists();
+    Map<String, Tensor> t = TensorFile.read(ckpt);
+    // The decoder's fine input: three groups of 4 values and two presence planes.
+    assertThat(t.get("net.dec.fin.w").dims()).containsExactly(8, 3 * 4 + 2, 3, 3);
+    assertThat(t.get("net.enc.fine.w").dims()).containsExactly(3 * 4, 8, 1, 1);
+    assertThat(t).containsKeys("vq.s2.codebook", "vq.s3.codebook");
+    for (float v : t.get("net.dec.fin.w").data()) assertThat(v).isFinite();
   }
 
   @Test
   void decoderOnlyKeepsTheEncoderAndEveryCodebookAndDropsBlocks(@TempDir Path dir)
       throws Exception {
-    Path data = Files.createDirectories(dir.resolve("data"));
-    picture(data.resolve("a.png"), 1);
-    picture(data.resolve("b.png"), 2);
+    Path data = twoPictures(dir);
     Path out = dir.resolve("run");
     // two decoder blocks at 1/8, then a decoder with one, trained alone for three more steps
     TrainTokenizer.main(toyRun(data, out, "4,8,8,8,0,0,0,0,2,0", 4));
