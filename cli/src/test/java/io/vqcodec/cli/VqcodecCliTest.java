@@ -191,7 +191,7 @@ class VqcodecCliTest {
             "vqcodec: "
                 + f
                 + ": stream needs model 99 (weights sha256 "
-                + "00000000000000000000000000000000...); this decoder has only models 2, 3, 4 (tok-v1), 5, 6 (tok-v2)");
+                + "00000000000000000000000000000000...); this decoder has only models 2, 3, 4 (tok-v1), 5, 6, 7 (tok-v2)");
   }
 
   @Test

@@ -9,14 +9,24 @@ import java.io.UncheckedIOException;
 /**
  * What a stream coded with a probability model names and needs (Spec §4.4, §8.1): the model id
  * written in its header and the parameters its slices are coded with. The Gaussian-mixture prior
- * belongs to the package's own id, the two-stage model to its {@code twostage.id}.
+ * belongs to the package's own id, the two-stage model to its {@code twostage.id}, or for a video
+ * to its {@code twostage.temporal.id} where it has one (Spec §8.3.3.4's temporal expert).
  */
 final class StreamModel {
   private StreamModel() {}
 
-  /** The model id a stream of {@code prob} names (Spec §4.4). */
+  /** The model id a picture stream of {@code prob} names (Spec §4.4). */
   static long id(ModelPackage pkg, ProbabilityModel prob) {
-    return prob == ProbabilityModel.TWO_STAGE ? pkg.twoStageId() : pkg.id();
+    return id(pkg, prob, false);
+  }
+
+  /**
+   * The model id a stream of {@code prob} names (Spec §4.4): a {@code video} under the two-stage
+   * model takes the parameters with a temporal expert where the package has them.
+   */
+  static long id(ModelPackage pkg, ProbabilityModel prob, boolean video) {
+    if (prob != ProbabilityModel.TWO_STAGE) return pkg.id();
+    return video && pkg.temporalTwoStageId() > 0 ? pkg.temporalTwoStageId() : pkg.twoStageId();
   }
 
   /**
@@ -40,9 +50,14 @@ final class StreamModel {
    * @throws UncheckedIOException if they do not cover {@code k} or cannot be read
    */
   static TokenModel parameters(ModelPackage pkg, ProbabilityModel prob, int k) {
+    return parameters(pkg, prob, k, false);
+  }
+
+  /** As {@link #parameters(ModelPackage, ProbabilityModel, int)}, for a {@code video} or not. */
+  static TokenModel parameters(ModelPackage pkg, ProbabilityModel prob, int k, boolean video) {
     try {
       check(pkg, prob);
-      return pkg.tokenModel(prob, id(pkg, prob), k);
+      return pkg.tokenModel(prob, id(pkg, prob, video), k);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

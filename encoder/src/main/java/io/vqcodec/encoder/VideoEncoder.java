@@ -246,7 +246,8 @@ public final class VideoEncoder implements AutoCloseable {
       this.keyint = keyint;
       this.width = width;
       this.height = height;
-      this.framePrior = StreamModel.parameters(tokenizer.model(), options.probabilityModel, k);
+      this.framePrior =
+          StreamModel.parameters(tokenizer.model(), options.probabilityModel, k, true);
       // Under a bitrate target every frame may have its own share of fine cells.
       this.mode =
           budget > 0
@@ -263,7 +264,7 @@ public final class VideoEncoder implements AutoCloseable {
           new ContainerHeader(
               PictureHeader.video(width, height, ChannelFormat.RGB, frameCount, rateNum, rateDen),
               new ModelId(
-                  StreamModel.id(tokenizer.model(), options.probabilityModel),
+                  StreamModel.id(tokenizer.model(), options.probabilityModel, true),
                   tokenizer.weightsSha256()),
               new TokenGridParams(k, mode, options.probabilityModel),
               ext);

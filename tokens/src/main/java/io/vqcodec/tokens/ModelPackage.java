@@ -23,8 +23,10 @@ import java.util.Properties;
  * {@code weights.file}, {@code weights.sha256}; {@code prior.file}, {@code prior.sha256} (the
  * context prior of stream id {@code model.id}); {@code twostage.id}, {@code twostage.file}, {@code
  * twostage.sha256} (a further stream id, these weights with the two-stage model's parameters, Spec
- * §8.3.3.1); the network's {@code arch} and {@code codebook.sizes}; training provenance ({@code
- * train.*}).
+ * §8.3.3.1); {@code twostage.temporal.id}, {@code twostage.temporal.file}, {@code
+ * twostage.temporal.sha256} (one more, these weights with two-stage parameters that have a temporal
+ * expert, Spec §8.3.3.2 version 2: what a video encoder uses); the network's {@code arch} and
+ * {@code codebook.sizes}; training provenance ({@code train.*}).
  */
 public final class ModelPackage {
   /** Reads one file of a package (class path resource or folder). */
@@ -42,9 +44,11 @@ public final class ModelPackage {
   private final long id;
   private final long[] sameWeightsIds;
   private final long twoStageId;
+  private final long temporalTwoStageId;
   private final int stageCount;
   private final int stageCodebookSize;
   private TwoStagePrior twoStage;
+  private TwoStagePrior temporalTwoStage;
   private final byte[] weightsSha256;
   private byte[] weights;
   private ContextPrior prior;
@@ -65,6 +69,8 @@ public final class ModelPackage {
       this.id = idText == null ? 0 : Long.parseLong(idText.trim());
       String ts = props.getProperty("twostage.id");
       this.twoStageId = ts == null ? 0 : Long.parseLong(ts.trim());
+      String tt = props.getProperty("twostage.temporal.id");
+      this.temporalTwoStageId = tt == null ? 0 : Long.parseLong(tt.trim());
       String st = props.getProperty("stages");
       this.stageCount = st == null ? 1 : Integer.parseInt(st.trim());
       String sk = props.getProperty("stage.codebook.size");
@@ -90,6 +96,17 @@ public final class ModelPackage {
             || props.getProperty("twostage.sha256") == null)) {
       throw new IOException(source + ": twostage.id without twostage.file and twostage.sha256");
     }
+    if (temporalTwoStageId > 0
+        && (props.getProperty("twostage.temporal.file") == null
+            || props.getProperty("twostage.temporal.sha256") == null)) {
+      throw new IOException(
+          source
+              + ": twostage.temporal.id without twostage.temporal.file and"
+              + " twostage.temporal.sha256");
+    }
+    if (temporalTwoStageId > 0 && (temporalTwoStageId == twoStageId || temporalTwoStageId == id)) {
+      throw new IOException(source + ": twostage.temporal.id repeats another id of the package");
+    }
   }
 
   private String require(String key) throws IOException {
@@ -113,10 +130,16 @@ public final class ModelPackage {
    * model.same.weights.ids}.
    */
   public long[] decodableIds() {
-    long[] all = new long[sameWeightsIds.length + (id > 0 ? 1 : 0) + (twoStageId > 0 ? 1 : 0)];
+    long[] all =
+        new long
+            [sameWeightsIds.length
+                + (id > 0 ? 1 : 0)
+                + (twoStageId > 0 ? 1 : 0)
+                + (temporalTwoStageId > 0 ? 1 : 0)];
     int n = 0;
     if (id > 0) all[n++] = id;
     if (twoStageId > 0) all[n++] = twoStageId;
+    if (temporalTwoStageId > 0) all[n++] = temporalTwoStageId;
     for (long s : sameWeightsIds) all[n++] = s;
     return all;
   }
@@ -181,6 +204,35 @@ public final class ModelPackage {
   }
 
   /**
+   * The stream id of these weights with the two-stage parameters that have a temporal expert (Spec
+   * §8.3.3.2 version 2), or 0 if the package has none. Video encoders use it; pictures and key
+   * frames code exactly as under {@link #twoStageId()}.
+   */
+  public long temporalTwoStageId() {
+    return temporalTwoStageId;
+  }
+
+  /**
+   * The two-stage parameters with a temporal expert, of stream model {@link #temporalTwoStageId()},
+   * checked against {@code twostage.temporal.sha256}.
+   *
+   * @throws IOException if the package has none or the file is missing, damaged or malformed
+   */
+  public synchronized TwoStagePrior temporalTwoStagePrior() throws IOException {
+    if (temporalTwoStage == null) {
+      if (temporalTwoStageId == 0)
+        throw new IOException(source + " has no two-stage model with a temporal expert");
+      byte[] p = read(props.getProperty("twostage.temporal.file").trim(), TwoStagePrior.MAX_FILE);
+      check(
+          "two-stage model with a temporal expert",
+          p,
+          HexFormat.of().parseHex(props.getProperty("twostage.temporal.sha256").trim()));
+      temporalTwoStage = TwoStagePrior.load(new ByteArrayInputStream(p));
+    }
+    return temporalTwoStage;
+  }
+
+  /**
    * Stages a fine token of the model's largest level can carry, itself included (Spec §9.6.2, §4.4;
    * {@code stages} in {@code model.properties}): 1 without residual stages.
    */
@@ -239,6 +291,10 @@ public final class ModelPackage {
         m = prior();
       }
       case TWO_STAGE -> {
+        if (streamId == temporalTwoStageId && temporalTwoStageId > 0) {
+          m = temporalTwoStagePrior();
+          break;
+        }
         if (streamId != twoStageId || twoStageId == 0) {
           throw new UnknownModelException(
               "stream codes its tokens with the two-stage model of model "

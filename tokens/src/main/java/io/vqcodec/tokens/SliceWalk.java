@@ -46,29 +46,36 @@ public abstract class SliceWalk {
 
   /**
    * One token of pass {@code pass} with available neighbours {@code nb[i]} for the bits i of {@code
-   * mask}; by default builds its CDF (Spec §8.3.2.5) and calls {@link #token(Cdf, int)}.
+   * mask} and, in a predicted or motion frame, the reference token {@code ref} that its same flag
+   * of 0 ruled out (Spec §10.4; -1 if there is none or it is lost); by default builds its CDF (Spec
+   * §8.3.2.5, §8.3.3.4) and calls {@link #token(Cdf, int)}.
    */
-  protected int token(int pass, int mask, int[] nb, int value) throws EntropyDecodingException {
+  protected int token(int pass, int mask, int[] nb, int ref, int value)
+      throws EntropyDecodingException {
     if (escaped) return bits(tokenBits, value); // Spec §8.3.3.5: a raw token
-    if (ts != null) return twoStageToken(pass, mask, nb, value);
+    if (ts != null) return twoStageToken(pass, mask, nb, ref, value);
     int t = token(pb.cdf(pass, mask, nb), value);
     pb.update(pass, t);
     return t;
   }
 
   /**
-   * Spec §8.3.3.5 decode_token3(): the group, then (in a group of two or more codewords) the rank;
+   * Spec §8.3.3.5 decode_token3(): the group, then (in a group of two or more codewords) the rank,
+   * with the reference token as a context where the level has a temporal expert (Spec §8.3.3.4);
    * {@code value} only matters to an encoder, which passes a valid token.
    */
-  private int twoStageToken(int pass, int mask, int[] nb, int value)
+  private int twoStageToken(int pass, int mask, int[] nb, int ref, int value)
       throws EntropyDecodingException {
     TwoStagePrior.Level lv = tsLevel;
+    int r = lv.hasTemporal() ? ref : -1;
     boolean known = value >= 0 && value < lv.k;
-    int s = lv.groups == 1 ? 0 : token(ts.groupCdf(pass, mask, nb), known ? lv.group[value] : 0);
+    int s = lv.groups == 1 ? 0 : token(ts.groupCdf(pass, mask, nb, r), known ? lv.group[value] : 0);
     int[] m = lv.members[s];
     int q = 0;
     if (m.length > 1) {
-      q = token(ts.rankCdf(pass, mask, nb, s), known && lv.group[value] == s ? lv.rank[value] : 0);
+      q =
+          token(
+              ts.rankCdf(pass, mask, nb, s, r), known && lv.group[value] == s ? lv.rank[value] : 0);
     }
     int t = m[q];
     ts.update(pass, t);
@@ -111,6 +118,28 @@ public abstract class SliceWalk {
     this.tsLevel = lv;
     this.ts = escaped ? null : new TwoStagePmf(lv);
     walk(null, ALL, g, firstRow, rowCount, mode, temporal);
+  }
+
+  /**
+   * The predicted-frame syntax of Spec §10.4 (with {@code motion}, the motion frame's of Spec
+   * §10.9.1) around Spec §8.3.2.4, over a frame's decoded grid {@code g}, its {@code reference} and
+   * its skip flags, for a subclass that overrides {@link #token(int, int, int[], int, int)} (model
+   * fitting): every symbol is visited with the value the grid holds.
+   */
+  public final void runPredicted(
+      TokenGrid g,
+      TokenGrid reference,
+      boolean[] skip,
+      MotionField motion,
+      int firstRow,
+      int rowCount,
+      GranularityMode mode)
+      throws EntropyDecodingException {
+    Temporal t =
+        motion == null
+            ? new Temporal(reference, skip.clone())
+            : new Temporal(reference, motion, mode);
+    run((ContextPrior.Level) null, ALL, g, firstRow, rowCount, mode, t);
   }
 
   /**
@@ -177,8 +206,9 @@ public abstract class SliceWalk {
     for (int cy = firstRow; cy < lastRow; cy++) {
       for (int cx = 0; cx < cw; cx++) {
         if (g.isFine(cx, cy) || (temporal != null && temporal.skipped(g, cx, cy))) continue;
+        int ref = -1; // no reference token; a lost one is TokenGrid.LOST, also -1: no context
         if (temporal != null && temporal.hasSameFlag(cx, cy, false)) {
-          int ref = temporal.reference.coarseToken(cx, cy);
+          ref = temporal.reference.coarseToken(cx, cy);
           if (flag(temporal.sameModel[0], g.coarseToken(cx, cy) == ref)) {
             g.setCoarseToken(cx, cy, ref); // Spec §10.4: the reference token, not coded
             continue;
@@ -189,7 +219,7 @@ public abstract class SliceWalk {
         mask |= coarseNb(g, cx, cy - 1, firstRow, nb, 1);
         mask |= coarseNb(g, cx - 1, cy - 1, firstRow, nb, 2);
         mask |= coarseNb(g, cx + 1, cy - 1, firstRow, nb, 3);
-        g.setCoarseToken(cx, cy, token(0, mask & enabled[0], nb, g.coarseToken(cx, cy)));
+        g.setCoarseToken(cx, cy, token(0, mask & enabled[0], nb, ref, g.coarseToken(cx, cy)));
       }
     }
     // 3. passes 1 and 2: fine tokens with (fx + fy) even, then odd, raster order over the slice's
@@ -201,10 +231,11 @@ public abstract class SliceWalk {
       for (int fy = fy0; fy < fy1; fy++) {
         for (int fx = (fy + parity) & 1; fx < fw; fx += 2) {
           if (!g.isFine(fx >> 1, fy >> 1)) continue;
+          int ref = -1;
           if (temporal != null) {
             if (temporal.skipped(g, fx >> 1, fy >> 1)) continue;
             if (temporal.hasSameFlag(fx >> 1, fy >> 1, true)) {
-              int ref = temporal.reference.fineToken(fx, fy);
+              ref = temporal.reference.fineToken(fx, fy);
               if (flag(temporal.sameModel[1], g.fineToken(fx, fy) == ref)) {
                 g.setFineToken(fx, fy, ref);
                 continue;
@@ -226,7 +257,7 @@ public abstract class SliceWalk {
           int cx = fx >> 1, cy = fy >> 1;
           mask |= coarseNb(g, (fx & 1) == 0 ? cx - 1 : cx + 1, cy, firstRow, lastRow, nb, 4);
           mask |= coarseNb(g, cx, (fy & 1) == 0 ? cy - 1 : cy + 1, firstRow, lastRow, nb, 5);
-          g.setFineToken(fx, fy, token(pass, mask & enabled[pass], nb, g.fineToken(fx, fy)));
+          g.setFineToken(fx, fy, token(pass, mask & enabled[pass], nb, ref, g.fineToken(fx, fy)));
         }
       }
     }

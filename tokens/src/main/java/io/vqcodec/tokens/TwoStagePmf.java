@@ -26,11 +26,19 @@ final class TwoStagePmf {
     this.tokenCount = new int[2][lv.k];
   }
 
-  /** Stage 1, the group of a token of {@code pass} with neighbours {@code nb} for bits of mask. */
-  Cdf groupCdf(int pass, int mask, int[] nb) {
+  /**
+   * Stage 1, the group of a token of {@code pass} with neighbours {@code nb} for bits of mask, and
+   * reference token {@code ref} (Spec §10.4; -1 if none or the level has no temporal expert).
+   */
+  Cdf groupCdf(int pass, int mask, int[] nb, int ref) {
     int g = pass == 0 ? 0 : 1, nt = ContextPrior.TYPES[pass], n = lv.groups;
-    short[] lam = lv.lambda1[pass];
-    int off = mask * TwoStagePrior.stage1Features(pass);
+    boolean temporal = ref >= 0;
+    short[] lam = temporal ? lv.lambdaT1[pass] : lv.lambda1[pass];
+    int off =
+        mask
+            * (temporal
+                ? TwoStagePrior.stage1TemporalFeatures(pass)
+                : TwoStagePrior.stage1Features(pass));
     long[] sc = score;
     long l0 = lam[off];
     int[] c1 = lv.cost1[g];
@@ -48,14 +56,24 @@ final class TwoStagePmf {
       int[] cnt = groupCount[g], ad = lv.adapt1;
       for (int s = 0; s < n; s++) sc[s] += la * ad[Math.min(TwoStagePrior.ADAPT_LEN - 1, cnt[s])];
     }
-    return cdf(n);
+    if (temporal) {
+      long lt = lam[off + nt + 2];
+      if (lt != 0) {
+        int[] row = lv.ttrans[g];
+        int base = lv.group[ref] * n;
+        for (int s = 0; s < n; s++) sc[s] -= lt * row[base + s];
+      }
+    }
+    return cdf(n, -1);
   }
 
   /**
    * Stage 2, the rank within group {@code s} (only for groups of two or more codewords): static and
-   * adaptive features, then per available neighbour in the group a repeat and a distance feature.
+   * adaptive features, then per available neighbour in the group a repeat and a distance feature;
+   * with a reference token {@code ref} in the group (Spec §10.4; -1 if none or the level has no
+   * temporal expert) a distance to it, and its own rank excluded.
    */
-  Cdf rankCdf(int pass, int mask, int[] nb, int s) {
+  Cdf rankCdf(int pass, int mask, int[] nb, int s, int ref) {
     int g = pass == 0 ? 0 : 1, nt = ContextPrior.TYPES[pass];
     int[] m = lv.members[s];
     int n = m.length;
@@ -63,8 +81,13 @@ final class TwoStagePmf {
     for (int i = 0; i < nt; i++) {
       if ((mask >> i & 1) != 0 && lv.group[nb[i]] == s) in |= 1 << i;
     }
-    short[] lam = lv.lambda2[pass];
-    int off = in * TwoStagePrior.stage2Features(pass);
+    boolean temporal = ref >= 0 && lv.group[ref] == s;
+    short[] lam = temporal ? lv.lambdaT2[pass] : lv.lambda2[pass];
+    int off =
+        in
+            * (temporal
+                ? TwoStagePrior.stage2TemporalFeatures(pass)
+                : TwoStagePrior.stage2Features(pass));
     long l0 = lam[off], la = lam[off + 1];
     int[] c2 = lv.cost2[g], cnt = tokenCount[g], ad = lv.adapt2;
     long[] sc = score;
@@ -84,17 +107,31 @@ final class TwoStagePmf {
         for (int q = 0; q < n; q++) sc[q] -= ld * d[base + q];
       }
     }
-    return cdf(n);
+    if (!temporal) return cdf(n, -1);
+    int r = lv.rank[ref];
+    long lt = lam[off + 2 + 2 * nt];
+    if (lt != 0) {
+      char[] d = lv.distances(s);
+      int base = r * n;
+      for (int q = 0; q < n; q++) sc[q] -= lt * d[base + q];
+    }
+    return cdf(n, r);
   }
 
-  /** Spec §8.3.3.4: weights from the scores, then the quantization of Spec §8.3.2.6. */
-  private Cdf cdf(int n) {
+  /**
+   * Spec §8.3.3.4 cdf_of_scores: weights from the scores, then the quantization of Spec §8.3.2.6;
+   * symbol {@code excluded} (or -1) is no candidate: the top is taken over the others and its
+   * weight is the table's last.
+   */
+  private Cdf cdf(int n, int excluded) {
     long[] sc = score;
     long max = Long.MIN_VALUE;
-    for (int q = 0; q < n; q++) max = Math.max(max, sc[q]);
+    for (int q = 0; q < n; q++) if (q != excluded) max = Math.max(max, sc[q]);
     long[] exp = lv.exp;
     int last = exp.length - 1;
-    for (int q = 0; q < n; q++) w[q] = exp[(int) Math.min(last, (max - sc[q]) >> 8)];
+    for (int q = 0; q < n; q++) {
+      w[q] = q == excluded ? exp[last] : exp[(int) Math.min(last, (max - sc[q]) >> 8)];
+    }
     int[] freq = freqBySize[n];
     if (freq == null) freq = freqBySize[n] = new int[n];
     PmfBuilder.quantize(w, freq);

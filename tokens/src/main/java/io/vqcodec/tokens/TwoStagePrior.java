@@ -19,7 +19,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class TwoStagePrior implements TokenModel {
   static final int MAGIC = 0x56514753; // "VQGS"
+
+  /** Version 1 has no temporal expert; version 2 adds one per level that has it (Spec §8.3.3.2). */
   static final int VERSION = 1;
+
+  static final int VERSION_TEMPORAL = 2;
   static final int MAX_LEVELS = 8;
   static final int MAX_K = 65536;
   static final int MAX_GROUPS = 4096;
@@ -42,6 +46,22 @@ public final class TwoStagePrior implements TokenModel {
     return 2 + 2 * ContextPrior.TYPES[pass];
   }
 
+  /**
+   * Features per stage-1 class of a token with a reference token (Spec §8.3.3.4): those of {@link
+   * #stage1Features}, then the reference's group transition.
+   */
+  public static int stage1TemporalFeatures(int pass) {
+    return stage1Features(pass) + 1;
+  }
+
+  /**
+   * Features per stage-2 class of a token whose reference token is in its group: those of {@link
+   * #stage2Features}, then the distance to the reference.
+   */
+  public static int stage2TemporalFeatures(int pass) {
+    return stage2Features(pass) + 1;
+  }
+
   /** One codebook level's parameters (Spec §8.3.3.2). */
   public static final class Level {
     final int k;
@@ -60,6 +80,10 @@ public final class TwoStagePrior implements TokenModel {
     final short[][] lambda1; // [pass][mask * stage1Features + j]
     final short[][] lambda2; // [pass][inMask * stage2Features + j]
     final long[] exp;
+    // The temporal expert (Spec §8.3.3.2, version 2), all null in a level without one.
+    final int[][] ttrans; // [g][a * groups + s]
+    final short[][] lambdaT1; // [pass][mask * stage1TemporalFeatures + j]
+    final short[][] lambdaT2; // [pass][inMask * stage2TemporalFeatures + j]
     private final AtomicReferenceArray<char[]> distances; // per group, n * n
 
     public Level(
@@ -77,6 +101,35 @@ public final class TwoStagePrior implements TokenModel {
         short[][] lambda1,
         short[][] lambda2,
         long[] exp) {
+      this(
+          k, groups, dim, dshift, code, group, cost1, trans, cost2, adapt1, adapt2, lambda1,
+          lambda2, exp, null, null, null);
+    }
+
+    /**
+     * A level with a temporal expert (Spec §8.3.3.4): {@code ttrans[g][a * groups + s]}, and the
+     * weights of tokens that have a reference token; all three null for a level without one.
+     */
+    public Level(
+        int k,
+        int groups,
+        int dim,
+        int dshift,
+        short[] code,
+        char[] group,
+        int[][] cost1,
+        int[][][] trans,
+        int[][] cost2,
+        int[] adapt1,
+        int[] adapt2,
+        short[][] lambda1,
+        short[][] lambda2,
+        long[] exp,
+        int[][] ttrans,
+        short[][] lambdaT1,
+        short[][] lambdaT2) {
+      if ((ttrans == null) != (lambdaT1 == null) || (ttrans == null) != (lambdaT2 == null))
+        throw new IllegalArgumentException("a temporal expert needs ttrans and both weight sets");
       this.k = k;
       this.groups = groups;
       this.dim = dim;
@@ -91,6 +144,9 @@ public final class TwoStagePrior implements TokenModel {
       this.lambda1 = lambda1;
       this.lambda2 = lambda2;
       this.exp = exp;
+      this.ttrans = ttrans;
+      this.lambdaT1 = lambdaT1;
+      this.lambdaT2 = lambdaT2;
       int[] size = new int[groups];
       for (int t = 0; t < k; t++) size[group[t]]++;
       this.members = new int[groups][];
@@ -110,6 +166,20 @@ public final class TwoStagePrior implements TokenModel {
       return k;
     }
 
+    /** Whether the level has a temporal expert (Spec §8.3.3.2, version 2). */
+    public boolean hasTemporal() {
+      return ttrans != null;
+    }
+
+    /**
+     * The same level with the temporal expert {@code ttrans}, {@code lambdaT1}, {@code lambdaT2}.
+     */
+    public Level withTemporal(int[][] ttrans, short[][] lambdaT1, short[][] lambdaT2) {
+      return new Level(
+          k, groups, dim, dshift, code, group, cost1, trans, cost2, adapt1, adapt2, lambda1,
+          lambda2, exp, ttrans, lambdaT1, lambdaT2);
+    }
+
     /** The number of groups G. */
     public int groupCount() {
       return groups;
@@ -118,6 +188,48 @@ public final class TwoStagePrior implements TokenModel {
     /** The group of codeword {@code t}. */
     public int group(int t) {
       return group[t];
+    }
+
+    /** The position of codeword {@code t} in its group (Spec §8.3.3.2 rank). */
+    public int rank(int t) {
+      return rank[t];
+    }
+
+    /** The codewords of group {@code s}, increasing. */
+    public int[] members(int s) {
+      return members[s].clone();
+    }
+
+    /** Spec §8.3.3.2 cost1[g][s]. */
+    public int cost1(int g, int s) {
+      return cost1[g][s];
+    }
+
+    /** Spec §8.3.3.2 cost2[g][t]. */
+    public int cost2(int g, int t) {
+      return cost2[g][t];
+    }
+
+    /** Spec §8.3.3.2 trans[p][i][a][s]. */
+    public int trans(int p, int i, int a, int s) {
+      return trans[p][i][a * groups + s];
+    }
+
+    /** Spec §8.3.3.2 adapt1[c] and adapt2[c]: {@code stage} 1 or 2. */
+    public int adapt(int stage, int c) {
+      return (stage == 1 ? adapt1 : adapt2)[c];
+    }
+
+    /** Spec §8.3.3.2 dshift. */
+    public int dshift() {
+      return dshift;
+    }
+
+    /** Spec §8.3.3.3 dist(a, b) for two codewords of one group. */
+    public int dist(int a, int b) {
+      int s = group[a];
+      if (group[b] != s) throw new IllegalArgumentException("codewords in different groups");
+      return distances(s)[rank[a] * members[s].length + rank[b]];
     }
 
     /**
@@ -196,13 +308,13 @@ public final class TwoStagePrior implements TokenModel {
     try {
       if (in.readInt() != MAGIC) throw new IOException("not a two-stage prior file (magic)");
       int version = in.readInt();
-      if (version != VERSION)
+      if (version != VERSION && version != VERSION_TEMPORAL)
         throw new IOException("two-stage prior file version " + version + " unsupported");
       int nl = in.readUnsignedByte();
       if (nl < 1 || nl > MAX_LEVELS)
         throw new IOException("level count " + nl + " outside 1.." + MAX_LEVELS);
       Level[] levels = new Level[nl];
-      for (int l = 0; l < nl; l++) levels[l] = readLevel(in, levels, l);
+      for (int l = 0; l < nl; l++) levels[l] = readLevel(in, levels, l, version);
       if (in.available() != 0)
         throw new IOException(in.available() + " trailing bytes in two-stage prior file");
       return new TwoStagePrior(levels, ModelPackage.sha256(all));
@@ -211,7 +323,8 @@ public final class TwoStagePrior implements TokenModel {
     }
   }
 
-  private static Level readLevel(DataInputStream in, Level[] done, int l) throws IOException {
+  private static Level readLevel(DataInputStream in, Level[] done, int l, int version)
+      throws IOException {
     int k = in.readInt();
     int groups = in.readUnsignedShort();
     int dim = in.readUnsignedByte();
@@ -266,9 +379,24 @@ public final class TwoStagePrior implements TokenModel {
       if (i > 0 && exp[i] > exp[i - 1]) throw new IOException("exp table increases");
     }
     if (exp[0] < 1) throw new IOException("exp table starts at 0");
+    int[][] ttrans = null;
+    short[][] lambdaT1 = null, lambdaT2 = null;
+    if (version == VERSION_TEMPORAL) {
+      int temporal = in.readUnsignedByte();
+      if (temporal > 1) throw new IOException("temporal flag " + temporal + " is not 0 or 1");
+      if (temporal == 1) {
+        ttrans = readU16(in, 2, groups * groups);
+        lambdaT1 = new short[3][];
+        lambdaT2 = new short[3][];
+        for (int p = 0; p < 3; p++) {
+          lambdaT1[p] = readS16(in, (1 << ContextPrior.TYPES[p]) * stage1TemporalFeatures(p));
+          lambdaT2[p] = readS16(in, (1 << ContextPrior.TYPES[p]) * stage2TemporalFeatures(p));
+        }
+      }
+    }
     return new Level(
         k, groups, dim, dshift, code, group, cost1, trans, cost2, adapt1, adapt2, lambda1, lambda2,
-        exp);
+        exp, ttrans, lambdaT1, lambdaT2);
   }
 
   private static int[][] readU16(DataInputStream in, int rows, int n) throws IOException {
@@ -292,13 +420,18 @@ public final class TwoStagePrior implements TokenModel {
       throw new IOException("two-stage prior file truncated: need " + bytes + " more bytes");
   }
 
-  /** The parameter file of Spec §8.3.3.2 (the mirror of {@link #load}). */
+  /**
+   * The parameter file of Spec §8.3.3.2 (the mirror of {@link #load}): version 2 if a level has a
+   * temporal expert, else version 1.
+   */
   public static byte[] serialize(Level[] levels) {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(bytes);
+      boolean temporal = false;
+      for (Level lv : levels) temporal |= lv.hasTemporal();
       out.writeInt(MAGIC);
-      out.writeInt(VERSION);
+      out.writeInt(temporal ? VERSION_TEMPORAL : VERSION);
       out.writeByte(levels.length);
       for (Level lv : levels) {
         out.writeInt(lv.k);
@@ -318,6 +451,16 @@ public final class TwoStagePrior implements TokenModel {
         }
         out.writeShort(lv.exp.length);
         for (long v : lv.exp) out.writeInt((int) v);
+        if (temporal) {
+          out.writeByte(lv.hasTemporal() ? 1 : 0);
+          if (lv.hasTemporal()) {
+            for (int[] r : lv.ttrans) for (int v : r) out.writeShort(v);
+            for (int p = 0; p < 3; p++) {
+              for (short v : lv.lambdaT1[p]) out.writeShort(v);
+              for (short v : lv.lambdaT2[p]) out.writeShort(v);
+            }
+          }
+        }
       }
       out.flush();
       return bytes.toByteArray();

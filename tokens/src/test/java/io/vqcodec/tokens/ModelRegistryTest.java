@@ -77,7 +77,11 @@ class ModelRegistryTest {
       } else {
         assertThat(p.id() == r.id() && p.hasPrior()).as("model %d has no prior", r.id()).isFalse();
       }
-      if (r.twoStageSha256() != null) {
+      if (r.twoStageSha256() != null && p.temporalTwoStageId() == r.id()) {
+        // Spec §8.3.3.1, §8.3.3.2 version 2: the parameters with a temporal expert of this id.
+        assertThat(p.property("twostage.temporal.sha256")).isEqualTo(r.twoStageSha256());
+        assertThat(hex.formatHex(p.temporalTwoStagePrior().sha256())).isEqualTo(r.twoStageSha256());
+      } else if (r.twoStageSha256() != null) {
         // Spec §8.3.3.1: the two-stage parameters belong to exactly this id.
         assertThat(p.twoStageId()).isEqualTo(r.id());
         assertThat(p.property("twostage.sha256")).isEqualTo(r.twoStageSha256());
@@ -86,6 +90,7 @@ class ModelRegistryTest {
         assertThat(p.twoStageId())
             .as("model %d has no two-stage model", r.id())
             .isNotEqualTo(r.id());
+        assertThat(p.temporalTwoStageId()).isNotEqualTo(r.id());
       }
       // The weights file is the one the table names (not only its first 16 bytes).
       assertThat(hex.formatHex(ModelPackage.sha256(p.weights()))).isEqualTo(r.weightsSha256());
@@ -108,6 +113,47 @@ class ModelRegistryTest {
     }
     assertThat(ModelRegistry.builtIn().defaultTokenizer().id()).isPositive();
     assertThat(ModelRegistry.builtIn().defaultPredictor()).isPresent();
+  }
+
+  /**
+   * Spec §4.4 id 7: tok-v2's two-stage parameters with a temporal expert; without the expert they
+   * are id 6's byte for byte, so pictures and key frames code the same under both.
+   */
+  @Test
+  void theTemporalParametersExtendTheirPackagesTwoStageParameters() throws IOException {
+    ModelPackage tok = ModelRegistry.builtIn().byName("tok-v2").orElseThrow();
+    assertThat(tok.temporalTwoStageId()).isEqualTo(7);
+    assertThat(tok.decodableIds()).contains(5L, 6L, 7L);
+    TwoStagePrior v1 =
+        (TwoStagePrior) tok.tokenModel(io.vqcodec.container.ProbabilityModel.TWO_STAGE, 6, 4096);
+    TwoStagePrior v2 =
+        (TwoStagePrior) tok.tokenModel(io.vqcodec.container.ProbabilityModel.TWO_STAGE, 7, 4096);
+    assertThat(v1.level(4096).hasTemporal()).isFalse();
+    assertThat(v2.level(4096).hasTemporal()).isTrue();
+    int[] ks = v2.codebookSizes();
+    TwoStagePrior.Level[] stripped = new TwoStagePrior.Level[ks.length];
+    for (int i = 0; i < ks.length; i++)
+      stripped[i] = v2.level(ks[i]).withTemporal(null, null, null);
+    assertThat(ModelPackage.sha256(TwoStagePrior.serialize(stripped))).isEqualTo(v1.sha256());
+  }
+
+  @Test
+  void aTemporalIdMustBeItsOwn(@TempDir Path dir) throws IOException {
+    Files.writeString(
+        dir.resolve("model.properties"),
+        "model.name=x\nmodel.id=5\nweights.sha256="
+            + "00".repeat(32)
+            + "\ntwostage.id=6\ntwostage.file=a\ntwostage.sha256=00\n"
+            + "twostage.temporal.id=6\ntwostage.temporal.file=b\ntwostage.temporal.sha256=00\n");
+    assertThatThrownBy(() -> ModelRegistry.loadFolder(dir))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("twostage.temporal.id repeats");
+    Files.writeString(
+        dir.resolve("model.properties"),
+        "model.name=x\nweights.sha256=" + "00".repeat(32) + "\ntwostage.temporal.id=7\n");
+    assertThatThrownBy(() -> ModelRegistry.loadFolder(dir))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("without twostage.temporal.file");
   }
 
   @Test

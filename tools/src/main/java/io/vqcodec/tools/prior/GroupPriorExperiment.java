@@ -57,7 +57,7 @@ public final class GroupPriorExperiment {
             }
 
             @Override
-            protected int token(int pass, int mask, int[] nb, int value) {
+            protected int token(int pass, int mask, int[] nb, int ref, int value) {
               v.token(pass, mask, nb, value, cntG, totG, cnt);
               int gi = pass == 0 ? 0 : 1;
               cntG[gi][group[value]]++;
@@ -305,10 +305,10 @@ public final class GroupPriorExperiment {
             }
 
             @Override
-            protected int token(int p, int mask, int[] nb, int value)
+            protected int token(int p, int mask, int[] nb, int ref, int value)
                 throws io.vqcodec.entropy.EntropyDecodingException {
               pass[0] = p;
-              return super.token(p, mask, nb, value);
+              return super.token(p, mask, nb, ref, value);
             }
           }.run(lv, SliceWalk.allComponents(), g, first, rows, (GranularityMode) gm[1]);
         }

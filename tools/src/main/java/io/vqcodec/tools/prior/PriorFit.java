@@ -105,7 +105,7 @@ public final class PriorFit {
             }
 
             @Override
-            public int token(int pass, int mask, int[] nb, int value) {
+            public int token(int pass, int mask, int[] nb, int ref, int value) {
               int gi = pass == 0 ? 0 : 1;
               s[pass].add(mask, nb, value, counts[gi][value], totals[gi]);
               counts[gi][value]++;

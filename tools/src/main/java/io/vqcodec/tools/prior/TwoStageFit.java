@@ -99,6 +99,54 @@ public final class TwoStageFit {
       this.every2 = every2;
     }
 
+    /**
+     * The fit state of released parameters {@code lv} (groups, costs, transitions, distances), for
+     * fitting what they lack (the temporal expert, {@link TemporalFit}).
+     */
+    static LevelFit of(TwoStagePrior.Level lv, ContextPrior.Level cl) {
+      LevelFit f = new LevelFit(cl, List.of(), 8, 1);
+      if (f.k != lv.codebookSize() || f.groups != lv.groupCount())
+        throw new IllegalArgumentException("two-stage level does not match the context prior's");
+      f.group = new int[f.k];
+      f.rank = new int[f.k];
+      for (int t = 0; t < f.k; t++) {
+        f.group[t] = lv.group(t);
+        f.rank[t] = lv.rank(t);
+      }
+      f.members = new int[f.groups][];
+      for (int s = 0; s < f.groups; s++) f.members[s] = lv.members(s);
+      f.dshift = lv.dshift();
+      f.cost1 = new int[2][f.groups];
+      f.cost2 = new int[2][f.k];
+      for (int g = 0; g < 2; g++) {
+        for (int s = 0; s < f.groups; s++) f.cost1[g][s] = lv.cost1(g, s);
+        for (int t = 0; t < f.k; t++) f.cost2[g][t] = lv.cost2(g, t);
+      }
+      f.trans = new int[3][][];
+      for (int p = 0; p < 3; p++) {
+        int nt = ContextPrior.TYPES[p];
+        f.trans[p] = new int[nt][f.groups * f.groups];
+        for (int i = 0; i < nt; i++)
+          for (int a = 0; a < f.groups; a++)
+            for (int s = 0; s < f.groups; s++)
+              f.trans[p][i][a * f.groups + s] = lv.trans(p, i, a, s);
+      }
+      for (int c = 0; c < f.adapt.length; c++) {
+        f.adapt[c] = lv.adapt(1, c);
+        if (lv.adapt(2, c) != f.adapt[c])
+          throw new IllegalArgumentException("adapt1 and adapt2 differ: not TwoStageFit's");
+      }
+      f.dist = new float[f.groups][];
+      for (int s = 0; s < f.groups; s++) {
+        int[] m = f.members[s];
+        int n = m.length;
+        f.dist[s] = new float[n * n];
+        for (int a = 0; a < n; a++)
+          for (int b = 0; b < n; b++) f.dist[s][a * n + b] = lv.dist(m[a], m[b]);
+      }
+      return f;
+    }
+
     interface Visitor {
       void token(int pass, int mask, int[] nb, int t, int[][] cntG, int[][] cnt);
     }
@@ -124,7 +172,7 @@ public final class TwoStageFit {
               }
 
               @Override
-              protected int token(int pass, int mask, int[] nb, int value) {
+              protected int token(int pass, int mask, int[] nb, int ref, int value) {
                 v.token(pass, mask, nb, value, cntG, cnt);
                 int gi = pass == 0 ? 0 : 1;
                 cntG[gi][group[value]]++;
@@ -417,6 +465,11 @@ public final class TwoStageFit {
 
       int target(short[] sample);
 
+      /** A symbol that is no candidate (probability 0, Spec §8.3.3.4 exclusion), or -1. */
+      default int excluded(short[] sample) {
+        return -1;
+      }
+
       void bits(double b);
     }
 
@@ -456,21 +509,21 @@ public final class TwoStageFit {
     }
 
     static double prob(Features feat, short[] a, double[] th, double[][] f, double[] p) {
-      return softmax(feat.fill(a, f), th, f, p)[feat.target(a)];
+      return softmax(feat.fill(a, f), th, f, p, feat.excluded(a))[feat.target(a)];
     }
 
-    /** p[0..n) = softmax of th . f; returns p. */
-    static double[] softmax(int n, double[] th, double[][] f, double[] p) {
+    /** p[0..n) = softmax of th . f over the symbols other than {@code excluded}; returns p. */
+    static double[] softmax(int n, double[] th, double[][] f, double[] p, int excluded) {
       double mx = Double.NEGATIVE_INFINITY;
       for (int q = 0; q < n; q++) {
         double z = 0;
         for (int j = 0; j < f.length; j++) if (f[j] != null) z += th[j] * f[j][q];
         p[q] = z;
-        mx = Math.max(mx, z);
+        if (q != excluded) mx = Math.max(mx, z);
       }
       double tot = 0;
-      for (int q = 0; q < n; q++) tot += p[q] = Math.exp(p[q] - mx);
-      for (int q = 0; q < n; q++) p[q] = Math.max(1e-12, p[q] / tot);
+      for (int q = 0; q < n; q++) tot += p[q] = q == excluded ? 0 : Math.exp(p[q] - mx);
+      for (int q = 0; q < n; q++) p[q] = q == excluded ? 0 : Math.max(1e-12, p[q] / tot);
       return p;
     }
 
@@ -484,7 +537,7 @@ public final class TwoStageFit {
         double[] grad = new double[nf];
         for (short[] a : data) {
           int n = feat.fill(a, f), y = feat.target(a);
-          softmax(n, th, f, p);
+          softmax(n, th, f, p, feat.excluded(a));
           for (int j = 0; j < nf; j++) {
             if (f[j] == null) continue;
             double e = 0;

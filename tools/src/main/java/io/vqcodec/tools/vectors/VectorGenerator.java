@@ -90,12 +90,13 @@ public final class VectorGenerator {
   private final ModelPackage tok2;
 
   /** Model 5 (tok-v2 weights; prob_model_id 0 and 2) and model 6 (the same, prob_model_id 3). */
-  private final ModelId model5, model6;
+  private final ModelId model5, model6, model7;
 
   /** tok-v2's context prior (prior-v2) and two-stage model (twostage-v2). */
   private final ContextPrior prior2;
 
   private final TwoStagePrior twoStage2;
+  private final TwoStagePrior twoStageTemporal;
 
   private final List<Manifest.Entry> entries = new ArrayList<>();
 
@@ -115,6 +116,8 @@ public final class VectorGenerator {
     this.model6 = new ModelId(tok2.twoStageId(), tok2.weightsSha256());
     this.prior2 = tok2.prior();
     this.twoStage2 = tok2.twoStagePrior();
+    this.model7 = new ModelId(tok2.temporalTwoStageId(), tok2.weightsSha256());
+    this.twoStageTemporal = tok2.temporalTwoStagePrior();
   }
 
   public static void main(String[] args) throws IOException {
@@ -165,7 +168,9 @@ public final class VectorGenerator {
     g.invalid();
     g.pinned();
     g.stages(images);
-    new VideoVectors(out, g.entries, g.model, g.model3, g.prior, g.twoStage).generate();
+    new VideoVectors(
+            out, g.entries, g.model, g.model3, g.prior, g.twoStage, g.model7, g.twoStageTemporal)
+        .generate();
     Manifest.write(out.resolve(Manifest.FILE), g.entries);
     return List.copyOf(g.entries);
   }

@@ -19,6 +19,7 @@ import io.vqcodec.tokens.MotionField;
 import io.vqcodec.tokens.SliceCoder;
 import io.vqcodec.tokens.TokenGrid;
 import io.vqcodec.tokens.TokenModel;
+import io.vqcodec.tokens.TwoStagePrior;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,19 +59,28 @@ final class VideoVectors {
   private final TokenModel prior;
   private final TokenModel twoStage;
 
+  /** tok-v2's model 7 (Spec §4.4) and its parameters with the temporal expert (§8.3.3.4). */
+  private final ModelId modelTemporal;
+
+  private final TwoStagePrior twoStageTemporal;
+
   VideoVectors(
       Path out,
       List<Manifest.Entry> entries,
       ModelId model,
       ModelId model3,
       TokenModel prior,
-      TokenModel twoStage) {
+      TokenModel twoStage,
+      ModelId modelTemporal,
+      TwoStagePrior twoStageTemporal) {
     this.out = out;
     this.entries = entries;
     this.model = model;
     this.model3 = model3;
     this.prior = prior;
     this.twoStage = twoStage;
+    this.modelTemporal = modelTemporal;
+    this.twoStageTemporal = twoStageTemporal;
   }
 
   // ---------------------------------------------------------------- a clip under construction
@@ -94,6 +104,13 @@ final class VideoVectors {
     int frameCount = -1; // -1: the number of frames written
     int rateNum = 25, rateDen = 1;
     boolean motion;
+
+    /**
+     * Coded with model 7's two-stage parameters and their temporal expert (K = 4096), and half of
+     * the tokens that {@link #changeSome} changes stay in their reference's group.
+     */
+    boolean temporal;
+
     final List<Frame> frames = new ArrayList<>();
 
     /** What a conforming decoder outputs per frame, in frame_number order. */
@@ -114,6 +131,7 @@ final class VideoVectors {
     }
 
     TokenModel params() {
+      if (temporal) return twoStageTemporal;
       return pm == PM0 ? null : pm == PM2 ? prior : twoStage;
     }
 
@@ -229,13 +247,24 @@ final class VideoVectors {
 
     void changeSome(TokenGrid g, int cx, int cy) {
       if (g.isFine(cx, cy)) {
-        g.setFineToken(
-            2 * cx + 1, 2 * cy, (g.fineToken(2 * cx + 1, 2 * cy) + 1 + rnd.nextInt(k - 1)) % k);
-        g.setFineToken(
-            2 * cx, 2 * cy + 1, (g.fineToken(2 * cx, 2 * cy + 1) + 1 + rnd.nextInt(k - 1)) % k);
+        g.setFineToken(2 * cx + 1, 2 * cy, changed(g.fineToken(2 * cx + 1, 2 * cy)));
+        g.setFineToken(2 * cx, 2 * cy + 1, changed(g.fineToken(2 * cx, 2 * cy + 1)));
       } else {
-        g.setCoarseToken(cx, cy, (g.coarseToken(cx, cy) + 1 + rnd.nextInt(k - 1)) % k);
+        g.setCoarseToken(cx, cy, changed(g.coarseToken(cx, cy)));
       }
+    }
+
+    /**
+     * A token other than {@code t}; in a {@link #temporal} clip half of the time another codeword
+     * of its group (Spec §8.3.3.4: stage 2 with the reference in the group, its rank excluded).
+     */
+    int changed(int t) {
+      if (temporal && rnd.nextBoolean()) {
+        TwoStagePrior.Level lv = twoStageTemporal.level(k);
+        int[] m = lv.members(lv.group(t));
+        if (m.length > 1) return m[(lv.rank(t) + 1 + rnd.nextInt(m.length - 1)) % m.length];
+      }
+      return (t + 1 + rnd.nextInt(k - 1)) % k;
     }
 
     /**
@@ -300,7 +329,7 @@ final class VideoVectors {
       ContainerHeader h =
           new ContainerHeader(
               PictureHeader.video(width, height, ChannelFormat.RGB, count, rateNum, rateDen),
-              pm == PM3 ? model3 : model,
+              temporal ? modelTemporal : pm == PM3 ? model3 : model,
               new TokenGridParams(k, mode, pm));
       ByteArrayOutputStream b = new ByteArrayOutputStream();
       new VideoWriter(b, h, motion); // writes header() at once
@@ -481,6 +510,13 @@ final class VideoVectors {
     return new Clip(64, 64, 256, MIXED, pm, 2);
   }
 
+  /** A clip of model 7: K = 4096, the two-stage model with its temporal expert. */
+  private Clip temporalClip(int width, int height) {
+    Clip c = new Clip(width, height, 4096, MIXED, PM3, 2);
+    c.temporal = true;
+    return c;
+  }
+
   private void decodable() throws IOException {
     Clip c = clip(PM0);
     c.key();
@@ -514,6 +550,31 @@ final class VideoVectors {
           "version_minor 3: key, motion, predicted, motion frames; motion cells with even and odd"
               + " vectors predicted from 0 to 3 neighbours, skipped and coded cells");
     }
+    // Model 7 (Spec §4.4): tok-v2's two-stage parameters with the temporal expert (§8.3.3.4)
+    c = temporalClip(64, 64);
+    c.key();
+    c.predicted();
+    c.predicted();
+    c.predicted();
+    valid(
+        "video-predicted-pm3-temporal",
+        c,
+        "§10.3 §10.4 §10.5 §8.3.3.2 §8.3.3.4 §8.3.3.5 §4.4",
+        "model 7, K = 4096: key frame and three predicted frames; tokens whose same flag is 0 coded"
+            + " with the reference token's group (stage1_cdf_t), half of them in the reference's"
+            + " group (stage2_cdf_t, the reference's rank excluded)");
+    c = temporalClip(96, 64);
+    c.motion = true;
+    c.key();
+    c.motion();
+    c.predicted();
+    c.motion();
+    valid(
+        "video-motion-pm3-temporal",
+        c,
+        "§10.9.1 §10.4 §10.5 §8.3.3.4 §8.3.3.5 §4.4",
+        "model 7, K = 4096: key, motion, predicted, motion frames; the coded cells of motion frames"
+            + " take the co-located reference token as context, as predicted frames do");
     for (GranularityMode mode : List.of(COARSE, FINE)) {
       String m = mode == COARSE ? "all-coarse" : "all-fine";
       ProbabilityModel pm = mode == COARSE ? PM0 : PM2;
