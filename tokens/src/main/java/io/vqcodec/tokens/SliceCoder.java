@@ -235,15 +235,20 @@ public final class SliceCoder {
                 mode,
                 temporal);
       } else {
-        // Spec §8.3.3.5: code the slice with the model and escaped (raw tokens); keep the smaller.
+        // Spec §8.3.3.5: code the slice with the model (in a predicted or motion slice of a level
+        // with the temporal expert, with and without the reference tokens) and escaped (raw
+        // tokens); keep the smallest.
         TwoStagePrior.Level lv = ((TwoStagePrior) prior).level(grid.codebookSize());
-        encoderWalk(enc).run(lv, false, rows, firstRow, rowCount, mode, temporal);
-        byte[] modelled = enc.finish();
-        rows = grid.copyRows(firstRow, rowCount);
-        Temporal again = temporal == null ? null : temporal.restarted();
-        encoderWalk(enc).run(lv, true, rows, firstRow, rowCount, mode, again);
-        byte[] raw = enc.finish();
-        return raw.length < modelled.length ? raw : modelled;
+        boolean both = temporal != null && lv.hasTemporal();
+        byte[] best = null;
+        for (int way = both ? 0 : 1; way < 3; way++) {
+          if (best != null) rows = grid.copyRows(firstRow, rowCount);
+          Temporal t = best == null || temporal == null ? temporal : temporal.restarted();
+          encoderWalk(enc).run(lv, way == 2, way == 0, rows, firstRow, rowCount, mode, t);
+          byte[] b = enc.finish();
+          if (best == null || b.length < best.length) best = b;
+        }
+        return best;
       }
     } catch (EntropyDecodingException e) {
       throw new IllegalStateException(e); // the encoder never decodes
@@ -401,7 +406,7 @@ public final class SliceCoder {
             cp.level(grid.codebookSize()), SliceWalk.ALL, grid, first, rowCount, mode, temporal);
       } else {
         TwoStagePrior.Level lv = ((TwoStagePrior) prior).level(grid.codebookSize());
-        walk.run(lv, false, grid, first, rowCount, mode, temporal);
+        walk.run(lv, false, false, grid, first, rowCount, mode, temporal);
       }
     }
     dec.verifyEnd(); // check_end(), Spec §6.6, §7.6

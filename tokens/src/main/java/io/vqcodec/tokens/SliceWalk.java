@@ -41,6 +41,7 @@ public abstract class SliceWalk {
   private TwoStagePmf ts;
   private TwoStagePrior.Level tsLevel;
   private boolean escaped;
+  private boolean useReference; // Spec §8.3.3.5 temporal_on
   private int tokenBits;
   private int[] enabled;
 
@@ -67,7 +68,7 @@ public abstract class SliceWalk {
   private int twoStageToken(int pass, int mask, int[] nb, int ref, int value)
       throws EntropyDecodingException {
     TwoStagePrior.Level lv = tsLevel;
-    int r = lv.hasTemporal() ? ref : -1;
+    int r = useReference ? ref : -1;
     boolean known = value >= 0 && value < lv.k;
     int s = lv.groups == 1 ? 0 : token(ts.groupCdf(pass, mask, nb, r), known ? lv.group[value] : 0);
     int[] m = lv.members[s];
@@ -99,12 +100,14 @@ public abstract class SliceWalk {
 
   /**
    * Spec §8.3.3.5, slice_data() under prob_model_id 3, or with {@code temporal} the predicted-frame
-   * syntax of Spec §10.4 around it. {@code escape} is the escape flag an encoder codes (a decoder
-   * passes false and gets the coded one).
+   * syntax of Spec §10.4 around it. {@code escape} and {@code withReference} are the escape flag
+   * and (in a predicted or motion slice of a level with the temporal expert) the temporal_on flag
+   * an encoder codes; a decoder passes false and gets the coded ones.
    */
   final void run(
       TwoStagePrior.Level lv,
       boolean escape,
+      boolean withReference,
       TokenGrid g,
       int firstRow,
       int rowCount,
@@ -114,6 +117,9 @@ public abstract class SliceWalk {
     if (g.codebookSize() != lv.k)
       throw new IllegalArgumentException("grid K " + g.codebookSize() + " != " + lv.k);
     this.escaped = bits(1, escape ? 1 : 0) == 1; // model_escape, Spec §8.3.3.5
+    // temporal_on, Spec §8.3.3.5: whether the slice's tokens use their reference tokens
+    this.useReference =
+        !escaped && temporal != null && lv.hasTemporal() && bits(1, withReference ? 1 : 0) == 1;
     this.tokenBits = Integer.numberOfTrailingZeros(lv.k);
     this.tsLevel = lv;
     this.ts = escaped ? null : new TwoStagePmf(lv);
@@ -160,6 +166,7 @@ public abstract class SliceWalk {
     this.pb = lv == null ? null : new PmfBuilder(lv);
     this.ts = null;
     this.escaped = false;
+    this.useReference = false;
     walk(lv, enabled, g, firstRow, rowCount, mode, temporal);
   }
 

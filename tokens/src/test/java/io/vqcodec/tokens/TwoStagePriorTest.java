@@ -465,6 +465,34 @@ class TwoStagePriorTest {
   }
 
   /**
+   * Spec §8.3.3.5 temporal_on: where the expert misleads (the coded tokens leave their reference's
+   * group, which it says they keep), the encoder turns it off and a slice costs at most that flag
+   * more than without the expert; the decoder follows.
+   */
+  @Test
+  void aMisleadingExpertIsTurnedOffPerSlice() throws Exception {
+    Random r = new Random(29);
+    TwoStagePrior.Level plain = randomLevel(4096, 64, 8, r);
+    TwoStagePrior v1 = TwoStagePrior.of(new TwoStagePrior.Level[] {plain});
+    TwoStagePrior v2 = TwoStagePrior.of(new TwoStagePrior.Level[] {trustingTheReference(plain)});
+    TokenGrid ref = TestGrids.make(160, 96, 4096, 0.4, 11);
+    boolean[] skip = new boolean[ref.cellsWide() * ref.cellsHigh()];
+    TokenGrid g = PredictedSliceTest.nextFrame(ref, skip, 12); // changed tokens: anywhere
+    for (int first = 0; first < g.cellsHigh(); first += 2) {
+      int n = Math.min(2, g.cellsHigh() - first);
+      byte[] p1 = SliceCoder.encodePredicted(v1, g, ref, skip, first, n, GranularityMode.MIXED);
+      byte[] p2 = SliceCoder.encodePredicted(v2, g, ref, skip, first, n, GranularityMode.MIXED);
+      assertThat(p2.length).as("slice at row %d", first).isLessThanOrEqualTo(p1.length + 1);
+      TokenGrid out = new TokenGrid(g.width(), g.height(), 4096);
+      SliceCoder.decodePredicted(
+          v2, p2, out, ref, new boolean[skip.length], first, n, GranularityMode.MIXED);
+      for (int cy = first; cy < first + n; cy++) {
+        for (int cx = 0; cx < g.cellsWide(); cx++) assertThat(out.sameCell(g, cx, cy)).isTrue();
+      }
+    }
+  }
+
+  /**
    * A level without the expert in a version-2 file codes predicted frames exactly as version 1, and
    * a key frame codes identically with or without the expert (Spec §8.3.3.5: no reference token).
    */

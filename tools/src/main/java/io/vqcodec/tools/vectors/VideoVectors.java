@@ -560,9 +560,10 @@ final class VideoVectors {
         "video-predicted-pm3-temporal",
         c,
         "§10.3 §10.4 §10.5 §8.3.3.2 §8.3.3.4 §8.3.3.5 §4.4",
-        "model 7, K = 4096: key frame and three predicted frames; tokens whose same flag is 0 coded"
-            + " with the reference token's group (stage1_cdf_t), half of them in the reference's"
-            + " group (stage2_cdf_t, the reference's rank excluded)");
+        "model 7, K = 4096: key frame and three predicted frames; in slices with temporal_on 1,"
+            + " tokens whose same flag is 0 coded with the reference token's group (stage1_cdf_t),"
+            + " half of them in the reference's group (stage2_cdf_t, the reference's rank"
+            + " excluded); escaped slices (no temporal_on)");
     c = temporalClip(96, 64);
     c.motion = true;
     c.key();
@@ -574,7 +575,8 @@ final class VideoVectors {
         c,
         "§10.9.1 §10.4 §10.5 §8.3.3.4 §8.3.3.5 §4.4",
         "model 7, K = 4096: key, motion, predicted, motion frames; the coded cells of motion frames"
-            + " take the co-located reference token as context, as predicted frames do");
+            + " take the co-located reference token as context, as predicted frames do; slices with"
+            + " temporal_on 1 and 0, and escaped ones");
     for (GranularityMode mode : List.of(COARSE, FINE)) {
       String m = mode == COARSE ? "all-coarse" : "all-fine";
       ProbabilityModel pm = mode == COARSE ? PM0 : PM2;
