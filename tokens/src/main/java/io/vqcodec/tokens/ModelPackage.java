@@ -213,6 +213,20 @@ public final class ModelPackage {
   }
 
   /**
+   * This package without its two-stage parameters with a temporal expert: an encoder of it writes
+   * the ids it had before them ({@code TemporalFit} fits the expert on streams that do not use it,
+   * so that the fit does not depend on its own output).
+   */
+  public ModelPackage withoutTemporalExpert() throws IOException {
+    Properties p = new Properties();
+    p.putAll(props);
+    p.remove("twostage.temporal.id");
+    p.remove("twostage.temporal.file");
+    p.remove("twostage.temporal.sha256");
+    return new ModelPackage(source + " without its temporal expert", p, files);
+  }
+
+  /**
    * The two-stage parameters with a temporal expert, of stream model {@link #temporalTwoStageId()},
    * checked against {@code twostage.temporal.sha256}.
    *

@@ -135,6 +135,10 @@ class ModelRegistryTest {
     for (int i = 0; i < ks.length; i++)
       stripped[i] = v2.level(ks[i]).withTemporal(null, null, null);
     assertThat(ModelPackage.sha256(TwoStagePrior.serialize(stripped))).isEqualTo(v1.sha256());
+    ModelPackage without = tok.withoutTemporalExpert();
+    assertThat(without.temporalTwoStageId()).isZero();
+    assertThat(without.decodableIds()).containsExactlyInAnyOrder(5L, 6L);
+    assertThat(without.weightsSha256()).isEqualTo(tok.weightsSha256());
   }
 
   @Test

@@ -38,13 +38,13 @@ import javax.imageio.ImageIO;
  * unchanged, so key frames and pictures code exactly as before.
  *
  * <p>Data: synthetic clips (a pan, a zoom and an object over a still scene, {@link
- * VideoSkipTuning#clip}) from the training photos, coded by the reference encoder at the given
- * quality steps and decoded; every coded token of a predicted frame is walked in its slice (so the
- * slice counts are the coder's) and every one with a reference token is a sample. {@code ttrans}
- * rows come from counts with {@link TwoStageFit#ALPHA} pseudo-counts of the static group
- * distribution; the weights by maximum likelihood of the exact integer features, as {@link
- * TwoStageFit} fits the key-frame weights. A level gets a temporal expert only with at least
- * {@value #MIN_SAMPLES} samples.
+ * VideoSkipTuning#clip}) from the training photos, coded by the reference encoder without the
+ * expert ({@link ModelPackage#withoutTemporalExpert}) at the given quality steps and decoded; every
+ * coded token of a predicted frame is walked in its slice (so the slice counts are the coder's) and
+ * every one with a reference token is a sample. {@code ttrans} rows come from counts with {@link
+ * TwoStageFit#ALPHA} pseudo-counts of the static group distribution; the weights by maximum
+ * likelihood of the exact integer features, as {@link TwoStageFit} fits the key-frame weights. A
+ * level gets a temporal expert only with at least {@value #MIN_SAMPLES} samples.
  *
  * <p>Validation: the same clips from the validation photos, every predicted slice coded with the
  * package's parameters and with the fitted ones (and decoded back); prints both byte counts.
@@ -92,7 +92,9 @@ public final class TemporalFit {
     if (train == null || out == null) throw new IllegalArgumentException("--train and --out");
     ModelPackage pkg = ModelRegistry.builtIn().defaultTokenizer();
     TwoStagePrior base = pkg.twoStagePrior();
-    try (Tokenizer tok = Tokenizer.loadDefault()) {
+    // The clips are coded without the expert (the package's model-6 streams), whatever the
+    // encoder's default, so that a refit reproduces the released file.
+    try (Tokenizer tok = Tokenizer.open(pkg.withoutTemporalExpert())) {
       List<byte[]> trainClips =
           clips(tok, TemporalContextExperiment.photos(train, count), qualities);
       int[] ks = base.codebookSizes();
