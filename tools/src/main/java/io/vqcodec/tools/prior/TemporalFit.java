@@ -50,7 +50,7 @@ import javax.imageio.ImageIO;
  * package's parameters and with the fitted ones (and decoded back); prints both byte counts.
  *
  * <pre>
- * tools/run.sh io.vqcodec.tools.prior.TemporalFit --train ../shared/data/train --count 120 \
+ * tools/run.sh io.vqcodec.tools.prior.TemporalFit --train ../shared/data/train --count 240 \
  *     --val ../shared/data/val --out twostage-temporal.bin [--qualities 6,7,8]
  * </pre>
  *
@@ -76,7 +76,7 @@ public final class TemporalFit {
 
   public static void main(String[] args) throws Exception {
     Path train = null, val = null, out = null;
-    int count = 120;
+    int count = 240;
     int[] qualities = {6, 7, 8};
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
