@@ -259,6 +259,7 @@ final class VideoVectors {
      * of its group (Spec §8.3.3.4: stage 2 with the reference in the group, its rank excluded).
      */
     int changed(int t) {
+      if (t == TokenGrid.LOST) return rnd.nextInt(k); // over a lost reference: any token
       if (temporal && rnd.nextBoolean()) {
         TwoStagePrior.Level lv = twoStageTemporal.level(k);
         int[] m = lv.members(lv.group(t));
@@ -846,6 +847,7 @@ final class VideoVectors {
             + " key frame 3 and frame 4 decode; index entry 0 is not usable");
 
     lostReference();
+    lostReferenceTemporal();
 
     // frame_count 2 and three frames: the third and what follows are trailing data (Spec §10.2).
     c = clip(PM0);
@@ -1101,6 +1103,62 @@ final class VideoVectors {
    * carry same flags and coarse ones do not. prob_model_id 0, whose contexts do not look at
    * neighbouring tokens.
    */
+  /**
+   * Model 7 over a lost reference (Spec §8.3.3.4: a token whose reference token is lost has no
+   * reference token): frame 1's first slice damaged, frame 2 coding every cell of it anew, against
+   * the decoder's reference (§10.5: fine cells of lost tokens, so fine cells carry same flags of 0
+   * and their tokens no reference; the encoder keeps temporal_on 1 on the tie), and the second
+   * slice with the expert on its real references.
+   */
+  private void lostReferenceTemporal() throws IOException {
+    Clip c = temporalClip(64, 64);
+    c.key();
+    TokenGrid f1 = c.predicted();
+    c.frames.get(1).edit = b -> flip(b, frameHeaderSize(b) + 3); // a byte of slice 0's payload
+    TokenGrid ref = f1.copy();
+    for (int cy = 0; cy < 2; cy++) {
+      for (int cx = 0; cx < 4; cx++) {
+        ref.setFine(cx, cy, true);
+        for (int q = 0; q < 4; q++) {
+          ref.setFineToken(2 * cx + (q & 1), 2 * cy + (q >> 1), TokenGrid.LOST);
+        }
+      }
+    }
+    boolean[] skip = new boolean[16];
+    TokenGrid f2 = c.predictedGrid(ref, skip);
+    // One codeword repeated (cheap under the adaptive counts, so the slice is not escaped); cell
+    // (3,1) coarse.
+    for (int cy = 0; cy < 2; cy++) {
+      for (int cx = 0; cx < 4; cx++) {
+        skip[cy * 4 + cx] = false;
+        boolean fine = cx != 3 || cy != 1;
+        f2.setFine(cx, cy, fine);
+        if (fine) {
+          for (int q = 0; q < 4; q++) f2.setFineToken(2 * cx + (q & 1), 2 * cy + (q >> 1), 1000);
+        } else {
+          f2.setCoarseToken(cx, cy, 1000);
+        }
+      }
+    }
+    c.code(PREDICTED, f2, ref, skip, null);
+    decodes(
+        "video-lost-reference-pm3-temporal",
+        c,
+        c.bytes(true),
+        List.of(
+            c.outs.get(0),
+            new Out(lose(f1, 0, 2, MIXED), "DAMAGED,DECODED"),
+            new Out(f2, "DECODED,DECODED")),
+        new long[] {0},
+        all(1),
+        "ok",
+        "§10.4 §10.5 §5.5 §8.3.3.4 §8.3.3.5 §4.4",
+        "model 7: frame 1's first slice damaged; frame 2 codes its cells anew over the lost"
+            + " reference with temporal_on 1 (fine cells with same flags 0 and no reference token"
+            + " for the expert, a coarse cell without same flags), its second slice with the"
+            + " expert");
+  }
+
   private void lostReference() throws IOException {
     Clip c = clip(PM0);
     c.key();
