@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  *     --out models/src/main/resources/io/vqcodec/models/tok-v3
  *     [--prior-images ../shared/data/train] [--prior-max-side 1024] [--same-weights-ids ID,...]
  * ReleaseModel tokenizer --ckpt runs/tok-v3-fast/ckpt-N.vqt --arch A --name tok-v2-fast --model-id 7
- *     --token-models-from models/src/main/resources/io/vqcodec/models/tok-v2 --twostage-id 8
+ *     --token-models-from models/src/main/resources/io/vqcodec/models/tok-v2 --twostage-id 8 \
+ *     --temporal-id 9
  *     --out models/src/main/resources/io/vqcodec/models/tok-v2-fast
  * ReleaseModel predictor --ckpt runs/mask-v2/ckpt-N.vqt --arch 16,128,4,4 --name mask-v2
  *     --out models/src/main/resources/io/vqcodec/models/mask-v2
@@ -52,8 +53,8 @@ import java.util.regex.Pattern;
  * {@code --token-models-from} the encoder's package: every tensor of the new weights outside the
  * decoder ({@code net.dec.*}) must equal that package's, bit for bit (else the command refuses), so
  * the new model codes exactly the same tokens, and the package's token models (its context prior,
- * and its two-stage parameters under {@code --twostage-id}) are copied unchanged under the new ids
- * instead of refitted.
+ * its two-stage parameters under {@code --twostage-id} and those with a temporal expert under
+ * {@code --temporal-id}) are copied unchanged under the new ids instead of refitted.
  *
  * <p>Model ids are never reused: a {@code --model-id} (or same-weights id) that the Spec §4.4 table
  * or a released package already names is refused.
@@ -66,7 +67,7 @@ public final class ReleaseModel {
       System.err.println(
           "usage: ReleaseModel tokenizer|predictor --ckpt FILE --arch A --name NAME --out DIR "
               + "[--model-id N] [--prior-images DIR] [--prior-max-side N] [--same-weights-ids IDS]"
-              + " [--token-models-from DIR --twostage-id N] [--spec FILE]");
+              + " [--token-models-from DIR --twostage-id N --temporal-id N] [--spec FILE]");
       System.exit(2);
     }
     Map<String, String> a = new LinkedHashMap<>();
@@ -105,12 +106,16 @@ public final class ReleaseModel {
           "--token-models-from copies the token models: --prior-images would refit them");
     if (a.containsKey("twostage-id") && tokenModelsFrom == null)
       throw new IllegalArgumentException("--twostage-id needs --token-models-from");
-    if (a.containsKey("twostage-id")) {
-      long ts = Long.parseLong(a.get("twostage-id").trim());
+    if (a.containsKey("temporal-id") && tokenModelsFrom == null)
+      throw new IllegalArgumentException("--temporal-id needs --token-models-from");
+    for (String key : List.of("twostage-id", "temporal-id")) {
+      if (!a.containsKey(key)) continue;
+      long ts = Long.parseLong(a.get(key).trim());
       refuseUsedId(ts, spec);
       if (ids.contains(ts))
         throw new IllegalArgumentException(
-            "--twostage-id " + ts + " is also this package's model id: each id names one model");
+            "--" + key + " " + ts + " is also this package's model id: each id names one model");
+      ids.add(ts);
     }
     ReleaseTokenizer.Weights w =
         ReleaseTokenizer.writeWeights(ckpt, TokNetConfig.parse(a.get("arch")), out);
@@ -151,7 +156,8 @@ public final class ReleaseModel {
           "vqcodec tokenizer model with its context prior (prob_model_id 2, Spec section 8.3.2)");
     }
     if (tokenModelsFrom != null) {
-      priorSha = copyTokenModels(tokenModelsFrom, out, p, a.get("twostage-id"));
+      priorSha =
+          copyTokenModels(tokenModelsFrom, out, p, a.get("twostage-id"), a.get("temporal-id"));
       store(
           p,
           out,
@@ -190,6 +196,18 @@ public final class ReleaseModel {
           HexFormat.of().formatHex(w.sha256()),
           w.codebookSizes().replace(",", ", "));
     }
+    if (p.getProperty("twostage.temporal.id") != null) {
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %s (training step %d) + two-stage model with a temporal expert (§8.3.3.2 version"
+              + " 2; `twostage.sha256` `%s`) | `%s` | %s | released |%n",
+          p.getProperty("twostage.temporal.id"),
+          name,
+          w.step(),
+          p.getProperty("twostage.temporal.sha256"),
+          HexFormat.of().formatHex(w.sha256()),
+          w.codebookSizes().replace(",", ", "));
+    }
   }
 
   /**
@@ -198,10 +216,11 @@ public final class ReleaseModel {
    * out} differ from {@code from}'s only in the decoder. Returns the prior's SHA-256 (hex).
    *
    * @throws IllegalArgumentException if a tensor outside the decoder differs or is missing on
-   *     either side, or the package has two-stage parameters and {@code twoStageId} is null
+   *     either side, or the package has two-stage parameters and {@code twoStageId} is null, or
+   *     parameters with a temporal expert and {@code temporalId} is null
    */
-  static String copyTokenModels(Path from, Path out, Properties p, String twoStageId)
-      throws IOException {
+  static String copyTokenModels(
+      Path from, Path out, Properties p, String twoStageId, String temporalId) throws IOException {
     ModelPackage src = ModelRegistry.loadFolder(from);
     Map<String, TensorFile.Tensor> a = TensorFile.read(src.weights()),
         b = TensorFile.read(out.resolve("weights.vqt"));
@@ -249,6 +268,21 @@ public final class ReleaseModel {
       p.setProperty("twostage.id", twoStageId.trim());
       p.setProperty("twostage.file", tsFile.trim());
       p.setProperty("twostage.sha256", sp.getProperty("twostage.sha256").trim());
+    }
+    String ttFile = sp.getProperty("twostage.temporal.file");
+    if (ttFile != null) {
+      if (temporalId == null)
+        throw new IllegalArgumentException(
+            from
+                + " has two-stage parameters with a temporal expert: give their stream model id"
+                + " with --temporal-id");
+      Files.copy(
+          from.resolve(ttFile.trim()),
+          out.resolve(ttFile.trim()),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      p.setProperty("twostage.temporal.id", temporalId.trim());
+      p.setProperty("twostage.temporal.file", ttFile.trim());
+      p.setProperty("twostage.temporal.sha256", sp.getProperty("twostage.temporal.sha256").trim());
     }
     return priorSha;
   }

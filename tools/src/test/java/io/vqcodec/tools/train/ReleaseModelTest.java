@@ -50,6 +50,10 @@ class ReleaseModelTest {
   }
 
   private void release(Path out, String twoStageId) throws Exception {
+    release(out, twoStageId, "902");
+  }
+
+  private void release(Path out, String twoStageId, String temporalId) throws Exception {
     ReleaseModel.main(
         new String[] {
           "tokenizer",
@@ -65,6 +69,8 @@ class ReleaseModelTest {
           TOK_V2.toString(),
           "--twostage-id",
           twoStageId,
+          "--temporal-id",
+          temporalId,
           "--spec",
           dir.resolve("no-spec.md").toString(),
           "--out",
@@ -79,11 +85,12 @@ class ReleaseModelTest {
     release(out);
 
     ModelPackage v2 = ModelRegistry.loadFolder(TOK_V2), rel = ModelRegistry.loadFolder(out);
-    assertThat(rel.decodableIds()).containsExactly(900, 901);
+    assertThat(rel.decodableIds()).containsExactly(900, 901, 902);
     assertThat(rel.weightsSha256()).isNotEqualTo(v2.weightsSha256());
     assertThat(Files.readAllBytes(out.resolve("prior.bin")))
         .isEqualTo(Files.readAllBytes(TOK_V2.resolve("prior.bin")));
     assertThat(rel.twoStagePrior().sha256()).isEqualTo(v2.twoStagePrior().sha256());
+    assertThat(rel.temporalTwoStagePrior().sha256()).isEqualTo(v2.temporalTwoStagePrior().sha256());
     assertThat(rel.stageCount()).isEqualTo(3);
   }
 
@@ -92,6 +99,13 @@ class ReleaseModelTest {
     assertThatThrownBy(() -> release(dir.resolve("rel"), "900"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--twostage-id 900 is also this package's model id");
+  }
+
+  @Test
+  void theTemporalIdMustBeItsOwn() {
+    assertThatThrownBy(() -> release(dir.resolve("rel"), "901", "901"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--temporal-id 901 is also this package's model id");
   }
 
   @Test
