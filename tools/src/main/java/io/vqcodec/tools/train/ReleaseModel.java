@@ -256,35 +256,46 @@ public final class ReleaseModel {
       p.setProperty("prior.file", priorFile.trim());
       p.setProperty("prior.sha256", priorSha);
     }
-    String tsFile = sp.getProperty("twostage.file");
-    if (tsFile != null) {
-      if (twoStageId == null)
-        throw new IllegalArgumentException(
-            from + " has two-stage parameters: give their stream model id with --twostage-id");
-      Files.copy(
-          from.resolve(tsFile.trim()),
-          out.resolve(tsFile.trim()),
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      p.setProperty("twostage.id", twoStageId.trim());
-      p.setProperty("twostage.file", tsFile.trim());
-      p.setProperty("twostage.sha256", sp.getProperty("twostage.sha256").trim());
-    }
-    String ttFile = sp.getProperty("twostage.temporal.file");
-    if (ttFile != null) {
-      if (temporalId == null)
-        throw new IllegalArgumentException(
-            from
-                + " has two-stage parameters with a temporal expert: give their stream model id"
-                + " with --temporal-id");
-      Files.copy(
-          from.resolve(ttFile.trim()),
-          out.resolve(ttFile.trim()),
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      p.setProperty("twostage.temporal.id", temporalId.trim());
-      p.setProperty("twostage.temporal.file", ttFile.trim());
-      p.setProperty("twostage.temporal.sha256", sp.getProperty("twostage.temporal.sha256").trim());
-    }
+    copyParameters(from, out, sp, p, "twostage", twoStageId, "two-stage parameters", "twostage-id");
+    copyParameters(
+        from,
+        out,
+        sp,
+        p,
+        "twostage.temporal",
+        temporalId,
+        "two-stage parameters with a temporal expert",
+        "temporal-id");
     return priorSha;
+  }
+
+  /**
+   * Copies the parameter file that {@code sp} names under {@code KEY.file} (if any) into {@code
+   * out} and names it in {@code p} under stream id {@code id} ({@code KEY.id}, {@code KEY.file},
+   * {@code KEY.sha256}); refuses a missing id.
+   */
+  private static void copyParameters(
+      Path from,
+      Path out,
+      Properties sp,
+      Properties p,
+      String key,
+      String id,
+      String what,
+      String option)
+      throws IOException {
+    String file = sp.getProperty(key + ".file");
+    if (file == null) return;
+    if (id == null)
+      throw new IllegalArgumentException(
+          from + " has " + what + ": give their stream model id with --" + option);
+    Files.copy(
+        from.resolve(file.trim()),
+        out.resolve(file.trim()),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    p.setProperty(key + ".id", id.trim());
+    p.setProperty(key + ".file", file.trim());
+    p.setProperty(key + ".sha256", sp.getProperty(key + ".sha256").trim());
   }
 
   private static String require(Map<String, String> a, String key) {
