@@ -236,14 +236,17 @@ public final class ModelPackage {
     if (temporalTwoStage == null) {
       if (temporalTwoStageId == 0)
         throw new IOException(source + " has no two-stage model with a temporal expert");
-      byte[] p = read(props.getProperty("twostage.temporal.file").trim(), TwoStagePrior.MAX_FILE);
-      check(
-          "two-stage model with a temporal expert",
-          p,
-          HexFormat.of().parseHex(props.getProperty("twostage.temporal.sha256").trim()));
-      temporalTwoStage = TwoStagePrior.load(new ByteArrayInputStream(p));
+      temporalTwoStage =
+          loadTwoStage("twostage.temporal", "two-stage model with a temporal expert");
     }
     return temporalTwoStage;
+  }
+
+  /** The two-stage parameter file named by {@code key.file}, checked against {@code key.sha256}. */
+  private TwoStagePrior loadTwoStage(String key, String what) throws IOException {
+    byte[] p = read(props.getProperty(key + ".file").trim(), TwoStagePrior.MAX_FILE);
+    check(what, p, HexFormat.of().parseHex(props.getProperty(key + ".sha256").trim()));
+    return TwoStagePrior.load(new ByteArrayInputStream(p));
   }
 
   /**
@@ -268,12 +271,7 @@ public final class ModelPackage {
   public synchronized TwoStagePrior twoStagePrior() throws IOException {
     if (twoStage == null) {
       if (twoStageId == 0) throw new IOException(source + " has no two-stage model");
-      byte[] p = read(props.getProperty("twostage.file").trim(), TwoStagePrior.MAX_FILE);
-      check(
-          "two-stage model",
-          p,
-          HexFormat.of().parseHex(props.getProperty("twostage.sha256").trim()));
-      twoStage = TwoStagePrior.load(new ByteArrayInputStream(p));
+      twoStage = loadTwoStage("twostage", "two-stage model");
     }
     return twoStage;
   }

@@ -85,24 +85,9 @@ public final class TemporalContextExperiment {
       List<BufferedImage> clip = VideoSkipTuning.clip(photo, motion, FRAMES, n);
       n++;
       if (clip == null) continue;
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (VideoEncoder enc = VideoEncoder.using(tok);
-          VideoEncoder.Session s =
-              enc.start(
-                  bytes,
-                  VideoSkipTuning.WIDTH,
-                  VideoSkipTuning.HEIGHT,
-                  25,
-                  1,
-                  clip.size(),
-                  EncoderOptions.defaults().withQuality(QUALITY),
-                  50,
-                  0)) {
-        for (BufferedImage f : clip) s.add(f);
-      }
+      byte[] coded = code(tok, clip, QUALITY);
       VideoTokenDecoder d =
-          VideoTokenDecoder.open(
-              new ByteArrayInputStream(bytes.toByteArray()), ModelRegistry.builtIn(), 1 << 26);
+          VideoTokenDecoder.open(new ByteArrayInputStream(coded), ModelRegistry.builtIn(), 1 << 26);
       TokenGrid prev = null;
       for (VideoTokenDecoder.Frame f; (f = d.next()) != null; ) {
         if (f.type() == FrameType.KEY) {
@@ -118,6 +103,29 @@ public final class TemporalContextExperiment {
           Locale.ROOT, "%s %s: %d samples so far%n", p.getFileName(), motion, set.samples.size());
     }
     return set;
+  }
+
+  /**
+   * A synthetic clip ({@link VideoSkipTuning#clip}) coded by the reference video encoder of {@code
+   * tok} at quality step {@code quality}: one key frame, then predicted frames.
+   */
+  static byte[] code(Tokenizer tok, List<BufferedImage> clip, int quality) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (VideoEncoder enc = VideoEncoder.using(tok);
+        VideoEncoder.Session s =
+            enc.start(
+                bytes,
+                VideoSkipTuning.WIDTH,
+                VideoSkipTuning.HEIGHT,
+                25,
+                1,
+                clip.size(),
+                EncoderOptions.defaults().withQuality(quality),
+                50,
+                0)) {
+      for (BufferedImage f : clip) s.add(f);
+    }
+    return bytes.toByteArray();
   }
 
   private static void add(Set set, VideoTokenDecoder.Frame f, TokenGrid ref) throws IOException {

@@ -2,8 +2,6 @@ package io.vqcodec.tools.prior;
 
 import io.vqcodec.container.FrameType;
 import io.vqcodec.container.GranularityMode;
-import io.vqcodec.encoder.EncoderOptions;
-import io.vqcodec.encoder.VideoEncoder;
 import io.vqcodec.entropy.AdaptiveBinaryModel;
 import io.vqcodec.entropy.Cdf;
 import io.vqcodec.neural.Tokenizer;
@@ -20,7 +18,6 @@ import io.vqcodec.tokens.VideoTokenDecoder;
 import io.vqcodec.tools.eval.VideoSkipTuning;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,24 +144,10 @@ public final class TemporalFit {
       List<BufferedImage> clip = VideoSkipTuning.clip(photo, motion, FRAMES, n);
       n++;
       if (clip == null) continue;
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (VideoEncoder enc = VideoEncoder.using(tok);
-          VideoEncoder.Session s =
-              enc.start(
-                  bytes,
-                  VideoSkipTuning.WIDTH,
-                  VideoSkipTuning.HEIGHT,
-                  25,
-                  1,
-                  clip.size(),
-                  EncoderOptions.defaults().withQuality(q),
-                  50,
-                  0)) {
-        for (BufferedImage f : clip) s.add(f);
-      }
-      clips.add(bytes.toByteArray());
+      byte[] coded = TemporalContextExperiment.code(tok, clip, q);
+      clips.add(coded);
       System.err.printf(
-          Locale.ROOT, "%s %s q%d: %d bytes%n", p.getFileName(), motion, q, bytes.size());
+          Locale.ROOT, "%s %s q%d: %d bytes%n", p.getFileName(), motion, q, coded.length);
     }
     return clips;
   }
