@@ -1,12 +1,19 @@
 package io.vqcodec.cli;
 
+import io.vqcodec.container.ContainerReader;
 import io.vqcodec.neural.Tokenizer;
+import io.vqcodec.tokens.ModelPackage;
+import io.vqcodec.tokens.ModelRegistry;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,36 +64,49 @@ public final class Vqcodec {
   private Vqcodec() {}
 
   public static void main(String[] args) {
-    if (runsANetwork(args)) {
-      // Nearly always the default tokenizer's: open it in the background now, while the command
-      // line is parsed and the input read (issue 15; Tokenizer.prefetchDefault).
-      Tokenizer.prefetchDefault();
-    }
+    // Open the network the command will run in the background now, while the command line is
+    // parsed and the input read (issue 15; Tokenizer.prefetch).
+    networkToOpen(args).ifPresent(Tokenizer::prefetch);
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
   /**
-   * Whether the command line is an encode or decode whose inputs exist: its plain arguments, all
-   * but the last (the output), name existing files or folders. Only a guess, for speed: a process
+   * The tokenizer an encode or decode whose inputs exist will open, if the command line tells: its
+   * plain arguments, all but the last (the output), name existing files or folders. An encode of a
+   * video (by its extension) opens the video default, of anything else the picture default; a
+   * decode opens the model its first input's header names. Only a guess, for speed: a process
    * cannot exit while the engine's native libraries are loading, so an error found early (a
    * mistyped path) would wait for them (measured: 1.1 s instead of 0.5 s). An option whose value
    * follows it as a separate argument makes the guess fail, and the run only loses the head start.
    */
-  static boolean runsANetwork(String[] args) {
-    if (args.length < 3 || !(args[0].equals("encode") || args[0].equals("decode"))) return false;
-    List<String> plain = new ArrayList<>();
-    for (int i = 1; i < args.length; i++) {
-      if (!args[i].startsWith("-")) plain.add(args[i]);
+  static Optional<ModelPackage> networkToOpen(String[] args) {
+    if (args.length < 3 || !(args[0].equals("encode") || args[0].equals("decode"))) {
+      return Optional.empty();
     }
-    if (plain.size() < 2) return false;
+    List<Path> plain = new ArrayList<>();
     try {
-      for (String input : plain.subList(0, plain.size() - 1)) {
-        if (!Files.exists(Path.of(input))) return false;
+      for (int i = 1; i < args.length; i++) {
+        if (!args[i].startsWith("-")) plain.add(Path.of(args[i]));
       }
-    } catch (InvalidPathException e) {
-      return false; // reported by the command
+      if (plain.size() < 2) return Optional.empty();
+      for (Path input : plain.subList(0, plain.size() - 1)) {
+        if (!Files.exists(input)) return Optional.empty();
+      }
+      Path first = plain.get(0);
+      ModelRegistry registry = ModelRegistry.builtIn();
+      if (args[0].equals("encode")) {
+        return Optional.of(
+            VideoJobs.isVideoInput(first)
+                ? registry.defaultVideoTokenizer()
+                : registry.defaultTokenizer());
+      }
+      if (Files.isDirectory(first)) return Optional.of(registry.defaultTokenizer());
+      try (InputStream in = Files.newInputStream(first)) {
+        return registry.find(ContainerReader.open(in).header().model());
+      }
+    } catch (InvalidPathException | IOException | UncheckedIOException e) {
+      return Optional.empty(); // reported by the command
     }
-    return true;
   }
 
   /** Runs the CLI with the given streams; returns the exit code. Used by tests. */

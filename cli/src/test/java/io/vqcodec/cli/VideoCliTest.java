@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vqcodec.media.FrameSource;
 import io.vqcodec.media.VideoFrame;
 import io.vqcodec.neural.Pixels;
+import io.vqcodec.tokens.ModelPackage;
+import io.vqcodec.tokens.ModelRegistry;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -53,6 +55,16 @@ class VideoCliTest {
   @Test
   void encodeReportsTheClip() {
     assertThat(encoded.out()).contains("176x144, 4 frames (2 key) at 30000/1001 fps");
+  }
+
+  /** A video is coded with the video default, and its decode opens what its header names. */
+  @Test
+  void theVideoTokenizerIsOpenedAhead() throws IOException {
+    ModelPackage video = ModelRegistry.builtIn().defaultVideoTokenizer();
+    assertThat(Vqcodec.networkToOpen(new String[] {"encode", clip.toString(), "o.vqc"}))
+        .contains(video);
+    assertThat(Vqcodec.networkToOpen(new String[] {"decode", vqc.toString(), "o.y4m"}))
+        .contains(video);
   }
 
   @Test

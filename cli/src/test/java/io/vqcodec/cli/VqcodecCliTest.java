@@ -9,6 +9,8 @@ import io.vqcodec.container.ContainerReader;
 import io.vqcodec.container.ContainerWriter;
 import io.vqcodec.container.ModelId;
 import io.vqcodec.container.Slice;
+import io.vqcodec.tokens.ModelPackage;
+import io.vqcodec.tokens.ModelRegistry;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -52,19 +54,24 @@ class VqcodecCliTest {
   }
 
   @Test
-  void theNetworkIsOpenedAheadOnlyForAnEncodeOrDecodeOfExistingInputs() {
+  void theNetworkIsOpenedAheadOnlyForAnEncodeOrDecodeOfExistingInputs() throws IOException {
     String in = sample.toString(), vqc = sampleVqc.toString();
     String missing = dir.resolve("missing.png").toString();
-    assertThat(Vqcodec.runsANetwork(new String[] {"encode", in, "out.vqc"})).isTrue();
-    assertThat(Vqcodec.runsANetwork(new String[] {"decode", "--force", vqc, vqc, "out"})).isTrue();
-    assertThat(Vqcodec.runsANetwork(new String[] {"encode", "--bpp=0.1", in, "o.vqc"})).isTrue();
+    ModelRegistry registry = ModelRegistry.builtIn();
+    ModelPackage picture = registry.defaultTokenizer();
+    assertThat(Vqcodec.networkToOpen(new String[] {"encode", in, "out.vqc"})).contains(picture);
+    assertThat(Vqcodec.networkToOpen(new String[] {"decode", "--force", vqc, vqc, "out"}))
+        .contains(picture); // the model the stream names
+    assertThat(Vqcodec.networkToOpen(new String[] {"encode", "--bpp=0.1", in, "o.vqc"}))
+        .contains(picture);
     // A mistyped input fails as fast as without the head start; so does a separate option value.
-    assertThat(Vqcodec.runsANetwork(new String[] {"encode", missing, "out.vqc"})).isFalse();
-    assertThat(Vqcodec.runsANetwork(new String[] {"encode", "--bpp", "0.1", in, "o"})).isFalse();
-    assertThat(Vqcodec.runsANetwork(new String[] {"info", vqc, "x"})).isFalse();
-    assertThat(Vqcodec.runsANetwork(new String[] {"decode", vqc})).isFalse();
-    assertThat(Vqcodec.runsANetwork(new String[] {"decode", "--help"})).isFalse();
-    assertThat(Vqcodec.runsANetwork(new String[] {"decode", "a\0b", "out"})).isFalse();
+    assertThat(Vqcodec.networkToOpen(new String[] {"encode", missing, "out.vqc"})).isEmpty();
+    assertThat(Vqcodec.networkToOpen(new String[] {"encode", "--bpp", "0.1", in, "o"})).isEmpty();
+    assertThat(Vqcodec.networkToOpen(new String[] {"info", vqc, "x"})).isEmpty();
+    assertThat(Vqcodec.networkToOpen(new String[] {"decode", vqc})).isEmpty();
+    assertThat(Vqcodec.networkToOpen(new String[] {"decode", "--help"})).isEmpty();
+    assertThat(Vqcodec.networkToOpen(new String[] {"decode", "a\0b", "out"})).isEmpty();
+    assertThat(Vqcodec.networkToOpen(new String[] {"decode", in, "out.png"})).isEmpty(); // no .vqc
   }
 
   @Test
@@ -191,7 +198,7 @@ class VqcodecCliTest {
             "vqcodec: "
                 + f
                 + ": stream needs model 99 (weights sha256 "
-                + "00000000000000000000000000000000...); this decoder has only models 2, 3, 4 (tok-v1), 5, 6, 7 (tok-v2)");
+                + "00000000000000000000000000000000...); this decoder has only models 2, 3, 4 (tok-v1), 5, 6, 7 (tok-v2), 8, 9, 10 (tok-v2f)");
   }
 
   @Test

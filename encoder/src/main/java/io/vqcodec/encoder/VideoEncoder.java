@@ -84,9 +84,12 @@ public final class VideoEncoder implements AutoCloseable {
     this.ownsTokenizer = owns;
   }
 
-  /** An encoder with the default released model. */
+  /**
+   * An encoder with the released default model of videos ({@code
+   * ModelRegistry.defaultVideoTokenizer()}).
+   */
   public static VideoEncoder open() throws IOException {
-    return new VideoEncoder(Tokenizer.loadDefault(), true);
+    return new VideoEncoder(Tokenizer.loadDefaultVideo(), true);
   }
 
   /** An encoder on a tokenizer the caller owns. */

@@ -163,24 +163,22 @@ public final class Tokenizer implements AutoCloseable {
 
   /**
    * The tokenizer of a model package (its weights are read and checked here), or the one {@link
-   * #prefetchDefault} prepared for it, once ready: the caller owns (and closes) what it gets.
+   * #prefetch} prepared for it, once ready: the caller owns (and closes) what it gets.
    */
   public static Tokenizer open(ModelPackage model) throws IOException {
-    CompletableFuture<Tokenizer> prefetched;
+    CompletableFuture<Tokenizer> prefetched = null;
     synchronized (Tokenizer.class) {
-      prefetched = prefetch;
-    }
-    if (prefetched != null && model == ModelRegistry.builtIn().defaultTokenizer()) {
-      synchronized (Tokenizer.class) {
-        if (prefetch != prefetched) prefetched = null; // another caller took it
-        prefetch = null; // handed out once
+      if (prefetch != null && prefetchModel == model) {
+        prefetched = prefetch; // handed out once
+        prefetch = null;
+        prefetchModel = null;
       }
-      if (prefetched != null) {
-        try {
-          return prefetched.join();
-        } catch (CompletionException e) {
-          // Opened again below, so the caller gets this thread's own error, not a background one.
-        }
+    }
+    if (prefetched != null) {
+      try {
+        return prefetched.join();
+      } catch (CompletionException e) {
+        // Opened again below, so the caller gets this thread's own error, not a background one.
       }
     }
     return new Tokenizer(model);
@@ -191,25 +189,33 @@ public final class Tokenizer implements AutoCloseable {
     return open(ModelRegistry.builtIn().defaultTokenizer());
   }
 
+  /** The released default tokenizer of videos ({@link ModelRegistry#defaultVideoTokenizer()}). */
+  public static Tokenizer loadDefaultVideo() throws IOException {
+    return open(ModelRegistry.builtIn().defaultVideoTokenizer());
+  }
+
   private static CompletableFuture<Tokenizer> prefetch;
+  private static ModelPackage prefetchModel;
 
   /**
-   * Starts opening the released default tokenizer on a background thread, for a one-picture process
-   * that knows it will need a network before it knows which (the CLI, before it parses its command
+   * Starts opening the tokenizer of {@code model} on a background thread, for a one-picture process
+   * that knows which network it will need before it needs it (the CLI, before it parses its command
    * line): the engine's start, reading and checking the weights and converting them then overlap
    * with everything the process does before its first network call instead of preceding it (issue
    * 15: the engine's start alone is about 0.65 s of a kodim23 decode). The next {@link #open} of
-   * that model takes the result; if none does (a stream of another model, an error), it is never
-   * used. At most one prefetch is held; a failed one is retried by {@link #open}.
+   * that model takes the result; if none does (an error, another model after all), it is never
+   * used. At most one prefetch is held (a second call keeps the first); a failed one is retried by
+   * {@link #open}.
    */
-  public static synchronized void prefetchDefault() {
+  public static synchronized void prefetch(ModelPackage model) {
     startEngine();
     if (prefetch != null) return;
+    prefetchModel = model;
     prefetch =
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return new Tokenizer(ModelRegistry.builtIn().defaultTokenizer());
+                return new Tokenizer(model);
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               }

@@ -3,6 +3,7 @@ package io.vqcodec.neural;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vqcodec.tokens.ModelPackage;
 import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.TokenGrid;
 import java.awt.image.BufferedImage;
@@ -58,28 +59,40 @@ class TokenizerTest {
     assertThat(tok.stageCodebookSize()).isEqualTo(4096);
   }
 
-  /**
-   * Spec §6.8: each residual stage codes what the stages before it left, so the decoded picture
-   * gets closer with every stage; a grid whose cells carry one stage decodes as a grid without
-   * stages.
-   */
   @Test
-  void aPrefetchedTokenizerIsHandedOutOnceAndWorks() throws IOException {
+  void aPrefetchedTokenizerIsHandedOutOnceToItsModelAndWorks() throws IOException {
     BufferedImage crop = chelseaCrop();
-    Tokenizer.prefetchDefault();
-    Tokenizer.prefetchDefault(); // a second call while one is held changes nothing
+    ModelRegistry registry = ModelRegistry.builtIn();
+    ModelPackage other = registry.byName("tok-v1").orElseThrow();
+    Tokenizer.prefetch(registry.defaultTokenizer());
+    Tokenizer.prefetch(other); // a second call while one is held changes nothing
     try (Tokenizer first = Tokenizer.loadDefault();
-        Tokenizer second = Tokenizer.loadDefault()) {
+        Tokenizer second = Tokenizer.loadDefault();
+        Tokenizer v1 = Tokenizer.open(other)) {
       assertThat(first).isNotSameAs(second).isNotSameAs(tok);
       assertThat(first.modelId()).isEqualTo(tok.modelId());
       assertThat(first.weightsSha256()).isEqualTo(tok.weightsSha256());
+      assertThat(v1.model()).isSameAs(other);
       TokenGrid grid = tok.encode(crop, 4096, null);
       assertThat(first.encode(crop, 4096, null)).isEqualTo(grid);
       assertThat(Pixels.psnr(crop, first.decode(grid)))
           .isEqualTo(Pixels.psnr(crop, tok.decode(grid)));
     }
+    // A prefetch that no open takes is never handed to another model.
+    Tokenizer.prefetch(other);
+    try (Tokenizer t = Tokenizer.loadDefault()) {
+      assertThat(t.model()).isSameAs(registry.defaultTokenizer());
+    }
+    try (Tokenizer t = Tokenizer.open(other)) {
+      assertThat(t.model()).isSameAs(other);
+    }
   }
 
+  /**
+   * Spec §6.8: each residual stage codes what the stages before it left, so the decoded picture
+   * gets closer with every stage; a grid whose cells carry one stage decodes as a grid without
+   * stages.
+   */
   @Test
   void residualStagesRefineTheFineTokens() throws IOException {
     BufferedImage img = chelseaCrop();

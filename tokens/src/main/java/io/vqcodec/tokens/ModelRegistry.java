@@ -113,6 +113,17 @@ public final class ModelRegistry implements ModelCatalogue {
     return named("default.tokenizer");
   }
 
+  /**
+   * The tokenizer package a video encoder uses by default ({@code default.video.tokenizer}, or the
+   * picture default where a registry names none): a video's frames are decoded in real time, so its
+   * default may trade a little quality for a faster decoder network.
+   */
+  public ModelPackage defaultVideoTokenizer() throws IOException {
+    return index.getProperty("default.video.tokenizer") == null
+        ? defaultTokenizer()
+        : named("default.video.tokenizer");
+  }
+
   /** The masked-token predictor used to conceal lost tokens, if released here. */
   public Optional<ModelPackage> defaultPredictor() {
     String n = index.getProperty("default.predictor");

@@ -141,6 +141,24 @@ class ModelRegistryTest {
     assertThat(without.weightsSha256()).isEqualTo(tok.weightsSha256());
   }
 
+  /**
+   * The video default (tok-v2f) is a faster decoder for the picture default's tokens: it codes with
+   * exactly tok-v2's codebooks and token models, under ids of its own (Spec §4.4 ids 8 to 10).
+   */
+  @Test
+  void theVideoDefaultDecodesThePictureDefaultsTokens() throws IOException {
+    ModelRegistry registry = ModelRegistry.builtIn();
+    ModelPackage video = registry.defaultVideoTokenizer(), picture = registry.defaultTokenizer();
+    assertThat(video).isNotSameAs(picture);
+    assertThat(video.weightsSha256()).isNotEqualTo(picture.weightsSha256());
+    assertThat(video.decodableIds()).containsExactlyInAnyOrder(8L, 9L, 10L);
+    assertThat(video.property("codebook.sizes")).isEqualTo(picture.property("codebook.sizes"));
+    for (String key : List.of("prior.sha256", "twostage.sha256", "twostage.temporal.sha256")) {
+      assertThat(video.property(key)).as(key).isEqualTo(picture.property(key));
+    }
+    assertThat(video.temporalTwoStageId()).isEqualTo(10);
+  }
+
   @Test
   void aTemporalIdMustBeItsOwn(@TempDir Path dir) throws IOException {
     Files.writeString(

@@ -168,8 +168,17 @@ public final class VectorGenerator {
     g.invalid();
     g.pinned();
     g.stages(images);
+    ModelPackage fast = ModelRegistry.builtIn().byName("tok-v2f").orElseThrow();
     new VideoVectors(
-            out, g.entries, g.model, g.model3, g.prior, g.twoStage, g.model7, g.twoStageTemporal)
+            out,
+            g.entries,
+            g.model,
+            g.model3,
+            g.prior,
+            g.twoStage,
+            g.model7,
+            g.twoStageTemporal,
+            new ModelId(fast.temporalTwoStageId(), fast.weightsSha256()))
         .generate();
     Manifest.write(out.resolve(Manifest.FILE), g.entries);
     return List.copyOf(g.entries);

@@ -64,6 +64,12 @@ final class VideoVectors {
 
   private final TwoStagePrior twoStageTemporal;
 
+  /**
+   * tok-v2f's model 10 (Spec §4.4): the video default, whose token models are model 7's; a clip of
+   * it differs from a model-7 clip in its header alone.
+   */
+  private final ModelId modelFastTemporal;
+
   VideoVectors(
       Path out,
       List<Manifest.Entry> entries,
@@ -72,7 +78,8 @@ final class VideoVectors {
       TokenModel prior,
       TokenModel twoStage,
       ModelId modelTemporal,
-      TwoStagePrior twoStageTemporal) {
+      TwoStagePrior twoStageTemporal,
+      ModelId modelFastTemporal) {
     this.out = out;
     this.entries = entries;
     this.model = model;
@@ -81,6 +88,7 @@ final class VideoVectors {
     this.twoStage = twoStage;
     this.modelTemporal = modelTemporal;
     this.twoStageTemporal = twoStageTemporal;
+    this.modelFastTemporal = modelFastTemporal;
   }
 
   // ---------------------------------------------------------------- a clip under construction
@@ -110,6 +118,9 @@ final class VideoVectors {
      * the tokens that {@link #changeSome} changes stay in their reference's group.
      */
     boolean temporal;
+
+    /** The header's model id where it is not the one {@link #pm} and {@link #temporal} imply. */
+    ModelId modelId;
 
     final List<Frame> frames = new ArrayList<>();
 
@@ -330,7 +341,7 @@ final class VideoVectors {
       ContainerHeader h =
           new ContainerHeader(
               PictureHeader.video(width, height, ChannelFormat.RGB, count, rateNum, rateDen),
-              temporal ? modelTemporal : pm == PM3 ? model3 : model,
+              modelId != null ? modelId : temporal ? modelTemporal : pm == PM3 ? model3 : model,
               new TokenGridParams(k, mode, pm));
       ByteArrayOutputStream b = new ByteArrayOutputStream();
       new VideoWriter(b, h, motion); // writes header() at once
@@ -565,6 +576,18 @@ final class VideoVectors {
             + " tokens whose same flag is 0 coded with the reference token's group (stage1_cdf_t),"
             + " half of them in the reference's group (stage2_cdf_t, the reference's rank"
             + " excluded); escaped slices (no temporal_on)");
+    // Model 10, the video default: model 7's token models under tok-v2f's weights (Spec §4.4)
+    c = temporalClip(64, 48);
+    c.modelId = modelFastTemporal;
+    c.key();
+    c.predicted();
+    c.predicted();
+    valid(
+        "video-predicted-pm3-model-10",
+        c,
+        "§4.4 §10.3 §10.4 §8.3.3.4 §8.3.3.5",
+        "model 10 (tok-v2f, the reference encoder's default for video), K = 4096: key frame and two"
+            + " predicted frames coded with model 7's parameters, temporal expert included");
     c = temporalClip(96, 64);
     c.motion = true;
     c.key();
