@@ -64,35 +64,47 @@ public final class Vqcodec {
   private Vqcodec() {}
 
   public static void main(String[] args) {
-    // Open the network the command will run in the background now, while the command line is
-    // parsed and the input read (issue 15; Tokenizer.prefetch).
-    networkToOpen(args).ifPresent(Tokenizer::prefetch);
+    if (runsANetwork(args)) {
+      // The engine's native start needs no model: it goes first. Then the tokenizer the command
+      // will use is opened in the background too, while the command line is parsed and the input
+      // read (issue 15; Tokenizer.prefetch).
+      Tokenizer.startEngine();
+      networkToOpen(args).ifPresent(Tokenizer::prefetch);
+    }
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
   /**
-   * The tokenizer an encode or decode whose inputs exist will open, if the command line tells: its
-   * plain arguments, all but the last (the output), name existing files or folders. An encode of a
-   * video (by its extension) opens the video default, of anything else the picture default; a
-   * decode opens the model its first input's header names. Only a guess, for speed: a process
+   * Whether the command line is an encode or decode whose inputs exist: its plain arguments, all
+   * but the last (the output), name existing files or folders. Only a guess, for speed: a process
    * cannot exit while the engine's native libraries are loading, so an error found early (a
    * mistyped path) would wait for them (measured: 1.1 s instead of 0.5 s). An option whose value
    * follows it as a separate argument makes the guess fail, and the run only loses the head start.
    */
-  static Optional<ModelPackage> networkToOpen(String[] args) {
-    if (args.length < 3 || !(args[0].equals("encode") || args[0].equals("decode"))) {
-      return Optional.empty();
-    }
-    List<Path> plain = new ArrayList<>();
+  static boolean runsANetwork(String[] args) {
+    if (args.length < 3 || !(args[0].equals("encode") || args[0].equals("decode"))) return false;
+    List<String> plain = plainArguments(args);
+    if (plain.size() < 2) return false;
     try {
-      for (int i = 1; i < args.length; i++) {
-        if (!args[i].startsWith("-")) plain.add(Path.of(args[i]));
+      for (String input : plain.subList(0, plain.size() - 1)) {
+        if (!Files.exists(Path.of(input))) return false;
       }
-      if (plain.size() < 2) return Optional.empty();
-      for (Path input : plain.subList(0, plain.size() - 1)) {
-        if (!Files.exists(input)) return Optional.empty();
-      }
-      Path first = plain.get(0);
+    } catch (InvalidPathException e) {
+      return false; // reported by the command
+    }
+    return true;
+  }
+
+  /**
+   * The tokenizer a command that {@link #runsANetwork} will open, if its arguments tell: an encode
+   * of a video (by its extension) the video default, of anything else the picture default; a decode
+   * the model its first input's header names (none if that is not a stream this build decodes: the
+   * command reports it).
+   */
+  static Optional<ModelPackage> networkToOpen(String[] args) {
+    if (!runsANetwork(args)) return Optional.empty();
+    Path first = Path.of(plainArguments(args).get(0));
+    try {
       ModelRegistry registry = ModelRegistry.builtIn();
       if (args[0].equals("encode")) {
         return Optional.of(
@@ -104,9 +116,17 @@ public final class Vqcodec {
       try (InputStream in = Files.newInputStream(first)) {
         return registry.find(ContainerReader.open(in).header().model());
       }
-    } catch (InvalidPathException | IOException | UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return Optional.empty(); // reported by the command
     }
+  }
+
+  private static List<String> plainArguments(String[] args) {
+    List<String> plain = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      if (!args[i].startsWith("-")) plain.add(args[i]);
+    }
+    return plain;
   }
 
   /** Runs the CLI with the given streams; returns the exit code. Used by tests. */
