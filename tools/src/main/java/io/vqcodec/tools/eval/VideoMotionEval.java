@@ -55,7 +55,10 @@ public final class VideoMotionEval {
         new StringBuilder(
             "clip,frames,quality,motion_range,kbps,psnr_rgb_mean,psnr_rgb_pooled,key_bytes,"
                 + "predicted_bytes,motion_frames,skipped_pct,moved_pct,encode_s,decode_s\n");
-    try (Tokenizer tokenizer = Tokenizer.loadDefault()) {
+    // The video encoder's own tokenizer (ModelRegistry.defaultVideoTokenizer: tok-v2f since
+    // 2026-12-07; the committed results before that date were made with tok-v2), whose decoder
+    // the encoder's pixel check of copies runs.
+    try (Tokenizer tokenizer = Tokenizer.loadDefaultVideo()) {
       for (Path clip : clips) {
         List<BufferedImage> source = new ArrayList<>();
         int rateNum, rateDen, w, h;

@@ -128,7 +128,10 @@ public final class VideoSkipTuning {
       images = s.filter(Files::isRegularFile).sorted().toList();
     }
     List<Coding> rows = new ArrayList<>();
-    try (Tokenizer tokenizer = Tokenizer.loadDefault()) {
+    // The video encoder's own tokenizer (ModelRegistry.defaultVideoTokenizer: tok-v2f since
+    // 2026-12-07; the committed results before that date were made with tok-v2), whose decoder
+    // the encoder's pixel check of copies runs.
+    try (Tokenizer tokenizer = Tokenizer.loadDefaultVideo()) {
       for (int i = 0; i < images.size(); i += every) {
         if ((i / every) % shards != shard) continue;
         BufferedImage photo = ImageIO.read(images.get(i).toFile());
