@@ -96,17 +96,19 @@ public final class Vqcodec {
   }
 
   /**
-   * The tokenizer a command that {@link #runsANetwork} will open, if its arguments tell: an encode
-   * of a video (by its extension) the video default, of anything else the picture default; a decode
-   * the model its first input's header names (none if that is not a stream this build decodes: the
-   * command reports it).
+   * The tokenizer a command line that {@link #runsANetwork} will open, if its arguments tell (it
+   * does not check that again): an encode of a video (by its extension) the video default, of
+   * anything else the picture default; a decode the model its first input's header names (none if
+   * that is not a stream this build decodes: the command reports it).
    */
   static Optional<ModelPackage> networkToOpen(String[] args) {
-    if (!runsANetwork(args)) return Optional.empty();
-    Path first = Path.of(plainArguments(args).get(0));
+    List<String> plain = plainArguments(args);
+    boolean encode = args.length > 0 && args[0].equals("encode");
+    if (plain.isEmpty() || !(encode || args[0].equals("decode"))) return Optional.empty();
     try {
+      Path first = Path.of(plain.get(0));
       ModelRegistry registry = ModelRegistry.builtIn();
-      if (args[0].equals("encode")) {
+      if (encode) {
         return Optional.of(
             VideoJobs.isVideoInput(first)
                 ? registry.defaultVideoTokenizer()
@@ -116,7 +118,7 @@ public final class Vqcodec {
       try (InputStream in = Files.newInputStream(first)) {
         return registry.find(ContainerReader.open(in).header().model());
       }
-    } catch (IOException | UncheckedIOException e) {
+    } catch (InvalidPathException | IOException | UncheckedIOException e) {
       return Optional.empty(); // reported by the command
     }
   }

@@ -31,10 +31,9 @@ import java.util.regex.Pattern;
  * ReleaseModel tokenizer --ckpt runs/tok-v3/ckpt-N.vqt --arch A --name tok-v3 --model-id 7
  *     --out models/src/main/resources/io/vqcodec/models/tok-v3
  *     [--prior-images ../shared/data/train] [--prior-max-side 1024] [--same-weights-ids ID,...]
- * ReleaseModel tokenizer --ckpt runs/tok-v3-fast/ckpt-N.vqt --arch A --name tok-v2-fast --model-id 7
- *     --token-models-from models/src/main/resources/io/vqcodec/models/tok-v2 --twostage-id 8 \
- *     --temporal-id 9
- *     --out models/src/main/resources/io/vqcodec/models/tok-v2-fast
+ * ReleaseModel tokenizer --ckpt runs/tok-v3-fast/ckpt-N.vqt --arch A --name tok-v2f --model-id 8
+ *     --token-models-from models/src/main/resources/io/vqcodec/models/tok-v2 --twostage-id 9
+ *     --temporal-id 10 --out models/src/main/resources/io/vqcodec/models/tok-v2f
  * ReleaseModel predictor --ckpt runs/mask-v2/ckpt-N.vqt --arch 16,128,4,4 --name mask-v2
  *     --out models/src/main/resources/io/vqcodec/models/mask-v2
  * </pre>
@@ -104,12 +103,10 @@ public final class ReleaseModel {
     if (tokenModelsFrom != null && a.containsKey("prior-images"))
       throw new IllegalArgumentException(
           "--token-models-from copies the token models: --prior-images would refit them");
-    if (a.containsKey("twostage-id") && tokenModelsFrom == null)
-      throw new IllegalArgumentException("--twostage-id needs --token-models-from");
-    if (a.containsKey("temporal-id") && tokenModelsFrom == null)
-      throw new IllegalArgumentException("--temporal-id needs --token-models-from");
     for (String key : List.of("twostage-id", "temporal-id")) {
       if (!a.containsKey(key)) continue;
+      if (tokenModelsFrom == null)
+        throw new IllegalArgumentException("--" + key + " needs --token-models-from");
       long ts = Long.parseLong(a.get(key).trim());
       refuseUsedId(ts, spec);
       if (ids.contains(ts))
@@ -175,39 +172,48 @@ public final class ReleaseModel {
         w.bytes(),
         out);
     System.out.println("Add this row to the registry table of Spec §4.4 (" + spec + "):");
-    System.out.printf(
-        Locale.ROOT,
-        "| %d | %s (training step %d)%s | `%s` | %s | released |%n",
-        id,
+    String weightsSha = HexFormat.of().formatHex(w.sha256());
+    printRow(
+        String.valueOf(id),
         name,
         w.step(),
         priorSha == null ? "" : " + context prior (`prior.sha256` `" + priorSha + "`)",
-        HexFormat.of().formatHex(w.sha256()),
-        w.codebookSizes().replace(",", ", "));
+        weightsSha,
+        w.codebookSizes());
     if (p.getProperty("twostage.id") != null) {
-      System.out.printf(
-          Locale.ROOT,
-          "| %s | %s (training step %d) + two-stage model (`twostage.sha256` `%s`) | `%s` | %s |"
-              + " released |%n",
+      printRow(
           p.getProperty("twostage.id"),
           name,
           w.step(),
-          p.getProperty("twostage.sha256"),
-          HexFormat.of().formatHex(w.sha256()),
-          w.codebookSizes().replace(",", ", "));
+          " + two-stage model (`twostage.sha256` `" + p.getProperty("twostage.sha256") + "`)",
+          weightsSha,
+          w.codebookSizes());
     }
     if (p.getProperty("twostage.temporal.id") != null) {
-      System.out.printf(
-          Locale.ROOT,
-          "| %s | %s (training step %d) + two-stage model with a temporal expert (§8.3.3.2 version"
-              + " 2; `twostage.sha256` `%s`) | `%s` | %s | released |%n",
+      printRow(
           p.getProperty("twostage.temporal.id"),
           name,
           w.step(),
-          p.getProperty("twostage.temporal.sha256"),
-          HexFormat.of().formatHex(w.sha256()),
-          w.codebookSizes().replace(",", ", "));
+          " + two-stage model with a temporal expert (§8.3.3.2 version 2; `twostage.sha256` `"
+              + p.getProperty("twostage.temporal.sha256")
+              + "`)",
+          weightsSha,
+          w.codebookSizes());
     }
+  }
+
+  /** One row of the registry table of Spec §4.4, for the release's own weights. */
+  private static void printRow(
+      String id, String name, long step, String what, String weightsSha, String levels) {
+    System.out.printf(
+        Locale.ROOT,
+        "| %s | %s (training step %d)%s | `%s` | %s | released |%n",
+        id,
+        name,
+        step,
+        what,
+        weightsSha,
+        levels.replace(",", ", "));
   }
 
   /**

@@ -29,6 +29,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.IntUnaryOperator;
 import java.util.zip.CRC32C;
 
 /**
@@ -1120,13 +1121,6 @@ final class VideoVectors {
   }
 
   /**
-   * A predicted frame's slice damaged (Spec §5.5), and the next frame skipping and coding cells
-   * over its lost tokens: skipped cells copy lost tokens, a same flag 1 over a lost token gives a
-   * lost token, and a lost reference cell counts as fine (Spec §10.5), so fine cells coded over it
-   * carry same flags and coarse ones do not. prob_model_id 0, whose contexts do not look at
-   * neighbouring tokens.
-   */
-  /**
    * Model 7 over a lost reference (Spec §8.3.3.4: a token whose reference token is lost has no
    * reference token): frame 1's first slice damaged, frame 2 coding every cell of it anew, against
    * the decoder's reference (§10.5: fine cells of lost tokens, so fine cells carry same flags of 0
@@ -1135,18 +1129,8 @@ final class VideoVectors {
    */
   private void lostReferenceTemporal() throws IOException {
     Clip c = temporalClip(64, 64);
-    c.key();
-    TokenGrid f1 = c.predicted();
-    c.frames.get(1).edit = b -> flip(b, frameHeaderSize(b) + 3); // a byte of slice 0's payload
-    TokenGrid ref = f1.copy();
-    for (int cy = 0; cy < 2; cy++) {
-      for (int cx = 0; cx < 4; cx++) {
-        ref.setFine(cx, cy, true);
-        for (int q = 0; q < 4; q++) {
-          ref.setFineToken(2 * cx + (q & 1), 2 * cy + (q >> 1), TokenGrid.LOST);
-        }
-      }
-    }
+    TokenGrid f1 = keyThenDamagedPredicted(c);
+    TokenGrid ref = fineFirstSlice(f1, q -> TokenGrid.LOST);
     boolean[] skip = new boolean[16];
     TokenGrid f2 = c.predictedGrid(ref, skip);
     // One codeword repeated (cheap under the adaptive counts, so the slice is not escaped); cell
@@ -1182,20 +1166,19 @@ final class VideoVectors {
             + " expert");
   }
 
+  /**
+   * A predicted frame's slice damaged (Spec §5.5), and the next frame skipping and coding cells
+   * over its lost tokens: skipped cells copy lost tokens, a same flag 1 over a lost token gives a
+   * lost token, and a lost reference cell counts as fine (Spec §10.5), so fine cells coded over it
+   * carry same flags and coarse ones do not. prob_model_id 0, whose contexts do not look at
+   * neighbouring tokens.
+   */
   private void lostReference() throws IOException {
     Clip c = clip(PM0);
-    c.key();
-    TokenGrid f1 = c.predicted();
-    c.frames.get(1).edit = b -> flip(b, frameHeaderSize(b) + 3); // a byte of slice 0's payload
+    TokenGrid f1 = keyThenDamagedPredicted(c);
     // The encoder's reference: frame 1 with its first slice's cells fine, of tokens that the coded
     // tokens of frame 2 differ from (the decoder's reference has lost tokens there).
-    TokenGrid ref = f1.copy();
-    for (int cy = 0; cy < 2; cy++) {
-      for (int cx = 0; cx < 4; cx++) {
-        ref.setFine(cx, cy, true);
-        for (int q = 0; q < 4; q++) ref.setFineToken(2 * cx + (q & 1), 2 * cy + (q >> 1), q + 1);
-      }
-    }
+    TokenGrid ref = fineFirstSlice(f1, q -> q + 1);
     boolean[] skip = new boolean[16];
     TokenGrid f2 = c.predictedGrid(ref, skip);
     TokenGrid want = f2.copy();
@@ -1239,6 +1222,34 @@ final class VideoVectors {
         "frame 1's first slice damaged; frame 2 over it: skipped cells lost, fine cells coded with"
             + " same flags (a lost reference cell is fine), one same flag 1 over a lost token,"
             + " coarse cells without same flags");
+  }
+
+  /**
+   * Codes a key frame and a predicted frame into {@code c} (4x4 cells, slices of 2 rows) and
+   * damages a byte of the predicted frame's first slice payload; returns the predicted frame as
+   * coded.
+   */
+  private TokenGrid keyThenDamagedPredicted(Clip c) {
+    c.key();
+    TokenGrid f1 = c.predicted();
+    c.frames.get(1).edit = b -> flip(b, frameHeaderSize(b) + 3); // a byte of slice 0's payload
+    return f1;
+  }
+
+  /**
+   * {@code f1} with the cells of its first slice (2 rows of 4) fine, quadrant q's token token(q).
+   */
+  private static TokenGrid fineFirstSlice(TokenGrid f1, IntUnaryOperator token) {
+    TokenGrid g = f1.copy();
+    for (int cy = 0; cy < 2; cy++) {
+      for (int cx = 0; cx < 4; cx++) {
+        g.setFine(cx, cy, true);
+        for (int q = 0; q < 4; q++) {
+          g.setFineToken(2 * cx + (q & 1), 2 * cy + (q >> 1), token.applyAsInt(q));
+        }
+      }
+    }
+    return g;
   }
 
   /**
