@@ -9,7 +9,8 @@ frames).
 For each clip, the first N frames are converted once to lossless RGB (FFV1, as tools/video-eval.sh
 does) and coded twice at the same --quality: with the default key-frame interval (one key frame,
 then predicted frames) and with --keyint 1 (every frame intra). Per frame: bytes from
-`vqcodec info --json`, PSNR on RGB against the reference (numpy, from FFmpeg's rgb24 output).
+`vqcodec info --json` (the whole frame, its header included, since 2026-12-07; slice payloads
+only before), PSNR on RGB against the reference (numpy, from FFmpeg's rgb24 output).
 The predicted frames' mean bytes are compared with the intra stream's mean bytes on the same
 frames, and their PSNRs likewise.
 
@@ -145,7 +146,7 @@ def main():
         f.write("# Predicted frames against intra coding (tools/video-predicted.py)\n\n")
         f.write(f"Each clip's first {a.frames} frames at `--quality {a.quality}`: the default stream (one key frame, "
                 "then predicted frames) and `--keyint 1` (every frame intra). Bytes per frame from "
-                "`vqcodec info --json`; PSNR on RGB. Columns over the predicted frames of the default "
+                "`vqcodec info --json` (whole frames, headers included); PSNR on RGB. Columns over the predicted frames of the default "
                 "stream and the same frames of the intra stream. Static block: the 64x64 block whose "
                 "source pixels change least (mean absolute difference per frame in the next column); "
                 "spread = max - min of its PSNR over the predicted frames, step = the largest change "

@@ -105,7 +105,8 @@ final class EncodeCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "" + EncoderOptions.DEFAULT_SLICE_ROWS,
       description =
-          "Cell rows (16 pixels each) per slice, the unit that survives or is lost; default ${DEFAULT-VALUE}.")
+          "About N cell rows (16 pixels each) per slice, the unit that survives or is lost: the"
+              + " rows are shared evenly among round(rows / N) slices; default ${DEFAULT-VALUE}.")
   int sliceRows;
 
   @Option(

@@ -290,7 +290,7 @@ final class VideoJobs {
       long n = 0, total = 0;
       for (VideoTokenDecoder.Frame f; (f = d.next()) != null; ) {
         for (long i = 0; i < f.lostBefore(); i++) {
-          append(frames, json, n++, null, 0, 0, 0, 0);
+          append(frames, json, n++, null, 0, 0, 0, 0, 0);
         }
         int cells = f.grid() == null ? 0 : f.grid().cellsWide() * f.grid().cellsHigh();
         if (f.type() == FrameType.KEY) keys.append(keys.length() == 0 ? "" : ", ").append(n);
@@ -299,6 +299,7 @@ final class VideoJobs {
             json,
             n++,
             f.type(),
+            f.headerBytes(),
             f.payloadBytes(),
             f.skippedCells(),
             f.motionCells(),
@@ -353,21 +354,25 @@ final class VideoJobs {
       boolean json,
       long n,
       FrameType type,
-      int bytes,
+      int headerBytes,
+      int payloadBytes,
       int skipped,
       int moved,
       int cells) {
     String t = type == null ? "lost" : type.name().toLowerCase(Locale.ROOT);
+    // A frame's bytes are its header's and its payloads' (Spec §10.3): what it costs in the stream.
+    int bytes = headerBytes + payloadBytes;
     if (json) {
       if (b.length() > 0) b.append(",\n");
       b.append(
           String.format(
               Locale.ROOT,
-              "    {\"frame\": %d, \"type\": \"%s\", \"bytes\": %d, \"skipped_cells\": %d,"
-                  + " \"motion_cells\": %d, \"coded_cells\": %d}",
+              "    {\"frame\": %d, \"type\": \"%s\", \"bytes\": %d, \"header_bytes\": %d,"
+                  + " \"skipped_cells\": %d, \"motion_cells\": %d, \"coded_cells\": %d}",
               n,
               t,
               bytes,
+              headerBytes,
               skipped,
               moved,
               cells - skipped - moved));

@@ -35,11 +35,18 @@ public final class VideoReader {
    * @param number frame_number
    * @param type the frame type, or null for a reserved one (the frame is then lost, Spec §10.3)
    * @param offset byte offset of its frame_sync
+   * @param headerBytes its frame_header_size (Spec §10.3): what the frame costs beyond its slice
+   *     payloads
    * @param lostBefore frames lost between the previous frame returned and this one (Spec §10.7)
    * @param slices its slices, each with the status of Spec §5.4
    */
   public record Frame(
-      long number, FrameType type, long offset, long lostBefore, List<Slice> slices) {
+      long number,
+      FrameType type,
+      long offset,
+      int headerBytes,
+      long lostBefore,
+      List<Slice> slices) {
     public Frame {
       slices = List.copyOf(slices);
     }
@@ -179,7 +186,7 @@ public final class VideoReader {
   }
 
   /** What {@link #tryFrame} returns for a frame past the header's frame_count (Spec §10.2). */
-  private static final Frame BEYOND_COUNT = new Frame(-1, null, -1, 0, List.of());
+  private static final Frame BEYOND_COUNT = new Frame(-1, null, -1, 0, 0, List.of());
 
   /**
    * Reads a frame header at the current position and the frame's payloads; null, with nothing
@@ -230,7 +237,8 @@ public final class VideoReader {
       }
       slices.add(new Slice(first, rows, payload, status));
     }
-    return new Frame(f.frameNumber, FrameType.of(f.frameType, versionMinor), offset, lost, slices);
+    return new Frame(
+        f.frameNumber, FrameType.of(f.frameType, versionMinor), offset, (int) size, lost, slices);
   }
 
   private void readIndex() throws IOException {

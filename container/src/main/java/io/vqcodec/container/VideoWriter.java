@@ -59,11 +59,12 @@ public final class VideoWriter {
    * Writes the next frame: its header (Spec §10.3) and payloads. The first frame must be a key
    * frame.
    *
+   * @return the bytes the frame took, its header included
    * @throws IllegalArgumentException if the slices break Spec §5.2 or Annex A, the first frame is
    *     predicted, a motion frame was not announced to the constructor, or the header's frame count
    *     is exceeded
    */
-  public void writeFrame(FrameType type, List<Slice> slices) throws IOException {
+  public int writeFrame(FrameType type, List<Slice> slices) throws IOException {
     if (finished) throw new IllegalStateException("finished");
     if (type == FrameType.MOTION && !motion) {
       throw new IllegalArgumentException(
@@ -91,12 +92,14 @@ public final class VideoWriter {
     if (type == FrameType.KEY) keyFrames.add(new long[] {frames, offset});
     byte[] h = w.toByteArray();
     out.write(h);
+    long start = offset;
     offset += h.length;
     for (Slice s : slices) {
       out.write(s.payloadNoCopy());
       offset += s.payloadSize();
     }
     frames++;
+    return (int) (offset - start);
   }
 
   /** Frames written so far. */

@@ -250,9 +250,9 @@ public final class ImageEncoder implements AutoCloseable {
   }
 
   /**
-   * Header, slices of the options' cell rows (Spec §5), container (Spec §2); a downscaled source
-   * adds the coded-resolution block (Spec §9.6.1), residual stages the residual-stages block with
-   * the most stages a cell uses (Spec §9.6.2).
+   * Header, slices of about the options' cell rows (Spec §5, SliceCoder#sliceRowCounts), container
+   * (Spec §2); a downscaled source adds the coded-resolution block (Spec §9.6.1), residual stages
+   * the residual-stages block with the most stages a cell uses (Spec §9.6.2).
    */
   private byte[] assemble(SourcePicture source, EncoderOptions options, TokenGrid grid) {
     int sliceRows = options.sliceRows;
@@ -282,11 +282,7 @@ public final class ImageEncoder implements AutoCloseable {
             grid,
             sliceRows,
             mode);
-    List<Slice> slices = new ArrayList<>();
-    for (int i = 0; i < payloads.size(); i++) {
-      int first = i * sliceRows;
-      slices.add(new Slice(first, Math.min(sliceRows, grid.cellsHigh() - first), payloads.get(i)));
-    }
+    List<Slice> slices = SliceCoder.slices(payloads, grid.cellsHigh(), sliceRows);
     List<Extension> extensions = new ArrayList<>();
     if (source.resolutionShift != 0) {
       extensions.add(ContainerHeader.codedResolution(source.resolutionShift));

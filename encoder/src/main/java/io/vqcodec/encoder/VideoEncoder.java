@@ -7,7 +7,6 @@ import io.vqcodec.container.FrameType;
 import io.vqcodec.container.GranularityMode;
 import io.vqcodec.container.ModelId;
 import io.vqcodec.container.PictureHeader;
-import io.vqcodec.container.Slice;
 import io.vqcodec.container.TokenGridParams;
 import io.vqcodec.container.VideoWriter;
 import io.vqcodec.neural.Tokenizer;
@@ -18,7 +17,6 @@ import io.vqcodec.tokens.TokenModel;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -154,6 +152,7 @@ public final class VideoEncoder implements AutoCloseable {
   /**
    * What one coded frame cost.
    *
+   * @param bytes the frame's bytes in the stream, its header (Spec §10.3) included
    * @param motionCells cells copied by motion (Spec §10.9)
    */
   public record FrameReport(
@@ -372,17 +371,13 @@ public final class VideoEncoder implements AutoCloseable {
       if (type == FrameType.KEY) {
         codedCellBits = Math.max(2, 8.0 * total(payloads) / n);
       }
-      List<Slice> slices = new ArrayList<>();
-      for (int i = 0; i < payloads.size(); i++) {
-        int first = i * options.sliceRows;
-        slices.add(
-            new Slice(
-                first, Math.min(options.sliceRows, grid.cellsHigh() - first), payloads.get(i)));
-      }
-      writer.writeFrame(type, slices);
+      int bytes =
+          writer.writeFrame(type, SliceCoder.slices(payloads, grid.cellsHigh(), options.sliceRows));
       reference = grid;
       sinceKey = type == FrameType.KEY ? 1 : sinceKey + 1;
-      last = new FrameReport(frames++, type, total(payloads), skipped, moved, n);
+      last = new FrameReport(frames++, type, bytes, skipped, moved, n);
+      // The budget is the stream's, so a frame counts with its header: at 22 kbit/s a QCIF frame's
+      // 23-byte header is a quarter of its share.
       if (budget > 0) steer(last.bytes());
       return last;
     }
@@ -425,8 +420,10 @@ public final class VideoEncoder implements AutoCloseable {
       double threshold = lambda * codedCellBits;
       MotionSearch search =
           withMotion && range > 0 ? new MotionSearch(table, reference, mode, range) : null;
-      for (int cy = 0; cy < ch; cy++) {
-        int firstRow = cy - cy % options.sliceRows; // the predictor stays within the slice
+      int[] sliceRowCounts = SliceCoder.sliceRowCounts(ch, options.sliceRows);
+      for (int cy = 0, slice = 0, firstRow = 0; cy < ch; cy++) {
+        if (cy == firstRow + sliceRowCounts[slice]) firstRow += sliceRowCounts[slice++];
+        // firstRow: the first row of cy's slice, where the vector predictor stops (Spec §10.9.2)
         for (int cx = 0; cx < cw; cx++) {
           double skipCost = distance(table, grid, reference, cx, cy);
           double best = Math.min(skipCost, threshold);

@@ -37,6 +37,7 @@ public final class VideoTokenDecoder {
    *     frame
    * @param motion the cell modes and vectors of a motion frame (Spec §10.9); null in other frames
    * @param slices what became of each slice
+   * @param headerBytes bytes of its frame header (Spec §10.3); 0 for a frame lost before it
    * @param payloadBytes bytes of its slice payloads
    * @param lostTokens tokens lost in this frame
    * @param lostBefore frames lost just before this one (Spec §10.7)
@@ -48,6 +49,7 @@ public final class VideoTokenDecoder {
       boolean[] skip,
       MotionField motion,
       List<SliceReport> slices,
+      int headerBytes,
       int payloadBytes,
       int lostTokens,
       long lostBefore) {
@@ -118,7 +120,8 @@ public final class VideoTokenDecoder {
     if (f.type() == null || (f.type().predicted() && reference == null)) {
       // Spec §10.3: a reserved frame type loses the frame; a predicted frame with no frame before
       // it has no reference.
-      return new Frame(f.number(), null, null, null, null, List.of(), 0, 0, f.lostBefore());
+      return new Frame(
+          f.number(), null, null, null, null, List.of(), f.headerBytes(), 0, 0, f.lostBefore());
     }
     TokenGrid grid = new TokenGrid(h.codedWidth(), h.codedHeight(), h.grid().codebookSize());
     MotionField motion =
@@ -155,7 +158,16 @@ public final class VideoTokenDecoder {
     int lost = grid.lostTokens(), bytes = payloadBytes(reports);
     reference = grid; // Spec §10.5: the frame as decoded, lost tokens included
     return new Frame(
-        f.number(), f.type(), grid, skip, motion, reports, bytes, lost, f.lostBefore());
+        f.number(),
+        f.type(),
+        grid,
+        skip,
+        motion,
+        reports,
+        f.headerBytes(),
+        bytes,
+        lost,
+        f.lostBefore());
   }
 
   /**

@@ -74,16 +74,15 @@ class MotionSliceTest {
       GranularityMode mode)
       throws EntropyDecodingException {
     TokenGrid g = new TokenGrid(ref.width(), ref.height(), ref.codebookSize());
-    for (int i = 0; i < payloads.size(); i++) {
-      int first = i * sliceRows;
+    for (Slice slice : SliceCoder.slices(payloads, g.cellsHigh(), sliceRows)) {
       SliceCoder.decodeMotion(
           TestGrids.model(contextPrior),
-          payloads.get(i),
+          slice.payload(),
           g,
           ref,
           out,
-          first,
-          Math.min(sliceRows, g.cellsHigh() - first),
+          slice.firstRow(),
+          slice.rowCount(),
           mode);
     }
     return g;

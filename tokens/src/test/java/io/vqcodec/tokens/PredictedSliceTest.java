@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vqcodec.container.GranularityMode;
+import io.vqcodec.container.Slice;
 import io.vqcodec.entropy.EntropyDecodingException;
 import java.util.Arrays;
 import java.util.List;
@@ -55,16 +56,15 @@ class PredictedSliceTest {
         SliceCoder.encodeSlices(
             TestGrids.model(contextPrior), g, ref, skip, sliceRows, GranularityMode.MIXED);
     TokenGrid out = new TokenGrid(g.width(), g.height(), g.codebookSize());
-    for (int i = 0; i < payloads.size(); i++) {
-      int first = i * sliceRows;
+    for (Slice slice : SliceCoder.slices(payloads, g.cellsHigh(), sliceRows)) {
       SliceCoder.decodePredicted(
           TestGrids.model(contextPrior),
-          payloads.get(i),
+          slice.payload(),
           out,
           ref,
           decodedSkip,
-          first,
-          Math.min(sliceRows, g.cellsHigh() - first),
+          slice.firstRow(),
+          slice.rowCount(),
           GranularityMode.MIXED);
     }
     return out;

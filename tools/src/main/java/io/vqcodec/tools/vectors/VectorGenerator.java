@@ -584,11 +584,11 @@ public final class VectorGenerator {
           "samples/chelsea.png, default quality, the context prior");
       image(
           enc,
-          "img-96x64-k1024-rows3-pm3",
+          "img-96x64-k1024-rows2-pm3",
           crop(src, 250, 50, 96, 64),
-          EncoderOptions.defaults().withCodebook(1024, 0.25).withSliceRows(3),
+          EncoderOptions.defaults().withCodebook(1024, 0.25).withSliceRows(2),
           "§6.3 §8.3.3",
-          "a 96x64 crop, K=1024, 25% fine, two-stage model");
+          "a 96x64 crop, K=1024, 25% fine, two-stage model, two slices");
       image(
           enc,
           "img-chelsea-451x300-pm0",
@@ -643,9 +643,9 @@ public final class VectorGenerator {
           enc,
           "img-96x64-k1024-pm2",
           crop(src, 250, 50, 96, 64),
-          d.withCodebook(1024, 0.25).withSliceRows(3),
+          d.withCodebook(1024, 0.25).withSliceRows(2),
           "§6.3 §8.3.2",
-          "a 96x64 crop, K=1024, 25% fine");
+          "a 96x64 crop, K=1024, 25% fine, two slices");
     }
   }
 

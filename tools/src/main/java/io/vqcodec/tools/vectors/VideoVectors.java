@@ -156,7 +156,7 @@ final class VideoVectors {
     }
 
     int slices() {
-      return (cellsHigh() + sliceRows - 1) / sliceRows;
+      return SliceCoder.sliceRowCounts(cellsHigh(), sliceRows).length;
     }
 
     /** Appends a frame coded from {@code payloads}; returns it for edits. */
@@ -164,11 +164,7 @@ final class VideoVectors {
       Frame f = new Frame();
       f.number = frames.size();
       f.type = type;
-      f.slices = new ArrayList<>();
-      for (int i = 0; i < payloads.size(); i++) {
-        int first = i * sliceRows;
-        f.slices.add(new Slice(first, Math.min(sliceRows, cellsHigh() - first), payloads.get(i)));
-      }
+      f.slices = new ArrayList<>(SliceCoder.slices(payloads, cellsHigh(), sliceRows));
       f.indexed = type == KEY;
       frames.add(f);
       return f;
