@@ -263,7 +263,7 @@ final class VideoReport {
       }
     }
     s.append(
-        "\nBytes are the frames' payloads from `vqcodec info --json` (the file adds its headers)."
+        "\nBytes are whole frames, headers included, from `vqcodec info --json` (the file adds its own header and the frame index)."
             + " The ratio compares equal quality steps, not equal PSNR (both PSNRs shown).\n\n");
 
     s.append("## Points per clip\n\n");
