@@ -44,8 +44,20 @@ public final class VideoEncoder implements AutoCloseable {
   /** Default key-frame interval in frames. */
   public static final int DEFAULT_KEYINT = 60;
 
-  /** A predicted frame at least this fraction of its key-frame size is coded as a key frame. */
+  /**
+   * Without the pixel check of copies, or with {@link #keyFrameSlope} NaN, a predicted frame at
+   * least this fraction of its key-frame size is coded as a key frame.
+   */
   static final double SCENE_CUT = 0.9;
+
+  /**
+   * The default of {@link #keyFrameSlope}: intra coding's PSNR gain per doubling of bits, the
+   * median over the validation clips' intra codings between quality steps 5 and 9 (2.2 dB;
+   * results/video/key-frames/). On those clips the rate-distortion choice it drives costs the same
+   * as the size rule (a hand-held camera: 0.832 of intra at equal PSNR against 0.836; pans, zooms,
+   * still scenes: no frame changes type).
+   */
+  public static final double DEFAULT_KEY_FRAME_SLOPE = 2.2;
 
   /** Default motion search range in fine positions (8 coded pixels): up to 64 pixels a frame. */
   public static final int DEFAULT_MOTION_RANGE = 8;
@@ -73,6 +85,7 @@ public final class VideoEncoder implements AutoCloseable {
   private int motionRange = DEFAULT_MOTION_RANGE;
   private double skipTolerance = DEFAULT_SKIP_TOLERANCE;
   private double copyTolerance = DEFAULT_COPY_TOLERANCE;
+  private double keyFrameSlope = DEFAULT_KEY_FRAME_SLOPE;
 
   private final Tokenizer tokenizer;
   private final boolean ownsTokenizer;
@@ -150,6 +163,26 @@ public final class VideoEncoder implements AutoCloseable {
   }
 
   /**
+   * Sets how sessions started afterwards choose between a predicted frame and a key frame (Spec
+   * §10.8). A slope of {@code dbPerDoubling} (default {@link #DEFAULT_KEY_FRAME_SLOPE}): by
+   * rate-distortion cost, the squared error of each coding (known from the pixel check of copies,
+   * {@link #copyTolerance}, which decodes both) plus lambda times its bits, lambda being the slope
+   * of intra coding at the key frame's point if doubling its bits gained {@code dbPerDoubling} dB:
+   * a predicted frame that saves a sixth of the bits but loses 0.7 dB is then a key frame. NaN, or
+   * no pixel check: by size alone, a key frame where the predicted frame would take at least {@link
+   * #SCENE_CUT} of the key frame's bytes (the rule before 2026-12-07).
+   *
+   * @return this encoder
+   */
+  public VideoEncoder keyFrameSlope(double dbPerDoubling) {
+    if (!(dbPerDoubling > 0) && !Double.isNaN(dbPerDoubling)) {
+      throw new IllegalArgumentException("key-frame slope " + dbPerDoubling + " must be positive");
+    }
+    this.keyFrameSlope = dbPerDoubling;
+    return this;
+  }
+
+  /**
    * What one coded frame cost.
    *
    * @param bytes the frame's bytes in the stream, its header (Spec §10.3) included
@@ -186,6 +219,21 @@ public final class VideoEncoder implements AutoCloseable {
     return new Session(out, width, height, rateNum, rateDen, frameCount, options, keyint, kbps);
   }
 
+  /**
+   * Whether a frame is better coded as a key frame of {@code keyBytes} and squared error {@code
+   * keySse} than as a predicted frame of {@code predictedBytes} and {@code predictedSse} (Spec
+   * §10.8), see {@link #keyFrameSlope}; errors NaN (not measured) or a NaN slope: by size.
+   */
+  static boolean keyFrameWins(
+      double slope, double predictedSse, int predictedBytes, double keySse, int keyBytes) {
+    if (Double.isNaN(slope) || Double.isNaN(keySse) || Double.isNaN(predictedSse) || keySse <= 0) {
+      return predictedBytes >= SCENE_CUT * keyBytes;
+    }
+    // PSNR = c - 10 log10(D): doubling the bits R gains s dB, so dD/dR = -D s ln 10 / (10 R ln 2)
+    double lambda = keySse * slope * Math.log(10) / (10 * Math.log(2)) / (8.0 * keyBytes);
+    return predictedSse + lambda * 8.0 * predictedBytes >= keySse + lambda * 8.0 * keyBytes;
+  }
+
   /** One video being written. */
   public final class Session implements AutoCloseable {
     private final VideoWriter writer;
@@ -207,6 +255,10 @@ public final class VideoEncoder implements AutoCloseable {
     private final int range; // motion search range, 0: none
     private final double tolerance; // skip tolerance, see VideoEncoder.skipTolerance
     private final double copyCheck; // copy tolerance, see VideoEncoder.copyTolerance
+    private final double keySlope; // see VideoEncoder.keyFrameSlope
+    // Squared RGB errors of the last pixel check (recodeCostlyCopies): the frame as a key frame
+    // and as predicted, its recoded copies coded; NaN when the check did not run.
+    private double keySse = Double.NaN, predictedSse = Double.NaN;
     private double codedCellBits = 16; // bits of a coded cell, measured on the last frames
     private TokenGrid reference;
     private long frames;
@@ -273,6 +325,7 @@ public final class VideoEncoder implements AutoCloseable {
       this.range = motionRange;
       this.tolerance = skipTolerance;
       this.copyCheck = copyTolerance;
+      this.keySlope = keyFrameSlope;
       this.writer = new VideoWriter(out, header, range > 0);
     }
 
@@ -343,6 +396,7 @@ public final class VideoEncoder implements AutoCloseable {
             }
           }
         }
+        keySse = predictedSse = Double.NaN;
         if (Double.isFinite(copyCheck) && recodeCostlyCopies(level, grid, predicted, field) > 0) {
           payloads =
               type == FrameType.MOTION
@@ -354,7 +408,7 @@ public final class VideoEncoder implements AutoCloseable {
         moved = field.motionCount();
         // Spec §10.8: a scene cut, where prediction hardly pays, becomes a key frame.
         key = SliceCoder.encodeSlices(framePrior, grid, options.sliceRows, mode);
-        if (total(payloads) >= SCENE_CUT * total(key)) {
+        if (keyFrameWins(total(payloads), total(key))) {
           payloads = key;
           type = FrameType.KEY;
           skipped = moved = 0;
@@ -466,16 +520,25 @@ public final class VideoEncoder implements AutoCloseable {
       double[] copied = level.cellErrors(predicted);
       double bound = copyCheck * mean * skipScale;
       int recoded = 0;
+      keySse = predictedSse = 0;
       for (int i = 0; i < n; i++) {
         int cx = i % cw, cy = i / cw;
-        if (!field.isSkip(cx, cy) && !field.isMotion(cx, cy)) continue;
-        if (copied[i] - fresh[i] > bound) {
+        keySse += fresh[i];
+        boolean copy = field.isSkip(cx, cy) || field.isMotion(cx, cy);
+        if (copy && copied[i] - fresh[i] > bound) {
           field.setCoded(cx, cy);
           predicted.copyCell(grid, cx, cy);
           recoded++;
+          predictedSse += fresh[i]; // its own tokens now: about the key frame's error
+        } else {
+          predictedSse += copied[i];
         }
       }
       return recoded;
+    }
+
+    private boolean keyFrameWins(int predictedBytes, int keyBytes) {
+      return VideoEncoder.keyFrameWins(keySlope, predictedSse, predictedBytes, keySse, keyBytes);
     }
 
     /**

@@ -33,7 +33,9 @@ import javax.imageio.ImageIO;
  * the image's position in the sorted list: a static camera with an object moving over the picture
  * (a 96x80 patch cut from elsewhere in the photo, 3 pixels right and 1 down a frame) and sensor
  * noise; a pan of 2 pixels right and 1 down a frame; a static camera with sensor noise alone; a
- * zoom in by 0.5% a frame about the centre (bilinear). Sensor noise is fresh Gaussian noise of
+ * zoom in by 0.5% a frame about the centre (bilinear); with {@code --motions shake} (not in the
+ * default cycle) a hand-held camera: a drift of 1.5 pixels right and 0.5 down and a zoom of 0.3% a
+ * frame, each frame offset by Gaussian jitter of 3 pixels. Sensor noise is fresh Gaussian noise of
  * sigma 2 levels in every frame. Every clip is coded with one key frame and then predicted frames
  * at each tolerance and quality step, and as intra frames ({@code --keyint 1}) at the intra quality
  * steps; all are decoded with {@link VideoDecoder} and compared with the synthetic source on RGB.
@@ -52,7 +54,9 @@ import javax.imageio.ImageIO;
  *
  * <p>{@code --copy-tolerances a,b,...} codes the predicted streams at each copy tolerance too
  * ({@code Infinity}: no pixel check); {@code --shard K/N} codes only every N-th clip from the K-th,
- * so that N processes share a run (their CSVs together are the run's).
+ * so that N processes share a run (their CSVs together are the run's); {@code --key-slope S}
+ * chooses key frames by rate-distortion cost at S dB per doubling of bits ({@link
+ * VideoEncoder#keyFrameSlope}) instead of by size.
  *
  * <p>Writes {@code OUT/skip-tuning.csv} (one row per clip and coding) and {@code
  * OUT/skip-tuning.md}.
@@ -82,6 +86,8 @@ public final class VideoSkipTuning {
     Path val = Paths.get("../shared/data/val"), out = Paths.get("results/video/skip-tuning");
     int frames = 30, every = 1, shard = 0, shards = 1;
     double[] copyTolerances = {VideoEncoder.DEFAULT_COPY_TOLERANCE};
+    double keySlope = Double.NaN; // VideoEncoder.keyFrameSlope: NaN, the size rule
+    String[] motions = MOTIONS;
     List<Path> merge = null;
     double[] tolerances = {0.5, 1, 2, 4, 8};
     int[] qualities = {6, 7, 8}, intraQualities = {4, 5, 6, 7, 8, 9, 10};
@@ -104,6 +110,8 @@ public final class VideoSkipTuning {
         case "--qualities" -> qualities = ints(args[++i]);
         case "--intra-qualities" -> intraQualities = ints(args[++i]);
         case "--copy-tolerances" -> copyTolerances = doubles(args[++i]);
+        case "--key-slope" -> keySlope = Double.parseDouble(args[++i]);
+        case "--motions" -> motions = args[++i].split(",");
         case "--out" -> out = Paths.get(args[++i]);
         case "--merge" -> {
           // The shards' CSVs (comma-separated paths) into one report: no coding.
@@ -136,7 +144,7 @@ public final class VideoSkipTuning {
         if ((i / every) % shards != shard) continue;
         BufferedImage photo = ImageIO.read(images.get(i).toFile());
         if (photo == null) continue;
-        String motion = MOTIONS[(i / every) % MOTIONS.length];
+        String motion = motions[(i / every) % motions.length];
         List<BufferedImage> clip = clip(photo, motion, frames, i);
         if (clip == null) {
           System.err.println("skipping " + images.get(i) + ": too small for " + motion);
@@ -144,12 +152,12 @@ public final class VideoSkipTuning {
         }
         String name = images.get(i).getFileName().toString().replaceFirst("\\.[^.]*$", "");
         for (int q : intraQualities) {
-          rows.add(code(tokenizer, clip, name, motion, "intra", 1, 0, q, 1));
+          rows.add(code(tokenizer, clip, name, motion, "intra", 1, 0, keySlope, q, 1));
         }
         for (int q : qualities) {
           for (double t : tolerances) {
             for (double c : copyTolerances) {
-              rows.add(code(tokenizer, clip, name, motion, "predicted", t, c, q, frames));
+              rows.add(code(tokenizer, clip, name, motion, "predicted", t, c, keySlope, q, frames));
             }
           }
         }
@@ -170,20 +178,33 @@ public final class VideoSkipTuning {
     Graphics2D g0 = rgb.createGraphics();
     g0.drawImage(photo, 0, 0, null);
     g0.dispose();
-    double dx = 0, dy = 0, zoom = 0;
+    double dx = 0, dy = 0, zoom = 0, jitter = 0;
     switch (motion) {
       case "pan" -> {
         dx = 2;
         dy = 1;
       }
       case "zoom" -> zoom = 0.005;
+      case "shake" -> {
+        // A hand-held camera: a slow drift and zoom, and a random offset of a few pixels each frame
+        dx = 1.5;
+        dy = 0.5;
+        zoom = 0.003;
+        jitter = 3;
+      }
       case "static-noise", "object" -> {}
       default -> throw new IllegalArgumentException(motion);
     }
-    double spanX = WIDTH + Math.ceil(dx * (frames - 1)) + 2, spanY = HEIGHT + dy * (frames - 1) + 2;
+    double spanX = WIDTH + Math.ceil(dx * (frames - 1)) + 2 + 4 * jitter;
+    double spanY = HEIGHT + dy * (frames - 1) + 2 + 4 * jitter;
     if (w < spanX || h < spanY) return null;
-    double x0 = (w - spanX) / 2 + 1, y0 = (h - spanY) / 2 + 1;
+    double x0 = (w - spanX) / 2 + 1 + 2 * jitter, y0 = (h - spanY) / 2 + 1 + 2 * jitter;
     Random noise = new Random(seed);
+    double[] jx = new double[frames], jy = new double[frames];
+    for (int t = 0; t < frames; t++) {
+      jx[t] = Math.max(-2 * jitter, Math.min(2 * jitter, jitter * noise.nextGaussian()));
+      jy[t] = Math.max(-2 * jitter, Math.min(2 * jitter, jitter * noise.nextGaussian()));
+    }
     List<BufferedImage> out = new ArrayList<>();
     for (int t = 0; t < frames; t++) {
       BufferedImage f = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
@@ -195,7 +216,7 @@ public final class VideoSkipTuning {
       // Frame pixel (u, v) shows photo pixel (x0 + dx t + (u - W/2) / s + W/2, ...).
       at.translate(WIDTH / 2.0, HEIGHT / 2.0);
       at.scale(s, s);
-      at.translate(-(x0 + dx * t + WIDTH / 2.0), -(y0 + dy * t + HEIGHT / 2.0));
+      at.translate(-(x0 + dx * t + jx[t] + WIDTH / 2.0), -(y0 + dy * t + jy[t] + HEIGHT / 2.0));
       g.drawImage(rgb, at, null);
       if (motion.equals("object")) {
         // The object: the photo's top-left 96x80 corner, entering from the left third.
@@ -203,7 +224,7 @@ public final class VideoSkipTuning {
         g.drawImage(rgb.getSubimage(0, 0, 96, 80), ox, oy, null);
       }
       g.dispose();
-      if (!motion.equals("pan") && !motion.equals("zoom")) {
+      if (!motion.equals("pan") && !motion.equals("zoom") && !motion.equals("shake")) {
         for (int y = 0; y < HEIGHT; y++) {
           for (int x = 0; x < WIDTH; x++) {
             int p = f.getRGB(x, y), v = 0;
@@ -228,13 +249,17 @@ public final class VideoSkipTuning {
       String kind,
       double tolerance,
       double copyTolerance,
+      double keySlope,
       int quality,
       int keyint)
       throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     List<VideoEncoder.FrameReport> reports = new ArrayList<>();
     try (VideoEncoder enc =
-            VideoEncoder.using(tokenizer).skipTolerance(tolerance).copyTolerance(copyTolerance);
+            VideoEncoder.using(tokenizer)
+                .skipTolerance(tolerance)
+                .copyTolerance(copyTolerance)
+                .keyFrameSlope(keySlope);
         VideoEncoder.Session s =
             enc.start(
                 bytes,
@@ -398,7 +423,10 @@ public final class VideoSkipTuning {
     b.append(
         "| tolerance | copy tolerance | motion | n | mean ratio | mean PSNR loss to intra at same step | mean drift first to last frame dB | copied cells |\n");
     b.append("|---:|---:|---|---:|---:|---:|---:|---:|\n");
-    List<String> motions = new ArrayList<>(List.of(MOTIONS));
+    List<String> motions = new ArrayList<>();
+    for (String m : List.of("object", "pan", "static-noise", "zoom", "shake")) {
+      if (rows.stream().anyMatch(c -> c.motion().equals(m))) motions.add(m);
+    }
     motions.add("all");
     for (double t : tolerances) {
       for (double ct : copyTolerances) {
