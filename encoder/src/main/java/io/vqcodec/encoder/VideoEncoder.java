@@ -406,7 +406,7 @@ public final class VideoEncoder implements AutoCloseable {
         }
         skipped = field.skipCount();
         moved = field.motionCount();
-        // Spec §10.8: a scene cut, where prediction hardly pays, becomes a key frame.
+        // Spec §10.8: a key frame where it codes the picture better than prediction (keyFrameWins).
         key = SliceCoder.encodeSlices(framePrior, grid, options.sliceRows, mode);
         if (keyFrameWins(total(payloads), total(key))) {
           payloads = key;
@@ -431,7 +431,7 @@ public final class VideoEncoder implements AutoCloseable {
       sinceKey = type == FrameType.KEY ? 1 : sinceKey + 1;
       last = new FrameReport(frames++, type, bytes, skipped, moved, n);
       // The budget is the stream's, so a frame counts with its header: at 22 kbit/s a QCIF frame's
-      // 23-byte header is a quarter of its share.
+      // 22-byte header is a quarter of its share.
       if (budget > 0) steer(last.bytes());
       return last;
     }

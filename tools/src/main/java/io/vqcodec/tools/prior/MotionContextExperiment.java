@@ -2,7 +2,6 @@ package io.vqcodec.tools.prior;
 
 import io.vqcodec.container.FrameType;
 import io.vqcodec.encoder.EncoderOptions;
-import io.vqcodec.encoder.VideoEncoder;
 import io.vqcodec.neural.Tokenizer;
 import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.MotionField;
@@ -12,7 +11,6 @@ import io.vqcodec.tokens.VideoTokenDecoder;
 import io.vqcodec.tools.eval.VideoSkipTuning;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,24 +50,11 @@ public final class MotionContextExperiment {
         if (photo == null) continue;
         List<BufferedImage> clip = VideoSkipTuning.clip(photo, "shake", 20, i);
         if (clip == null) continue;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (VideoEncoder enc = VideoEncoder.using(tokenizer);
-            VideoEncoder.Session s =
-                enc.start(
-                    bytes,
-                    VideoSkipTuning.WIDTH,
-                    VideoSkipTuning.HEIGHT,
-                    25,
-                    1,
-                    clip.size(),
-                    EncoderOptions.defaults().withQuality(quality),
-                    60,
-                    0)) {
-          for (BufferedImage f : clip) s.add(f);
-        }
         VideoTokenDecoder d =
             VideoTokenDecoder.open(
-                new ByteArrayInputStream(bytes.toByteArray()), ModelRegistry.builtIn(), 1L << 26);
+                new ByteArrayInputStream(TemporalContextExperiment.code(tokenizer, clip, quality)),
+                ModelRegistry.builtIn(),
+                1L << 26);
         TokenGrid ref = null;
         for (VideoTokenDecoder.Frame f; (f = d.next()) != null; ref = f.grid()) {
           if (f.type() != FrameType.MOTION || ref == null) continue;
