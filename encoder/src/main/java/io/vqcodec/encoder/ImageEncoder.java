@@ -10,7 +10,6 @@ import io.vqcodec.container.PictureHeader;
 import io.vqcodec.container.Slice;
 import io.vqcodec.container.TokenGridParams;
 import io.vqcodec.neural.Tokenizer;
-import io.vqcodec.tokens.ModelPackage;
 import io.vqcodec.tokens.SliceCoder;
 import io.vqcodec.tokens.TokenGrid;
 import java.awt.image.BufferedImage;
@@ -36,24 +35,11 @@ import java.util.Map;
  */
 public final class ImageEncoder implements AutoCloseable {
   private final Tokenizer tokenizer;
-  private final ModelPackage streamModel;
   private final boolean ownsTokenizer;
 
-  private ImageEncoder(Tokenizer tokenizer, ModelPackage streamModel, boolean ownsTokenizer)
-      throws IOException {
-    this.tokenizer = tokenizer;
-    this.streamModel = streamModel;
-    this.ownsTokenizer = ownsTokenizer;
-  }
-
   private ImageEncoder(Tokenizer tokenizer, boolean ownsTokenizer) throws IOException {
-    this(tokenizer, tokenizer.model(), ownsTokenizer);
-  }
-
-  /** EXPERIMENT: analyse with {@code tokenizer}, write streams for {@code streamModel}. */
-  public static ImageEncoder using(Tokenizer tokenizer, ModelPackage streamModel)
-      throws IOException {
-    return new ImageEncoder(tokenizer, streamModel, false);
+    this.tokenizer = tokenizer;
+    this.ownsTokenizer = ownsTokenizer;
   }
 
   /** An encoder with the default released model. */
@@ -84,7 +70,7 @@ public final class ImageEncoder implements AutoCloseable {
    * @throws IllegalArgumentException if the image cannot be coded; the message says why
    */
   public EncodedPicture encode(BufferedImage image, EncoderOptions options) {
-    StreamModel.check(streamModel, options.probabilityModel);
+    StreamModel.check(tokenizer.model(), options.probabilityModel);
     SourcePicture input = SourcePicture.of(image);
     boolean auto = options.resolutionShift == EncoderOptions.AUTO_SHIFT;
     int shift = auto ? 0 : options.resolutionShift;
@@ -284,14 +270,15 @@ public final class ImageEncoder implements AutoCloseable {
             source.gray ? ChannelFormat.GRAY : ChannelFormat.RGB);
     ModelId model =
         new ModelId(
-            StreamModel.id(streamModel, options.probabilityModel), streamModel.weightsSha256());
+            StreamModel.id(tokenizer.model(), options.probabilityModel), tokenizer.weightsSha256());
     TokenGridParams params =
         new TokenGridParams(grid.codebookSize(), mode, options.probabilityModel);
     // Spec §8.1: adaptive order-0 (§6.3, §8.2), the context prior (§8.3.2.4) or the two-stage
     // model (§8.3.3.5)
     List<byte[]> payloads =
         SliceCoder.encodeSlices(
-            StreamModel.parameters(streamModel, options.probabilityModel, grid.codebookSize()),
+            StreamModel.parameters(
+                tokenizer.model(), options.probabilityModel, grid.codebookSize()),
             grid,
             sliceRows,
             mode);
