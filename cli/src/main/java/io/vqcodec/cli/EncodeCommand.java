@@ -103,11 +103,16 @@ final class EncodeCommand implements Callable<Integer> {
   @Option(
       names = "--slice-rows",
       paramLabel = "N",
-      defaultValue = "" + EncoderOptions.DEFAULT_SLICE_ROWS,
       description =
           "About N cell rows (16 pixels each) per slice, the unit that survives or is lost: the"
-              + " rows are shared evenly among round(rows / N) slices; default ${DEFAULT-VALUE}.")
-  int sliceRows;
+              + " rows are shared evenly among round(rows / N) slices. Default: "
+              + EncoderOptions.DEFAULT_SLICE_ROWS
+              + " for pictures; for video "
+              + EncoderOptions.DEFAULT_SLICE_ROWS
+              + " but at least "
+              + EncoderOptions.MIN_FRAME_SLICE_CELLS
+              + " cells a slice (one slice up to 640x272, three at 1280x720).")
+  Integer sliceRows;
 
   @Option(
       names = "--downscale",
@@ -300,7 +305,8 @@ final class EncodeCommand implements Callable<Integer> {
                   "--granularity " + granularity + ": must be rd, entropy or uniform");
         };
     try {
-      EncoderOptions o = EncoderOptions.defaults().withStrategy(strategy).withSliceRows(sliceRows);
+      EncoderOptions o = EncoderOptions.defaults().withStrategy(strategy);
+      if (sliceRows != null) o = o.withSliceRows(sliceRows);
       if (tokenModel != null) {
         o =
             o.withProbabilityModel(

@@ -17,6 +17,18 @@ public final class EncoderOptions {
   /** Default slice height in cell rows (Spec §5.7: 4 to 8 cell rows). */
   public static final int DEFAULT_SLICE_ROWS = 8;
 
+  /**
+   * A video frame's slices have at least about this many cells by default ({@link
+   * #frameSliceRows}): each slice pays its directory entry, the entropy coder's final state and a
+   * cold start of its models (Spec §5.7), 10 to 12 bytes, which is a sixth of a small predicted
+   * frame. 1024 cells keep a QCIF to 640x272 frame in one slice and cut 1280x720 into three,
+   * 1920x1080 into eight (still two or more for the two slice workers from 1280x720 up).
+   */
+  public static final int MIN_FRAME_SLICE_CELLS = 1024;
+
+  /** {@link #withSliceRows} not called: the encoder chooses ({@link #frameSliceRows}). */
+  private static final int AUTO_SLICE_ROWS = 0;
+
   /** Lowest step of the quality ladder (smallest files). */
   public static final int MIN_QUALITY = QualityLadder.MIN;
 
@@ -88,7 +100,7 @@ public final class EncoderOptions {
         0,
         0,
         GranularityStrategy.RATE_DISTORTION,
-        DEFAULT_SLICE_ROWS,
+        AUTO_SLICE_ROWS,
         ProbabilityModel.TWO_STAGE,
         AUTO_SHIFT);
   }
@@ -157,7 +169,11 @@ public final class EncoderOptions {
         resolutionShift);
   }
 
-  /** Cell rows per slice, 1 or more (a slice is the unit that survives or is lost). */
+  /**
+   * About {@code rows} cell rows per slice, 1 or more (a slice is the unit that survives or is
+   * lost), for pictures and video frames alike. Without it, pictures get slices of about {@value
+   * #DEFAULT_SLICE_ROWS} rows and video frames {@link #frameSliceRows}.
+   */
   public EncoderOptions withSliceRows(int rows) {
     if (rows < 1) throw new IllegalArgumentException("slice rows " + rows + " must be >= 1");
     return new EncoderOptions(
@@ -216,6 +232,21 @@ public final class EncoderOptions {
         shift);
   }
 
+  /** About how many cell rows a picture's slices have (Spec §5.7). */
+  int pictureSliceRows() {
+    return sliceRows == AUTO_SLICE_ROWS ? DEFAULT_SLICE_ROWS : sliceRows;
+  }
+
+  /**
+   * About how many cell rows the slices of a video frame {@code cellsWide} cells wide have: those
+   * of {@link #withSliceRows}, else {@value #DEFAULT_SLICE_ROWS} rows but at least {@value
+   * #MIN_FRAME_SLICE_CELLS} cells (Spec §5.7).
+   */
+  int frameSliceRows(int cellsWide) {
+    if (sliceRows != AUTO_SLICE_ROWS) return sliceRows;
+    return Math.max(DEFAULT_SLICE_ROWS, (MIN_FRAME_SLICE_CELLS + cellsWide - 1) / cellsWide);
+  }
+
   @Override
   public String toString() {
     String what =
@@ -233,6 +264,7 @@ public final class EncoderOptions {
             : resolutionShift == AUTO_SHIFT && mode == Mode.TARGET_BYTES
                 ? ", full/half/quarter size"
                 : "";
-    return what + ", " + strategy + ", " + sliceRows + "-row slices, " + probabilityModel + scale;
+    String slices = sliceRows == AUTO_SLICE_ROWS ? "default slices" : sliceRows + "-row slices";
+    return what + ", " + strategy + ", " + slices + ", " + probabilityModel + scale;
   }
 }

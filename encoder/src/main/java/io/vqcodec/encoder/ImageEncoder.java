@@ -255,7 +255,7 @@ public final class ImageEncoder implements AutoCloseable {
    * the residual-stages block with the most stages a cell uses (Spec §9.6.2).
    */
   private byte[] assemble(SourcePicture source, EncoderOptions options, TokenGrid grid) {
-    int sliceRows = options.sliceRows;
+    int sliceRows = options.pictureSliceRows();
     int stages = grid.maxCellStages();
     if (stages != grid.stageCount()) grid = grid.withStageCount(stages);
     int fineCells = grid.fineCellCount(), cells = grid.cellsWide() * grid.cellsHigh();

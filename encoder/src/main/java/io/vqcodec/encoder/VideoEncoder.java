@@ -256,6 +256,8 @@ public final class VideoEncoder implements AutoCloseable {
     private final double tolerance; // skip tolerance, see VideoEncoder.skipTolerance
     private final double copyCheck; // copy tolerance, see VideoEncoder.copyTolerance
     private final double keySlope; // see VideoEncoder.keyFrameSlope
+    private final int
+        sliceRows; // about this many cell rows a slice (EncoderOptions.frameSliceRows)
     // Squared RGB errors of the last pixel check (recodeCostlyCopies): the frame as a key frame
     // and as predicted, its recoded copies coded; NaN when the check did not run.
     private double keySse = Double.NaN, predictedSse = Double.NaN;
@@ -322,6 +324,7 @@ public final class VideoEncoder implements AutoCloseable {
                   tokenizer.weightsSha256()),
               new TokenGridParams(k, mode, options.probabilityModel),
               ext);
+      this.sliceRows = options.frameSliceRows(header.cellsWide());
       this.range = motionRange;
       this.tolerance = skipTolerance;
       this.copyCheck = copyTolerance;
@@ -367,7 +370,7 @@ public final class VideoEncoder implements AutoCloseable {
       FrameType type;
       int skipped = 0, moved = 0;
       if (reference == null || sinceKey >= keyint) {
-        payloads = key = SliceCoder.encodeSlices(framePrior, grid, options.sliceRows, mode);
+        payloads = key = SliceCoder.encodeSlices(framePrior, grid, sliceRows, mode);
         type = FrameType.KEY;
       } else {
         double lambda = lambda();
@@ -386,8 +389,7 @@ public final class VideoEncoder implements AutoCloseable {
           MotionField withMotion = decide(grid, moving, lambda, true);
           if (withMotion.motionCount() > 0) {
             List<byte[]> motionPayloads =
-                SliceCoder.encodeSlices(
-                    framePrior, moving, reference, withMotion, options.sliceRows, mode);
+                SliceCoder.encodeSlices(framePrior, moving, reference, withMotion, sliceRows, mode);
             if (cost(grid, moving, motionPayloads, lambda) < cost(grid, still, payloads, lambda)) {
               payloads = motionPayloads;
               type = FrameType.MOTION;
@@ -401,13 +403,13 @@ public final class VideoEncoder implements AutoCloseable {
           payloads =
               type == FrameType.MOTION
                   ? SliceCoder.encodeSlices(
-                      framePrior, predicted, reference, field, options.sliceRows, mode)
+                      framePrior, predicted, reference, field, sliceRows, mode)
                   : encodePredicted(predicted, field);
         }
         skipped = field.skipCount();
         moved = field.motionCount();
         // Spec §10.8: a key frame where it codes the picture better than prediction (keyFrameWins).
-        key = SliceCoder.encodeSlices(framePrior, grid, options.sliceRows, mode);
+        key = SliceCoder.encodeSlices(framePrior, grid, sliceRows, mode);
         if (keyFrameWins(total(payloads), total(key))) {
           payloads = key;
           type = FrameType.KEY;
@@ -425,8 +427,7 @@ public final class VideoEncoder implements AutoCloseable {
       if (type == FrameType.KEY) {
         codedCellBits = Math.max(2, 8.0 * total(payloads) / n);
       }
-      int bytes =
-          writer.writeFrame(type, SliceCoder.slices(payloads, grid.cellsHigh(), options.sliceRows));
+      int bytes = writer.writeFrame(type, SliceCoder.slices(payloads, grid.cellsHigh(), sliceRows));
       reference = grid;
       sinceKey = type == FrameType.KEY ? 1 : sinceKey + 1;
       last = new FrameReport(frames++, type, bytes, skipped, moved, n);
@@ -474,7 +475,7 @@ public final class VideoEncoder implements AutoCloseable {
       double threshold = lambda * codedCellBits;
       MotionSearch search =
           withMotion && range > 0 ? new MotionSearch(table, reference, mode, range) : null;
-      int[] sliceRowCounts = SliceCoder.sliceRowCounts(ch, options.sliceRows);
+      int[] sliceRowCounts = SliceCoder.sliceRowCounts(ch, sliceRows);
       for (int cy = 0, slice = 0, firstRow = 0; cy < ch; cy++) {
         if (cy == firstRow + sliceRowCounts[slice]) firstRow += sliceRowCounts[slice++];
         // firstRow: the first row of cy's slice, where the vector predictor stops (Spec §10.9.2)
@@ -558,8 +559,7 @@ public final class VideoEncoder implements AutoCloseable {
       for (int cy = 0; cy < predicted.cellsHigh(); cy++) {
         for (int cx = 0; cx < cw; cx++) skip[cy * cw + cx] = field.isSkip(cx, cy);
       }
-      return SliceCoder.encodeSlices(
-          framePrior, predicted, reference, skip, options.sliceRows, mode);
+      return SliceCoder.encodeSlices(framePrior, predicted, reference, skip, sliceRows, mode);
     }
 
     /**
