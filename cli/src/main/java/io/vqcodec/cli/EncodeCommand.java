@@ -107,11 +107,9 @@ final class EncodeCommand implements Callable<Integer> {
           "About N cell rows (16 pixels each) per slice, the unit that survives or is lost: the"
               + " rows are shared evenly among round(rows / N) slices. Default: "
               + EncoderOptions.DEFAULT_SLICE_ROWS
-              + " for pictures; for video "
-              + EncoderOptions.DEFAULT_SLICE_ROWS
-              + " but at least "
-              + EncoderOptions.MIN_FRAME_SLICE_CELLS
-              + " cells a slice (one slice up to 640x272, three at 1280x720).")
+              + " rows but at least "
+              + EncoderOptions.MIN_SLICE_CELLS
+              + " cells a slice (one slice up to 768x512 and 640x272, three at 1280x720).")
   Integer sliceRows;
 
   @Option(

@@ -18,15 +18,16 @@ public final class EncoderOptions {
   public static final int DEFAULT_SLICE_ROWS = 8;
 
   /**
-   * A video frame's slices have at least about this many cells by default ({@link
-   * #frameSliceRows}): each slice pays its directory entry, the entropy coder's final state and a
-   * cold start of its models (Spec §5.7), 10 to 12 bytes, which is a sixth of a small predicted
-   * frame. 1024 cells keep a QCIF to 640x272 frame in one slice and cut 1280x720 into three,
-   * 1920x1080 into eight (still two or more for the two slice workers from 1280x720 up).
+   * Slices have at least about this many cells by default ({@link #sliceRows}): each slice pays its
+   * directory entry, the entropy coder's final state and a cold start of its models (Spec §5.7), 10
+   * to 12 bytes, a sixth of a small predicted frame and 2% of a 500x500 picture at the default
+   * quality. 1024 cells keep a QCIF to 640x272 frame and a Kodak picture in one slice, cut 1280x720
+   * into three and 1920x1080 into eight, and leave pictures from 2048 pixels wide in 8-row slices
+   * (two or more slices, one per slice worker, from 1280x720 up).
    */
-  public static final int MIN_FRAME_SLICE_CELLS = 1024;
+  public static final int MIN_SLICE_CELLS = 1024;
 
-  /** {@link #withSliceRows} not called: the encoder chooses ({@link #frameSliceRows}). */
+  /** {@link #withSliceRows} not called: the encoder chooses ({@link #sliceRows}). */
   private static final int AUTO_SLICE_ROWS = 0;
 
   /** Lowest step of the quality ladder (smallest files). */
@@ -171,8 +172,8 @@ public final class EncoderOptions {
 
   /**
    * About {@code rows} cell rows per slice, 1 or more (a slice is the unit that survives or is
-   * lost), for pictures and video frames alike. Without it, pictures get slices of about {@value
-   * #DEFAULT_SLICE_ROWS} rows and video frames {@link #frameSliceRows}.
+   * lost), for pictures and video frames alike; without it the encoder chooses ({@link
+   * #sliceRows}).
    */
   public EncoderOptions withSliceRows(int rows) {
     if (rows < 1) throw new IllegalArgumentException("slice rows " + rows + " must be >= 1");
@@ -232,19 +233,14 @@ public final class EncoderOptions {
         shift);
   }
 
-  /** About how many cell rows a picture's slices have (Spec §5.7). */
-  int pictureSliceRows() {
-    return sliceRows == AUTO_SLICE_ROWS ? DEFAULT_SLICE_ROWS : sliceRows;
-  }
-
   /**
-   * About how many cell rows the slices of a video frame {@code cellsWide} cells wide have: those
-   * of {@link #withSliceRows}, else {@value #DEFAULT_SLICE_ROWS} rows but at least {@value
-   * #MIN_FRAME_SLICE_CELLS} cells (Spec §5.7).
+   * About how many cell rows the slices of a picture or frame {@code cellsWide} cells wide (its
+   * coded grid) have (Spec §5.7): those of {@link #withSliceRows}, else {@value
+   * #DEFAULT_SLICE_ROWS} rows but at least {@value #MIN_SLICE_CELLS} cells.
    */
-  int frameSliceRows(int cellsWide) {
+  int sliceRows(int cellsWide) {
     if (sliceRows != AUTO_SLICE_ROWS) return sliceRows;
-    return Math.max(DEFAULT_SLICE_ROWS, (MIN_FRAME_SLICE_CELLS + cellsWide - 1) / cellsWide);
+    return Math.max(DEFAULT_SLICE_ROWS, (MIN_SLICE_CELLS + cellsWide - 1) / cellsWide);
   }
 
   @Override

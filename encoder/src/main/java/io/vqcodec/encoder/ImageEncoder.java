@@ -250,12 +250,13 @@ public final class ImageEncoder implements AutoCloseable {
   }
 
   /**
-   * Header, slices of about the options' cell rows (Spec §5, SliceCoder#sliceRowCounts), container
-   * (Spec §2); a downscaled source adds the coded-resolution block (Spec §9.6.1), residual stages
-   * the residual-stages block with the most stages a cell uses (Spec §9.6.2).
+   * Header, slices of about the options' cell rows for the grid's width (Spec §5.7,
+   * SliceCoder#sliceRowCounts), container (Spec §2); a downscaled source adds the coded-resolution
+   * block (Spec §9.6.1), residual stages the residual-stages block with the most stages a cell uses
+   * (Spec §9.6.2).
    */
   private byte[] assemble(SourcePicture source, EncoderOptions options, TokenGrid grid) {
-    int sliceRows = options.pictureSliceRows();
+    int sliceRows = options.sliceRows(grid.cellsWide());
     int stages = grid.maxCellStages();
     if (stages != grid.stageCount()) grid = grid.withStageCount(stages);
     int fineCells = grid.fineCellCount(), cells = grid.cellsWide() * grid.cellsHigh();

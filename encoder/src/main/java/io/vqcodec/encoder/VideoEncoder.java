@@ -256,8 +256,7 @@ public final class VideoEncoder implements AutoCloseable {
     private final double tolerance; // skip tolerance, see VideoEncoder.skipTolerance
     private final double copyCheck; // copy tolerance, see VideoEncoder.copyTolerance
     private final double keySlope; // see VideoEncoder.keyFrameSlope
-    private final int
-        sliceRows; // about this many cell rows a slice (EncoderOptions.frameSliceRows)
+    private final int sliceRows; // about this many cell rows a slice (EncoderOptions.sliceRows)
     // Squared RGB errors of the last pixel check (recodeCostlyCopies): the frame as a key frame
     // and as predicted, its recoded copies coded; NaN when the check did not run.
     private double keySse = Double.NaN, predictedSse = Double.NaN;
@@ -324,7 +323,7 @@ public final class VideoEncoder implements AutoCloseable {
                   tokenizer.weightsSha256()),
               new TokenGridParams(k, mode, options.probabilityModel),
               ext);
-      this.sliceRows = options.frameSliceRows(header.cellsWide());
+      this.sliceRows = options.sliceRows(header.cellsWide());
       this.range = motionRange;
       this.tolerance = skipTolerance;
       this.copyCheck = copyTolerance;
