@@ -9,7 +9,7 @@
 #   tools/train-tok-v3-candidate.sh deeper   # stopped, kept to finish its cycle if wanted
 #   tools/train-tok-v3-candidate.sh fast     # a faster decoder for tok-v2's tokens
 #   tools/train-tok-v3-candidate.sh wideq    # wide, its groups quantized (the second run)
-#   tools/train-tok-v3-candidate.sh fast2    # fast's decoder, a second cycle
+#   tools/train-tok-v3-candidate.sh fastb    # fast's decoder, a second cycle
 #
 # wide: product stages, three latent groups of 16 values per 8x8 block (arch
 #   16,64,192,192,1,2,1,1,4,2,3), trained first as an autoencoder: the extra groups reach the
@@ -33,7 +33,7 @@
 #   present or absent per cell at random (the decoder's presence planes), so that the decoder learns
 #   what the quantized groups carry and how to do without them. A shorter cycle of 8,000 steps from
 #   a lower peak (1e-4): the network already works; it adapts to its quantizer.
-# fast2: tok-v2f's decoder (the end of `fast`) trained for a second, shorter cycle as wideq's. tok-v2f
+# fastb: tok-v2f's decoder (the end of `fast`) trained for a second, shorter cycle as wideq's. tok-v2f
 #   decodes tok-v2's tokens 0.04-0.11 dB below tok-v2's own decoder on the validation crops and was
 #   still gaining at the end of its cycle (+0.08 dB over its last 5,000 steps); pictures keep tok-v2
 #   for that gap (issue 15 asks for unchanged RD). If this run closes it, pictures get the decoder
@@ -56,11 +56,11 @@ name=${1:-}
 case "$name" in
   wide) arch=16,64,192,192,1,2,1,1,4,2,3 extra=(--groups-continuous) ;;
   wideq) arch=16,64,192,192,1,2,1,1,4,2,3 extra=() from=wide ;;
-  fast2) arch=16,64,192,192,1,2,1,1,2,2 extra=(--decoder-only) from=fast ;;
+  fastb) arch=16,64,192,192,1,2,1,1,2,2 extra=(--decoder-only) from=fast ;;
   deeper) arch=16,64,192,192,1,2,1,1,4,4 extra=() ;;
   fast) arch=16,64,192,192,1,2,1,1,2,2 extra=(--decoder-only) ;;
   *)
-    echo "usage: tools/train-tok-v3-candidate.sh wide|deeper|fast|wideq|fast2" >&2
+    echo "usage: tools/train-tok-v3-candidate.sh wide|deeper|fast|wideq|fastb" >&2
     exit 2
     ;;
 esac

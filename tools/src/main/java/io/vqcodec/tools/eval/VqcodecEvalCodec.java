@@ -28,8 +28,12 @@ final class VqcodecEvalCodec implements EvalCodec {
   private final String name;
   private final GranularityStrategy strategy;
 
-  /** Cell rows per slice: the encoder's default. */
-  private final int sliceRows = EncoderOptions.DEFAULT_SLICE_ROWS;
+  /**
+   * Slices: the encoder's default (Spec §5.7), at least {@value EncoderOptions#MIN_SLICE_CELLS}
+   * cells each. Results before 2026-12-07 (commit 820226c) measured 8-row slices.
+   */
+  private static final String SLICES =
+      "slices of at least " + EncoderOptions.MIN_SLICE_CELLS + " cells";
 
   /**
    * The encoder's default, the two-stage model (Spec §8.3.3, stream model 4). Results before
@@ -63,8 +67,9 @@ final class VqcodecEvalCodec implements EvalCodec {
    * The part of the cache key that names the encoder settings: every setting of {@link #options()}
    * that shapes a {@code --bpp} stream besides the target itself, so a changed setting misses the
    * cache. Built from this codec's fields (the same ones {@link #options()} is built from), never
-   * from {@code EncoderOptions.toString()}: {@code "<strategy>, <rows>-row slices, <probability
-   * model>"}, then {@code ", full/half/quarter size by rate control"} when rate control picks the
+   * from {@code EncoderOptions.toString()}: {@code "<strategy>, <slices>, <probability model>"}
+   * (slices: {@code "8-row slices"} before 2026-12-07, now {@code "slices of at least 1024
+   * cells"}), then {@code ", full/half/quarter size by rate control"} when rate control picks the
    * resolution, {@code ", 1/2 size"} or {@code ", 1/4 size"} when it is fixed to a reduced one, and
    * nothing for full size only. The quality step is left out: a rate target overrides it.
    *
@@ -77,16 +82,13 @@ final class VqcodecEvalCodec implements EvalCodec {
         resolutionShift < 0
             ? ", full/half/quarter size by rate control"
             : resolutionShift > 0 ? ", 1/" + (1 << resolutionShift) + " size" : "";
-    return strategy + ", " + sliceRows + "-row slices, " + probabilityModel + resolution;
+    return strategy + ", " + SLICES + ", " + probabilityModel + resolution;
   }
 
   /** The encoder options of a --bpp encode, without the target. */
   private EncoderOptions options() {
     EncoderOptions o =
-        EncoderOptions.defaults()
-            .withStrategy(strategy)
-            .withSliceRows(sliceRows)
-            .withProbabilityModel(probabilityModel);
+        EncoderOptions.defaults().withStrategy(strategy).withProbabilityModel(probabilityModel);
     return resolutionShift < 0 ? o : o.withResolutionShift(resolutionShift);
   }
 

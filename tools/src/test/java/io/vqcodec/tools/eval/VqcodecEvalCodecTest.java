@@ -44,22 +44,25 @@ class VqcodecEvalCodecTest {
   void theCodingKeyNamesEverySettingThatShapesTheStream() {
     assertThat(codec("vqcodec").codingKey())
         .isEqualTo(
-            "RATE_DISTORTION, 8-row slices, TWO_STAGE, full/half/quarter size by rate control");
+            "RATE_DISTORTION, slices of at least 1024 cells, TWO_STAGE,"
+                + " full/half/quarter size by rate control");
     assertThat(codec("vqcodec-fullsize").codingKey())
-        .isEqualTo("RATE_DISTORTION, 8-row slices, TWO_STAGE");
-    assertThat(codec("vqcodec-entropy").codingKey()).isEqualTo("ENTROPY, 8-row slices, TWO_STAGE");
-    assertThat(codec("vqcodec-uniform").codingKey()).isEqualTo("UNIFORM, 8-row slices, TWO_STAGE");
+        .isEqualTo("RATE_DISTORTION, slices of at least 1024 cells, TWO_STAGE");
+    assertThat(codec("vqcodec-entropy").codingKey())
+        .isEqualTo("ENTROPY, slices of at least 1024 cells, TWO_STAGE");
+    assertThat(codec("vqcodec-uniform").codingKey())
+        .isEqualTo("UNIFORM, slices of at least 1024 cells, TWO_STAGE");
   }
 
   @Test
   void theReleasedModelsConfigurationsMatchTheCommittedCaches() throws IOException {
-    ModelPackage model = ModelRegistry.builtIn().byName("tok-v1").orElseThrow();
+    ModelPackage model = ModelRegistry.builtIn().defaultTokenizer();
     String shipped = codec("vqcodec").configuration(model);
     assertThat(shipped)
         .isEqualTo(
-            "vqcodec model 4 (tok-v1, weights sha256 9e5457fcec34ef2d) --bpp rate model, "
-                + "RATE_DISTORTION, 8-row slices, TWO_STAGE, full/half/quarter size by rate control "
-                + "(two-stage sha256 f75227b05efb5dea); DJL PyTorch CPU");
+            "vqcodec model 6 (tok-v2, weights sha256 784bcf74f16c40d8) --bpp rate model, "
+                + "RATE_DISTORTION, slices of at least 1024 cells, TWO_STAGE, full/half/quarter"
+                + " size by rate control (two-stage sha256 20cfdc1c1d0e04cf); DJL PyTorch CPU");
     assertThat(cached("kodak").get("vqcodec")).contains(shipped);
   }
 }
