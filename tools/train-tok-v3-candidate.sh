@@ -44,7 +44,8 @@
 # val-log.csv, ckpt-<step>.vqt every 10 minutes and on SIGTERM (`kill -TERM $(cat
 # runs/tok-v3-NAME/pid)`). With no checkpoint there it starts from the newest
 # models/checkpoints/tok-v3-NAME/ckpt-*.vqt (Adam moments stripped) and its logs in
-# results/tok-v3-design/*-NAME.*, else from tok-v2's models/checkpoints/tok-v2/ckpt-37054.vqt (new
+# results/tok-v3-design/*-NAME.*, else (a second run) from its first run's newest checkpoint, else
+# from tok-v2's models/checkpoints/tok-v2/ckpt-37054.vqt (new
 # blocks then start near the identity, new latent groups fresh). To commit progress: stop it, then
 #   tools/run.sh io.vqcodec.tools.train.StripCheckpoint runs/tok-v3-NAME/ckpt-N.vqt \
 #     models/checkpoints/tok-v3-NAME/ckpt-N.vqt
@@ -70,22 +71,21 @@ if [ -f "$out/pid" ] && kill -0 "$(cat "$out/pid")" 2>/dev/null; then
   echo "already running: pid $(cat "$out/pid")" >&2
   exit 1
 fi
+# The newest committed checkpoint of run $1, by step (sort -V: ckpt-9999 before ckpt-10000).
+newest() { ls models/checkpoints/tok-v3-"$1"/ckpt-*.vqt 2>/dev/null | sort -V | tail -1 || true; }
 if [ -z "$(ls "$out"/ckpt-*.vqt 2>/dev/null)" ]; then
-  seed=$(ls models/checkpoints/tok-v3-$name/ckpt-*.vqt 2>/dev/null | sort -t- -k2 -n | tail -1 || true)
+  seed=$(newest "$name")
   if [ -n "$seed" ]; then
     # The committed checkpoint comes with the logs and time up to it (results/tok-v3-design).
     cp "$seed" "$out"/
     cp results/tok-v3-design/train-log-$name.csv "$out"/train-log.csv
     cp results/tok-v3-design/val-log-$name.csv "$out"/val-log.csv
     cp results/tok-v3-design/elapsed-$name.txt "$out"/elapsed.txt
+  elif [ -n "${from:-}" ]; then
+    # A second run starts from the newest committed checkpoint of its first run, with fresh logs.
+    cp "$(newest "$from")" "$out"/
   else
-    if [ -n "${from:-}" ]; then
-      # A second run starts from the newest committed checkpoint of its first run, with fresh logs.
-      seed=$(ls models/checkpoints/tok-v3-$from/ckpt-*.vqt | sort -t- -k2 -n | tail -1)
-      cp "$seed" "$out"/
-    else
-      cp models/checkpoints/tok-v2/ckpt-37054.vqt "$out"/
-    fi
+    cp models/checkpoints/tok-v2/ckpt-37054.vqt "$out"/
   fi
 fi
 # One cosine cycle: from tok-v2's step 37,054 for first runs, from the end of the first run for second runs.
