@@ -67,7 +67,9 @@ final class ImageData {
     }
     if (cache != null) {
       Files.createDirectories(cache.getParent());
-      Path tmp = cache.resolveSibling(cache.getFileName() + ".tmp");
+      // A temp file of its own: two runs started together both build the cache, and a shared
+      // temp name let one move the other's file away mid-write.
+      Path tmp = Files.createTempFile(cache.getParent(), cache.getFileName().toString(), ".tmp");
       try (DataOutputStream out =
           new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
         out.writeInt(d.images.size());
