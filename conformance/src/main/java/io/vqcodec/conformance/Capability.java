@@ -26,7 +26,9 @@ public enum Capability {
   /** Model-2 streams with model 3's weights (Spec §4.4, a permission). */
   MODEL_2(ErrorCategory.UNKNOWN_MODEL),
   /** Profile 1, video (Spec §10). */
-  VIDEO(ErrorCategory.INVALID_HEADER);
+  VIDEO(ErrorCategory.INVALID_HEADER),
+  /** The compact-frame-headers block, extension type 3 (Spec §9.6.3), and its frame headers. */
+  COMPACT_FRAME_HEADERS(ErrorCategory.UNKNOWN_CRITICAL_EXTENSION);
 
   /** How a decoder without this capability refuses a stream that needs it (Spec §C.7). */
   public final ErrorCategory refusal;
@@ -57,6 +59,7 @@ public enum Capability {
     if (names(e, "§9.6.2") || names(e, "§6.8")) c.add(RESIDUAL_STAGES);
     if (names(e, "§4.4")) c.add(MODEL_2);
     if (names(e, "§10")) c.add(VIDEO);
+    if (names(e, "§9.6.3")) c.add(COMPACT_FRAME_HEADERS);
     return c;
   }
 
@@ -69,7 +72,8 @@ public enum Capability {
   public static boolean notApplicable(Manifest.Entry e, Set<Capability> lacking) {
     if (e.decodes() || !names(e, "§9.4")) return false;
     return lacking.contains(CODED_RESOLUTION) && names(e, "§9.6.1")
-        || lacking.contains(RESIDUAL_STAGES) && names(e, "§9.6.2");
+        || lacking.contains(RESIDUAL_STAGES) && names(e, "§9.6.2")
+        || lacking.contains(COMPACT_FRAME_HEADERS) && names(e, "§9.6.3");
   }
 
   /** Whether the sections column names {@code section} or a section below it. */

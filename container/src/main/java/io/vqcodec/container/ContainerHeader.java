@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param extensions extension blocks, in stream order (Spec §9): ignorable ones, and the registered
  *     critical ones this implementation knows (the coded resolution of Spec §9.6.1, see {@link
- *     #codedResolution})
+ *     #codedResolution}; the residual stages of Spec §9.6.2; the compact frame headers of Spec
+ *     §9.6.3)
  */
 public record ContainerHeader(
     PictureHeader picture, ModelId model, TokenGridParams grid, List<Extension> extensions) {
@@ -22,7 +23,7 @@ public record ContainerHeader(
       throw new IllegalArgumentException(
           extensions.size() + " extension blocks: at most " + Limits.MAX_EXTENSIONS);
     }
-    boolean seen = false, stages = false;
+    boolean seen = false, stages = false, compact = false;
     for (Extension e : extensions) {
       if (e.type() == CodedResolution.TYPE) {
         String problem = CodedResolution.describeProblem(e.critical(), e.payloadNoCopy(), seen);
@@ -34,6 +35,12 @@ public record ContainerHeader(
                 e.critical(), e.payloadNoCopy(), stages, picture.isVideo());
         if (problem != null) throw new IllegalArgumentException(problem);
         stages = true;
+      } else if (e.type() == CompactFrameHeaders.TYPE) {
+        String problem =
+            CompactFrameHeaders.describeProblem(
+                e.critical(), e.payloadNoCopy(), compact, picture.isVideo());
+        if (problem != null) throw new IllegalArgumentException(problem);
+        compact = true;
       } else if (e.critical()) {
         throw new IllegalArgumentException(e + ": no critical extension of this type is defined");
       }
@@ -72,6 +79,23 @@ public record ContainerHeader(
     if (stageCount < 0 || stageCount > 255 || problem != null)
       throw new IllegalArgumentException(problem == null ? "stage count " + stageCount : problem);
     return new Extension(ResidualStages.TYPE, true, payload);
+  }
+
+  /**
+   * The extension block of Spec §9.6.3: the video's frame headers are written in the compact form
+   * of Spec §10.3, 5 bytes less a one-slice frame. A video encoder adds it; readers of
+   * version_minor 4 or less refuse the stream cleanly (Spec §9.4) instead of misreading frames.
+   */
+  public static Extension compactFrameHeaders() {
+    return new Extension(CompactFrameHeaders.TYPE, true, new byte[0]);
+  }
+
+  /** Spec §9.6.3: whether the frame headers of this video are compact (Spec §10.3). */
+  public boolean hasCompactFrameHeaders() {
+    for (Extension e : extensions) {
+      if (e.type() == CompactFrameHeaders.TYPE) return true;
+    }
+    return false;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.vqcodec.container;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.CRC32C;
@@ -182,8 +183,7 @@ final class HeaderSyntax {
     v.section("Spec §9.2");
     extensionCount = v.varint("extension_count", extensionCount, 0, Limits.MAX_EXTENSIONS);
     resolutionShift = 0;
-    shiftSeen = false;
-    stagesSeen = false;
+    seen.clear();
     stageCount = 1;
     int n = (int) extensionCount;
     if (extensionType.length != n) {
@@ -217,7 +217,7 @@ final class HeaderSyntax {
                 + known.section
                 + ")");
         v.require(
-            !(known == Registered.CODED_RESOLUTION ? shiftSeen : stagesSeen),
+            !seen.contains(known),
             e
                 + "extension_type {at}: a second "
                 + known.adjective
@@ -227,13 +227,15 @@ final class HeaderSyntax {
                 + known.section
                 + ")");
         v.require(
-            !known.stillOnly || profile == PROFILE_STILL,
+            known.profile < 0 || profile == known.profile,
             e
                 + "extension_type {at}: "
                 + known.adjective
                 + " extension (type "
                 + type
-                + ") in a video: still pictures only (Spec "
+                + (known.profile == PROFILE_STILL
+                    ? ") in a video: still pictures only (Spec "
+                    : ") in a still picture: video only (Spec ")
                 + known.section
                 + ")");
       }
@@ -281,53 +283,54 @@ final class HeaderSyntax {
             ResidualStages.validPayload(p),
             e + "extension_payload {at}: " + ResidualStages.describePayload(p));
         stageCount = p[0] & 0xFF;
-        stagesSeen = true;
       }
+      if (known != null) seen.add(known);
       if (type == CodedResolution.TYPE) {
         byte[] p = extensionPayload[i];
         v.require(
             CodedResolution.validPayload(p),
             e + "extension_payload {at}: " + CodedResolution.describePayload(p));
         resolutionShift = p[0] & 0xFF;
-        shiftSeen = true;
       }
     }
   }
 
-  private boolean shiftSeen;
+  /** The registered types read so far in this header: each may occur once (Spec §9.6). */
+  private final EnumSet<Registered> seen = EnumSet.noneOf(Registered.class);
 
   /** The registered extension types this reader implements (Spec §9.6), with their rules' names. */
   private enum Registered {
-    CODED_RESOLUTION(
-        CodedResolution.TYPE, "coded resolution", "coded-resolution", 1, "§9.6.1", false),
+    CODED_RESOLUTION(CodedResolution.TYPE, "coded resolution", "coded-resolution", 1, "§9.6.1", -1),
     RESIDUAL_STAGES(
         ResidualStages.TYPE,
         "residual stages",
         "residual-stages",
         ResidualStages.PAYLOAD_SIZE,
         "§9.6.2",
-        true);
+        PROFILE_STILL),
+    COMPACT_FRAME_HEADERS(
+        CompactFrameHeaders.TYPE,
+        "compact frame headers",
+        "compact-frame-headers",
+        CompactFrameHeaders.PAYLOAD_SIZE,
+        "§9.6.3",
+        PROFILE_VIDEO);
 
     final int type;
     final String name;
     final String adjective;
     final int payloadSize;
     final String section;
-    final boolean stillOnly;
+    final int profile; // the only profile the type may occur in, or -1 for any
 
     Registered(
-        int type,
-        String name,
-        String adjective,
-        int payloadSize,
-        String section,
-        boolean stillOnly) {
+        int type, String name, String adjective, int payloadSize, String section, int profile) {
       this.type = type;
       this.name = name;
       this.adjective = adjective;
       this.payloadSize = payloadSize;
       this.section = section;
-      this.stillOnly = stillOnly;
+      this.profile = profile;
     }
 
     /** The registered type of type number {@code type}, or null. */
@@ -336,8 +339,6 @@ final class HeaderSyntax {
       return null;
     }
   }
-
-  private boolean stagesSeen;
 
   /** Spec §9.6.2: stage_count of a residual-stages block, 1 without one; bounds the payloads. */
   private int stageCount = 1;
@@ -375,6 +376,7 @@ final class HeaderSyntax {
     // Spec §2.2.3: the lowest version_minor whose features the stream uses.
     if (h.resolutionShift() > 0) s.versionMinor = CodedResolution.VERSION_MINOR;
     if (h.stageCount() > 1) s.versionMinor = ResidualStages.VERSION_MINOR;
+    if (h.hasCompactFrameHeaders()) s.versionMinor = CompactFrameHeaders.VERSION_MINOR;
     s.extensionType = new long[ne];
     s.extensionPayload = new byte[ne][];
     for (int i = 0; i < ne; i++) {

@@ -24,6 +24,17 @@ final class SliceDirectory {
   /** With {@code stageCount} stages per fine cell at most (Spec §9.6.2, §A.2). */
   void visit(FieldVisitor v, int cellsWide, int cellsHigh, boolean empty, int stageCount)
       throws FormatException {
+    visit(v, cellsWide, cellsHigh, empty, stageCount, false);
+  }
+
+  /**
+   * {@code compact}: the directory of a compact frame header (Spec §10.3, §9.6.3), which codes
+   * neither first_row (it is always the rows before it) nor the last slice's row_count (it is the
+   * rows left).
+   */
+  void visit(
+      FieldVisitor v, int cellsWide, int cellsHigh, boolean empty, int stageCount, boolean compact)
+      throws FormatException {
     v.section("Spec §5.2");
     count =
         empty
@@ -40,7 +51,11 @@ final class SliceDirectory {
     long next = 0;
     for (int i = 0; i < n; i++) {
       String s = "slice[" + i + "].";
-      firstRow[i] = v.varint(s + "first_row", firstRow[i], 0, cellsHigh - 1);
+      if (compact) {
+        if (v.reading()) firstRow[i] = next;
+      } else {
+        firstRow[i] = v.varint(s + "first_row", firstRow[i], 0, cellsHigh - 1);
+      }
       v.require(
           firstRow[i] == next,
           s
@@ -49,7 +64,14 @@ final class SliceDirectory {
               + " {at}: must be "
               + next
               + " (slices cover the cell rows in order, without gaps or overlaps)");
-      rowCount[i] = v.varint(s + "row_count", rowCount[i], 1, cellsHigh - next);
+      if (compact && i == n - 1) {
+        // Spec §10.3: the last slice takes the rows left, at least one by the bound below.
+        if (v.reading()) rowCount[i] = cellsHigh - next;
+      } else {
+        // Compact: each slice leaves at least a row to each slice after it (Spec §10.3).
+        long left = compact ? n - 1 - i : 0;
+        rowCount[i] = v.varint(s + "row_count", rowCount[i], 1, cellsHigh - next - left);
+      }
       next += rowCount[i];
       payloadLength[i] =
           v.varint(

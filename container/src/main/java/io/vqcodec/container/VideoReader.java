@@ -22,6 +22,7 @@ public final class VideoReader {
   private final int cellsWide;
   private final int cellsHigh;
   private final int versionMinor;
+  private final boolean compact; // Spec §9.6.3
   private final long frameCount; // Spec §10.2: 0 if not known
   private long expected;
   private FrameIndex index;
@@ -56,6 +57,7 @@ public final class VideoReader {
     this.in = in;
     this.header = header;
     this.versionMinor = versionMinor;
+    this.compact = header.hasCompactFrameHeaders();
     this.frameCount = header.picture().frameCount();
     this.cellsWide = Limits.cells(header.codedWidth());
     this.cellsHigh = Limits.cells(header.codedHeight());
@@ -194,13 +196,19 @@ public final class VideoReader {
    * consumed, for a frame numbered past the header's frame_count.
    */
   private Frame tryFrame() throws IOException {
-    if (in.fill(FrameSyntax.PREFIX_SIZE) < FrameSyntax.PREFIX_SIZE) return null;
-    long size = FrameIndex.u32(in.peek(FrameSyntax.PREFIX_SIZE), 4);
-    if (size < FrameSyntax.MIN_FRAME_HEADER_SIZE || size > Limits.MAX_FRAME_HEADER_SIZE)
-      return null;
+    long size;
+    if (compact) {
+      size = FrameSyntax.compactHeaderSize(in.peek(in.fill(FrameSyntax.COMPACT_PREFIX_SIZE)));
+      if (size < FrameSyntax.MIN_COMPACT_FRAME_HEADER_SIZE) return null;
+    } else {
+      if (in.fill(FrameSyntax.PREFIX_SIZE) < FrameSyntax.PREFIX_SIZE) return null;
+      size = FrameIndex.u32(in.peek(FrameSyntax.PREFIX_SIZE), 4);
+      if (size < FrameSyntax.MIN_FRAME_HEADER_SIZE) return null;
+    }
+    if (size > Limits.MAX_FRAME_HEADER_SIZE) return null;
     if (in.fill((int) size) < size) return null;
     byte[] h = in.peek((int) size);
-    FrameSyntax f = new FrameSyntax();
+    FrameSyntax f = new FrameSyntax(compact);
     try {
       // The CRC is checked before any field after frame_header_size is interpreted (ReadVisitor
       // checks it at frame_header_crc; a CRC mismatch and a bad field alike make the header fail).

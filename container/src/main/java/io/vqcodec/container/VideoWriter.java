@@ -18,6 +18,7 @@ public final class VideoWriter {
   private final int cellsHigh;
   private final long frameLimit;
   private final boolean motion;
+  private final boolean compact;
   private final List<long[]> keyFrames = new ArrayList<>();
   private long offset;
   private long frames;
@@ -35,7 +36,8 @@ public final class VideoWriter {
   /**
    * {@link #VideoWriter(OutputStream, ContainerHeader)}; with {@code motion} the stream may hold
    * motion frames (frame_type 2, Spec §10.9) and is written with version_minor 3 (Spec §2.2.3: a
-   * stream without them keeps version_minor 2).
+   * stream without them keeps version_minor 2). The frame headers are compact (Spec §10.3) when
+   * {@code header} carries the block of {@link ContainerHeader#compactFrameHeaders()}.
    */
   public VideoWriter(OutputStream out, ContainerHeader header, boolean motion) throws IOException {
     if (!header.picture().isVideo()) {
@@ -47,6 +49,7 @@ public final class VideoWriter {
     int count = header.picture().frameCount();
     this.frameLimit = count == 0 ? Limits.MAX_FRAMES : count;
     this.motion = motion;
+    this.compact = header.hasCompactFrameHeaders();
     byte[] h =
         ContainerWriter.headerBytes(
             HeaderSyntax.of(header, List.of(), motion ? HeaderSyntax.VERSION_MINOR_MOTION : 0),
@@ -76,7 +79,7 @@ public final class VideoWriter {
     if (frames >= frameLimit) {
       throw new IllegalArgumentException("more frames than the header's " + frameLimit);
     }
-    FrameSyntax f = new FrameSyntax();
+    FrameSyntax f = new FrameSyntax(compact);
     f.frameNumber = frames;
     f.frameType = type.code;
     f.directory = SliceDirectory.of(slices);
@@ -84,7 +87,13 @@ public final class VideoWriter {
     WriteVisitor w = new WriteVisitor(true);
     try {
       f.visit(size, cellsWide, cellsHigh);
-      f.frameHeaderSize = size.size();
+      // A compact frame_header_size is a varint that counts itself (Spec §10.3): grow it until the
+      // size it states is the size it makes.
+      while (size.size() != f.frameHeaderSize) {
+        f.frameHeaderSize = size.size();
+        size = new SizeVisitor();
+        f.visit(size, cellsWide, cellsHigh);
+      }
       f.visit(w, cellsWide, cellsHigh);
     } catch (FormatException e) {
       throw new AssertionError(e); // writers do not throw FormatException

@@ -20,10 +20,16 @@ class VideoContainerTest {
   };
 
   static ContainerHeader header(int frames) {
+    return header(frames, false);
+  }
+
+  /** With {@code compact}, the block of Spec §9.6.3: compact frame headers. */
+  static ContainerHeader header(int frames, boolean compact) {
     return new ContainerHeader(
         PictureHeader.video(W, H, ChannelFormat.RGB, frames, 30000, 1001),
         new ModelId(3, new byte[ModelId.HASH_BYTES]),
-        new TokenGridParams(4096, GranularityMode.MIXED, ProbabilityModel.ADAPTIVE_ORDER0));
+        new TokenGridParams(4096, GranularityMode.MIXED, ProbabilityModel.ADAPTIVE_ORDER0),
+        compact ? List.of(ContainerHeader.compactFrameHeaders()) : List.of());
   }
 
   static List<List<Slice>> frames(long seed) {
@@ -43,8 +49,12 @@ class VideoContainerTest {
   }
 
   static byte[] video(List<List<Slice>> frames) throws IOException {
+    return video(frames, false);
+  }
+
+  static byte[] video(List<List<Slice>> frames, boolean compact) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    VideoWriter w = new VideoWriter(out, header(frames.size()));
+    VideoWriter w = new VideoWriter(out, header(frames.size(), compact));
     for (int f = 0; f < frames.size(); f++) w.writeFrame(TYPES[f], frames.get(f));
     w.finish();
     return out.toByteArray();
@@ -96,6 +106,92 @@ class VideoContainerTest {
     assertThat(got).extracting(VideoReader.Frame::number).containsExactly(0L, 1L, 3L, 4L);
     assertThat(got.get(2).lostBefore()).isEqualTo(1);
     assertThat(got.get(2).slices()).isEqualTo(frames.get(3));
+  }
+
+  /** Spec §9.6.3, §10.3: the compact form reads back the same frames and slices. */
+  @Test
+  void compactFrameHeadersRoundTrip() throws IOException {
+    for (long seed = 1; seed <= 20; seed++) {
+      List<List<Slice>> frames = frames(seed);
+      byte[] v = video(frames, true);
+      VideoReader r = VideoReader.open(new ByteArrayInputStream(v));
+      assertThat(r.header().hasCompactFrameHeaders()).isTrue();
+      List<VideoReader.Frame> got = readAll(r);
+      assertThat(got).hasSize(5);
+      for (int f = 0; f < 5; f++) {
+        assertThat(got.get(f).number()).isEqualTo(f);
+        assertThat(got.get(f).type()).isEqualTo(TYPES[f]);
+        assertThat(got.get(f).slices()).as("seed %d frame %d", seed, f).isEqualTo(frames.get(f));
+        assertThat(got.get(f).slices()).allMatch(s -> s.status() == Slice.Status.OK);
+      }
+      assertThat(r.index().frameNumbers()).containsExactly(0, 3);
+      // Each frame header is 3 bytes (the size) plus one a slice (first_row) plus one (the last
+      // row_count) shorter than the original form's.
+      List<VideoReader.Frame> original =
+          readAll(VideoReader.open(new ByteArrayInputStream(video(frames, false))));
+      for (int f = 0; f < 5; f++) {
+        assertThat(got.get(f).headerBytes())
+            .isEqualTo(original.get(f).headerBytes() - 4 - frames.get(f).size());
+      }
+    }
+  }
+
+  /** A one-slice frame: 22 bytes of header in the original form, 17 in the compact one. */
+  @Test
+  void aOneSliceCompactFrameHeaderIs17Bytes() throws IOException {
+    List<List<Slice>> frames = new ArrayList<>();
+    for (int f = 0; f < TYPES.length; f++) frames.add(List.of(new Slice(0, 3, new byte[] {1, 2})));
+    for (boolean compact : new boolean[] {false, true}) {
+      List<VideoReader.Frame> got =
+          readAll(VideoReader.open(new ByteArrayInputStream(video(frames, compact))));
+      assertThat(got)
+          .extracting(VideoReader.Frame::headerBytes)
+          .containsOnly(compact ? FrameSyntax.MIN_COMPACT_FRAME_HEADER_SIZE : 22);
+    }
+  }
+
+  /** Spec §10.7 in the compact form: a damaged header loses its frame; the next one is found. */
+  @Test
+  void aDamagedCompactFrameHeaderLosesThatFrameOnly() throws IOException {
+    List<List<Slice>> frames = frames(2);
+    byte[] v = video(frames, true);
+    List<VideoReader.Frame> clean = readAll(VideoReader.open(new ByteArrayInputStream(v)));
+    for (int at = 4; at < clean.get(2).headerBytes(); at++) {
+      byte[] d = v.clone();
+      d[(int) clean.get(2).offset() + at] ^= 0x41;
+      List<VideoReader.Frame> got = readAll(VideoReader.open(new ByteArrayInputStream(d)));
+      assertThat(got)
+          .as("byte %d", at)
+          .extracting(VideoReader.Frame::number)
+          .containsExactly(0L, 1L, 3L, 4L);
+      assertThat(got.get(2).lostBefore()).isEqualTo(1);
+      assertThat(got.get(2).slices()).isEqualTo(frames.get(3));
+    }
+  }
+
+  /** Spec §9.6.3: the block is for videos only, once, critical, without payload. */
+  @Test
+  void theCompactFrameHeadersBlockIsForVideosOnly() {
+    assertThatThrownBy(
+            () ->
+                new ContainerHeader(
+                    PictureHeader.still(W, H, ChannelFormat.RGB),
+                    new ModelId(3, new byte[ModelId.HASH_BYTES]),
+                    new TokenGridParams(
+                        4096, GranularityMode.MIXED, ProbabilityModel.ADAPTIVE_ORDER0),
+                    List.of(ContainerHeader.compactFrameHeaders())))
+        .hasMessageContaining("video only");
+    assertThatThrownBy(
+            () ->
+                new ContainerHeader(
+                    PictureHeader.video(W, H, ChannelFormat.RGB, 1, 1, 1),
+                    new ModelId(3, new byte[ModelId.HASH_BYTES]),
+                    new TokenGridParams(
+                        4096, GranularityMode.MIXED, ProbabilityModel.ADAPTIVE_ORDER0),
+                    List.of(
+                        ContainerHeader.compactFrameHeaders(),
+                        ContainerHeader.compactFrameHeaders())))
+        .hasMessageContaining("at most one");
   }
 
   @Test

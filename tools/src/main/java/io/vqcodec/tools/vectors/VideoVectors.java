@@ -114,6 +114,9 @@ final class VideoVectors {
     int rateNum = 25, rateDen = 1;
     boolean motion;
 
+    /** Compact frame headers (Spec §9.6.3): the header carries the type-3 block. */
+    boolean compact;
+
     /**
      * Coded with model 7's two-stage parameters and their temporal expert (K = 4096), and half of
      * the tokens that {@link #changeSome} changes stay in their reference's group.
@@ -324,7 +327,7 @@ final class VideoVectors {
       List<long[]> keys = new ArrayList<>();
       for (Frame f : frames) {
         if (f.indexed) keys.add(new long[] {f.number, b.size()});
-        b.writeBytes(f.edit.apply(frameBytes(f.number, f.type, f.slices)));
+        b.writeBytes(f.edit.apply(frameBytes(f.number, f.type, f.slices, compact)));
       }
       if (index) {
         b.writeBytes(indexBytes(keys));
@@ -339,7 +342,8 @@ final class VideoVectors {
           new ContainerHeader(
               PictureHeader.video(width, height, ChannelFormat.RGB, count, rateNum, rateDen),
               modelId != null ? modelId : temporal ? modelTemporal : pm == PM3 ? model3 : model,
-              new TokenGridParams(k, mode, pm));
+              new TokenGridParams(k, mode, pm),
+              compact ? List.of(ContainerHeader.compactFrameHeaders()) : List.of());
       ByteArrayOutputStream b = new ByteArrayOutputStream();
       new VideoWriter(b, h, motion); // writes header() at once
       return b.toByteArray();
@@ -357,7 +361,7 @@ final class VideoVectors {
       int o = header().length;
       for (int j = 0; j < i; j++) {
         Frame f = frames.get(j);
-        o += f.edit.apply(frameBytes(f.number, f.type, f.slices)).length;
+        o += f.edit.apply(frameBytes(f.number, f.type, f.slices, compact)).length;
       }
       return o;
     }
@@ -402,9 +406,53 @@ final class VideoVectors {
     return h;
   }
 
-  static byte[] frameBytes(long number, int type, List<Slice> slices) {
+  /**
+   * The compact frame_header() of Spec §10.3 (§9.6.3): frame_header_size a varint that counts
+   * itself, no first_row, no row_count for the last slice; size and CRC consistent.
+   */
+  static byte[] compactFrameHeader(long number, int type, List<Slice> slices) {
+    ByteArrayOutputStream d = new ByteArrayOutputStream();
+    d.writeBytes(HeaderEditor.varint(number));
+    d.write(type);
+    d.writeBytes(HeaderEditor.varint(slices.size()));
+    for (int i = 0; i < slices.size(); i++) {
+      Slice s = slices.get(i);
+      if (i < slices.size() - 1) d.writeBytes(HeaderEditor.varint(s.rowCount()));
+      d.writeBytes(HeaderEditor.varint(s.payloadSize()));
+      d.writeBytes(HeaderEditor.be(crc(s.payload()), 4));
+    }
+    byte[] body = d.toByteArray();
+    int size = 4 + 1 + body.length + 4;
+    while (4 + HeaderEditor.varint(size).length + body.length + 4 != size) {
+      size = 4 + HeaderEditor.varint(size).length + body.length + 4;
+    }
+    return compactHeader(HeaderEditor.varint(size), body);
+  }
+
+  /** frame_sync, the bytes {@code sizeField} as frame_header_size, {@code body}, and the CRC. */
+  static byte[] compactHeader(byte[] sizeField, byte[] body) {
+    ByteArrayOutputStream h = new ByteArrayOutputStream();
+    h.writeBytes(FRAME_SYNC);
+    h.writeBytes(sizeField);
+    h.writeBytes(body);
+    h.writeBytes(HeaderEditor.be(crc(h.toByteArray()), 4));
+    return h.toByteArray();
+  }
+
+  /** The frame_header_size of the compact frame header at the start of {@code frame}. */
+  static int compactHeaderSize(byte[] frame) {
+    int size = 0;
+    for (int i = 0; ; i++) {
+      int b = frame[4 + i] & 0xFF;
+      size |= (b & 0x7F) << (7 * i);
+      if ((b & 0x80) == 0) return size;
+    }
+  }
+
+  static byte[] frameBytes(long number, int type, List<Slice> slices, boolean compact) {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
-    b.writeBytes(frameHeader(number, type, slices));
+    b.writeBytes(
+        compact ? compactFrameHeader(number, type, slices) : frameHeader(number, type, slices));
     for (Slice s : slices) b.writeBytes(s.payload());
     return b.toByteArray();
   }
@@ -513,6 +561,7 @@ final class VideoVectors {
     decodable();
     concealed();
     refused();
+    compactFrameHeaders();
   }
 
   private Clip clip(ProbabilityModel pm) {
@@ -1395,6 +1444,153 @@ final class VideoVectors {
         x.offset("extension[0].extension_type"),
         "§10.2 §9.6.2",
         "a video (version_minor 4) with a residual-stages block (stage_count 2, level 6)");
+  }
+
+  // ---------------------------------------------------------------- compact frame headers
+
+  /** Spec §9.6.3 and the compact form of §10.3: valid clips, lost frames, refused headers. */
+  private void compactFrameHeaders() throws IOException {
+    Clip c = clip(PM0);
+    c.compact = true;
+    c.key();
+    c.predicted();
+    c.predicted();
+    c.key();
+    c.predicted();
+    valid(
+        "video-compact-pm0",
+        c,
+        "§10.3 §9.6.3 §8.2",
+        "compact frame headers (version_minor 5): key, predicted, predicted, key, predicted; two"
+            + " slices a frame, so the first slice's row_count is coded and the last's is not");
+    c = temporalClip(64, 48);
+    c.compact = true;
+    c.motion = true;
+    c.key();
+    c.motion();
+    c.predicted();
+    c.motion();
+    valid(
+        "video-compact-motion-pm3-temporal",
+        c,
+        "§10.3 §9.6.3 §10.9 §8.3.3.4",
+        "compact frame headers with motion frames, model 7's temporal expert; three cell rows in"
+            + " two slices (2 + 1)");
+    c = new Clip(32, 32, 256, MIXED, PM0, 8);
+    c.compact = true;
+    c.key();
+    c.predicted();
+    valid(
+        "video-compact-one-slice-pm0",
+        c,
+        "§10.3 §9.6.3 §8.2",
+        "compact frame headers of one slice each: 17 bytes with a payload under 128 bytes");
+
+    // Faults of frame 1's compact header: frame 1 lost, frame 2 predicted from frame 0.
+    List<Fault> faults =
+        List.of(
+            new Fault(
+                "video-compact-frame-crc-damaged-pm0",
+                "§10.3 §9.6.3 §10.5 §10.7",
+                "compact: frame 1's frame_header_crc does not match: frame 1 lost, frame 2"
+                    + " predicted from frame 0",
+                f -> f.edit = b -> flip(b, compactHeaderSize(b) - 1)),
+            new Fault(
+                "video-compact-frame-header-size-16-pm0",
+                "§10.3 §9.6.3 §10.7",
+                "compact: frame 1's frame_header_size 16, one below the least (17): frame 1 lost",
+                f -> f.edit = b -> set(b, 4, 16)),
+            new Fault(
+                "video-compact-frame-header-size-past-crc-pm0",
+                "§10.3 §9.6.3 §10.7",
+                "compact: frame 1's frame_header_size one more than its header: frame 1 lost",
+                f -> f.edit = b -> set(b, 4, compactHeaderSize(b) + 1)),
+            new Fault(
+                "video-compact-frame-header-size-non-canonical-pm0",
+                "§10.3 §9.6.3 §10.7 §1.4",
+                "compact: frame 1's frame_header_size written in two bytes (final byte 0x00, CRC"
+                    + " consistent): not canonical, frame 1 lost",
+                f ->
+                    f.edit =
+                        b -> {
+                          int size = compactHeaderSize(b);
+                          byte[] body = Arrays.copyOfRange(b, 5, size - 4);
+                          byte[] h = compactHeader(new byte[] {(byte) (size + 1 | 0x80), 0}, body);
+                          return concat(h, Arrays.copyOfRange(b, size, b.length));
+                        }),
+            new Fault(
+                "video-compact-row-count-past-pm0",
+                "§10.3 §9.6.3 §10.7 §5.2",
+                "compact: frame 1's first slice_count row_count 4 of 4 cell rows, leaving none to"
+                    + " its second slice (CRC consistent): frame 1 lost",
+                f -> f.slices.set(0, new Slice(0, 4, f.slices.get(0).payload()))));
+    for (Fault fault : faults) {
+      c = clip(PM0);
+      c.compact = true;
+      TokenGrid f0 = c.key();
+      c.predicted();
+      c.reference = f0; // Spec §10.5: frame 2 refers to the last frame decoded, frame 0
+      c.predicted();
+      fault.edit.accept(c.frames.get(1));
+      decodes(
+          fault.name,
+          c,
+          c.bytes(true),
+          List.of(c.outs.get(0), Out.LOST, c.outs.get(2)),
+          new long[] {0},
+          all(1),
+          "ok",
+          fault.sections,
+          fault.description);
+    }
+
+    // The block's own rules (Spec §9.6.3), in a video of compact frames (version_minor 5).
+    c = clip(PM0);
+    c.compact = true;
+    c.key();
+    c.predicted();
+    HeaderEditor e = HeaderEditor.parse(c.bytes(true));
+    String inv = ErrorCategory.INVALID_HEADER.name();
+    String[][] bad = {
+      {
+        "err-compact-frame-headers-ignorable",
+        "0003",
+        "",
+        "type 3 without the critical flag",
+        "type"
+      },
+      {"err-compact-frame-headers-length-1", "8003", "00", "a 1-byte payload", "length"}
+    };
+    for (String[] b : bad) {
+      byte[] payload = java.util.HexFormat.of().parseHex(b[2]);
+      HeaderEditor x =
+          e.copy()
+              .set("extension[0].extension_type", java.util.HexFormat.of().parseHex(b[1]))
+              .set("extension[0].extension_length", HeaderEditor.varint(payload.length))
+              .set("extension[0].extension_payload", payload);
+      refuses(
+          b[0],
+          x.toFile(true),
+          inv,
+          x.offset("extension[0].extension_" + b[4]),
+          b[4].equals("type") ? "§9.4 §9.6.3 §10.2" : "§9.6.3 §10.2",
+          "a compact-frame-headers block: " + b[3]);
+    }
+    HeaderEditor twice =
+        e.copy()
+            .set("extension_count", HeaderEditor.varint(2))
+            .insertAfter(
+                "extension[0].extension_payload",
+                new HeaderEditor.Field("extension[1].extension_type", HeaderEditor.be(0x8003, 2)),
+                new HeaderEditor.Field("extension[1].extension_length", HeaderEditor.varint(0)),
+                new HeaderEditor.Field("extension[1].extension_payload", new byte[0]));
+    refuses(
+        "err-compact-frame-headers-twice",
+        twice.toFile(true),
+        inv,
+        twice.offset("extension[1].extension_type"),
+        "§9.6.3 §10.2",
+        "two compact-frame-headers blocks");
   }
 
   // ---------------------------------------------------------------- byte edits
