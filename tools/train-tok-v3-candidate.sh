@@ -37,7 +37,8 @@
 #   decodes tok-v2's tokens 0.04-0.11 dB below tok-v2's own decoder on the validation crops and was
 #   still gaining at the end of its cycle (+0.08 dB over its last 5,000 steps); pictures keep tok-v2
 #   for that gap (issue 15 asks for unchanged RD). If this run closes it, pictures get the decoder
-#   that costs 36-39% less, a new release with model ids of its own.
+#   that costs 36-39% less, a new release with model ids of its own. Stopped on 2026-12-07 at step
+#   59,018, level with tok-v2f's release and 0.02-0.12 dB below tok-v2 (val-design.md): not released.
 #
 # Start and resume are the same command, from the repository root. Background (nohup, nice 5, 1
 # PyTorch thread); output in runs/tok-v3-NAME (git-ignored): out.log, pid, train-log.csv,

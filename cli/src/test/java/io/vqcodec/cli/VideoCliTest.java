@@ -89,6 +89,21 @@ class VideoCliTest {
     }
   }
 
+  /** The encoder writes compact frame headers (Spec §9.6.3): 17 bytes for one small slice. */
+  @Test
+  void framesHaveCompactHeaders() throws IOException {
+    try (java.io.InputStream in = Files.newInputStream(vqc)) {
+      io.vqcodec.container.VideoReader r = io.vqcodec.container.VideoReader.open(in);
+      assertThat(r.header().hasCompactFrameHeaders()).isTrue();
+      int n = 0;
+      for (io.vqcodec.container.VideoReader.Frame f; (f = r.next()) != null; n++) {
+        // frame_number and slice_count one byte each; payload_length one or two
+        assertThat(f.headerBytes()).isBetween(17, 18);
+      }
+      assertThat(n).isEqualTo(4);
+    }
+  }
+
   @Test
   void decodeToAFolderOfPngs() {
     Path folder = dir.resolve("frames");
@@ -119,7 +134,7 @@ class VideoCliTest {
     }
     Matcher totals = Pattern.compile("\"total\": (\\d+), \"slices\": (\\d+)").matcher(i.out());
     assertThat(totals.find()).isTrue();
-    assertThat(headers).isGreaterThanOrEqualTo(4 * 14); // Spec §10.3: 14 bytes at least
+    assertThat(headers).isGreaterThanOrEqualTo(4 * 17); // Spec §10.3: compact, 17 bytes at least
     assertThat(frames - headers).isEqualTo(Long.parseLong(totals.group(2)));
     assertThat(frames).isLessThan(Long.parseLong(totals.group(1)));
   }

@@ -353,6 +353,47 @@ class ConformanceTest {
     assertThat(c.get("err-stages-count-4.vqc"))
         .containsExactly(Capability.CORE, Capability.RESIDUAL_STAGES);
     assertThat(Capability.of("residual-stages")).isEqualTo(Capability.RESIDUAL_STAGES);
+    assertThat(c.get("video-compact-pm0.vqc"))
+        .containsExactly(Capability.CORE, Capability.VIDEO, Capability.COMPACT_FRAME_HEADERS);
+    assertThat(c.get("err-compact-frame-headers-still.vqc"))
+        .containsExactly(Capability.CORE, Capability.COMPACT_FRAME_HEADERS);
+    assertThat(Capability.of("compact-frame-headers")).isEqualTo(Capability.COMPACT_FRAME_HEADERS);
+  }
+
+  /**
+   * Spec §C.7: a decoder of version_minor 4 (no compact frame headers) refuses the type-3 block as
+   * an unknown critical extension and passes when it says so; stating the capability, it fails
+   * exactly the compact vectors that decode.
+   */
+  @Test
+  void decoderWithoutCompactFrameHeadersIsJudgedByItsCapabilities() {
+    ConformanceRunner.Decoder noCompact =
+        (name, stream) -> {
+          DecoderResult r = JavaDecoder.decode(stream);
+          if (r.refused()) return r;
+          try {
+            if (io.vqcodec.container.ContainerReader.open(stream).header().hasCompactFrameHeaders())
+              return DecoderResult.refusal(
+                  ErrorCategory.UNKNOWN_CRITICAL_EXTENSION.name(), -1, "no compact frame headers");
+          } catch (IOException e) {
+            return r;
+          }
+          return r;
+        };
+    Set<Capability> caps = EnumSet.complementOf(EnumSet.of(Capability.COMPACT_FRAME_HEADERS));
+    assertThat(ConformanceRunner.check(manifest, VECTORS, noCompact, caps))
+        .allMatch(ConformanceRunner.Verdict::pass);
+    Set<String> decodesCompact = new TreeSet<>();
+    for (Manifest.Entry e : manifest) {
+      if (Capability.needed(e).contains(Capability.COMPACT_FRAME_HEADERS) && e.decodes())
+        decodesCompact.add(e.name());
+    }
+    assertThat(decodesCompact).hasSize(8);
+    assertThat(
+            failed(
+                ConformanceRunner.check(
+                    manifest, VECTORS, noCompact, EnumSet.allOf(Capability.class))))
+        .isEqualTo(decodesCompact);
   }
 
   /**
