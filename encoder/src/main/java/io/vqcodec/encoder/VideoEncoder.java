@@ -435,7 +435,7 @@ public final class VideoEncoder implements AutoCloseable {
       sinceKey = type == FrameType.KEY ? 1 : sinceKey + 1;
       last = new FrameReport(frames++, type, bytes, skipped, moved, n);
       // The budget is the stream's, so a frame counts with its header: at 22 kbit/s a QCIF frame's
-      // 22-byte header is a quarter of its share.
+      // 22-byte header was a quarter of its share (17 bytes since the compact form, Spec §9.6.3).
       if (budget > 0) steer(last.bytes());
       return last;
     }
