@@ -114,6 +114,7 @@ class VideoContainerTest {
     for (long seed = 1; seed <= 20; seed++) {
       List<List<Slice>> frames = frames(seed);
       byte[] v = video(frames, true);
+      assertThat(v[9]).isEqualTo((byte) CompactFrameHeaders.VERSION_MINOR); // Spec §2.2.3
       VideoReader r = VideoReader.open(new ByteArrayInputStream(v));
       assertThat(r.header().hasCompactFrameHeaders()).isTrue();
       List<VideoReader.Frame> got = readAll(r);

@@ -70,8 +70,10 @@ class VideoMotionTest {
     // Kept as a build artifact: the seed of the video token decoder's fuzz target with motion
     // frames (tokens/src/test/resources/.../VideoTokenDecoderFuzzTestInputs/).
     java.nio.file.Files.write(java.nio.file.Path.of("target", "pan-motion.vqc"), m);
-    assertThat(m[9]).isEqualTo((byte) 3); // version_minor 3: motion frames (Spec §10.9)
-    assertThat(n[9]).isEqualTo((byte) 2); // no motion: as before
+    // version_minor 5, compact frame headers (Spec §9.6.3), in both: it includes motion frames'
+    // version 3 (Spec §10.9), and a stream without motion frames uses the compact headers too.
+    assertThat(m[9]).isEqualTo((byte) 5);
+    assertThat(n[9]).isEqualTo((byte) 5);
     int bytesWith = 0, bytesWithout = 0;
     for (int i = 1; i < pan.size(); i++) {
       VideoEncoder.FrameReport r = with.get(i);
