@@ -2,7 +2,8 @@
 # Times vqcodec as a user runs it (whole process, bin/vqcodec) beside avifenc/avifdec, cjxl/djxl and
 # cwebp/dwebp on the same pictures: wall time and peak memory (GNU time), median of N runs. On
 # pictures up to 2 Mpixels vqcodec also under --bpp 0.05, and in batch mode (8 copies of the picture
-# in one run): a file after the first costs (batch - single) / 7.
+# in one run): a file after the first costs (batch - single) / 7. Decodes also with --fast (the
+# faster network released for the stream's tokens, ImageDecoder.Synthesis.FAST).
 #   tools/speed.sh [--runs N] [--out DIR] [PICTURE...]
 # Default pictures: Kodak kodim23 (768x512) and a 4032x2688 (12 MP) crop of a training wallpaper,
 # written to $OUT/pictures by io.vqcodec.tools.bench.SpeedPictures. Each baseline is set to about
@@ -58,6 +59,9 @@ for pic in "${pictures[@]}"; do
   target=$(size "$work/v.vqc")
   measure "$name" "$px" vqcodec encode "$target" bin/vqcodec encode --force "$pic" "$work/v.vqc"
   measure "$name" "$px" vqcodec decode "$target" bin/vqcodec decode --force "$work/v.vqc" "$work/v.png"
+  # the same stream's tokens through the faster network released for them (decode --fast)
+  measure "$name" "$px" vqcodec "decode --fast" "$target" \
+    bin/vqcodec decode --force --fast "$work/v.vqc" "$work/v.png"
   measure "$name" "$px" vqcodec info "$target" bin/vqcodec info "$work/v.vqc"
   # pictures up to 2 Mpixels: rate control at 0.05 bpp, and batch mode (one process, 8 copies of
   # the picture): what a file costs after the first is (batch - single) / 7
@@ -71,6 +75,8 @@ for pic in "${pictures[@]}"; do
       bin/vqcodec encode --force "$work/batch" "$work/batch-vqc"
     measure "$name" "$px" vqcodec "decode 8 files" "$target" \
       bin/vqcodec decode --force "$work/batch-vqc" "$work/batch-out"
+    measure "$name" "$px" vqcodec "decode --fast 8 files" "$target" \
+      bin/vqcodec decode --force --fast "$work/batch-vqc" "$work/batch-out"
   fi
   # AVIF (aom, speed 6, 2 threads): bisect the quantizer (0 best .. 63) to the largest file <= target
   lo=0; hi=63

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -99,7 +100,8 @@ public final class Vqcodec {
    * The tokenizer a command line that {@link #runsANetwork} will open, if its arguments tell (it
    * does not check that again): an encode of a video (by its extension) the video default, of
    * anything else the picture default; a decode the model its first input's header names (none if
-   * that is not a stream this build decodes: the command reports it).
+   * that is not a stream this build decodes: the command reports it), or with {@code --fast} the
+   * package that synthesises that model's tokens faster where one is released.
    */
   static Optional<ModelPackage> networkToOpen(String[] args) {
     List<String> plain = plainArguments(args);
@@ -116,7 +118,11 @@ public final class Vqcodec {
       }
       if (Files.isDirectory(first)) return Optional.of(registry.defaultTokenizer());
       try (InputStream in = Files.newInputStream(first)) {
-        return registry.find(ContainerReader.open(in).header().model());
+        Optional<ModelPackage> model = registry.find(ContainerReader.open(in).header().model());
+        if (Arrays.asList(args).contains("--fast")) {
+          return model.map(p -> registry.fasterSynthesis(p).orElse(p));
+        }
+        return model;
       }
     } catch (InvalidPathException | IOException | UncheckedIOException e) {
       return Optional.empty(); // reported by the command

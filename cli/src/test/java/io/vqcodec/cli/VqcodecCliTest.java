@@ -1,6 +1,7 @@
 package io.vqcodec.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -79,6 +80,30 @@ class VqcodecCliTest {
         .contains(picture); // the model the stream names
     assertThat(Vqcodec.networkToOpen(new String[] {"info", vqc, "x"})).isEmpty();
     assertThat(Vqcodec.networkToOpen(new String[] {"decode", in, "out.png"})).isEmpty(); // no .vqc
+  }
+
+  /**
+   * decode --fast: tok-v2's tokens through tok-v2f's network (Spec §4.4, informative): a picture of
+   * the same size and about the same fidelity, not the same pixels; the tokenizer opened ahead is
+   * the fast one.
+   */
+  @Test
+  void fastDecodeRendersTheSameTokensWithTheFasterNetwork() throws IOException {
+    Path exact = dir.resolve("exact.png"), fast = dir.resolve("fast.png");
+    assertThat(run("decode", sampleVqc.toString(), exact.toString()).code()).isZero();
+    Result f = run("decode", "--fast", sampleVqc.toString(), fast.toString());
+    assertThat(f.code()).as(f.err()).isZero();
+    BufferedImage a = ImageIO.read(exact.toFile()), b = ImageIO.read(fast.toFile());
+    BufferedImage source = ImageIO.read(sample.toFile());
+    assertThat(b.getWidth()).isEqualTo(451);
+    assertThat(b.getHeight()).isEqualTo(300);
+    double between = io.vqcodec.neural.Pixels.psnr(a, b);
+    assertThat(between).isGreaterThan(30).isLessThan(99); // close, but another network's pixels
+    assertThat(io.vqcodec.neural.Pixels.psnr(source, b))
+        .isCloseTo(io.vqcodec.neural.Pixels.psnr(source, a), within(0.5));
+    ModelRegistry registry = ModelRegistry.builtIn();
+    assertThat(Vqcodec.networkToOpen(new String[] {"decode", "--fast", sampleVqc.toString(), "o"}))
+        .contains(registry.byName("tok-v2f").orElseThrow());
   }
 
   @Test

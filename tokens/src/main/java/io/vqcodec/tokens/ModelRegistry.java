@@ -124,6 +124,18 @@ public final class ModelRegistry implements ModelCatalogue {
         : named("default.video.tokenizer");
   }
 
+  /**
+   * A package whose decoder network synthesises {@code model}'s tokens faster ({@code
+   * faster.synthesis.<name>} in the registry): same encoder, codebooks, stage codebooks and token
+   * models, a cheaper network, slightly different pixels. Empty where none is released. Pixel
+   * synthesis is outside the normative decoding process (Spec §4.4), so a decoder may use it for
+   * speed; the tokens are the stream's either way.
+   */
+  public Optional<ModelPackage> fasterSynthesis(ModelPackage model) {
+    String n = index.getProperty("faster.synthesis." + model.name());
+    return n == null ? Optional.empty() : byName(n.trim());
+  }
+
   /** The masked-token predictor used to conceal lost tokens, if released here. */
   public Optional<ModelPackage> defaultPredictor() {
     String n = index.getProperty("default.predictor");

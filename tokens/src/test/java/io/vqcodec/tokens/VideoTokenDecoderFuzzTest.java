@@ -10,8 +10,10 @@ import java.io.IOException;
  * never another exception, a hang or an unbounded allocation. The video reader's resynchronisation,
  * frame headers, frame index and predicted slices (Spec §10.3 to §10.6) are all reached from the
  * seeds in {@code src/test/resources/.../VideoTokenDecoderFuzzTestInputs/}: three real frames (key,
- * predicted, key), a lower quality step, a damaged frame header, and a synthetic pan of six frames
- * whose predicted frames are motion frames (Spec §10.9). A campaign runs with {@code JAZZER_FUZZ=1}
+ * predicted, key), a lower quality step, a damaged frame header, a synthetic pan of six frames
+ * whose predicted frames are motion frames (Spec §10.9), and compact frame headers (Spec §9.6.3:
+ * the encoder's clip since version_minor 5, and three conformance vectors, one with a damaged
+ * header). A campaign runs with {@code JAZZER_FUZZ=1}
  * (tools/FUZZING.md).
  */
 class VideoTokenDecoderFuzzTest {
