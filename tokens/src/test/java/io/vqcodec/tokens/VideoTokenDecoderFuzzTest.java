@@ -13,8 +13,7 @@ import java.io.IOException;
  * predicted, key), a lower quality step, a damaged frame header, a synthetic pan of six frames
  * whose predicted frames are motion frames (Spec §10.9), and compact frame headers (Spec §9.6.3:
  * the encoder's clip since version_minor 5, and three conformance vectors, one with a damaged
- * header). A campaign runs with {@code JAZZER_FUZZ=1}
- * (tools/FUZZING.md).
+ * header). A campaign runs with {@code JAZZER_FUZZ=1} (tools/FUZZING.md).
  */
 class VideoTokenDecoderFuzzTest {
   @FuzzTest(maxDuration = "10m")
