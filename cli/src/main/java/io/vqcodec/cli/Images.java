@@ -1,6 +1,7 @@
 package io.vqcodec.cli;
 
 import io.vqcodec.container.Limits;
+import io.vqcodec.media.Png;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -175,9 +176,15 @@ final class Images {
   }
 
   static void write(BufferedImage image, ImageWriter writer, OutputStream out) throws IOException {
-    try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-      writer.setOutput(ios);
-      writer.write(null, new IIOImage(image, null, null), writer.getDefaultWriteParam());
+    try {
+      if (Arrays.asList(writer.getOriginatingProvider().getFormatNames()).contains("png")) {
+        Png.write(image, out); // faster and smaller than ImageIO's PNG writer
+        return;
+      }
+      try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+        writer.setOutput(ios);
+        writer.write(null, new IIOImage(image, null, null), writer.getDefaultWriteParam());
+      }
     } finally {
       writer.dispose();
     }

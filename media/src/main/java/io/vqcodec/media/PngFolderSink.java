@@ -1,11 +1,13 @@
 package io.vqcodec.media;
 
 import java.awt.image.BufferedImage;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 
 /**
  * Writes a folder of PNGs named {@code frame-000001.png}, {@code frame-000002.png}, ... (from 1,
@@ -31,8 +33,8 @@ final class PngFolderSink extends AtomicSink {
   void writeFrame(int[] rgb, long index) throws IOException {
     System.arraycopy(rgb, 0, Rgb.pixels(img), 0, rgb.length);
     Path file = temp.resolve(name(index));
-    if (!ImageIO.write(img, "png", file.toFile())) {
-      throw new IOException(target + ": no PNG writer");
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+      Png.write(img, out);
     }
   }
 
