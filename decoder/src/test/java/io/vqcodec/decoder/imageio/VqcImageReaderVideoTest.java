@@ -36,7 +36,10 @@ import org.junit.jupiter.api.Test;
 class VqcImageReaderVideoTest {
   static byte[] video;
 
-  /** Two frames of 80x48 with unrelated tokens: a key frame and a second key frame. */
+  /**
+   * Two frames of 80x48 with unrelated tokens, a key frame and a second key frame, with compact
+   * frame headers.
+   */
   @BeforeAll
   static void makeVideo() throws IOException {
     ModelPackage model = ModelRegistry.builtIn().byName("tok-v1").orElseThrow();
@@ -44,7 +47,9 @@ class VqcImageReaderVideoTest {
         new ContainerHeader(
             PictureHeader.video(80, 48, ChannelFormat.RGB, 2, 25, 1),
             new ModelId(model.id(), model.weightsSha256()),
-            new TokenGridParams(256, GranularityMode.ALL_COARSE, ProbabilityModel.ADAPTIVE_ORDER0));
+            new TokenGridParams(256, GranularityMode.ALL_COARSE, ProbabilityModel.ADAPTIVE_ORDER0),
+            // compact frame headers, as the reference encoder writes them (Spec §9.6.3)
+            List.of(ContainerHeader.compactFrameHeaders()));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     VideoWriter w = new VideoWriter(out, h);
     Random r = new Random(5);
