@@ -127,6 +127,14 @@ final class EncodeCommand implements Callable<Integer> {
   boolean force;
 
   @Option(
+      names = "--fast",
+      description =
+          "Pictures: code with the tokenizer whose decoder network is faster (tok-v2f: tok-v2's"
+              + " tokens, a third less network time to decode and to rank cells; about 0.1 dB lower"
+              + " PSNR at the same size). Its streams decode fast without decode --fast.")
+  boolean fast;
+
+  @Option(
       names = "--max-pixels",
       paramLabel = "N",
       description =
@@ -214,7 +222,7 @@ final class EncodeCommand implements Callable<Integer> {
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return ImageEncoder.open();
+                return ImageEncoder.open(pictureModel(fast));
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               }
@@ -273,6 +281,17 @@ final class EncodeCommand implements Callable<Integer> {
         // never opened: nothing to close (the failure was reported by the job that waited for it)
       }
     }
+  }
+
+  /**
+   * The tokenizer pictures are coded with: the default, or with {@code --fast} the package the
+   * registry names for faster synthesis of the default's tokens (tok-v2f for tok-v2), whose own
+   * network then decodes the stream.
+   */
+  static io.vqcodec.tokens.ModelPackage pictureModel(boolean fast) throws IOException {
+    io.vqcodec.tokens.ModelRegistry registry = io.vqcodec.tokens.ModelRegistry.builtIn();
+    io.vqcodec.tokens.ModelPackage model = registry.defaultTokenizer();
+    return fast ? registry.fasterSynthesis(model).orElse(model) : model;
   }
 
   /** The encoder {@code opening} opens, waiting for it; its failure as the exception it was. */

@@ -100,8 +100,9 @@ public final class Vqcodec {
    * The tokenizer a command line that {@link #runsANetwork} will open, if its arguments tell (it
    * does not check that again): an encode of a video (by its extension) the video default, of
    * anything else the picture default; a decode the model its first input's header names (none if
-   * that is not a stream this build decodes: the command reports it), or with {@code --fast} the
-   * package that synthesises that model's tokens faster where one is released.
+   * that is not a stream this build decodes: the command reports it); with {@code --fast} the
+   * package that synthesises the picture default's (encode) or that model's (decode) tokens faster
+   * where one is released.
    */
   static Optional<ModelPackage> networkToOpen(String[] args) {
     List<String> plain = plainArguments(args);
@@ -110,16 +111,17 @@ public final class Vqcodec {
     try {
       Path first = Path.of(plain.get(0));
       ModelRegistry registry = ModelRegistry.builtIn();
+      boolean fast = Arrays.asList(args).contains("--fast");
       if (encode) {
         return Optional.of(
             VideoJobs.isVideoInput(first)
                 ? registry.defaultVideoTokenizer()
-                : registry.defaultTokenizer());
+                : EncodeCommand.pictureModel(fast));
       }
-      if (Files.isDirectory(first)) return Optional.of(registry.defaultTokenizer());
+      if (Files.isDirectory(first)) return Optional.of(EncodeCommand.pictureModel(fast));
       try (InputStream in = Files.newInputStream(first)) {
         Optional<ModelPackage> model = registry.find(ContainerReader.open(in).header().model());
-        if (Arrays.asList(args).contains("--fast")) {
+        if (fast) {
           return model.map(p -> registry.fasterSynthesis(p).orElse(p));
         }
         return model;

@@ -106,6 +106,29 @@ class VqcodecCliTest {
         .contains(registry.byName("tok-v2f").orElseThrow());
   }
 
+  /**
+   * encode --fast: the picture coded with tok-v2f (model 9 with the two-stage model, Spec §4.4),
+   * whose own network then decodes it; about the fidelity of the default encode.
+   */
+  @Test
+  void fastEncodeNamesTheFasterModel() throws IOException {
+    Path vqc = dir.resolve("fast.vqc"), png = dir.resolve("fast-encoded.png");
+    Path exactPng = dir.resolve("default-encoded.png");
+    Result e = run("encode", "--fast", "--slice-rows", "4", sample.toString(), vqc.toString());
+    assertThat(e.code()).as(e.err()).isZero();
+    Map<String, Object> json = flatJson(run("info", "--json", vqc.toString()).out);
+    assertThat(json).containsEntry("model.id", 9L);
+    assertThat(run("decode", vqc.toString(), png.toString()).code()).isZero();
+    assertThat(run("decode", sampleVqc.toString(), exactPng.toString()).code()).isZero();
+    BufferedImage source = ImageIO.read(sample.toFile());
+    assertThat(io.vqcodec.neural.Pixels.psnr(source, ImageIO.read(png.toFile())))
+        .isCloseTo(
+            io.vqcodec.neural.Pixels.psnr(source, ImageIO.read(exactPng.toFile())), within(0.5));
+    ModelRegistry registry = ModelRegistry.builtIn();
+    assertThat(Vqcodec.networkToOpen(new String[] {"encode", "--fast", sample.toString(), "o"}))
+        .contains(registry.byName("tok-v2f").orElseThrow());
+  }
+
   @Test
   void encodeDecodeInfo() throws IOException {
     Path png = dir.resolve("back.png");
