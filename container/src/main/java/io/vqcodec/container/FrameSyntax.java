@@ -70,16 +70,16 @@ final class FrameSyntax {
   /**
    * The frame_header_size of a compact frame header that starts {@code prefix} (its frame_sync and
    * up to {@link #COMPACT_PREFIX_SIZE} bytes), or -1 if the bytes there are not a canonical varint
-   * of at most 3 bytes (Spec §1.4; {@link Limits#MAX_FRAME_HEADER_SIZE} needs 3) or run past the
-   * prefix. The range is the caller's to check.
+   * within the prefix and the range of Spec §10.3 (the reader's own varint, Spec §1.4).
    */
   static long compactHeaderSize(byte[] prefix) {
-    long value = 0;
-    for (int i = 0; 4 + i < prefix.length && i < COMPACT_PREFIX_SIZE - 4; i++) {
-      int b = prefix[4 + i] & 0xFF;
-      value |= (long) (b & 0x7F) << (7 * i);
-      if ((b & 0x80) == 0) return b == 0 && i > 0 ? -1 : value;
+    ReadVisitor v = new ReadVisitor(prefix, prefix.length);
+    try {
+      v.bytes("frame_sync", null, FRAME_SYNC.length);
+      return v.varint(
+          "frame_header_size", 0, MIN_COMPACT_FRAME_HEADER_SIZE, Limits.MAX_FRAME_HEADER_SIZE);
+    } catch (FormatException e) {
+      return -1;
     }
-    return -1;
   }
 }

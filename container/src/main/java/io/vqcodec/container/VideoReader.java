@@ -199,7 +199,7 @@ public final class VideoReader {
     long size;
     if (compact) {
       size = FrameSyntax.compactHeaderSize(in.peek(in.fill(FrameSyntax.COMPACT_PREFIX_SIZE)));
-      if (size < FrameSyntax.MIN_COMPACT_FRAME_HEADER_SIZE) return null;
+      if (size < 0) return null; // not a varint in range
     } else {
       if (in.fill(FrameSyntax.PREFIX_SIZE) < FrameSyntax.PREFIX_SIZE) return null;
       size = FrameIndex.u32(in.peek(FrameSyntax.PREFIX_SIZE), 4);

@@ -10,6 +10,8 @@ import io.vqcodec.container.PictureHeader;
 import io.vqcodec.container.Slice;
 import io.vqcodec.container.TokenGridParams;
 import io.vqcodec.neural.Tokenizer;
+import io.vqcodec.tokens.ModelPackage;
+import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.SliceCoder;
 import io.vqcodec.tokens.TokenGrid;
 import java.awt.image.BufferedImage;
@@ -44,20 +46,14 @@ public final class ImageEncoder implements AutoCloseable {
 
   /** An encoder with the default released model. */
   public static ImageEncoder open() throws IOException {
-    Tokenizer t = Tokenizer.loadDefault();
-    try {
-      return new ImageEncoder(t, true);
-    } catch (IOException | RuntimeException e) {
-      t.close();
-      throw e;
-    }
+    return open(ModelRegistry.builtIn().defaultTokenizer());
   }
 
   /**
    * An encoder with the released tokenizer {@code model} (for example the one {@link
-   * io.vqcodec.tokens.ModelRegistry#fasterSynthesis} names, whose streams decode faster).
+   * ModelRegistry#fasterSynthesis} names, whose streams decode faster).
    */
-  public static ImageEncoder open(io.vqcodec.tokens.ModelPackage model) throws IOException {
+  public static ImageEncoder open(ModelPackage model) throws IOException {
     Tokenizer t = Tokenizer.open(model);
     try {
       return new ImageEncoder(t, true);

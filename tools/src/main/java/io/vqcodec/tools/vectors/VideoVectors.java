@@ -778,6 +778,32 @@ final class VideoVectors {
   private record Fault(
       String name, String sections, String description, java.util.function.Consumer<Frame> edit) {}
 
+  /**
+   * One vector per fault: key, predicted, predicted, the fault applied to frame 1, which is lost;
+   * frame 2 is predicted from frame 0 (Spec §10.5). {@code compact}: compact frame headers.
+   */
+  private void lostFrameOne(List<Fault> faults, boolean compact) throws IOException {
+    for (Fault fault : faults) {
+      Clip c = clip(PM0);
+      c.compact = compact;
+      TokenGrid f0 = c.key();
+      c.predicted();
+      c.reference = f0; // Spec §10.5: frame 2 refers to the last frame decoded, frame 0
+      c.predicted();
+      fault.edit.accept(c.frames.get(1));
+      decodes(
+          fault.name,
+          c,
+          c.bytes(true),
+          List.of(c.outs.get(0), Out.LOST, c.outs.get(2)),
+          new long[] {0},
+          all(1),
+          "ok",
+          fault.sections,
+          fault.description);
+    }
+  }
+
   private void concealed() throws IOException {
     List<Fault> faults =
         List.of(
@@ -837,25 +863,7 @@ final class VideoVectors {
                 "frame 1's slice_count 3 where its directory has 2 entries (CRC consistent):"
                     + " frame 1 lost",
                 f -> f.edit = b -> setSliceCount(b, 3)));
-    for (Fault fault : faults) {
-      Clip c = clip(PM0);
-      TokenGrid f0 = c.key();
-      c.predicted();
-      c.reference = f0; // Spec §10.5: frame 2 refers to the last frame decoded, frame 0
-      c.predicted();
-      fault.edit.accept(c.frames.get(1));
-      List<Out> outs = List.of(c.outs.get(0), Out.LOST, c.outs.get(2));
-      decodes(
-          fault.name,
-          c,
-          c.bytes(true),
-          outs,
-          new long[] {0},
-          all(1),
-          "ok",
-          fault.sections,
-          fault.description);
-    }
+    lostFrameOne(faults, false);
 
     // Frame 1 never written: a gap in frame_number (Spec §10.3, §10.7); the header counts it.
     Clip c = clip(PM0);
@@ -1524,25 +1532,7 @@ final class VideoVectors {
                 "compact: frame 1's first slice_count row_count 4 of 4 cell rows, leaving none to"
                     + " its second slice (CRC consistent): frame 1 lost",
                 f -> f.slices.set(0, new Slice(0, 4, f.slices.get(0).payload()))));
-    for (Fault fault : faults) {
-      c = clip(PM0);
-      c.compact = true;
-      TokenGrid f0 = c.key();
-      c.predicted();
-      c.reference = f0; // Spec §10.5: frame 2 refers to the last frame decoded, frame 0
-      c.predicted();
-      fault.edit.accept(c.frames.get(1));
-      decodes(
-          fault.name,
-          c,
-          c.bytes(true),
-          List.of(c.outs.get(0), Out.LOST, c.outs.get(2)),
-          new long[] {0},
-          all(1),
-          "ok",
-          fault.sections,
-          fault.description);
-    }
+    lostFrameOne(faults, true);
 
     // The block's own rules (Spec §9.6.3), in a video of compact frames (version_minor 5).
     c = clip(PM0);
