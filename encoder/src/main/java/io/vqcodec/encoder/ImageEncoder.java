@@ -13,6 +13,7 @@ import io.vqcodec.neural.Tokenizer;
 import io.vqcodec.tokens.ModelPackage;
 import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.SliceCoder;
+import io.vqcodec.tokens.TokenAlternatives;
 import io.vqcodec.tokens.TokenGrid;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -36,6 +37,9 @@ import java.util.Map;
  * tokenizer (open one encoder per thread to encode in parallel).
  */
 public final class ImageEncoder implements AutoCloseable {
+  /** Candidates per token position for rate-distortion optimized quantization. */
+  static final int CANDIDATES = 8;
+
   private final Tokenizer tokenizer;
   private final boolean ownsTokenizer;
 
@@ -124,15 +128,17 @@ public final class ImageEncoder implements AutoCloseable {
    */
   private EncodedPicture atFraction(
       SourcePicture source, EncoderOptions options, int k, double refinement, boolean stages) {
+    Map<Integer, TokenAlternatives> alternatives = options.choosesTokens() ? new HashMap<>() : null;
+    TokenGrid[] both =
+        tokenizer.encodeLevels(source, new int[] {k}, stages, alternatives, CANDIDATES).get(k);
     LevelAnalysis level =
-        stages
-            ? new LevelAnalysis(tokenizer, source, k)
-            : new LevelAnalysis(tokenizer, source, k, tokenizer.encodeBoth(source, k));
+        new LevelAnalysis(
+            tokenizer, source, k, both, alternatives == null ? null : alternatives.get(k));
     int n = level.cells();
     int steps = (int) Math.min(level.steps(), Math.round(refinement * n));
     TokenGrid grid = level.refined(options.strategy, steps);
     return picture(
-        assemble(source, options, grid),
+        assemble(source, options, grid, level.alternatives),
         source,
         k,
         grid.fineCellCount(),
@@ -181,18 +187,27 @@ public final class ImageEncoder implements AutoCloseable {
     private final class Resolution {
       final SourcePicture source;
       final Map<Integer, TokenGrid[]> grids;
+      final Map<Integer, TokenAlternatives> alternatives;
       final Map<Integer, LevelAnalysis> levels = new HashMap<>();
 
       Resolution(int shift) {
         source = input.reduced(shift);
         int[] sizes = tokenizer.codebookSizes().clone();
         Arrays.sort(sizes);
-        grids = tokenizer.encodeLevels(source, sizes, true);
+        alternatives = options.choosesTokens() ? new HashMap<>() : null;
+        grids = tokenizer.encodeLevels(source, sizes, true, alternatives, CANDIDATES);
       }
 
       LevelAnalysis level(int k) {
         return levels.computeIfAbsent(
-            k, size -> new LevelAnalysis(tokenizer, source, size, grids.get(size)));
+            k,
+            size ->
+                new LevelAnalysis(
+                    tokenizer,
+                    source,
+                    size,
+                    grids.get(size),
+                    alternatives == null ? null : alternatives.get(size)));
       }
     }
 
@@ -217,7 +232,8 @@ public final class ImageEncoder implements AutoCloseable {
 
     @Override
     public byte[] stream(int shift, int k, int steps) {
-      return assemble(at(shift).source, options, grid(shift, k, steps));
+      return assemble(
+          at(shift).source, options, grid(shift, k, steps), at(shift).level(k).alternatives);
     }
 
     /** The grid of the first {@code steps} refinement steps at ({@code shift}, {@code k}). */
@@ -265,7 +281,11 @@ public final class ImageEncoder implements AutoCloseable {
    * block (Spec §9.6.1), residual stages the residual-stages block with the most stages a cell uses
    * (Spec §9.6.2).
    */
-  private byte[] assemble(SourcePicture source, EncoderOptions options, TokenGrid grid) {
+  private byte[] assemble(
+      SourcePicture source,
+      EncoderOptions options,
+      TokenGrid grid,
+      TokenAlternatives alternatives) {
     int sliceRows = options.sliceRows(grid.cellsWide());
     int stages = grid.maxCellStages();
     if (stages != grid.stageCount()) grid = grid.withStageCount(stages);
@@ -292,7 +312,9 @@ public final class ImageEncoder implements AutoCloseable {
                 tokenizer.model(), options.probabilityModel, grid.codebookSize()),
             grid,
             sliceRows,
-            mode);
+            mode,
+            alternatives,
+            options.tokenChoiceWeight);
     List<Slice> slices = SliceCoder.slices(payloads, grid.cellsHigh(), sliceRows);
     List<Extension> extensions = new ArrayList<>();
     if (source.resolutionShift != 0) {
