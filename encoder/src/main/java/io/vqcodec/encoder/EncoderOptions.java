@@ -55,16 +55,6 @@ public final class EncoderOptions {
   final int sliceRows;
   final ProbabilityModel probabilityModel;
 
-  /**
-   * Rate-distortion optimized quantization: the bits one unit of extra squared latent distance is
-   * worth when the encoder chooses among a position's nearest codewords; 0 codes the nearest.
-   */
-  final double tokenChoiceWeight;
-
-  boolean choosesTokens() {
-    return tokenChoiceWeight > 0;
-  }
-
   /** Spec §9.6.1 resolution shift 0..2, or {@link #AUTO_SHIFT}. */
   final int resolutionShift;
 
@@ -84,9 +74,7 @@ public final class EncoderOptions {
       GranularityStrategy strategy,
       int sliceRows,
       ProbabilityModel probabilityModel,
-      int resolutionShift,
-      double tokenChoiceWeight) {
-    this.tokenChoiceWeight = tokenChoiceWeight;
+      int resolutionShift) {
     this.probabilityModel = probabilityModel;
     this.resolutionShift = resolutionShift;
     this.mode = mode;
@@ -115,25 +103,14 @@ public final class EncoderOptions {
         GranularityStrategy.RATE_DISTORTION,
         AUTO_SLICE_ROWS,
         ProbabilityModel.TWO_STAGE,
-        AUTO_SHIFT,
-        0);
+        AUTO_SHIFT);
   }
 
   /** A point of the quality ladder, {@value QualityLadder#MIN}..{@value QualityLadder#MAX}. */
   public EncoderOptions withQuality(int q) {
     QualityLadder.check(q);
     return new EncoderOptions(
-        Mode.QUALITY,
-        q,
-        0,
-        0,
-        0,
-        0,
-        strategy,
-        sliceRows,
-        probabilityModel,
-        resolutionShift,
-        tokenChoiceWeight);
+        Mode.QUALITY, q, 0, 0, 0, 0, strategy, sliceRows, probabilityModel, resolutionShift);
   }
 
   /** The file should have at most {@code bytes} bytes, as close to it as the encoder can get. */
@@ -149,8 +126,7 @@ public final class EncoderOptions {
         strategy,
         sliceRows,
         probabilityModel,
-        resolutionShift,
-        tokenChoiceWeight);
+        resolutionShift);
   }
 
   /** A target in bits per pixel (all bytes of the file, headers included). */
@@ -159,17 +135,7 @@ public final class EncoderOptions {
       throw new IllegalArgumentException("target bpp " + bpp + " must be positive");
     }
     return new EncoderOptions(
-        Mode.TARGET_BYTES,
-        0,
-        0,
-        bpp,
-        0,
-        0,
-        strategy,
-        sliceRows,
-        probabilityModel,
-        resolutionShift,
-        tokenChoiceWeight);
+        Mode.TARGET_BYTES, 0, 0, bpp, 0, 0, strategy, sliceRows, probabilityModel, resolutionShift);
   }
 
   /** Explicit codebook size K (4096, 1024, 256, 64 or 16) and fraction of fine cells in [0, 1]. */
@@ -187,8 +153,7 @@ public final class EncoderOptions {
         strategy,
         sliceRows,
         probabilityModel,
-        resolutionShift,
-        tokenChoiceWeight);
+        resolutionShift);
   }
 
   public EncoderOptions withStrategy(GranularityStrategy s) {
@@ -202,8 +167,7 @@ public final class EncoderOptions {
         Objects.requireNonNull(s),
         sliceRows,
         probabilityModel,
-        resolutionShift,
-        tokenChoiceWeight);
+        resolutionShift);
   }
 
   /**
@@ -223,8 +187,7 @@ public final class EncoderOptions {
         strategy,
         rows,
         probabilityModel,
-        resolutionShift,
-        tokenChoiceWeight);
+        resolutionShift);
   }
 
   /**
@@ -243,8 +206,7 @@ public final class EncoderOptions {
         strategy,
         sliceRows,
         Objects.requireNonNull(m),
-        resolutionShift,
-        tokenChoiceWeight);
+        resolutionShift);
   }
 
   /**
@@ -268,33 +230,7 @@ public final class EncoderOptions {
         strategy,
         sliceRows,
         probabilityModel,
-        shift,
-        tokenChoiceWeight);
-  }
-
-  /**
-   * Rate-distortion optimized quantization: where a token's nearest codewords are close, code the
-   * one that costs the fewest bits under the token model plus {@code bitsPerDistance} bits per unit
-   * of extra squared latent distance (0, the default, codes the nearest codeword everywhere). The
-   * stream is an ordinary one; only the encoder's choice changes.
-   */
-  public EncoderOptions withTokenChoice(double bitsPerDistance) {
-    if (!(bitsPerDistance >= 0) || Double.isInfinite(bitsPerDistance)) {
-      throw new IllegalArgumentException(
-          "token choice weight " + bitsPerDistance + " must be 0 or more");
-    }
-    return new EncoderOptions(
-        mode,
-        quality,
-        targetBytes,
-        targetBpp,
-        codebookSize,
-        fineFraction,
-        strategy,
-        sliceRows,
-        probabilityModel,
-        resolutionShift,
-        bitsPerDistance);
+        shift);
   }
 
   /**

@@ -13,7 +13,6 @@ import io.vqcodec.neural.Tokenizer;
 import io.vqcodec.tokens.ModelPackage;
 import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.SliceCoder;
-import io.vqcodec.tokens.TokenAlternatives;
 import io.vqcodec.tokens.TokenGrid;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -37,9 +36,6 @@ import java.util.Map;
  * tokenizer (open one encoder per thread to encode in parallel).
  */
 public final class ImageEncoder implements AutoCloseable {
-  /** Candidates per token position for rate-distortion optimized quantization. */
-  static final int CANDIDATES = 8;
-
   private final Tokenizer tokenizer;
   private final boolean ownsTokenizer;
 
@@ -128,17 +124,15 @@ public final class ImageEncoder implements AutoCloseable {
    */
   private EncodedPicture atFraction(
       SourcePicture source, EncoderOptions options, int k, double refinement, boolean stages) {
-    Map<Integer, TokenAlternatives> alternatives = options.choosesTokens() ? new HashMap<>() : null;
-    TokenGrid[] both =
-        tokenizer.encodeLevels(source, new int[] {k}, stages, alternatives, CANDIDATES).get(k);
     LevelAnalysis level =
-        new LevelAnalysis(
-            tokenizer, source, k, both, alternatives == null ? null : alternatives.get(k));
+        stages
+            ? new LevelAnalysis(tokenizer, source, k)
+            : new LevelAnalysis(tokenizer, source, k, tokenizer.encodeBoth(source, k));
     int n = level.cells();
     int steps = (int) Math.min(level.steps(), Math.round(refinement * n));
     TokenGrid grid = level.refined(options.strategy, steps);
     return picture(
-        assemble(source, options, grid, level.alternatives),
+        assemble(source, options, grid),
         source,
         k,
         grid.fineCellCount(),
@@ -187,27 +181,18 @@ public final class ImageEncoder implements AutoCloseable {
     private final class Resolution {
       final SourcePicture source;
       final Map<Integer, TokenGrid[]> grids;
-      final Map<Integer, TokenAlternatives> alternatives;
       final Map<Integer, LevelAnalysis> levels = new HashMap<>();
 
       Resolution(int shift) {
         source = input.reduced(shift);
         int[] sizes = tokenizer.codebookSizes().clone();
         Arrays.sort(sizes);
-        alternatives = options.choosesTokens() ? new HashMap<>() : null;
-        grids = tokenizer.encodeLevels(source, sizes, true, alternatives, CANDIDATES);
+        grids = tokenizer.encodeLevels(source, sizes, true);
       }
 
       LevelAnalysis level(int k) {
         return levels.computeIfAbsent(
-            k,
-            size ->
-                new LevelAnalysis(
-                    tokenizer,
-                    source,
-                    size,
-                    grids.get(size),
-                    alternatives == null ? null : alternatives.get(size)));
+            k, size -> new LevelAnalysis(tokenizer, source, size, grids.get(size)));
       }
     }
 
@@ -232,8 +217,7 @@ public final class ImageEncoder implements AutoCloseable {
 
     @Override
     public byte[] stream(int shift, int k, int steps) {
-      return assemble(
-          at(shift).source, options, grid(shift, k, steps), at(shift).level(k).alternatives);
+      return assemble(at(shift).source, options, grid(shift, k, steps));
     }
 
     /** The grid of the first {@code steps} refinement steps at ({@code shift}, {@code k}). */
@@ -281,11 +265,7 @@ public final class ImageEncoder implements AutoCloseable {
    * block (Spec §9.6.1), residual stages the residual-stages block with the most stages a cell uses
    * (Spec §9.6.2).
    */
-  private byte[] assemble(
-      SourcePicture source,
-      EncoderOptions options,
-      TokenGrid grid,
-      TokenAlternatives alternatives) {
+  private byte[] assemble(SourcePicture source, EncoderOptions options, TokenGrid grid) {
     int sliceRows = options.sliceRows(grid.cellsWide());
     int stages = grid.maxCellStages();
     if (stages != grid.stageCount()) grid = grid.withStageCount(stages);
@@ -312,9 +292,7 @@ public final class ImageEncoder implements AutoCloseable {
                 tokenizer.model(), options.probabilityModel, grid.codebookSize()),
             grid,
             sliceRows,
-            mode,
-            alternatives,
-            options.tokenChoiceWeight);
+            mode);
     List<Slice> slices = SliceCoder.slices(payloads, grid.cellsHigh(), sliceRows);
     List<Extension> extensions = new ArrayList<>();
     if (source.resolutionShift != 0) {

@@ -1,7 +1,6 @@
 package io.vqcodec.encoder;
 
 import io.vqcodec.neural.Tokenizer;
-import io.vqcodec.tokens.TokenAlternatives;
 import io.vqcodec.tokens.TokenGrid;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -17,10 +16,6 @@ final class LevelAnalysis {
   final int codebookSize;
   final TokenGrid fineGrid;
   final TokenGrid coarseGrid;
-
-  /** The encoder's candidates for rate-distortion optimized quantization, or null. */
-  final TokenAlternatives alternatives;
-
   private final SourcePicture source;
   private final Tokenizer tokenizer;
   private double[] sseFine;
@@ -36,33 +31,18 @@ final class LevelAnalysis {
         tokenizer,
         source,
         codebookSize,
-        tokenizer.encodeLevels(source, new int[] {codebookSize}, true).get(codebookSize),
-        null);
+        tokenizer.encodeLevels(source, new int[] {codebookSize}, true).get(codebookSize));
   }
 
   /**
    * @param both {@code [all-fine, all-coarse]} grids of the picture at this level
    */
   LevelAnalysis(Tokenizer tokenizer, SourcePicture source, int codebookSize, TokenGrid[] both) {
-    this(tokenizer, source, codebookSize, both, null);
-  }
-
-  /**
-   * @param both {@code [all-fine, all-coarse]} grids of the picture at this level
-   * @param alternatives every position's nearest codewords at this level, or null
-   */
-  LevelAnalysis(
-      Tokenizer tokenizer,
-      SourcePicture source,
-      int codebookSize,
-      TokenGrid[] both,
-      TokenAlternatives alternatives) {
     this.tokenizer = tokenizer;
     this.source = source;
     this.codebookSize = codebookSize;
     this.fineGrid = both[0];
     this.coarseGrid = both[1];
-    this.alternatives = alternatives;
   }
 
   int cells() {

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -46,7 +45,17 @@ public final class Codebook {
   public int[] nearest(NDManager m, NDArray z) {
     NDArray rows = z.transpose(0, 2, 3, 1).reshape(-1, dim);
     int n = (int) rows.getShape().get(0);
-    NDArray cb = m.create(augmented(), new Shape(dim + 1, size));
+    float[] aug = new float[(dim + 1) * size];
+    for (int k = 0; k < size; k++) {
+      double s = 0;
+      for (int j = 0; j < dim; j++) {
+        float c = table[k * dim + j];
+        s += (double) c * c;
+        aug[j * size + k] = -2f * c;
+      }
+      aug[dim * size + k] = (float) s;
+    }
+    NDArray cb = m.create(aug, new Shape(dim + 1, size));
     NDArray zx = NDArrays.concat(new NDList(rows, m.ones(new Shape(n, 1))), 1);
     int[] out = new int[n];
     int chunk = Math.max(256, (1 << 20) / size);
@@ -61,54 +70,6 @@ public final class Codebook {
       }
     }
     return out;
-  }
-
-  /**
-   * The {@code n} nearest codes of every row of z (N, dim, h, w) in the raster order of {@link
-   * #nearest}: {@code tokens[row * n + i]}, nearest first, and {@code extra[row * n + i]}, its
-   * squared distance minus the nearest one's. For the encoder's rate-distortion optimized choice
-   * (TokenAlternatives); {@link #nearest} stays the one nearest code.
-   */
-  public void nearest(NDManager m, NDArray z, int n, int[] tokens, float[] extra) {
-    if (n < 1 || n > size) throw new IllegalArgumentException(n + " candidates of " + size);
-    NDArray rows = z.transpose(0, 2, 3, 1).reshape(-1, dim);
-    int count = (int) rows.getShape().get(0);
-    if (tokens.length < count * n || extra.length < count * n)
-      throw new IllegalArgumentException("room for fewer than " + count * n + " candidates");
-    NDArray cb = m.create(augmented(), new Shape(dim + 1, size));
-    NDArray zx = NDArrays.concat(new NDList(rows, m.ones(new Shape(count, 1))), 1);
-    int chunk = Math.max(256, (1 << 20) / size);
-    for (int r0 = 0; r0 < count; r0 += chunk) {
-      int r1 = Math.min(count, r0 + chunk);
-      try (NDManager t = m.newSubManager()) {
-        NDArray part = zx.get(r0 + ":" + r1);
-        part.attach(t);
-        NDList top = part.matMul(cb).topK(n, 1, false, true);
-        float[] d = top.get(0).toType(DataType.FLOAT32, false).toFloatArray();
-        long[] idx = top.get(1).toLongArray();
-        for (int i = 0; i < r1 - r0; i++) {
-          for (int j = 0; j < n; j++) {
-            tokens[(r0 + i) * n + j] = (int) idx[i * n + j];
-            extra[(r0 + i) * n + j] = d[i * n + j] - d[i * n];
-          }
-        }
-      }
-    }
-  }
-
-  /** {@code [-2c, ||c||^2]} per code, dim + 1 rows of {@code size}. */
-  private float[] augmented() {
-    float[] aug = new float[(dim + 1) * size];
-    for (int k = 0; k < size; k++) {
-      double s = 0;
-      for (int j = 0; j < dim; j++) {
-        float c = table[k * dim + j];
-        s += (double) c * c;
-        aug[j * size + k] = -2f * c;
-      }
-      aug[dim * size + k] = (float) s;
-    }
-    return aug;
   }
 
   /** Code vectors of {@code idx} as (n, dim, h, w). */

@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import io.vqcodec.neural.TensorFile.Tensor;
 import io.vqcodec.tokens.ModelPackage;
 import io.vqcodec.tokens.ModelRegistry;
-import io.vqcodec.tokens.TokenAlternatives;
 import io.vqcodec.tokens.TokenGrid;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
@@ -351,21 +350,6 @@ public final class Tokenizer implements AutoCloseable {
    */
   public synchronized Map<Integer, TokenGrid[]> encodeLevels(
       RgbRegion image, int[] codebookSizes, boolean stages) {
-    return encodeLevels(image, codebookSizes, stages, null, 0);
-  }
-
-  /**
-   * {@link #encodeLevels(RgbRegion, int[], boolean)}, also putting into {@code alternatives}, per
-   * requested size, the {@code candidates} nearest codewords of every fine and coarse position
-   * (TokenAlternatives, for the encoder's rate-distortion optimized choice; stage tokens have
-   * none).
-   */
-  public synchronized Map<Integer, TokenGrid[]> encodeLevels(
-      RgbRegion image,
-      int[] codebookSizes,
-      boolean stages,
-      Map<Integer, TokenAlternatives> alternatives,
-      int candidates) {
     for (int k : codebookSizes) book(k); // validate before any work
     int w = image.width(), h = image.height();
     Map<Integer, TokenGrid[]> out = new LinkedHashMap<>();
@@ -380,10 +364,6 @@ public final class Tokenizer implements AutoCloseable {
         }
       }
       out.put(k, new TokenGrid[] {fine, coarse});
-      if (alternatives != null) {
-        alternatives.put(
-            k, new TokenAlternatives(fine.cellsWide(), fine.cellsHigh(), Math.min(candidates, k)));
-      }
     }
     int cw = (w + 15) / 16, ch = (h + 15) / 16;
     for (Tile t : Tile.split(cw, ch, encoderHalo, tilePixels)) {
@@ -414,26 +394,6 @@ public final class Tokenizer implements AutoCloseable {
           for (int fy = 2 * t.y0; fy < 2 * t.y1; fy++) {
             for (int fx = 2 * t.x0; fx < 2 * t.x1; fx++) {
               fine.setFineToken(fx, fy, f[(fy - 2 * t.cy0) * 2 * tw + fx - 2 * t.cx0]);
-            }
-          }
-          if (alternatives != null) {
-            TokenAlternatives alt = alternatives.get(k);
-            int n = alt.candidates();
-            int[] ft = new int[f.length * n], ct = new int[c.length * n];
-            float[] fe = new float[ft.length], ce = new float[ct.length];
-            book.nearest(sub, z1, n, ft, fe);
-            book.nearest(sub, z[1], n, ct, ce);
-            for (int cy = t.y0; cy < t.y1; cy++) {
-              for (int cx = t.x0; cx < t.x1; cx++) {
-                int p = ((cy - t.cy0) * tw + cx - t.cx0) * n;
-                for (int i = 0; i < n; i++) alt.setCoarse(cx, cy, i, ct[p + i], ce[p + i]);
-              }
-            }
-            for (int fy = 2 * t.y0; fy < 2 * t.y1; fy++) {
-              for (int fx = 2 * t.x0; fx < 2 * t.x1; fx++) {
-                int p = ((fy - 2 * t.cy0) * 2 * tw + fx - 2 * t.cx0) * n;
-                for (int i = 0; i < n; i++) alt.setFine(fx, fy, i, ft[p + i], fe[p + i]);
-              }
             }
           }
           if (k == staged) {

@@ -69,32 +69,7 @@ public final class SliceCoder {
    */
   public static List<byte[]> encodeSlices(
       TokenModel prior, TokenGrid grid, int sliceRows, GranularityMode mode) {
-    return encodeSlices(prior, grid, null, null, null, null, 0, sliceRows, mode);
-  }
-
-  /**
-   * {@link #encodeSlices(TokenModel, TokenGrid, int, GranularityMode)} with rate-distortion
-   * optimized quantization: where {@code alternatives} offers candidates for a coded token of a
-   * cell without residual stages, the two-stage model (prob_model_id 3) codes the one with the
-   * fewest bits plus {@code bitsPerDistance} times its extra squared distance. The stream is an
-   * ordinary one; only which tokens it holds changes. Other models ignore the alternatives.
-   *
-   * @throws IllegalArgumentException as {@link #encodeSlices(TokenModel, TokenGrid, int,
-   *     GranularityMode)}, or if the alternatives do not fit the grid or the weight is negative
-   */
-  public static List<byte[]> encodeSlices(
-      TokenModel prior,
-      TokenGrid grid,
-      int sliceRows,
-      GranularityMode mode,
-      TokenAlternatives alternatives,
-      double bitsPerDistance) {
-    if (alternatives != null && !alternatives.fits(grid))
-      throw new IllegalArgumentException(alternatives + " do not fit " + grid);
-    if (!(bitsPerDistance >= 0))
-      throw new IllegalArgumentException("bits per unit of distance " + bitsPerDistance);
-    return encodeSlices(
-        prior, grid, null, null, null, alternatives, bitsPerDistance, sliceRows, mode);
+    return encodeSlices(prior, grid, null, null, null, sliceRows, mode);
   }
 
   /**
@@ -108,7 +83,7 @@ public final class SliceCoder {
       boolean[] skip,
       int sliceRows,
       GranularityMode mode) {
-    return encodeSlices(prior, grid, reference, skip, null, null, 0, sliceRows, mode);
+    return encodeSlices(prior, grid, reference, skip, null, sliceRows, mode);
   }
 
   /**
@@ -122,7 +97,7 @@ public final class SliceCoder {
       MotionField motion,
       int sliceRows,
       GranularityMode mode) {
-    return encodeSlices(prior, grid, reference, null, motion, null, 0, sliceRows, mode);
+    return encodeSlices(prior, grid, reference, null, motion, sliceRows, mode);
   }
 
   private static List<byte[]> encodeSlices(
@@ -131,8 +106,6 @@ public final class SliceCoder {
       TokenGrid reference,
       boolean[] skip,
       MotionField motion,
-      TokenAlternatives alternatives,
-      double bitsPerDistance,
       int sliceRows,
       GranularityMode mode) {
     int[] sliceRowCounts = sliceRowCounts(grid.cellsHigh(), sliceRows);
@@ -143,7 +116,7 @@ public final class SliceCoder {
           SliceWorkers.submit(
               () ->
                   reference == null
-                      ? encode(prior, grid, f, rows, mode, null, alternatives, bitsPerDistance)
+                      ? encode(prior, grid, f, rows, mode)
                       : motion != null
                           ? encodeMotion(prior, grid, reference, motion, f, rows, mode)
                           : encodePredicted(prior, grid, reference, skip, f, rows, mode)));
@@ -174,7 +147,7 @@ public final class SliceCoder {
    */
   public static byte[] encode(
       TokenModel prior, TokenGrid grid, int firstRow, int rowCount, GranularityMode mode) {
-    return encode(prior, grid, firstRow, rowCount, mode, null, null, 0);
+    return encode(prior, grid, firstRow, rowCount, mode, null);
   }
 
   /**
@@ -205,8 +178,7 @@ public final class SliceCoder {
         }
       }
     }
-    return encode(
-        prior, grid, firstRow, rowCount, mode, new Temporal(reference, skip.clone()), null, 0);
+    return encode(prior, grid, firstRow, rowCount, mode, new Temporal(reference, skip.clone()));
   }
 
   /**
@@ -254,7 +226,7 @@ public final class SliceCoder {
         }
       }
     }
-    return encode(prior, grid, firstRow, rowCount, mode, new Temporal(reference, m, mode), null, 0);
+    return encode(prior, grid, firstRow, rowCount, mode, new Temporal(reference, m, mode));
   }
 
   private static byte[] encode(
@@ -263,9 +235,7 @@ public final class SliceCoder {
       int firstRow,
       int rowCount,
       GranularityMode mode,
-      Temporal temporal,
-      TokenAlternatives alternatives,
-      double bitsPerDistance) {
+      Temporal temporal) {
     check(grid, firstRow, rowCount, mode);
     RansEncoder enc = new RansEncoder(5 * grid.cellsWide() * rowCount + 16);
     // The walks write the values they code back into the grid: give them a private copy of the
@@ -312,9 +282,7 @@ public final class SliceCoder {
         for (int way = both ? 0 : 1; way < 3; way++) {
           if (best != null) rows = grid.copyRows(firstRow, rowCount);
           Temporal t = best == null || temporal == null ? temporal : temporal.restarted();
-          encoderWalk(enc)
-              .choosing(alternatives, bitsPerDistance)
-              .run(lv, way == 2, way == 0, rows, firstRow, rowCount, mode, t);
+          encoderWalk(enc).run(lv, way == 2, way == 0, rows, firstRow, rowCount, mode, t);
           byte[] b = enc.finish();
           if (best == null || b.length < best.length) best = b;
         }

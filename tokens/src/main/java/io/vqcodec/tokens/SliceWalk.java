@@ -45,24 +45,6 @@ public abstract class SliceWalk {
   private int tokenBits;
   private int[] enabled;
 
-  // Encoder side (rate-distortion optimized quantization, TokenAlternatives): the candidates, the
-  // bits one unit of extra squared distance costs, and the position of the token being coded.
-  private TokenAlternatives alternatives;
-  private double bitsPerDistance;
-  private boolean atFine, atFixed;
-  private int atX, atY;
-
-  /**
-   * An encoder's choice among {@code alternatives} (null: none), weighing one unit of extra squared
-   * distance as {@code bitsPerDistance} bits; only the two-stage model's coded tokens (Spec
-   * §8.3.3.5) of cells without residual stages change.
-   */
-  final SliceWalk choosing(TokenAlternatives alternatives, double bitsPerDistance) {
-    this.alternatives = alternatives;
-    this.bitsPerDistance = bitsPerDistance;
-    return this;
-  }
-
   /**
    * One token of pass {@code pass} with available neighbours {@code nb[i]} for the bits i of {@code
    * mask} and, in a predicted or motion frame, the reference token {@code ref} that its same flag
@@ -87,7 +69,6 @@ public abstract class SliceWalk {
       throws EntropyDecodingException {
     TwoStagePrior.Level lv = tsLevel;
     int r = useReference ? ref : -1;
-    if (alternatives != null && !atFixed) value = cheapest(pass, mask, nb, r, value);
     boolean known = value >= 0 && value < lv.k;
     int s = lv.groups == 1 ? 0 : token(ts.groupCdf(pass, mask, nb, r), known ? lv.group[value] : 0);
     int[] m = lv.members[s];
@@ -100,52 +81,6 @@ public abstract class SliceWalk {
     int t = m[q];
     ts.update(pass, t);
     return t;
-  }
-
-  /**
-   * The candidate of the current position with the fewest bits (group and rank, under the slice's
-   * current counts) plus weighted extra distortion; {@code value} itself if it is not the nearest
-   * candidate there.
-   */
-  private int cheapest(int pass, int mask, int[] nb, int r, int value) {
-    TokenAlternatives alt = alternatives;
-    TwoStagePrior.Level lv = tsLevel;
-    int o = alt.offset(atFine, atX, atY), n = alt.candidates();
-    if (alt.token(atFine, o) != value) return value;
-    double[] cost = new double[n];
-    int count = 0;
-    for (int i = 0; i < n; i++, count++) {
-      int t = alt.token(atFine, o + i);
-      if (t < 0 || t >= lv.k) break;
-      cost[i] = bitsPerDistance * alt.extra(atFine, o + i);
-    }
-    if (lv.groups > 1) {
-      Cdf gc = ts.groupCdf(pass, mask, nb, r);
-      for (int i = 0; i < count; i++) cost[i] += bits(gc.freq(lv.group[alt.token(atFine, o + i)]));
-    }
-    boolean[] done = new boolean[count];
-    for (int i = 0; i < count; i++) {
-      if (done[i]) continue;
-      int s = lv.group[alt.token(atFine, o + i)];
-      if (lv.members[s].length == 1) continue;
-      Cdf rc = ts.rankCdf(pass, mask, nb, s, r);
-      for (int j = i; j < count; j++) {
-        int t = alt.token(atFine, o + j);
-        if (lv.group[t] != s) continue;
-        done[j] = true;
-        cost[j] += bits(rc.freq(lv.rank[t]));
-      }
-    }
-    int best = 0;
-    for (int i = 1; i < count; i++) if (cost[i] < cost[best]) best = i;
-    return alt.token(atFine, o + best);
-  }
-
-  private static final double LOG2 = Math.log(2);
-
-  /** The bits of a symbol of frequency {@code freq} (encoder side: floating point is fine). */
-  private static double bits(int freq) {
-    return Cdf.PRECISION_BITS - Math.log(freq) / LOG2;
   }
 
   /**
@@ -291,7 +226,6 @@ public abstract class SliceWalk {
         mask |= coarseNb(g, cx, cy - 1, firstRow, nb, 1);
         mask |= coarseNb(g, cx - 1, cy - 1, firstRow, nb, 2);
         mask |= coarseNb(g, cx + 1, cy - 1, firstRow, nb, 3);
-        at(false, cx, cy, false);
         g.setCoarseToken(cx, cy, token(0, mask & enabled[0], nb, ref, g.coarseToken(cx, cy)));
       }
     }
@@ -330,21 +264,11 @@ public abstract class SliceWalk {
           int cx = fx >> 1, cy = fy >> 1;
           mask |= coarseNb(g, (fx & 1) == 0 ? cx - 1 : cx + 1, cy, firstRow, lastRow, nb, 4);
           mask |= coarseNb(g, cx, (fy & 1) == 0 ? cy - 1 : cy + 1, firstRow, lastRow, nb, 5);
-          // a cell with residual stages keeps its nearest token: its stage tokens code what that
-          // token left
-          at(true, fx, fy, g.cellStages(cx, cy) > 1);
           g.setFineToken(fx, fy, token(pass, mask & enabled[pass], nb, ref, g.fineToken(fx, fy)));
         }
       }
     }
     if (stages != null) StageSyntax.tokens(this::bits, g, firstRow, rowCount); // Spec §6.8.3
-  }
-
-  private void at(boolean fine, int x, int y, boolean fixed) {
-    atFine = fine;
-    atX = x;
-    atY = y;
-    atFixed = fixed;
   }
 
   /** A causal coarse neighbour (rows above it in the slice are all coded before it). */
