@@ -16,13 +16,26 @@ public final class Codebook {
   private final int size;
   private final int dim;
   private final float[] table;
+  private final float[] bias; // added to each code's squared distance; null: none
 
   public Codebook(float[] table, int dim) {
+    this(table, dim, null);
+  }
+
+  /**
+   * A codebook whose search adds {@code bias[k]} to the squared distance of code k: with a code's
+   * rate, {@code beta * -log2 p(k)}, the search is entropy-constrained (the nearest code in
+   * distortion plus beta times bits); null searches by distance alone.
+   */
+  public Codebook(float[] table, int dim, float[] bias) {
     if (table.length % dim != 0)
       throw new IllegalArgumentException("table length not a multiple of dim");
     this.size = table.length / dim;
     this.dim = dim;
     this.table = table;
+    if (bias != null && bias.length != size)
+      throw new IllegalArgumentException(bias.length + " biases for " + size + " codes");
+    this.bias = bias;
   }
 
   public int size() {
@@ -53,7 +66,7 @@ public final class Codebook {
         s += (double) c * c;
         aug[j * size + k] = -2f * c;
       }
-      aug[dim * size + k] = (float) s;
+      aug[dim * size + k] = (float) s + (bias == null ? 0f : bias[k]);
     }
     NDArray cb = m.create(aug, new Shape(dim + 1, size));
     NDArray zx = NDArrays.concat(new NDList(rows, m.ones(new Shape(n, 1))), 1);

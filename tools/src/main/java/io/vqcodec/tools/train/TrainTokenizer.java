@@ -129,6 +129,16 @@ public final class TrainTokenizer {
   private Map<String, NDArray> params;
   private Map<String, NDArray> adamM = new LinkedHashMap<>(), adamV = new LinkedHashMap<>();
   private float[] cb, emaCount, emaSum;
+
+  /**
+   * {@code --rate-weight}: entropy-constrained quantization of stage 1 (fine and coarse tokens).
+   * The search takes the code with the least squared distance plus this weight times its bits under
+   * the codebook's own usage ({@link #stage1Book}), so that usage grows skewed where the token
+   * model can use it; the EMA update then moves each code to the mean of what it was given. 0 (the
+   * default) is the plain nearest code.
+   */
+  private float rateWeight;
+
   private int[] lastUsed;
   private boolean vqReady;
   private int step;
@@ -166,6 +176,8 @@ public final class TrainTokenizer {
     groupBeta = Float.parseFloat(a.getOrDefault("group-commit", "0.05"));
     groupsContinuous = a.containsKey("groups-continuous");
     decoderOnly = a.containsKey("decoder-only");
+    rateWeight = Float.parseFloat(a.getOrDefault("rate-weight", "0"));
+    if (!(rateWeight >= 0)) throw new IllegalArgumentException("--rate-weight must be >= 0");
     if (stages < 1) throw new IllegalArgumentException("--stages must be >= 1");
     if (cfg.groups > 1 && cfg.groups != stages)
       throw new IllegalArgumentException(
@@ -322,7 +334,7 @@ public final class TrainTokenizer {
               inF = z[0].concat(sub.ones(new Shape(n, cfg.groups - 1, f8, f8)), 1);
             }
             if (vq) {
-              Codebook book = new Codebook(cb, cfg.dim);
+              Codebook book = stage1Book();
               z1Rows = product ? rs.group(zfRows, 1) : zfRows;
               idxF = nearestRows(book, z1Rows);
               idxC = nearestRows(book, zcRows);
@@ -501,6 +513,24 @@ public final class TrainTokenizer {
   }
 
   // ---- quantiser -----------------------------------------------------------------------------
+
+  /**
+   * The stage-1 codebook as the search uses it: with {@link #rateWeight}, each code's squared
+   * distance is charged {@code rateWeight * -log2 p(k)}, p the EMA usage smoothed by a hundredth of
+   * the mean count (so that a code nobody uses costs much, but not infinitely, until it is
+   * re-seeded at the mean count).
+   */
+  private Codebook stage1Book() {
+    if (rateWeight == 0) return new Codebook(cb, cfg.dim);
+    double total = 0;
+    for (float c : emaCount) total += c;
+    double floor = 0.01 * total / K, norm = total + K * floor;
+    float[] bias = new float[K];
+    for (int k = 0; k < K; k++) {
+      bias[k] = (float) (rateWeight * -Math.log((emaCount[k] + floor) / norm) / Math.log(2));
+    }
+    return new Codebook(cb, cfg.dim, bias);
+  }
 
   private int[] nearestRows(Codebook book, float[] rows) {
     try (NDManager m = base.newSubManager()) {
@@ -727,7 +757,7 @@ public final class TrainTokenizer {
     }
     double[][] s2Fine = new double[n2][n];
     double[] unquantized = new double[n];
-    Codebook book = new Codebook(cb, cfg.dim);
+    Codebook book = stage1Book();
     for (int i = 0; i < n; i++) {
       try (NDManager sub = base.newSubManager()) {
         for (NDArray p : params.values()) p.tempAttach(sub);
@@ -928,7 +958,7 @@ public final class TrainTokenizer {
     int w = cfg.fineLatent();
     float[] z = new float[batches * per * w], q = new float[batches * per * d];
     float[] xb = new float[n * 3 * size * size];
-    Codebook book = new Codebook(cb, d);
+    Codebook book = stage1Book();
     long t0 = System.nanoTime();
     for (int b = 0; b < batches; b++) {
       data.batch(rnd, n, size, xb);
