@@ -1165,6 +1165,11 @@ public final class TrainTokenizer {
       vals.put(e.getKey(), widen(e.getKey(), v, e.getValue(), fresh.get(e.getKey())));
       widened = true;
     }
+    Tensor fin = t.get("net.dec.fin.w");
+    if (fin != null && fin.dims()[1] > TokNet.shapes(cfg).get("dec.fin.w").get(1)) {
+      foldPresencePlanes(
+          fin, vals.get("dec.fin.b"), (int) TokNet.shapes(cfg).get("dec.fin.w").get(1));
+    }
     params = TokNet.toArrays(base, cfg, vals);
     for (Map.Entry<String, Shape> e : TokNet.shapes(cfg).entrySet()) {
       Tensor m = t.get("adam.m." + e.getKey()), v = t.get("adam.v." + e.getKey());
@@ -1172,12 +1177,28 @@ public final class TrainTokenizer {
       adamM.put(e.getKey(), keep ? base.create(m.data(), e.getValue()) : base.zeros(e.getValue()));
       adamV.put(e.getKey(), keep ? base.create(v.data(), e.getValue()) : base.zeros(e.getValue()));
     }
-    cb = t.get("vq.codebook").data();
-    emaCount = t.get("vq.ema_count").data();
-    emaSum = t.get("vq.ema_sum").data();
-    float[] lu = t.get("vq.last_used").data();
-    lastUsed = new int[K];
-    for (int k = 0; k < K; k++) lastUsed[k] = (int) lu[k];
+    boolean newCodes = t.get("vq.codebook").data().length != K * cfg.dim;
+    if (newCodes) {
+      // A latent of another width (a one-group network grown from a product-stage one): the
+      // codebooks start afresh, by k-means of the encoder's outputs at --vq-start, which must then
+      // lie after this step.
+      if (step >= vqStart)
+        throw new IllegalArgumentException(
+            "the checkpoint's codebook has another width: --vq-start must be after step " + step);
+      System.out.println("codebook of another width: quantizer restarts at step " + vqStart);
+      vqReady = false;
+      cb = new float[K * cfg.dim];
+      emaCount = new float[K];
+      emaSum = new float[K * cfg.dim];
+      lastUsed = new int[K];
+    } else {
+      cb = t.get("vq.codebook").data();
+      emaCount = t.get("vq.ema_count").data();
+      emaSum = t.get("vq.ema_sum").data();
+      float[] lu = t.get("vq.last_used").data();
+      lastUsed = new int[K];
+      for (int k = 0; k < K; k++) lastUsed[k] = (int) lu[k];
+    }
     Tensor st = t.get("meta.stages");
     if (st != null && (int) st.data()[0] != stages) {
       System.out.println(
@@ -1188,9 +1209,26 @@ public final class TrainTokenizer {
     }
     if (widened && product) {
       System.out.println("product stages: the stage codebooks are initialised afresh");
-    } else if (rs != null) {
+    } else if (rs != null && !newCodes) {
       rs.load(t);
     }
+  }
+
+  /**
+   * A product-stage checkpoint's decoder input in a one-group network as wide as its groups: the
+   * presence planes (the last input channels, all ones when every group is present) are dropped and
+   * their weights folded into the bias, which is what they added away from the picture's edges.
+   */
+  private static void foldPresencePlanes(Tensor fin, float[] bias, int keep) {
+    long[] d = fin.dims();
+    int outC = (int) d[0], in = (int) d[1], k = (int) (d[2] * d[3]);
+    float[] w = fin.data();
+    for (int oc = 0; oc < outC; oc++) {
+      for (int ic = keep; ic < in; ic++) {
+        for (int j = 0; j < k; j++) bias[oc] += w[(oc * in + ic) * k + j];
+      }
+    }
+    System.out.println("decoder input: " + (in - keep) + " presence planes folded into the bias");
   }
 
   /**
@@ -1204,16 +1242,24 @@ public final class TrainTokenizer {
   private static float[] widen(String name, Tensor old, Shape shape, float[] fresh) {
     long[] od = old.dims();
     float[] o = old.data(), v = fresh.clone();
-    if (name.startsWith("enc.fine.") && od[0] < shape.get(0)) {
+    if ((name.startsWith("enc.fine.") || name.startsWith("enc.coarse.")) && od[0] < shape.get(0)) {
       for (int i = o.length; i < v.length; i++) v[i] *= 0.1f;
       System.arraycopy(o, 0, v, 0, o.length);
       return v;
     }
-    if (name.equals("dec.fin.w") && od[1] < shape.get(1)) {
+    if ((name.equals("dec.fin.w") || name.equals("dec.cin.w")) && od[1] < shape.get(1)) {
       int outC = (int) shape.get(0), inOld = (int) od[1], inNew = (int) shape.get(1), k = 9;
       for (int i = 0; i < v.length; i++) v[i] *= 0.1f;
       for (int oc = 0; oc < outC; oc++)
         System.arraycopy(o, oc * inOld * k, v, oc * inNew * k, inOld * k);
+      return v;
+    }
+    if (name.equals("dec.fin.w") && od[1] > shape.get(1)) {
+      // fewer inputs: the first ones kept (the presence planes' weights go to the bias, see
+      // foldPresencePlanes)
+      int outC = (int) shape.get(0), inOld = (int) od[1], inNew = (int) shape.get(1), k = 9;
+      for (int oc = 0; oc < outC; oc++)
+        System.arraycopy(o, oc * inOld * k, v, oc * inNew * k, inNew * k);
       return v;
     }
     throw new IllegalArgumentException(
