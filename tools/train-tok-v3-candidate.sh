@@ -10,6 +10,7 @@
 #   tools/train-tok-v3-candidate.sh fast     # a faster decoder for tok-v2's tokens
 #   tools/train-tok-v3-candidate.sh wideq    # wide, its groups quantized (the second run)
 #   tools/train-tok-v3-candidate.sh fastb    # fast's decoder, a second cycle
+#   tools/train-tok-v3-candidate.sh wrvq6    # wide's latent as one 48-value vector, 6 residual stages
 #
 # wide: product stages, three latent groups of 16 values per 8x8 block (arch
 #   16,64,192,192,1,2,1,1,4,2,3), trained first as an autoencoder: the extra groups reach the
@@ -39,6 +40,13 @@
 #   for that gap (issue 15 asks for unchanged RD). If this run closes it, pictures get the decoder
 #   that costs 36-39% less, a new release with model ids of its own. Stopped on 2026-12-07 at step
 #   59,018, level with tok-v2f's release and 0.02-0.12 dB below tok-v2 (val-design.md): not released.
+# wrvq6: wide's autoencoder (its 48 latent values per 8x8 block, the widest ceiling measured, 29.03
+#   dB unquantized) quantized as one 48-value vector by residual stages instead of three product
+#   groups: arch 48,64,192,192,1,2,1,1,4,2 (one group of 48; the coarse tokens share the codebook
+#   and so are 48 values too), 6 stages of 4096 codes (today's syntax carries 3, Spec §A.3; the
+#   other 3 measure what a syntax with more would buy). A 1,500-step design run from wide's end
+#   (val-design.md, "Wide latent, residual stages") tied tok-v2's three stages after 1,250 quantized
+#   steps; this cycle, from the design run's end (step 54,554), asks how far it goes.
 #
 # Start and resume are the same command, from the repository root. Background (nohup, nice 5, 1
 # PyTorch thread); output in runs/tok-v3-NAME (git-ignored): out.log, pid, train-log.csv,
@@ -59,10 +67,14 @@ case "$name" in
   wide) arch=16,64,192,192,1,2,1,1,4,2,3 extra=(--groups-continuous) ;;
   wideq) arch=16,64,192,192,1,2,1,1,4,2,3 extra=() from=wide ;;
   fastb) arch=16,64,192,192,1,2,1,1,2,2 extra=(--decoder-only) from=fast ;;
+  wrvq6)
+    arch=48,64,192,192,1,2,1,1,4,2 extra=() stages=6
+    cycle=(--restart-at 54554 --restart-steps 16000 --restart-lr 1.5e-4 --max-steps 70554)
+    ;;
   deeper) arch=16,64,192,192,1,2,1,1,4,4 extra=() ;;
   fast) arch=16,64,192,192,1,2,1,1,2,2 extra=(--decoder-only) ;;
   *)
-    echo "usage: tools/train-tok-v3-candidate.sh wide|deeper|fast|wideq|fastb" >&2
+    echo "usage: tools/train-tok-v3-candidate.sh wide|deeper|fast|wideq|fastb|wrvq6" >&2
     exit 2
     ;;
 esac
@@ -89,8 +101,11 @@ if [ -z "$(ls "$out"/ckpt-*.vqt 2>/dev/null)" ]; then
     cp models/checkpoints/tok-v2/ckpt-37054.vqt "$out"/
   fi
 fi
-# One cosine cycle: from tok-v2's step 37,054 for first runs, from the end of the first run for second runs.
-if [ -n "${from:-}" ]; then
+# One cosine cycle: from tok-v2's step 37,054 for first runs, from the end of the first run for
+# second runs, or the run's own.
+if [ -n "${cycle:-}" ]; then
+  :
+elif [ -n "${from:-}" ]; then
   cycle=(--restart-at 53054 --restart-steps 8000 --restart-lr 1e-4 --max-steps 61054)
 else
   cycle=(--restart-at 37054 --restart-steps 16000 --restart-lr 1.5e-4 --max-steps 53054)
@@ -105,6 +120,6 @@ setsid nohup nice -n 5 tools/run.sh io.vqcodec.tools.train.TrainTokenizer \
   --arch "$arch" --codebook 4096 --steps 16000 --small-steps 4000 \
   --vq-start 200 --warmup 200 --lr 5e-4 --ssim-weight 0.2 --val-every 500 --ckpt-minutes 10 \
   "${cycle[@]}" \
-  --stages 3 --stage-codebook 4096 --val-unquantized "${extra[@]}" >>"$out/out.log" 2>&1 &
+  --stages "${stages:-3}" --stage-codebook 4096 --val-unquantized "${extra[@]}" >>"$out/out.log" 2>&1 &
 echo $! >"$out/pid"
 echo "started pid $! (log $out/out.log)"
