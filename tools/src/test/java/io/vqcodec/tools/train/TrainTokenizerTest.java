@@ -120,6 +120,63 @@ class TrainTokenizerTest {
   }
 
   @Test
+  void aProductCheckpointWarmStartsOneGroupAsWideWithFreshCodebooks(@TempDir Path dir)
+      throws Exception {
+    Path data = twoPictures(dir);
+    Path out = dir.resolve("run");
+    TrainTokenizer.main(toyRun(data, out, ARCH, 4, "--groups-continuous"));
+    // the three groups of 4 as one vector of 12: an autoencoder step, then k-means at step 5
+    TrainTokenizer.main(toyRun(data, out, "12,8,8,8,0,0,0,0,0,0", 7, "--vq-start", "5"));
+    Map<String, Tensor> t = TensorFile.read(out.resolve("ckpt-7.vqt"));
+
+    assertThat(t.get("net.dec.fin.w").dims()).containsExactly(8, 12, 3, 3); // presence planes gone
+    assertThat(t.get("net.dec.cin.w").dims()).containsExactly(8, 12, 3, 3);
+    assertThat(t.get("net.enc.coarse.w").dims()).containsExactly(12, 8, 1, 1);
+    assertThat(t.get("vq.codebook").dims()).containsExactly(16, 12);
+    assertThat(t.get("vq.s2.codebook").dims()).containsExactly(16, 12);
+    assertThat(t.get("meta.vq_ready").data()[0]).isEqualTo(1f);
+    float[] codes = t.get("vq.codebook").data();
+    double norm = 0;
+    for (float v : codes) {
+      assertThat(v).isFinite();
+      norm += v * v;
+    }
+    assertThat(norm).isPositive(); // k-means ran: the codebook is not the zeros it started as
+  }
+
+  @Test
+  void anotherCodebookWidthNeedsTheQuantizerToStartAfterTheCheckpoint(@TempDir Path dir)
+      throws Exception {
+    Path data = twoPictures(dir);
+    Path out = dir.resolve("run");
+    TrainTokenizer.main(toyRun(data, out, ARCH, 4, "--groups-continuous"));
+    assertThatThrownBy(() -> TrainTokenizer.main(toyRun(data, out, "12,8,8,8,0,0,0,0,0,0", 7)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--vq-start must be after step 4");
+  }
+
+  @Test
+  void aRateWeightTrainsAndANegativeOneIsRefused(@TempDir Path dir) throws Exception {
+    Path data = twoPictures(dir);
+    Path out = dir.resolve("run");
+    TrainTokenizer.main(toyRun(data, out, "4,8,8,8,0,0,0,0,0,0", 4, "--rate-weight", "0.1"));
+    for (float v : TensorFile.read(out.resolve("ckpt-4.vqt")).get("vq.codebook").data())
+      assertThat(v).isFinite();
+    assertThatThrownBy(
+            () ->
+                TrainTokenizer.main(
+                    toyRun(
+                        data,
+                        dir.resolve("other"),
+                        "4,8,8,8,0,0,0,0,0,0",
+                        4,
+                        "--rate-weight",
+                        "-1")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--rate-weight");
+  }
+
+  @Test
   void decoderOnlyNeedsACheckpoint(@TempDir Path dir) throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
     picture(data.resolve("a.png"), 1);
