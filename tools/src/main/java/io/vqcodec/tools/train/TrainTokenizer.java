@@ -135,7 +135,8 @@ public final class TrainTokenizer {
    * The search takes the code with the least squared distance plus this weight times its bits under
    * the codebook's own usage ({@link #stage1Book}), so that usage grows skewed where the token
    * model can use it; the EMA update then moves each code to the mean of what it was given. 0 (the
-   * default) is the plain nearest code.
+   * default) is the plain nearest code. Measured (results/tok-v3-design/val-design.md, ecvq): with
+   * the usage feeding back into the bias the codebook collapses onto few codes, and no weight paid.
    */
   private float rateWeight;
 
