@@ -107,6 +107,35 @@ final class HeaderEditor {
     return this;
   }
 
+  /**
+   * An extension block (Spec §9.2) for {@link #addExtensions}: its extension_type, its
+   * extension_length (normally the payload's size, {@link #of}) and its payload.
+   */
+  record Block(int type, long length, byte[] payload) {
+    /** A block whose extension_length counts its payload. */
+    static Block of(int type, byte... payload) {
+      return new Block(type, payload.length, payload);
+    }
+  }
+
+  /**
+   * Appends {@code blocks} after the header's extension blocks, numbered after them, and counts
+   * them in extension_count (Spec §9.2).
+   */
+  HeaderEditor addExtensions(Block... blocks) {
+    int n = (int) value(raw("extension_count"));
+    String after = n == 0 ? "extension_count" : "extension[" + (n - 1) + "].extension_payload";
+    List<Field> add = new ArrayList<>();
+    for (int i = 0; i < blocks.length; i++) {
+      String p = "extension[" + (n + i) + "].";
+      add.add(new Field(p + "extension_type", be(blocks[i].type(), 2)));
+      add.add(new Field(p + "extension_length", varint(blocks[i].length())));
+      add.add(new Field(p + "extension_payload", blocks[i].payload().clone()));
+    }
+    set("extension_count", varint(n + blocks.length));
+    return insertAfter(after, add.toArray(new Field[0]));
+  }
+
   /** Removes fields from {@code first} to {@code last} inclusive. */
   HeaderEditor remove(String first, String last) {
     int a = index(first), b = index(last);

@@ -936,16 +936,10 @@ public final class VectorGenerator {
     decodes(
         "ext-ignorable",
         e.copy()
-            .set("extension_count", HeaderEditor.varint(2))
-            .insertAfter(
-                "extension_count",
-                new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0x4001, 2)),
-                new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(5)),
-                new HeaderEditor.Field(
-                    "extension[0].extension_payload",
-                    "hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
-                new HeaderEditor.Field("extension[1].extension_type", HeaderEditor.be(0x7FFF, 2)),
-                new HeaderEditor.Field("extension[1].extension_length", HeaderEditor.varint(0)))
+            .addExtensions(
+                HeaderEditor.Block.of(
+                    0x4001, "hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                HeaderEditor.Block.of(0x7FFF))
             .toFile(true),
         s.grid,
         s.channel,
@@ -1268,13 +1262,7 @@ public final class VectorGenerator {
         HeaderEditor.varint(65),
         "§9.2 §A.3",
         "extension_count 65");
-    HeaderEditor ex =
-        e.copy()
-            .set("extension_count", HeaderEditor.varint(1))
-            .insertAfter(
-                "extension_count",
-                new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0xC001, 2)),
-                new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(0)));
+    HeaderEditor ex = e.copy().addExtensions(HeaderEditor.Block.of(0xC001));
     refuses(
         "err-extension-critical",
         ex.toFile(true),
@@ -1282,13 +1270,7 @@ public final class VectorGenerator {
         ex.offset("extension[0].extension_type"),
         "§9.4",
         "a critical extension block of private type 0x4001");
-    HeaderEditor t0 =
-        e.copy()
-            .set("extension_count", HeaderEditor.varint(1))
-            .insertAfter(
-                "extension_count",
-                new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0x0000, 2)),
-                new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(0)));
+    HeaderEditor t0 = e.copy().addExtensions(HeaderEditor.Block.of(0x0000));
     refuses(
         "err-extension-type-0",
         t0.toFile(true),
@@ -1296,14 +1278,7 @@ public final class VectorGenerator {
         t0.offset("extension[0].extension_type"),
         "§9.2",
         "an extension block of type 0 (invalid)");
-    HeaderEditor el =
-        e.copy()
-            .set("extension_count", HeaderEditor.varint(1))
-            .insertAfter(
-                "extension_count",
-                new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0x4001, 2)),
-                new HeaderEditor.Field(
-                    "extension[0].extension_length", HeaderEditor.varint(1048577)));
+    HeaderEditor el = e.copy().addExtensions(new HeaderEditor.Block(0x4001, 1048577, new byte[0]));
     refuses(
         "err-extension-length-limit",
         el.toFile(true),
@@ -1326,14 +1301,7 @@ public final class VectorGenerator {
       HeaderEditor x =
           e.copy()
               .set("version_minor", new byte[] {1})
-              .set("extension_count", HeaderEditor.varint(1))
-              .insertAfter(
-                  "extension_count",
-                  new HeaderEditor.Field(
-                      "extension[0].extension_type", java.util.HexFormat.of().parseHex(c[1])),
-                  new HeaderEditor.Field(
-                      "extension[0].extension_length", HeaderEditor.varint(payload.length)),
-                  new HeaderEditor.Field("extension[0].extension_payload", payload));
+              .addExtensions(HeaderEditor.Block.of(Integer.parseInt(c[1], 16), payload));
       // The missing critical flag also names §9.4: a decoder without the capability reads the block
       // as an ignorable one of an unknown type and is not judged on it (Spec §C.7).
       String sections = c[4].equals("type") ? "§9.4 §9.6.1" : "§9.6.1";
@@ -1343,15 +1311,9 @@ public final class VectorGenerator {
     HeaderEditor twice =
         e.copy()
             .set("version_minor", new byte[] {1})
-            .set("extension_count", HeaderEditor.varint(2))
-            .insertAfter(
-                "extension_count",
-                new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0x8001, 2)),
-                new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(1)),
-                new HeaderEditor.Field("extension[0].extension_payload", new byte[] {1}),
-                new HeaderEditor.Field("extension[1].extension_type", HeaderEditor.be(0x8001, 2)),
-                new HeaderEditor.Field("extension[1].extension_length", HeaderEditor.varint(1)),
-                new HeaderEditor.Field("extension[1].extension_payload", new byte[] {1}));
+            .addExtensions(
+                HeaderEditor.Block.of(0x8001, new byte[] {1}),
+                HeaderEditor.Block.of(0x8001, new byte[] {1}));
     refuses(
         "err-coded-res-twice",
         twice.toFile(true),
@@ -1362,12 +1324,7 @@ public final class VectorGenerator {
     HeaderEditor dir =
         e.copy()
             .set("version_minor", new byte[] {1})
-            .set("extension_count", HeaderEditor.varint(1))
-            .insertAfter(
-                "extension_count",
-                new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0x8001, 2)),
-                new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(1)),
-                new HeaderEditor.Field("extension[0].extension_payload", new byte[] {1}));
+            .addExtensions(HeaderEditor.Block.of(0x8001, new byte[] {1}));
     refuses(
         "err-coded-res-directory",
         dir.toFile(true),
@@ -1701,18 +1658,14 @@ public final class VectorGenerator {
         "header_size 4194304 (the largest) in a file of " + b.length + " bytes");
     HeaderEditor big = e.copy();
     int room = Limits.MAX_HEADER_SIZE - big.headerSize();
-    List<HeaderEditor.Field> blocks = new ArrayList<>();
+    List<HeaderEditor.Block> blocks = new ArrayList<>();
     for (int i = 0; room > 0; i++) {
       int len = Math.min(Limits.MAX_EXTENSION_SIZE, room - 2 - 3);
       if (HeaderEditor.varint(len).length < 3) len = room - 2 - HeaderEditor.varint(len).length;
-      String n = "extension[" + i + "].";
-      blocks.add(new HeaderEditor.Field(n + "extension_type", HeaderEditor.be(0x4000 + i, 2)));
-      blocks.add(new HeaderEditor.Field(n + "extension_length", HeaderEditor.varint(len)));
-      blocks.add(new HeaderEditor.Field(n + "extension_payload", new byte[len]));
+      blocks.add(HeaderEditor.Block.of(0x4000 + i, new byte[len]));
       room -= 2 + HeaderEditor.varint(len).length + len;
     }
-    big.set("extension_count", HeaderEditor.varint(blocks.size() / 3))
-        .insertAfter("extension_count", blocks.toArray(new HeaderEditor.Field[0]));
+    big.addExtensions(blocks.toArray(new HeaderEditor.Block[0]));
     byte[] bigFile = big.toFile(true);
     if (big.headerSize() != Limits.MAX_HEADER_SIZE) throw new IllegalStateException("header size");
     decodes(
@@ -1727,20 +1680,11 @@ public final class VectorGenerator {
         "§2.2.2 §9.2 §9.4 §A.3",
         "header_size 4194304 (the largest): ignorable blocks of 1048576 bytes (the largest"
             + " extension_length) and less, zeros");
-    List<HeaderEditor.Field> empty = new ArrayList<>();
-    for (int i = 0; i < Limits.MAX_EXTENSIONS; i++) {
-      empty.add(
-          new HeaderEditor.Field(
-              "extension[" + i + "].extension_type", HeaderEditor.be(0x4000 + i, 2)));
-      empty.add(
-          new HeaderEditor.Field("extension[" + i + "].extension_length", HeaderEditor.varint(0)));
-    }
+    HeaderEditor.Block[] empty = new HeaderEditor.Block[Limits.MAX_EXTENSIONS];
+    for (int i = 0; i < empty.length; i++) empty[i] = HeaderEditor.Block.of(0x4000 + i);
     decodes(
         "ext-64-blocks-pm0",
-        e.copy()
-            .set("extension_count", HeaderEditor.varint(Limits.MAX_EXTENSIONS))
-            .insertAfter("extension_count", empty.toArray(new HeaderEditor.Field[0]))
-            .toFile(true),
+        e.copy().addExtensions(empty).toFile(true),
         s.grid,
         s.channel,
         s.mode,
@@ -1765,14 +1709,7 @@ public final class VectorGenerator {
         "model_id 2^32 - 1 (the largest; in range, not in the registry)");
     // Spec §C.4: streams with two faults, the one §2.4 checks first wins.
     HeaderEditor unknown = e.copy().set("model_id", HeaderEditor.varint(999));
-    HeaderEditor ce =
-        unknown
-            .copy()
-            .set("extension_count", HeaderEditor.varint(1))
-            .insertAfter(
-                "extension_count",
-                new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0xC001, 2)),
-                new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(0)));
+    HeaderEditor ce = unknown.copy().addExtensions(HeaderEditor.Block.of(0xC001));
     refuses(
         "err-order-critical-ext-unknown-model",
         ce.toFile(true),
@@ -1788,13 +1725,7 @@ public final class VectorGenerator {
         dir0.offset("slice_count"),
         "§2.4 §4.3 §5.2 §C.4",
         "an unknown model and slice_count 0: the whole header is checked before the model");
-    HeaderEditor ce2 =
-        e.copy()
-            .set("extension_count", HeaderEditor.varint(1))
-            .insertAfter(
-                "extension_count",
-                new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0xC001, 2)),
-                new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(0)));
+    HeaderEditor ce2 = e.copy().addExtensions(HeaderEditor.Block.of(0xC001));
     HeaderEditor lvl = ce2.copy().set("codebook_level", new byte[] {7});
     refuses(
         "err-order-level-critical-ext",
@@ -2241,14 +2172,7 @@ public final class VectorGenerator {
           c[4].equals("type") ? "§9.4 §9.6.2" : "§9.6.2", // as err-coded-res-ignorable
           c[3] + " in the staged base stream (version_minor 4)");
     }
-    HeaderEditor twice =
-        e.copy()
-            .set("extension_count", HeaderEditor.varint(2))
-            .insertAfter(
-                "extension[0].extension_payload",
-                new HeaderEditor.Field("extension[1].extension_type", HeaderEditor.be(0x8002, 2)),
-                new HeaderEditor.Field("extension[1].extension_length", HeaderEditor.varint(2)),
-                new HeaderEditor.Field("extension[1].extension_payload", new byte[] {3, 6}));
+    HeaderEditor twice = e.copy().addExtensions(HeaderEditor.Block.of(0x8002, new byte[] {3, 6}));
     refuses(
         "err-stages-twice",
         twice.toFile(true),
@@ -2259,14 +2183,7 @@ public final class VectorGenerator {
     // Spec §9.6.3: compact frame headers are for videos only; here in a still picture, after its
     // residual-stages block (version_minor 5, the block's).
     HeaderEditor still =
-        e.copy()
-            .set("version_minor", new byte[] {5})
-            .set("extension_count", HeaderEditor.varint(2))
-            .insertAfter(
-                "extension[0].extension_payload",
-                new HeaderEditor.Field("extension[1].extension_type", HeaderEditor.be(0x8003, 2)),
-                new HeaderEditor.Field("extension[1].extension_length", HeaderEditor.varint(0)),
-                new HeaderEditor.Field("extension[1].extension_payload", new byte[0]));
+        e.copy().set("version_minor", new byte[] {5}).addExtensions(HeaderEditor.Block.of(0x8003));
     refuses(
         "err-compact-frame-headers-still",
         still.toFile(true),

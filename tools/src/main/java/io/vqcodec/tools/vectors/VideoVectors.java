@@ -1439,12 +1439,7 @@ final class VideoVectors {
     x =
         e.copy()
             .set("version_minor", new byte[] {4})
-            .set("extension_count", HeaderEditor.varint(1))
-            .insertAfter(
-                "extension_count",
-                new HeaderEditor.Field("extension[0].extension_type", HeaderEditor.be(0x8002, 2)),
-                new HeaderEditor.Field("extension[0].extension_length", HeaderEditor.varint(2)),
-                new HeaderEditor.Field("extension[0].extension_payload", new byte[] {2, 6}));
+            .addExtensions(HeaderEditor.Block.of(0x8002, new byte[] {2, 6}));
     refuses(
         "err-video-residual-stages",
         x.toFile(true),
@@ -1566,14 +1561,7 @@ final class VideoVectors {
           b[4].equals("type") ? "§9.4 §9.6.3 §10.2" : "§9.6.3 §10.2",
           "a compact-frame-headers block: " + b[3]);
     }
-    HeaderEditor twice =
-        e.copy()
-            .set("extension_count", HeaderEditor.varint(2))
-            .insertAfter(
-                "extension[0].extension_payload",
-                new HeaderEditor.Field("extension[1].extension_type", HeaderEditor.be(0x8003, 2)),
-                new HeaderEditor.Field("extension[1].extension_length", HeaderEditor.varint(0)),
-                new HeaderEditor.Field("extension[1].extension_payload", new byte[0]));
+    HeaderEditor twice = e.copy().addExtensions(HeaderEditor.Block.of(0x8003));
     refuses(
         "err-compact-frame-headers-twice",
         twice.toFile(true),
