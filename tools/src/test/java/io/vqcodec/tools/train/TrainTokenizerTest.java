@@ -82,11 +82,16 @@ class TrainTokenizerTest {
     return data;
   }
 
+  /** Four steps of the product-stage network as an autoencoder first: ckpt-4.vqt in {@code out}. */
+  private static void productAutoencoder(Path data, Path out) throws Exception {
+    TrainTokenizer.main(toyRun(data, out, ARCH, 4, "--groups-continuous"));
+  }
+
   @Test
   void productStagesTrainAsAnAutoencoderAndCheckpoint(@TempDir Path dir) throws Exception {
     Path data = twoPictures(dir);
     Path out = dir.resolve("run");
-    TrainTokenizer.main(toyRun(data, out, ARCH, 4, "--groups-continuous"));
+    productAutoencoder(data, out);
 
     Path ckpt = out.resolve("ckpt-4.vqt");
     assertThat(ckpt).exists();
@@ -124,7 +129,7 @@ class TrainTokenizerTest {
       throws Exception {
     Path data = twoPictures(dir);
     Path out = dir.resolve("run");
-    TrainTokenizer.main(toyRun(data, out, ARCH, 4, "--groups-continuous"));
+    productAutoencoder(data, out);
     // the three groups of 4 as one vector of 12: an autoencoder step, then k-means at step 5
     TrainTokenizer.main(toyRun(data, out, "12,8,8,8,0,0,0,0,0,0", 7, "--vq-start", "5"));
     Map<String, Tensor> t = TensorFile.read(out.resolve("ckpt-7.vqt"));
@@ -149,7 +154,7 @@ class TrainTokenizerTest {
       throws Exception {
     Path data = twoPictures(dir);
     Path out = dir.resolve("run");
-    TrainTokenizer.main(toyRun(data, out, ARCH, 4, "--groups-continuous"));
+    productAutoencoder(data, out);
     assertThatThrownBy(() -> TrainTokenizer.main(toyRun(data, out, "12,8,8,8,0,0,0,0,0,0", 7)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--vq-start must be after step 4");
