@@ -9,7 +9,7 @@ import java.util.List;
  * @param extensions extension blocks, in stream order (Spec §9): ignorable ones, and the registered
  *     critical ones this implementation knows (the coded resolution of Spec §9.6.1, see {@link
  *     #codedResolution}; the residual stages of Spec §9.6.2; the compact frame headers of Spec
- *     §9.6.3)
+ *     §9.6.3; the pixel residual of Spec §9.6.4)
  */
 public record ContainerHeader(
     PictureHeader picture, ModelId model, TokenGridParams grid, List<Extension> extensions) {
@@ -23,7 +23,7 @@ public record ContainerHeader(
       throw new IllegalArgumentException(
           extensions.size() + " extension blocks: at most " + Limits.MAX_EXTENSIONS);
     }
-    boolean seen = false, stages = false, compact = false;
+    boolean seen = false, stages = false, compact = false, residual = false;
     for (Extension e : extensions) {
       if (e.type() == CodedResolution.TYPE) {
         String problem = CodedResolution.describeProblem(e.critical(), e.payloadNoCopy(), seen);
@@ -41,6 +41,12 @@ public record ContainerHeader(
                 e.critical(), e.payloadNoCopy(), compact, picture.isVideo());
         if (problem != null) throw new IllegalArgumentException(problem);
         compact = true;
+      } else if (e.type() == PixelResidualBlock.TYPE) {
+        String problem =
+            PixelResidualBlock.describeProblem(
+                e.critical(), e.payloadNoCopy(), residual, picture.isVideo());
+        if (problem != null) throw new IllegalArgumentException(problem);
+        residual = true;
       } else if (e.critical()) {
         throw new IllegalArgumentException(e + ": no critical extension of this type is defined");
       }
@@ -88,6 +94,47 @@ public record ContainerHeader(
    */
   public static Extension compactFrameHeaders() {
     return new Extension(CompactFrameHeaders.TYPE, true, new byte[0]);
+  }
+
+  /**
+   * The extension block of Spec §9.6.4: every slice payload carries a pixel residual (Spec §6.9)
+   * quantised with these steps, in quarter units of the orthonormal DCT's coefficients.
+   *
+   * @param lumaStep the Y (or gray) plane's step, 1..65535
+   * @param chromaStep the Co and Cg planes' step, 1..65535
+   */
+  public static Extension pixelResidual(int lumaStep, int chromaStep) {
+    if (lumaStep < 1 || lumaStep > 65535 || chromaStep < 1 || chromaStep > 65535)
+      throw new IllegalArgumentException(
+          "pixel residual steps " + lumaStep + ", " + chromaStep + ": each must be 1..65535");
+    byte[] payload = {
+      (byte) (lumaStep >> 8), (byte) lumaStep, (byte) (chromaStep >> 8), (byte) chromaStep
+    };
+    return new Extension(PixelResidualBlock.TYPE, true, payload);
+  }
+
+  /** Spec §9.6.4: whether the slice payloads carry a pixel residual (Spec §6.9). */
+  public boolean hasPixelResidual() {
+    return pixelResidualPayload() != null;
+  }
+
+  /** Spec §9.6.4 luma_step (quarter units); 0 without a pixel residual. */
+  public int residualLumaStep() {
+    byte[] p = pixelResidualPayload();
+    return p == null ? 0 : PixelResidualBlock.lumaStep(p);
+  }
+
+  /** Spec §9.6.4 chroma_step (quarter units); 0 without a pixel residual. */
+  public int residualChromaStep() {
+    byte[] p = pixelResidualPayload();
+    return p == null ? 0 : PixelResidualBlock.chromaStep(p);
+  }
+
+  private byte[] pixelResidualPayload() {
+    for (Extension e : extensions) {
+      if (e.type() == PixelResidualBlock.TYPE) return e.payloadNoCopy();
+    }
+    return null;
   }
 
   /** Spec §9.6.3: whether the frame headers of this video are compact (Spec §10.3). */

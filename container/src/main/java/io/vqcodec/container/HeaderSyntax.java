@@ -185,6 +185,7 @@ final class HeaderSyntax {
     resolutionShift = 0;
     seen.clear();
     stageCount = 1;
+    pixelResidual = false;
     int n = (int) extensionCount;
     if (extensionType.length != n) {
       extensionType = new long[n];
@@ -284,6 +285,13 @@ final class HeaderSyntax {
             e + "extension_payload {at}: " + ResidualStages.describePayload(p));
         stageCount = p[0] & 0xFF;
       }
+      if (type == PixelResidualBlock.TYPE) {
+        byte[] p = extensionPayload[i];
+        v.require(
+            PixelResidualBlock.validPayload(p),
+            e + "extension_payload {at}: " + PixelResidualBlock.describePayload(p));
+        pixelResidual = true;
+      }
       if (known != null) seen.add(known);
       if (type == CodedResolution.TYPE) {
         byte[] p = extensionPayload[i];
@@ -314,7 +322,14 @@ final class HeaderSyntax {
         "compact-frame-headers",
         CompactFrameHeaders.PAYLOAD_SIZE,
         "§9.6.3",
-        PROFILE_VIDEO);
+        PROFILE_VIDEO),
+    PIXEL_RESIDUAL(
+        PixelResidualBlock.TYPE,
+        "pixel residual",
+        "pixel-residual",
+        PixelResidualBlock.PAYLOAD_SIZE,
+        "§9.6.4",
+        PROFILE_STILL);
 
     final int type;
     final String name;
@@ -343,12 +358,23 @@ final class HeaderSyntax {
   /** Spec §9.6.2: stage_count of a residual-stages block, 1 without one; bounds the payloads. */
   private int stageCount = 1;
 
+  /**
+   * Spec §9.6.4: whether the slice payloads carry a pixel residual, which bounds them (Spec §A.2).
+   */
+  private boolean pixelResidual;
+
   /** Spec §5.2; empty in a video's header (Spec §10.2). */
   private void visitSliceDirectory(FieldVisitor v) throws FormatException {
     // The token grid covers the coded picture (Spec §6.1, §9.6.1).
     int cellsWide = Limits.cells(CodedResolution.coded((int) width, resolutionShift));
     int cellsHigh = Limits.cells(CodedResolution.coded((int) height, resolutionShift));
-    directory.visit(v, cellsWide, cellsHigh, profile == PROFILE_VIDEO, stageCount);
+    directory.visit(
+        v,
+        cellsWide,
+        cellsHigh,
+        profile == PROFILE_VIDEO,
+        stageCount,
+        pixelResidual ? resolutionShift : -1);
   }
 
   static HeaderSyntax of(ContainerHeader h, List<Slice> slices) {
@@ -377,6 +403,7 @@ final class HeaderSyntax {
     if (h.resolutionShift() > 0) s.versionMinor = CodedResolution.VERSION_MINOR;
     if (h.stageCount() > 1) s.versionMinor = ResidualStages.VERSION_MINOR;
     if (h.hasCompactFrameHeaders()) s.versionMinor = CompactFrameHeaders.VERSION_MINOR;
+    if (h.hasPixelResidual()) s.versionMinor = PixelResidualBlock.VERSION_MINOR;
     s.extensionType = new long[ne];
     s.extensionPayload = new byte[ne][];
     for (int i = 0; i < ne; i++) {

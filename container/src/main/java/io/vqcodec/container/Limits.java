@@ -46,8 +46,32 @@ public final class Limits {
    * {@code stageCount} stages (Spec §9.6.2): 16 bytes more per cell for each stage after the first.
    */
   public static int maxSlicePayload(int cells, int stageCount) {
-    return 64 + (32 + 16 * (stageCount - 1)) * cells;
+    return maxSlicePayload(cells, stageCount, -1);
   }
+
+  /**
+   * Spec §A.2: as {@link #maxSlicePayload(int, int)} for payloads that carry a pixel residual (Spec
+   * §6.9) at resolution shift {@code residualShift} (Spec §9.6.1; -1 without a residual): 4 bytes
+   * more per slice and {@link #RESIDUAL_CELL_BYTES} per 16x16 pixels of the picture the residual
+   * covers, {@code 4^residualShift} per cell. At most 64 + 4 + (32 + 32 + 4864 * 16) * 2^20 bytes
+   * for the largest grid of Spec §A.1 at quarter size: below 2^31.
+   */
+  public static int maxSlicePayload(int cells, int stageCount, int residualShift) {
+    long perCell = 32 + 16 * (stageCount - 1);
+    long fixed = 64;
+    if (residualShift >= 0) {
+      perCell += (long) RESIDUAL_CELL_BYTES << (2 * residualShift);
+      fixed += 4;
+    }
+    return (int) Math.min(Integer.MAX_VALUE, fixed + perCell * cells);
+  }
+
+  /**
+   * Spec §A.2: the most a pixel residual (Spec §6.9) codes per 16x16 pixels: 12 blocks (four per
+   * plane), each at most 65 symbols of at most 24 bits, 64 escapes of at most 25 bypass bits and 64
+   * signs, rounded up.
+   */
+  public static final int RESIDUAL_CELL_BYTES = 4864;
 
   static int cells(long pixels) {
     return (int) ((pixels + CELL - 1) / CELL);

@@ -35,6 +35,34 @@ final class SliceDirectory {
   void visit(
       FieldVisitor v, int cellsWide, int cellsHigh, boolean empty, int stageCount, boolean compact)
       throws FormatException {
+    visit(v, cellsWide, cellsHigh, empty, stageCount, compact, -1);
+  }
+
+  /**
+   * A still picture's directory whose payloads carry a pixel residual (Spec §9.6.4) at {@code
+   * residualShift} (the resolution shift of Spec §9.6.1; -1 without a residual), which raises their
+   * bound (Spec §A.2).
+   */
+  void visit(
+      FieldVisitor v,
+      int cellsWide,
+      int cellsHigh,
+      boolean empty,
+      int stageCount,
+      int residualShift)
+      throws FormatException {
+    visit(v, cellsWide, cellsHigh, empty, stageCount, false, residualShift);
+  }
+
+  private void visit(
+      FieldVisitor v,
+      int cellsWide,
+      int cellsHigh,
+      boolean empty,
+      int stageCount,
+      boolean compact,
+      int residualShift)
+      throws FormatException {
     v.section("Spec §5.2");
     count =
         empty
@@ -78,7 +106,7 @@ final class SliceDirectory {
               s + "payload_length",
               payloadLength[i],
               0,
-              Limits.maxSlicePayload((int) (cellsWide * rowCount[i]), stageCount));
+              Limits.maxSlicePayload((int) (cellsWide * rowCount[i]), stageCount, residualShift));
       payloadCrc[i] = v.uint(s + "payload_crc", 4, payloadCrc[i], 0, 0xFFFF_FFFFL);
     }
     v.require(next == cellsHigh, describeUncovered(next, cellsHigh));

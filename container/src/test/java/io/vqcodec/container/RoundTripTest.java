@@ -133,6 +133,62 @@ class RoundTripTest {
   }
 
   @Test
+  void pixelResidualRoundTripsRaisesVersionMinorAndThePayloadLimit() throws IOException {
+    // Spec §9.6.4: steps 160 and 65535 (quarter units), version_minor 6; with a half-size grid the
+    // residual covers the picture at its own size, 4 times the cells (Spec §A.2).
+    PictureHeader p = PictureHeader.still(100, 70, ChannelFormat.RGB);
+    ContainerHeader header =
+        new ContainerHeader(
+            p,
+            new ModelId(6, TestStreams.sha(6)),
+            new TokenGridParams(4096, GranularityMode.MIXED, ProbabilityModel.TWO_STAGE),
+            List.of(ContainerHeader.codedResolution(1), ContainerHeader.pixelResidual(160, 65535)));
+    assertThat(header.hasPixelResidual()).isTrue();
+    assertThat(header.residualLumaStep()).isEqualTo(160);
+    assertThat(header.residualChromaStep()).isEqualTo(65535);
+    List<Slice> full = List.of(new Slice(0, 3, new byte[Limits.maxSlicePayload(12, 1, 1)]));
+    ContainerReader r = ContainerReader.open(ContainerWriter.write(header, full));
+    assertThat(r.versionMinor()).isEqualTo(6);
+    assertThat(r.header()).isEqualTo(header);
+    assertThat(r.remainingSlices()).isEqualTo(full);
+    assertThat(Limits.maxSlicePayload(12, 1, 1)).isEqualTo(64 + 4 + (32 + 4 * 4864) * 12);
+    ContainerHeader plain =
+        new ContainerHeader(
+            p, header.model(), header.grid(), List.of(ContainerHeader.codedResolution(1)));
+    assertThat(plain.hasPixelResidual()).isFalse();
+    assertThat(plain.residualLumaStep()).isZero();
+    assertThatThrownBy(() -> ContainerWriter.write(plain, full))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ContainerHeader.pixelResidual(0, 4)).hasMessageContaining("1..65535");
+    assertThatThrownBy(
+            () ->
+                new ContainerHeader(
+                    p,
+                    header.model(),
+                    header.grid(),
+                    List.of(new Extension(4, true, new byte[] {0, 0, 0, 1}))))
+        .hasMessageContaining("luma_step 0, chroma_step 1");
+    assertThatThrownBy(
+            () ->
+                new ContainerHeader(
+                    p,
+                    header.model(),
+                    header.grid(),
+                    List.of(
+                        ContainerHeader.pixelResidual(4, 4), ContainerHeader.pixelResidual(4, 4))))
+        .hasMessageContaining("a second pixel-residual");
+    PictureHeader video = PictureHeader.video(100, 70, ChannelFormat.RGB, 10, 25, 1);
+    assertThatThrownBy(
+            () ->
+                new ContainerHeader(
+                    video,
+                    header.model(),
+                    header.grid(),
+                    List.of(ContainerHeader.pixelResidual(4, 4))))
+        .hasMessageContaining("in a video: still pictures only");
+  }
+
+  @Test
   void headerRefusesMalformedOrUnknownCriticalExtensions() {
     PictureHeader p = PictureHeader.still(100, 70, ChannelFormat.RGB);
     ModelId m = new ModelId(3, TestStreams.sha(3));

@@ -4,14 +4,18 @@ import io.vqcodec.container.ChannelFormat;
 import io.vqcodec.container.ContainerHeader;
 import io.vqcodec.container.ModelId;
 import io.vqcodec.decoder.conceal.Concealer;
+import io.vqcodec.entropy.EntropyDecodingException;
 import io.vqcodec.neural.CodeHints;
 import io.vqcodec.neural.ImageScaling;
+import io.vqcodec.neural.Pixels;
 import io.vqcodec.neural.Tokenizer;
 import io.vqcodec.tokens.DecodedTokens;
 import io.vqcodec.tokens.ModelCatalogue;
 import io.vqcodec.tokens.ModelPackage;
 import io.vqcodec.tokens.ModelRegistry;
+import io.vqcodec.tokens.PixelResidual;
 import io.vqcodec.tokens.SliceListener;
+import io.vqcodec.tokens.SliceReport;
 import io.vqcodec.tokens.TokenDecoder;
 import io.vqcodec.tokens.TokenGrid;
 import io.vqcodec.tokens.UnknownModelException;
@@ -221,10 +225,45 @@ public final class ImageDecoder implements AutoCloseable {
       rgb =
           ImageScaling.upscale(rgb, h.resolutionShift(), h.picture().width(), h.picture().height());
     }
-    BufferedImage image = h.picture().channelFormat() == ChannelFormat.GRAY ? toGray(rgb) : rgb;
-    return new DecodedPicture(image, tokens);
+    boolean gray = h.picture().channelFormat() == ChannelFormat.GRAY;
+    if (gray) rgb = Pixels.grayOf(rgb);
+    if (h.hasPixelResidual()) addResidual(tokens, rgb, gray);
+    return new DecodedPicture(gray ? toGray(rgb) : rgb, tokens);
   }
 
+  /**
+   * Spec §6.9: each slice's residual part added to its pixel rows of {@code rgb} in place. A part
+   * that is lost or fails to decode adds nothing (Spec §6.9.5).
+   */
+  private static void addResidual(DecodedTokens tokens, BufferedImage rgb, boolean gray) {
+    ContainerHeader h = tokens.header();
+    PixelResidual.Steps steps =
+        new PixelResidual.Steps(h.residualLumaStep(), h.residualChromaStep());
+    int w = rgb.getWidth(), height = rgb.getHeight(), f = 1 << h.resolutionShift();
+    for (int i = 0; i < tokens.slices().size(); i++) {
+      byte[] part = tokens.residualParts().get(i);
+      SliceReport s = tokens.slices().get(i);
+      int y0 = 16 * f * s.firstRow(), y1 = Math.min(height, 16 * f * (s.firstRow() + s.rowCount()));
+      if (part == null || y0 >= y1) continue;
+      try {
+        PixelResidual.decode(
+            part,
+            0,
+            part.length,
+            steps,
+            gray,
+            w,
+            y0,
+            y1,
+            (y, row) -> rgb.getRGB(0, y, w, 1, row, 0, w),
+            (y, row) -> rgb.setRGB(0, y, w, 1, row, 0, w));
+      } catch (EntropyDecodingException e) {
+        // Spec §6.9.5: the slice keeps its synthesised pixels; its tokens are not lost.
+      }
+    }
+  }
+
+  /** The gray picture of {@link Pixels#grayOf}'s copy (its three channels are equal). */
   private static BufferedImage toGray(BufferedImage rgb) {
     int w = rgb.getWidth(), h = rgb.getHeight();
     BufferedImage gray = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
@@ -232,11 +271,7 @@ public final class ImageDecoder implements AutoCloseable {
     byte[] out = new byte[w];
     for (int y = 0; y < h; y++) {
       rgb.getRGB(0, y, w, 1, row, 0, w);
-      for (int x = 0; x < w; x++) {
-        int p = row[x];
-        // The tokenizer saw the gray plane in all three channels: average them back.
-        out[x] = (byte) ((((p >> 16) & 255) + ((p >> 8) & 255) + (p & 255) + 1) / 3);
-      }
+      for (int x = 0; x < w; x++) out[x] = (byte) row[x];
       gray.getRaster().setDataElements(0, y, w, 1, out);
     }
     return gray;

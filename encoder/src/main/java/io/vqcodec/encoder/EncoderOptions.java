@@ -64,6 +64,21 @@ public final class EncoderOptions {
    */
   static final int AUTO_SHIFT = -1;
 
+  /**
+   * Spec §9.6.4 luma step of a pixel residual in pixel units of the orthonormal DCT (the chroma
+   * step is {@link #CHROMA_STEP_RATIO} times it), or 0: no residual, or the quality step's own.
+   */
+  final double residualStep;
+
+  /** Co and Cg steps over the Y step (chosen on the validation images, results/pixel-residual). */
+  static final double CHROMA_STEP_RATIO = 2.0;
+
+  /**
+   * Coefficients are rounded towards zero by this share of a step (the quantiser's dead zone;
+   * validation images, results/pixel-residual).
+   */
+  static final double RESIDUAL_DEAD_ZONE = 0.18;
+
   private EncoderOptions(
       Mode mode,
       int quality,
@@ -74,9 +89,11 @@ public final class EncoderOptions {
       GranularityStrategy strategy,
       int sliceRows,
       ProbabilityModel probabilityModel,
-      int resolutionShift) {
+      int resolutionShift,
+      double residualStep) {
     this.probabilityModel = probabilityModel;
     this.resolutionShift = resolutionShift;
+    this.residualStep = residualStep;
     this.mode = mode;
     this.quality = quality;
     this.targetBytes = targetBytes;
@@ -103,14 +120,25 @@ public final class EncoderOptions {
         GranularityStrategy.RATE_DISTORTION,
         AUTO_SLICE_ROWS,
         ProbabilityModel.TWO_STAGE,
-        AUTO_SHIFT);
+        AUTO_SHIFT,
+        0);
   }
 
   /** A point of the quality ladder, {@value QualityLadder#MIN}..{@value QualityLadder#MAX}. */
   public EncoderOptions withQuality(int q) {
     QualityLadder.check(q);
     return new EncoderOptions(
-        Mode.QUALITY, q, 0, 0, 0, 0, strategy, sliceRows, probabilityModel, resolutionShift);
+        Mode.QUALITY,
+        q,
+        0,
+        0,
+        0,
+        0,
+        strategy,
+        sliceRows,
+        probabilityModel,
+        resolutionShift,
+        residualStep);
   }
 
   /** The file should have at most {@code bytes} bytes, as close to it as the encoder can get. */
@@ -126,7 +154,8 @@ public final class EncoderOptions {
         strategy,
         sliceRows,
         probabilityModel,
-        resolutionShift);
+        resolutionShift,
+        residualStep);
   }
 
   /** A target in bits per pixel (all bytes of the file, headers included). */
@@ -135,7 +164,17 @@ public final class EncoderOptions {
       throw new IllegalArgumentException("target bpp " + bpp + " must be positive");
     }
     return new EncoderOptions(
-        Mode.TARGET_BYTES, 0, 0, bpp, 0, 0, strategy, sliceRows, probabilityModel, resolutionShift);
+        Mode.TARGET_BYTES,
+        0,
+        0,
+        bpp,
+        0,
+        0,
+        strategy,
+        sliceRows,
+        probabilityModel,
+        resolutionShift,
+        residualStep);
   }
 
   /** Explicit codebook size K (4096, 1024, 256, 64 or 16) and fraction of fine cells in [0, 1]. */
@@ -153,7 +192,8 @@ public final class EncoderOptions {
         strategy,
         sliceRows,
         probabilityModel,
-        resolutionShift);
+        resolutionShift,
+        residualStep);
   }
 
   public EncoderOptions withStrategy(GranularityStrategy s) {
@@ -167,7 +207,8 @@ public final class EncoderOptions {
         Objects.requireNonNull(s),
         sliceRows,
         probabilityModel,
-        resolutionShift);
+        resolutionShift,
+        residualStep);
   }
 
   /**
@@ -187,7 +228,8 @@ public final class EncoderOptions {
         strategy,
         rows,
         probabilityModel,
-        resolutionShift);
+        resolutionShift,
+        residualStep);
   }
 
   /**
@@ -206,7 +248,8 @@ public final class EncoderOptions {
         strategy,
         sliceRows,
         Objects.requireNonNull(m),
-        resolutionShift);
+        resolutionShift,
+        residualStep);
   }
 
   /**
@@ -230,7 +273,32 @@ public final class EncoderOptions {
         strategy,
         sliceRows,
         probabilityModel,
-        shift);
+        shift,
+        residualStep);
+  }
+
+  /**
+   * Add a pixel residual (Spec §6.9, §9.6.4) quantised with luma step {@code step} (pixel units of
+   * the orthonormal DCT; smaller is finer; chroma {@value #CHROMA_STEP_RATIO} times it) to quality
+   * steps and explicit settings, in place of the step's own; 0 for none beyond the step's own.
+   */
+  public EncoderOptions withPixelResidual(double step) {
+    if (!(step == 0 || (step >= 0.25 && step <= 16383))) {
+      throw new IllegalArgumentException(
+          "pixel residual step " + step + ": 0 (none) or 0.25 to 16383");
+    }
+    return new EncoderOptions(
+        mode,
+        quality,
+        targetBytes,
+        targetBpp,
+        codebookSize,
+        fineFraction,
+        strategy,
+        sliceRows,
+        probabilityModel,
+        resolutionShift,
+        step);
   }
 
   /**
@@ -261,6 +329,7 @@ public final class EncoderOptions {
                 ? ", full/half/quarter size"
                 : "";
     String slices = sliceRows == AUTO_SLICE_ROWS ? "default slices" : sliceRows + "-row slices";
-    return what + ", " + strategy + ", " + slices + ", " + probabilityModel + scale;
+    String residual = residualStep > 0 ? ", pixel residual step " + residualStep : "";
+    return what + ", " + strategy + ", " + slices + ", " + probabilityModel + scale + residual;
   }
 }

@@ -9,9 +9,12 @@ import io.vqcodec.container.ModelId;
 import io.vqcodec.container.PictureHeader;
 import io.vqcodec.container.Slice;
 import io.vqcodec.container.TokenGridParams;
+import io.vqcodec.neural.ImageScaling;
+import io.vqcodec.neural.Pixels;
 import io.vqcodec.neural.Tokenizer;
 import io.vqcodec.tokens.ModelPackage;
 import io.vqcodec.tokens.ModelRegistry;
+import io.vqcodec.tokens.PixelResidual;
 import io.vqcodec.tokens.SliceCoder;
 import io.vqcodec.tokens.TokenGrid;
 import java.awt.image.BufferedImage;
@@ -293,6 +296,8 @@ public final class ImageEncoder implements AutoCloseable {
             grid,
             sliceRows,
             mode);
+    double residualStep = residualStep(options);
+    if (residualStep > 0) payloads = withResidual(source, grid, payloads, sliceRows, residualStep);
     List<Slice> slices = SliceCoder.slices(payloads, grid.cellsHigh(), sliceRows);
     List<Extension> extensions = new ArrayList<>();
     if (source.resolutionShift != 0) {
@@ -301,7 +306,65 @@ public final class ImageEncoder implements AutoCloseable {
     if (stages > 1) {
       extensions.add(ContainerHeader.residualStages(stages, grid.stageCodebookSize()));
     }
+    if (residualStep > 0) {
+      PixelResidual.Steps s = residualSteps(residualStep);
+      extensions.add(ContainerHeader.pixelResidual(s.luma(), s.chroma()));
+    }
     return ContainerWriter.write(new ContainerHeader(picture, model, params, extensions), slices);
+  }
+
+  /** The luma step of the pixel residual the options ask for, 0 for none. */
+  private static double residualStep(EncoderOptions options) {
+    if (options.residualStep > 0) return options.residualStep;
+    return options.mode == EncoderOptions.Mode.QUALITY
+        ? QualityLadder.residualStep(options.quality)
+        : 0;
+  }
+
+  /** Spec §9.6.4 steps, in quarter units, of luma step {@code step} (pixel units). */
+  static PixelResidual.Steps residualSteps(double step) {
+    return new PixelResidual.Steps(
+        (int) Math.min(65535, Math.max(1, Math.round(4 * step))),
+        (int)
+            Math.min(65535, Math.max(1, Math.round(4 * step * EncoderOptions.CHROMA_STEP_RATIO))));
+  }
+
+  /**
+   * Spec §6.9: each slice's token payload followed by its residual part: the source minus what the
+   * decoder synthesises from {@code grid} (resampled to the picture's size, Spec §9.6.1; gray as
+   * the decoder makes it), over the slice's pixel rows. The synthesised picture is held whole while
+   * the parts are coded (4 bytes a pixel).
+   */
+  private List<byte[]> withResidual(
+      SourcePicture source, TokenGrid grid, List<byte[]> tokenParts, int sliceRows, double step) {
+    SourcePicture original = source.original;
+    int w = original.width, h = original.height, f = 1 << source.resolutionShift;
+    BufferedImage synthesised = tokenizer.decode(grid);
+    if (source.resolutionShift > 0) {
+      synthesised = ImageScaling.upscale(synthesised, source.resolutionShift, w, h);
+    }
+    if (source.gray) synthesised = Pixels.grayOf(synthesised);
+    BufferedImage syn = synthesised;
+    PixelResidual.Steps steps = residualSteps(step);
+    List<byte[]> out = new ArrayList<>(tokenParts.size());
+    int[] rows = SliceCoder.sliceRowCounts(grid.cellsHigh(), sliceRows);
+    for (int i = 0, first = 0; i < rows.length; first += rows[i++]) {
+      int y0 = 16 * f * first, y1 = Math.min(h, 16 * f * (first + rows[i]));
+      byte[] residual =
+          y0 >= y1
+              ? new byte[0]
+              : PixelResidual.encode(
+                  steps,
+                  EncoderOptions.RESIDUAL_DEAD_ZONE,
+                  source.gray,
+                  w,
+                  y0,
+                  y1,
+                  (y, row) -> original.read(0, y, w, 1, row),
+                  (y, row) -> syn.getRGB(0, y, w, 1, row, 0, w));
+      out.add(PixelResidual.payload(tokenParts.get(i), residual));
+    }
+    return out;
   }
 
   /** Closes the tokenizer if this encoder opened it. */

@@ -59,6 +59,12 @@ final class QualityLadder {
     return q > DEFAULT;
   }
 
+  /** Luma step of step {@code q}'s pixel residual (Spec §6.9) in pixel units, 0 for none. */
+  static double residualStep(int q) {
+    check(q);
+    return 0;
+  }
+
   /** Refinement of step {@code q} in cells: 1.0 every cell fine, 2.0 every cell with two stages. */
   static double refinement(int q) {
     check(q);

@@ -55,6 +55,28 @@ public final class Pixels {
     return img;
   }
 
+  /**
+   * The gray picture a gray stream's synthesis gives, in every channel of a TYPE_INT_RGB copy: the
+   * tokenizer sees the gray plane in all three channels, so the mean of the three channels,
+   * rounded, is taken back. The decoder outputs it; the encoder codes a pixel residual (Spec §6.9)
+   * against it.
+   */
+  public static BufferedImage grayOf(BufferedImage rgb) {
+    int w = rgb.getWidth(), h = rgb.getHeight();
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    int[] row = new int[w];
+    for (int y = 0; y < h; y++) {
+      rgb.getRGB(0, y, w, 1, row, 0, w);
+      for (int x = 0; x < w; x++) {
+        int p = row[x];
+        int v = (((p >> 16) & 255) + ((p >> 8) & 255) + (p & 255) + 1) / 3;
+        row[x] = v << 16 | v << 8 | v;
+      }
+      out.setRGB(0, y, w, 1, row, 0, w);
+    }
+    return out;
+  }
+
   public static int to8(float v) {
     int q = Math.round(v * 255f);
     return q < 0 ? 0 : Math.min(q, 255);

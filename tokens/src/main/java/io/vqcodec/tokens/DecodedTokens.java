@@ -14,6 +14,8 @@ import java.util.List;
  * @param headerBytes bytes of header(), slice directory included
  * @param endCodeValid whether the end code followed the last slice (Spec §2.6)
  * @param lostTokens tokens marked lost (by lost slices or a loss simulation)
+ * @param residualParts with a pixel residual (Spec §6.9, §9.6.4), each slice's residual part in
+ *     slice order (empty: a residual of zeros; null: none, its slice is lost); empty without one
  */
 public record DecodedTokens(
     ContainerHeader header,
@@ -22,10 +24,13 @@ public record DecodedTokens(
     List<SliceReport> slices,
     int headerBytes,
     boolean endCodeValid,
-    int lostTokens) {
+    int lostTokens,
+    List<byte[]> residualParts) {
 
   public DecodedTokens {
     slices = List.copyOf(slices);
+    residualParts =
+        java.util.Collections.unmodifiableList(new java.util.ArrayList<>(residualParts));
   }
 
   /** Number of slices that were lost. */

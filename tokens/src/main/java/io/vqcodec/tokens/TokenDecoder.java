@@ -102,8 +102,20 @@ public final class TokenDecoder {
     // Spec §5.1: slices are independent, so up to one per worker thread decodes at once; they are
     // reported in stream order, and at most THREADS + 1 payloads are held at a time.
     ArrayDeque<PendingSlice> pending = new ArrayDeque<>();
+    // Spec §6.9.1: with a pixel residual each payload is a token part and a residual part; the
+    // residual parts are kept for synthesis (null where a slice is lost or its payload malformed).
+    boolean residual = header.hasPixelResidual();
+    List<byte[]> residualParts = new ArrayList<>();
     int index = 0;
     for (Slice s; (s = reader.nextSlice()) != null; index++) {
+      byte[][] parts = null;
+      if (residual) {
+        parts =
+            !dropped[index] && arrival(s) == SliceReport.Outcome.DECODED
+                ? PixelResidual.split(s.payload())
+                : null;
+        residualParts.add(parts == null ? null : parts[1]);
+      }
       PendingSlice p;
       if (dropped[index]) {
         p =
@@ -116,25 +128,28 @@ public final class TokenDecoder {
       } else {
         SliceReport.Outcome arrived = arrival(s);
         Slice slice = s;
+        byte[] tokenPart = parts == null ? s.payload() : parts[0];
         p =
             arrived != SliceReport.Outcome.DECODED
                 ? new PendingSlice(s, index, arrived, why(arrived), null)
-                : new PendingSlice(
-                    s,
-                    index,
-                    arrived,
-                    "",
-                    SliceWorkers.submit(
-                        () -> {
-                          SliceCoder.decode(
-                              prior,
-                              slice.payload(),
-                              grid,
-                              slice.firstRow(),
-                              slice.rowCount(),
-                              mode);
-                          return null;
-                        }));
+                : residual && parts == null
+                    ? new PendingSlice(
+                        s,
+                        index,
+                        SliceReport.Outcome.UNDECODABLE,
+                        PixelResidual.describeMalformed(s.payload()),
+                        null)
+                    : new PendingSlice(
+                        s,
+                        index,
+                        arrived,
+                        "",
+                        SliceWorkers.submit(
+                            () -> {
+                              SliceCoder.decode(
+                                  prior, tokenPart, grid, slice.firstRow(), slice.rowCount(), mode);
+                              return null;
+                            }));
       }
       pending.add(p);
       while (pending.size() > SliceWorkers.THREADS) {
@@ -150,7 +165,8 @@ public final class TokenDecoder {
         reports,
         reader.headerSize(),
         reader.endCodeValid(),
-        grid.lostTokens());
+        grid.lostTokens(),
+        residualParts);
   }
 
   /**
