@@ -157,8 +157,23 @@ public final class ImageEncoder implements AutoCloseable {
     RateControl.Choice c =
         RateControl.search(candidates, shifts, tokenizer.codebookSizes(), target);
     TokenGrid grid = candidates.grid(c.resolutionShift(), c.codebookSize(), c.steps());
+    byte[] stream = c.stream();
+    // Above the residual base, the base's tokens plus a pixel residual beat more refinement steps
+    // (Spec §6.9; QualityLadder#RESIDUAL_BASE): the finest residual step that fits.
+    int base = (int) Math.round(QualityLadder.RESIDUAL_BASE * c.cells());
+    if (options.residualStep == 0
+        && c.resolutionShift() == 0
+        && c.codebookSize() == QualityLadder.codebookSize(QualityLadder.MAX)
+        && c.steps() > base) {
+      TokenGrid baseGrid = candidates.grid(0, c.codebookSize(), base);
+      byte[] fitted = finestResidualWithin(input.reduced(0), options, baseGrid, target);
+      if (fitted != null) {
+        grid = baseGrid;
+        stream = fitted;
+      }
+    }
     return new EncodedPicture(
-        c.stream(),
+        stream,
         input.width,
         input.height,
         c.codebookSize(),
@@ -167,6 +182,36 @@ public final class ImageEncoder implements AutoCloseable {
         c.resolutionShift(),
         c.targetMet(),
         grid.stageTokenCount());
+  }
+
+  /**
+   * The stream of {@code grid} with the finest pixel residual whose stream fits in {@code target}
+   * bytes (a search over the step on a log scale, from {@link QualityLadder#COARSEST_STEP} to
+   * {@link QualityLadder#FINEST_STEP}; the picture is synthesised once), or null if even the
+   * coarsest does not fit.
+   */
+  private byte[] finestResidualWithin(
+      SourcePicture source, EncoderOptions options, TokenGrid grid, long target) {
+    BufferedImage synthesised = synthesised(source, grid);
+    double coarse = Math.log(QualityLadder.COARSEST_STEP);
+    double fine = Math.log(QualityLadder.FINEST_STEP);
+    byte[] best = assemble(source, options, grid, Math.exp(coarse), synthesised);
+    if (best.length > target) return null;
+    byte[] finest = assemble(source, options, grid, Math.exp(fine), synthesised);
+    if (finest.length <= target) return finest;
+    // Size falls as the step grows; 12 halvings of the log range put the step within 0.1% of the
+    // finest that fits.
+    for (int i = 0; i < 12; i++) {
+      double mid = (coarse + fine) / 2;
+      byte[] b = assemble(source, options, grid, Math.exp(mid), synthesised);
+      if (b.length <= target) {
+        coarse = mid;
+        best = b;
+      } else {
+        fine = mid;
+      }
+    }
+    return best;
   }
 
   /**
@@ -269,6 +314,20 @@ public final class ImageEncoder implements AutoCloseable {
    * (Spec §9.6.2).
    */
   private byte[] assemble(SourcePicture source, EncoderOptions options, TokenGrid grid) {
+    double step = residualStep(options);
+    return assemble(source, options, grid, step, step > 0 ? synthesised(source, grid) : null);
+  }
+
+  /**
+   * {@link #assemble(SourcePicture, EncoderOptions, TokenGrid)} with a pixel residual of luma step
+   * {@code residualStep} (0: none) against {@code synthesised} ({@link #synthesised} of the grid).
+   */
+  private byte[] assemble(
+      SourcePicture source,
+      EncoderOptions options,
+      TokenGrid grid,
+      double residualStep,
+      BufferedImage synthesised) {
     int sliceRows = options.sliceRows(grid.cellsWide());
     int stages = grid.maxCellStages();
     if (stages != grid.stageCount()) grid = grid.withStageCount(stages);
@@ -296,8 +355,9 @@ public final class ImageEncoder implements AutoCloseable {
             grid,
             sliceRows,
             mode);
-    double residualStep = residualStep(options);
-    if (residualStep > 0) payloads = withResidual(source, grid, payloads, sliceRows, residualStep);
+    if (residualStep > 0) {
+      payloads = withResidual(source, grid, payloads, sliceRows, residualStep, synthesised);
+    }
     List<Slice> slices = SliceCoder.slices(payloads, grid.cellsHigh(), sliceRows);
     List<Extension> extensions = new ArrayList<>();
     if (source.resolutionShift != 0) {
@@ -330,21 +390,34 @@ public final class ImageEncoder implements AutoCloseable {
   }
 
   /**
-   * Spec §6.9: each slice's token payload followed by its residual part: the source minus what the
-   * decoder synthesises from {@code grid} (resampled to the picture's size, Spec §9.6.1; gray as
-   * the decoder makes it), over the slice's pixel rows. The synthesised picture is held whole while
-   * the parts are coded (4 bytes a pixel).
+   * What the decoder synthesises from {@code grid}: resampled to the picture's size (Spec §9.6.1),
+   * gray as the decoder makes it. Held whole while a residual is coded against it (4 bytes a
+   * pixel).
    */
-  private List<byte[]> withResidual(
-      SourcePicture source, TokenGrid grid, List<byte[]> tokenParts, int sliceRows, double step) {
+  private BufferedImage synthesised(SourcePicture source, TokenGrid grid) {
     SourcePicture original = source.original;
-    int w = original.width, h = original.height, f = 1 << source.resolutionShift;
     BufferedImage synthesised = tokenizer.decode(grid);
     if (source.resolutionShift > 0) {
-      synthesised = ImageScaling.upscale(synthesised, source.resolutionShift, w, h);
+      synthesised =
+          ImageScaling.upscale(
+              synthesised, source.resolutionShift, original.width, original.height);
     }
-    if (source.gray) synthesised = Pixels.grayOf(synthesised);
-    BufferedImage syn = synthesised;
+    return source.gray ? Pixels.grayOf(synthesised) : synthesised;
+  }
+
+  /**
+   * Spec §6.9: each slice's token payload followed by its residual part, the source minus {@code
+   * syn} over the slice's pixel rows.
+   */
+  private static List<byte[]> withResidual(
+      SourcePicture source,
+      TokenGrid grid,
+      List<byte[]> tokenParts,
+      int sliceRows,
+      double step,
+      BufferedImage syn) {
+    SourcePicture original = source.original;
+    int w = original.width, h = original.height, f = 1 << source.resolutionShift;
     PixelResidual.Steps steps = residualSteps(step);
     List<byte[]> out = new ArrayList<>(tokenParts.size());
     int[] rows = SliceCoder.sliceRowCounts(grid.cellsHigh(), sliceRows);

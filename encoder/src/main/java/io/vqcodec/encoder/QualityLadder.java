@@ -59,6 +59,15 @@ final class QualityLadder {
     return q > DEFAULT;
   }
 
+  /**
+   * The share of refinement steps (of the cells: fine cells) that residual steps build on, and that
+   * rate control takes its tokens from when the target affords more.
+   */
+  static final double RESIDUAL_BASE = 0.5;
+
+  /** The range of luma steps (pixel units) rate control searches for a pixel residual. */
+  static final double COARSEST_STEP = 400, FINEST_STEP = 2;
+
   /** Luma step of step {@code q}'s pixel residual (Spec §6.9) in pixel units, 0 for none. */
   static double residualStep(int q) {
     check(q);
