@@ -142,6 +142,15 @@ final class InfoCommand implements Callable<Integer> {
           staged[3],
           t.grid().stageTokenCount());
     }
+    if (h.hasPixelResidual()) {
+      out.printf(
+          Locale.ROOT,
+          "residual     pixel residual (Spec §9.6.4), luma step %.2f, chroma step %.2f: %d bytes of"
+              + " the slices%n",
+          h.residualLumaStep() / 4.0,
+          h.residualChromaStep() / 4.0,
+          residualBytes(t));
+    }
     out.printf(
         Locale.ROOT,
         "bytes        %d total, %.4f bpp: header %d, slices %d, end code %d%n",
@@ -161,6 +170,13 @@ final class InfoCommand implements Callable<Integer> {
           s.outcome().name().toLowerCase(Locale.ROOT),
           s.detail().isEmpty() ? "" : " (" + s.detail() + ")");
     }
+  }
+
+  /** Bytes of the residual parts of the slices that arrived (Spec §6.9.1); 0 without a residual. */
+  private static long residualBytes(DecodedTokens t) {
+    long n = 0;
+    for (byte[] part : t.residualParts()) n += part == null ? 0 : part.length;
+    return n;
   }
 
   private static void printJson(Facts f, PrintWriter out) throws IOException {
@@ -200,7 +216,14 @@ final class InfoCommand implements Callable<Integer> {
       g.writeNumberField("header", t.headerBytes());
       g.writeNumberField("slices", t.payloadBytes());
       g.writeNumberField("end_code", f.fileBytes() - t.headerBytes() - t.payloadBytes());
+      g.writeNumberField("residual", residualBytes(t));
       g.writeEndObject();
+      if (h.hasPixelResidual()) {
+        g.writeObjectFieldStart("pixel_residual");
+        g.writeNumberField("luma_step", h.residualLumaStep() / 4.0);
+        g.writeNumberField("chroma_step", h.residualChromaStep() / 4.0);
+        g.writeEndObject();
+      }
       g.writeNumberField(
           "bpp", 8.0 * f.fileBytes() / ((double) h.picture().width() * h.picture().height()));
       g.writeArrayFieldStart("slices");

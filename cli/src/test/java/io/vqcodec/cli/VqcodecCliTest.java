@@ -300,8 +300,8 @@ class VqcodecCliTest {
 
   @Test
   void badOptionValues() {
-    assertThat(run("encode", "--quality", "15", sample.toString(), "x.vqc").err)
-        .contains("quality 15 must be 1..14");
+    assertThat(run("encode", "--quality", "17", sample.toString(), "x.vqc").err)
+        .contains("quality 17 must be 1..16");
     Result both = run("encode", "--quality", "3", "--bpp", "0.1", sample.toString(), "x.vqc");
     assertThat(both.code).isEqualTo(ExitCode.USAGE);
     assertThat(both.err).contains("mutually exclusive");

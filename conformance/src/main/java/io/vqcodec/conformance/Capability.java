@@ -28,7 +28,9 @@ public enum Capability {
   /** Profile 1, video (Spec §10). */
   VIDEO(ErrorCategory.INVALID_HEADER),
   /** The compact-frame-headers block, extension type 3 (Spec §9.6.3), and its frame headers. */
-  COMPACT_FRAME_HEADERS(ErrorCategory.UNKNOWN_CRITICAL_EXTENSION);
+  COMPACT_FRAME_HEADERS(ErrorCategory.UNKNOWN_CRITICAL_EXTENSION),
+  /** The pixel-residual block, extension type 4 (Spec §9.6.4), and the residual of §6.9. */
+  PIXEL_RESIDUAL(ErrorCategory.UNKNOWN_CRITICAL_EXTENSION);
 
   /** How a decoder without this capability refuses a stream that needs it (Spec §C.7). */
   public final ErrorCategory refusal;
@@ -60,6 +62,7 @@ public enum Capability {
     if (names(e, "§4.4")) c.add(MODEL_2);
     if (names(e, "§10")) c.add(VIDEO);
     if (names(e, "§9.6.3")) c.add(COMPACT_FRAME_HEADERS);
+    if (names(e, "§9.6.4") || names(e, "§6.9")) c.add(PIXEL_RESIDUAL);
     return c;
   }
 
@@ -73,7 +76,8 @@ public enum Capability {
     if (e.decodes() || !names(e, "§9.4")) return false;
     return lacking.contains(CODED_RESOLUTION) && names(e, "§9.6.1")
         || lacking.contains(RESIDUAL_STAGES) && names(e, "§9.6.2")
-        || lacking.contains(COMPACT_FRAME_HEADERS) && names(e, "§9.6.3");
+        || lacking.contains(COMPACT_FRAME_HEADERS) && names(e, "§9.6.3")
+        || lacking.contains(PIXEL_RESIDUAL) && names(e, "§9.6.4");
   }
 
   /** Whether the sections column names {@code section} or a section below it. */

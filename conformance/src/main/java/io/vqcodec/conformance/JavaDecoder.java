@@ -54,7 +54,7 @@ final class JavaDecoder {
     } catch (FormatException | UnknownModelException e) {
       return refusal(e);
     }
-    return decoded(t.header(), slices, t.endCodeValid(), TokenDump.sha256(t.grid()));
+    return decoded(t.header(), slices, t.endCodeValid(), TokenDump.sha256(t));
   }
 
   /** A decoded stream's result: the header's fields, the slice outcomes and the token hash. */
@@ -78,12 +78,12 @@ final class JavaDecoder {
 
   /**
    * The canonical serialisation of the decoder's output for {@code stream}: a picture's grid (Spec
-   * §C.2) or a video's frames and index (Spec §C.2.1).
+   * §C.2) and residual (§C.2.2), or a video's frames and index (Spec §C.2.1).
    */
   static byte[] tokens(byte[] stream) throws IOException {
     if (isVideo(stream)) return video(stream, ModelRegistry.builtIn()).dump.bytes();
     return TokenDump.serialize(
-        TokenDecoder.decode(new ByteArrayInputStream(stream), LossSimulation.NONE, null).grid());
+        TokenDecoder.decode(new ByteArrayInputStream(stream), LossSimulation.NONE, null));
   }
 
   /** Whether the stream's header is readable and a video's (profile 1, Spec §10.2). */

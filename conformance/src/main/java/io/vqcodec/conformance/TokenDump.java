@@ -1,5 +1,11 @@
 package io.vqcodec.conformance;
 
+import io.vqcodec.container.ChannelFormat;
+import io.vqcodec.container.ContainerHeader;
+import io.vqcodec.entropy.EntropyDecodingException;
+import io.vqcodec.tokens.DecodedTokens;
+import io.vqcodec.tokens.PixelResidual;
+import io.vqcodec.tokens.SliceReport;
 import io.vqcodec.tokens.TokenGrid;
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
@@ -73,6 +79,67 @@ public final class TokenDump {
   /** Lower-case hexadecimal SHA-256 of {@link #serialize}. */
   public static String sha256(TokenGrid grid) {
     return sha256(serialize(grid));
+  }
+
+  /** Residual kinds of Spec §C.2.2. */
+  public static final int RESIDUAL_EMPTY = 0x00, RESIDUAL_SAMPLES = 0x01, RESIDUAL_LOST = 0x02;
+
+  /**
+   * A decoded picture's output: {@link #serialize(TokenGrid)} of its grid, then, with a pixel
+   * residual (Spec §9.6.4), every slice's residual samples (Spec §C.2.2).
+   */
+  public static byte[] serialize(DecodedTokens t) {
+    byte[] grid = serialize(t.grid());
+    ContainerHeader h = t.header();
+    if (!h.hasPixelResidual()) return grid;
+    ByteArrayOutputStream out = new ByteArrayOutputStream(grid.length + 64);
+    out.writeBytes(grid);
+    PixelResidual.Steps steps =
+        new PixelResidual.Steps(h.residualLumaStep(), h.residualChromaStep());
+    boolean gray = h.picture().channelFormat() == ChannelFormat.GRAY;
+    int width = h.picture().width(), height = h.picture().height();
+    int f = 1 << h.resolutionShift();
+    for (int i = 0; i < t.slices().size(); i++) {
+      SliceReport s = t.slices().get(i);
+      byte[] part = t.residualParts().get(i);
+      if (part == null) {
+        out.write(RESIDUAL_LOST);
+        continue;
+      }
+      if (part.length == 0) {
+        out.write(RESIDUAL_EMPTY);
+        continue;
+      }
+      int y0 = 16 * f * s.firstRow(), y1 = Math.min(height, 16 * f * (s.firstRow() + s.rowCount()));
+      ByteArrayOutputStream samples = new ByteArrayOutputStream();
+      try {
+        PixelResidual.decodePlanes(
+            part,
+            0,
+            part.length,
+            steps,
+            gray,
+            width,
+            y0,
+            y1,
+            (y, planes, off) -> {
+              for (int x = 0; x < width; x++) {
+                for (int[] plane : planes) u16(samples, plane[off + x] & 0xFFFF);
+              }
+            });
+      } catch (EntropyDecodingException e) {
+        out.write(RESIDUAL_LOST); // Spec §6.9.5: a part that fails adds nothing
+        continue;
+      }
+      out.write(RESIDUAL_SAMPLES);
+      out.writeBytes(samples.toByteArray());
+    }
+    return out.toByteArray();
+  }
+
+  /** Lower-case hexadecimal SHA-256 of {@link #serialize(DecodedTokens)}. */
+  public static String sha256(DecodedTokens t) {
+    return sha256(serialize(t));
   }
 
   /** Lower-case hexadecimal SHA-256 of {@code bytes}. */

@@ -196,6 +196,30 @@ public final class EncoderOptions {
         residualStep);
   }
 
+  /**
+   * Explicit refinement at the largest codebook, full size by default: up to 1 the share of fine
+   * cells, from 1 to 2 every cell fine and that share (less 1) with a second residual stage (Spec
+   * §9.6.2), from 2 to 3 a third; as far as the model's stages go. (Quality steps 11 to 14 before
+   * the pixel residual replaced them.)
+   */
+  public EncoderOptions withRefinement(double refinement) {
+    if (!(refinement >= 0 && refinement <= 3)) {
+      throw new IllegalArgumentException("refinement " + refinement + " must be in [0, 3]");
+    }
+    return new EncoderOptions(
+        Mode.EXPLICIT,
+        0,
+        0,
+        0,
+        4096,
+        refinement,
+        strategy,
+        sliceRows,
+        probabilityModel,
+        resolutionShift,
+        residualStep);
+  }
+
   public EncoderOptions withStrategy(GranularityStrategy s) {
     return new EncoderOptions(
         mode,

@@ -101,7 +101,7 @@ public final class ImageEncoder implements AutoCloseable {
               options,
               checkedLevel(options.codebookSize),
               options.fineFraction,
-              false);
+              options.fineFraction > 1);
       case TARGET_BYTES -> {
         long target =
             options.targetBytes > 0

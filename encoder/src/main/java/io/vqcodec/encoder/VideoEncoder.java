@@ -285,8 +285,7 @@ public final class VideoEncoder implements AutoCloseable {
         case QUALITY -> {
           shift = auto ? QualityLadder.resolutionShift(options.quality) : options.resolutionShift;
           k = QualityLadder.codebookSize(options.quality);
-          // Video frames carry no residual stages (Spec §9.6.2): the ladder's top is all fine.
-          fineFraction = Math.min(1, QualityLadder.refinement(options.quality));
+          fineFraction = QualityLadder.videoFineFraction(options.quality);
         }
         case EXPLICIT -> {
           shift = auto ? 0 : options.resolutionShift;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vqcodec.container.ChannelFormat;
+import io.vqcodec.container.ContainerHeader;
+import io.vqcodec.container.ContainerReader;
 import io.vqcodec.container.GranularityMode;
 import io.vqcodec.decoder.DecodeOptions;
 import io.vqcodec.decoder.DecodedPicture;
@@ -11,7 +13,6 @@ import io.vqcodec.decoder.ImageDecoder;
 import io.vqcodec.neural.Tokenizer;
 import io.vqcodec.tokens.DecodedTokens;
 import io.vqcodec.tokens.LossSimulation;
-import io.vqcodec.tokens.ModelRegistry;
 import io.vqcodec.tokens.SliceCoder;
 import io.vqcodec.tokens.SliceReport;
 import io.vqcodec.tokens.TokenDecoder;
@@ -102,27 +103,20 @@ class EncoderRoundTripTest {
   }
 
   /**
-   * Every step codes more than the one below it; above every cell fine (step 10) only a model with
-   * residual stages (Spec §9.6.2) has more to code, so a model without them repeats step 10.
+   * Every step codes more than the one below it: more fine cells up to step 8, then a pixel
+   * residual (Spec §6.9) of finer and finer step on step 8's tokens, without residual stages.
    */
   @Test
   void qualityLadderGrowsTheFile() throws Exception {
-    boolean stages = ModelRegistry.builtIn().defaultTokenizer().property("stages") != null;
     int previous = 0;
     for (int q = QualityLadder.MIN; q <= QualityLadder.MAX; q++) {
       EncodedPicture coded = encoder.encode(chelsea, EncoderOptions.defaults().withQuality(q));
       int size = coded.bytes().length;
-      if (q <= 10 || stages) {
-        assertThat(size).as("quality %d", q).isGreaterThan(previous);
-      } else {
-        assertThat(size).as("quality %d", q).isEqualTo(previous);
-      }
-      if (q <= QualityLadder.DEFAULT || !stages) {
-        assertThat(coded.stageTokens()).as("quality %d", q).isZero();
-      }
-      if (q == QualityLadder.MAX && stages) {
-        assertThat(coded.stageTokens()).isEqualTo(2 * 4 * coded.cells()); // three stages each
-      }
+      assertThat(size).as("quality %d", q).isGreaterThan(previous);
+      ContainerHeader h = ContainerReader.open(coded.bytes()).header();
+      assertThat(h.hasPixelResidual()).as("quality %d", q).isEqualTo(q > 8);
+      if (q != 8) assertThat(coded.stageTokens()).as("quality %d", q).isZero();
+      if (q > 8) assertThat(coded.fineCells()).isEqualTo((int) Math.round(0.5 * coded.cells()));
       previous = size;
     }
   }

@@ -175,10 +175,20 @@ public final class PixelResidual {
 
   // -- Decoding ---------------------------------------------------------------------------------
 
+  /** Receives a residual's samples a pixel row at a time (Spec §6.9.3). */
+  public interface PlaneRows {
+    /**
+     * Row {@code y}: plane {@code p}'s samples of the row, quarter units, at {@code planes[p][off +
+     * x]} for {@code x < width}; valid only during the call.
+     */
+    void accept(int y, int[][] planes, int off);
+  }
+
   /**
    * Spec §6.9: decodes the residual part {@code buf[off .. off + len)} of the slice covering pixel
-   * rows {@code y0 .. y1 - 1} and writes those rows of {@code synthesised} plus the residual,
-   * clamped to 0..255, to {@code out}. An empty part ({@code len} 0) is a residual of zeros.
+   * rows {@code y0 .. y1 - 1} and writes those rows of {@code synthesised} plus the residual
+   * (§6.9.4), clamped to 0..255, to {@code out}. An empty part ({@code len} 0) is a residual of
+   * zeros.
    *
    * <p>The part is decoded twice, first only to check it (Spec §6.9.5: a part that fails adds
    * nothing to any row), then to add it, so that memory is a row of blocks whatever the slice's
@@ -198,11 +208,46 @@ public final class PixelResidual {
       Rows synthesised,
       RowSink out)
       throws EntropyDecodingException {
-    if (len > 0) walk(buf, off, len, steps, gray, width, y0, y1, null, null);
-    walk(buf, off, len, steps, gray, width, y0, y1, synthesised, out);
+    if (len > 0) walk(buf, off, len, steps, gray, width, y0, y1, null);
+    int[] rgb = new int[width];
+    walk(
+        buf,
+        off,
+        len,
+        steps,
+        gray,
+        width,
+        y0,
+        y1,
+        (y, planes, o) -> {
+          synthesised.read(y, rgb);
+          addRow(planes, o, gray, rgb, width);
+          out.write(y, rgb);
+        });
   }
 
-  /** One pass of {@link #decode}; without {@code out} it decodes and checks only. */
+  /**
+   * Spec §6.9.2, §6.9.3: the residual samples of the part, row by row, without adding them to
+   * anything (the conformance serialisation of Spec §C.2 hashes them). Unlike {@link #decode}, rows
+   * reach {@code sink} as they are decoded: a part that fails has given the rows before the error.
+   *
+   * @throws EntropyDecodingException if the part is corrupt
+   */
+  public static void decodePlanes(
+      byte[] buf,
+      int off,
+      int len,
+      Steps steps,
+      boolean gray,
+      int width,
+      int y0,
+      int y1,
+      PlaneRows sink)
+      throws EntropyDecodingException {
+    walk(buf, off, len, steps, gray, width, y0, y1, sink);
+  }
+
+  /** Decodes a part; without {@code sink} it decodes and checks only. */
   private static void walk(
       byte[] buf,
       int off,
@@ -212,23 +257,18 @@ public final class PixelResidual {
       int width,
       int y0,
       int y1,
-      Rows synthesised,
-      RowSink out)
+      PlaneRows sink)
       throws EntropyDecodingException {
-    int planes = gray ? 1 : 3, bw = (width + BLOCK - 1) / BLOCK;
-    int[] rgb = new int[width];
+    int planes = gray ? 1 : 3, bw = (width + BLOCK - 1) / BLOCK, stride = bw * BLOCK;
+    int[][] band = sink == null ? null : new int[planes][BLOCK * stride];
     if (len == 0) {
-      for (int y = y0; y < y1; y++) {
-        synthesised.read(y, rgb);
-        out.write(y, rgb);
-      }
+      for (int y = y0; y < y1 && sink != null; y++) sink.accept(y, band, 0);
       return;
     }
     RansDecoder dec = new RansDecoder(buf, off, len);
     Models m = new Models();
     int[][] lastAbove = new int[planes][bw];
     int[] lastLeft = new int[planes];
-    int[][] band = out == null ? null : new int[planes][BLOCK * bw * BLOCK];
     int[] q = new int[64], mag = new int[64];
     long[] tmp = new long[64];
     for (int by = y0; by < y1; by += BLOCK) {
@@ -250,17 +290,13 @@ public final class PixelResidual {
           lastLeft[p] = last;
           lastAbove[p][bx] = last;
           if (band != null) {
-            inverseTransform(q, last, steps.of(p), tmp, band[p], bw * BLOCK, bx * BLOCK);
+            inverseTransform(q, last, steps.of(p), tmp, band[p], stride, bx * BLOCK);
           }
         }
       }
       if (band == null) continue;
       int rows = Math.min(BLOCK, y1 - by);
-      for (int j = 0; j < rows; j++) {
-        synthesised.read(by + j, rgb);
-        addRow(band, j * bw * BLOCK, gray, rgb, width);
-        out.write(by + j, rgb);
-      }
+      for (int j = 0; j < rows; j++) sink.accept(by + j, band, j * stride);
     }
     dec.verifyEnd();
   }

@@ -77,12 +77,18 @@ final class VqcodecEvalCodec implements EvalCodec {
    * (VqcodecEvalCodecTest checks it): reword it and every cached encode is redone. A new encoder
    * setting that changes the stream belongs here and in {@link #options()}.
    */
+  /**
+   * What rate control does above the rate of half the cells fine (Spec §6.9: since 2026-12-08 a
+   * pixel residual on those tokens, chroma step twice the luma step, dead zone 0.18).
+   */
+  static final String RESIDUAL = "pixel residual above half the cells fine";
+
   String codingKey() {
     String resolution =
         resolutionShift < 0
             ? ", full/half/quarter size by rate control"
             : resolutionShift > 0 ? ", 1/" + (1 << resolutionShift) + " size" : "";
-    return strategy + ", " + SLICES + ", " + probabilityModel + resolution;
+    return strategy + ", " + SLICES + ", " + probabilityModel + resolution + ", " + RESIDUAL;
   }
 
   /** The encoder options of a --bpp encode, without the target. */

@@ -168,6 +168,8 @@ public final class VectorGenerator {
     g.invalid();
     g.pinned();
     g.stages(images);
+    new ResidualVectors(out, g.entries, g.model).generate();
+    if (images) g.residualImages();
     ModelPackage fast = ModelRegistry.builtIn().byName("tok-v2f").orElseThrow();
     new VideoVectors(
             out,
@@ -2271,6 +2273,44 @@ public final class VectorGenerator {
             + " lowest valid level)");
   }
 
+  /** Encoder output with a pixel residual: samples/chelsea.png (Spec §6.9, §9.6.4). */
+  private void residualImages() throws IOException {
+    BufferedImage src = ImageIO.read(sample.toFile());
+    if (src == null) throw new IOException("cannot read " + sample);
+    try (ImageEncoder enc = ImageEncoder.open()) {
+      byte[] b =
+          enc.encode(src, EncoderOptions.defaults().withQuality(9).withPixelResidual(20)).bytes();
+      ContainerHeader h = ContainerReader.open(b).header();
+      if (!h.hasPixelResidual() || h.stageCount() > 1)
+        throw new IOException("expected a pixel-residual block and no residual stages");
+      DecodedTokens t = TokenDecoder.decode(new ByteArrayInputStream(b), LossSimulation.NONE, null);
+      List<String> o = new ArrayList<>();
+      for (SliceReport s : t.slices()) o.add(s.outcome().name());
+      String file = "img-chelsea-451x300-residual.vqc";
+      Files.write(out.resolve(file), b);
+      entries.add(
+          new Manifest.Entry(
+              file,
+              TokenDump.sha256(b),
+              b.length,
+              "decode",
+              "-",
+              -1,
+              h.picture().width(),
+              h.picture().height(),
+              "rgb",
+              h.grid().codebookSize(),
+              h.grid().granularityMode().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+              3,
+              String.join(",", o),
+              t.endCodeValid() ? "ok" : "warn",
+              TokenDump.sha256(t),
+              "§6.9 §9.6.4 §8.3.3",
+              "samples/chelsea.png with the default model at --quality 9 (half the cells fine)"
+                  + " with the pixel residual of luma step 20 (the encoder's own output)"));
+    }
+  }
+
   /** Encoder output with residual stages: samples/chelsea.png under tok-v2 (Spec §6.8). */
   private void stageImages() throws IOException {
     BufferedImage src = ImageIO.read(sample.toFile());
@@ -2278,7 +2318,9 @@ public final class VectorGenerator {
     try (Tokenizer tok = Tokenizer.open(tok2);
         ImageEncoder enc = ImageEncoder.using(tok)) {
       for (int q : new int[] {12, 14}) {
-        byte[] b = enc.encode(src, EncoderOptions.defaults().withQuality(q)).bytes();
+        // Steps 12 and 14 of the ladder before the pixel residual: refinement 2 and 3.
+        byte[] b =
+            enc.encode(src, EncoderOptions.defaults().withRefinement(q == 12 ? 2.0 : 3.0)).bytes();
         ContainerHeader h = ContainerReader.open(b).header();
         if (h.stageCount() < 2)
           throw new IOException("tok-v2 at --quality " + q + " wrote no residual-stages block");
