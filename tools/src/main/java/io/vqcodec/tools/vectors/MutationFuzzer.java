@@ -2,9 +2,13 @@ package io.vqcodec.tools.vectors;
 
 import io.vqcodec.conformance.Manifest;
 import io.vqcodec.conformance.TokenDump;
+import io.vqcodec.container.ChannelFormat;
+import io.vqcodec.container.ContainerHeader;
 import io.vqcodec.container.FormatException;
+import io.vqcodec.entropy.EntropyDecodingException;
 import io.vqcodec.tokens.DecodedTokens;
 import io.vqcodec.tokens.LossSimulation;
+import io.vqcodec.tokens.PixelResidual;
 import io.vqcodec.tokens.SliceReport;
 import io.vqcodec.tokens.TokenDecoder;
 import io.vqcodec.tokens.TokenGrid;
@@ -253,8 +257,44 @@ public final class MutationFuzzer {
     if (rows != g.cellsHigh())
       return "slices cover " + rows + " of " + g.cellsHigh() + " cell rows";
     TokenDump.serialize(g);
+    return checkResidual(t);
+  }
+
+  /**
+   * Spec §6.9: every residual part that arrived decodes to samples or fails with {@link
+   * EntropyDecodingException} (Spec §6.9.5), nothing else; pictures above {@link
+   * #MAX_RESIDUAL_PIXELS} are left out (their residual costs time in proportion to their area, as
+   * their synthesis does, which a per-input timeout would report as a hang).
+   */
+  private static String checkResidual(DecodedTokens t) {
+    ContainerHeader h = t.header();
+    if (!h.hasPixelResidual()) {
+      return t.residualParts().isEmpty() ? null : "residual parts without a pixel-residual block";
+    }
+    if (t.residualParts().size() != t.slices().size()) {
+      return t.residualParts().size() + " residual parts for " + t.slices().size() + " slices";
+    }
+    int w = h.picture().width(), height = h.picture().height(), f = 1 << h.resolutionShift();
+    if ((long) w * height > MAX_RESIDUAL_PIXELS) return null;
+    PixelResidual.Steps steps =
+        new PixelResidual.Steps(h.residualLumaStep(), h.residualChromaStep());
+    boolean gray = h.picture().channelFormat() == ChannelFormat.GRAY;
+    for (int i = 0; i < t.slices().size(); i++) {
+      byte[] part = t.residualParts().get(i);
+      if (part == null) continue;
+      SliceReport s = t.slices().get(i);
+      int y0 = 16 * f * s.firstRow(), y1 = Math.min(height, 16 * f * (s.firstRow() + s.rowCount()));
+      try {
+        PixelResidual.decodePlanes(part, 0, part.length, steps, gray, w, y0, y1, (y, p, o) -> {});
+      } catch (EntropyDecodingException expected) {
+        // Spec §6.9.5: the part adds nothing
+      }
+    }
     return null;
   }
+
+  /** Pictures whose residual {@link #checkResidual} decodes: 2^20 pixels. */
+  static final long MAX_RESIDUAL_PIXELS = 1 << 20;
 
   /** One mutated copy of {@code base}; {@code how} receives a description. */
   static byte[] mutate(byte[] base, SplittableRandom r, StringBuilder how) {
