@@ -154,9 +154,13 @@ final class VqcodecEvalCodec implements EvalCodec {
     return Runtime.getRuntime().availableProcessors();
   }
 
+  /**
+   * The target bpp, from 0.005 to 4: the pixel residual (Spec §6.9) takes rate control past where
+   * the tokens stop (about 0.55 bpp on Kodak with tok-v2's residual stages).
+   */
   @Override
   public Knob knob() {
-    return new Knob(0.005, 0.5, false, true, true);
+    return new Knob(0.005, 4, false, true, true);
   }
 
   @Override
