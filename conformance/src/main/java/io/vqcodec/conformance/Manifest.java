@@ -1,5 +1,8 @@
 package io.vqcodec.conformance;
 
+import io.vqcodec.container.ChannelFormat;
+import io.vqcodec.container.ContainerHeader;
+import io.vqcodec.container.ContainerReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,6 +81,43 @@ public final class Manifest {
       String tokensSha256,
       String sections,
       String description) {
+
+    /**
+     * The entry of a stream a decoder must decode: the picture and coding columns from the stream's
+     * own header (Spec §3.2, §6.2, §8.1), the outcomes and the expected output given.
+     *
+     * @param slices the slice outcomes, as the {@code slices} column holds them
+     * @throws IOException if the stream's header does not parse
+     */
+    public static Entry decoded(
+        String name,
+        byte[] stream,
+        String slices,
+        String endCode,
+        String tokensSha256,
+        String sections,
+        String description)
+        throws IOException {
+      ContainerHeader h = ContainerReader.open(stream).header();
+      return new Entry(
+          name,
+          TokenDump.sha256(stream),
+          stream.length,
+          "decode",
+          "-",
+          -1,
+          h.picture().width(),
+          h.picture().height(),
+          h.picture().channelFormat() == ChannelFormat.GRAY ? "gray" : "rgb",
+          h.grid().codebookSize(),
+          JavaDecoder.granularityName(h),
+          JavaDecoder.probModelId(h),
+          slices,
+          endCode,
+          tokensSha256,
+          sections,
+          description);
+    }
 
     /**
      * The entry of a stream a decoder must refuse with {@code error} at {@code errorOffset} (-1:

@@ -159,12 +159,20 @@ public final class ImageEncoder implements AutoCloseable {
     TokenGrid grid = candidates.grid(c.resolutionShift(), c.codebookSize(), c.steps());
     byte[] stream = c.stream();
     // Above the residual base, the base's tokens plus a pixel residual beat more refinement steps
-    // (Spec §6.9; QualityLadder#RESIDUAL_BASE): the finest residual step that fits.
+    // (Spec §6.9; QualityLadder#RESIDUAL_BASE): the finest residual step that fits; at higher
+    // targets on the three-quarter base.
     int base = (int) Math.round(QualityLadder.RESIDUAL_BASE * c.cells());
     if (options.residualStep == 0
         && c.resolutionShift() == 0
         && c.codebookSize() == QualityLadder.codebookSize(QualityLadder.MAX)
         && c.steps() > base) {
+      int high = (int) Math.round(QualityLadder.RESIDUAL_BASE_HIGH * c.cells());
+      if (high <= c.steps()
+          && target
+              >= QualityLadder.HIGH_BASE_RATIO
+                  * candidates.stream(0, c.codebookSize(), high).length) {
+        base = high;
+      }
       TokenGrid baseGrid = candidates.grid(0, c.codebookSize(), base);
       byte[] fitted = finestResidualWithin(input.reduced(0), options, baseGrid, target);
       if (fitted != null) {

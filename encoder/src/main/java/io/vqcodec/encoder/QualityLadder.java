@@ -6,12 +6,12 @@ package io.vqcodec.encoder;
  * residual (Spec §6.9), in increasing rate and quality. The lower steps code a quarter- or
  * half-size picture, the middle ones the full picture with more and more cells fine at K = 4096
  * (the cells chosen by the granularity strategy), the upper ones half the cells fine and a pixel
- * residual of finer and finer step. The steps were chosen on the validation images (results/ladder/
- * val-settings.md for steps 1 to 8: every step on the rate-distortion frontier of the settings
- * measured there; results/pixel-residual/val-ladder.md for the residual: half the cells fine and a
- * residual beat more fine cells and residual stages from about 0.12 bpp up, by 0.3 dB at 0.15 bpp
- * and 2.4 dB at 0.45); the bpp and PSNR of each step on Kodak are in the README (measured, not
- * promised).
+ * residual of finer and finer step (half the cells fine at step 9, three quarters from step 10).
+ * The steps were chosen on the validation images (results/ladder/ val-settings.md for steps 1 to 8:
+ * every step on the rate-distortion frontier of the settings measured there;
+ * results/pixel-residual/val-ladder.md for the residual: half the cells fine and a residual beat
+ * more fine cells and residual stages from about 0.12 bpp up, by 0.3 dB at 0.15 bpp and 2.4 dB at
+ * 0.45); the bpp and PSNR of each step on Kodak are in the README (measured, not promised).
  */
 final class QualityLadder {
   static final int MIN = 1;
@@ -25,16 +25,22 @@ final class QualityLadder {
    */
   private static final int[][] STEPS = {
     {2, 4096, 0, 0}, {2, 4096, 50, 0}, {1, 4096, 0, 0}, {1, 4096, 25, 0}, {1, 4096, 50, 0},
-    {0, 4096, 0, 0}, {0, 4096, 30, 0}, {0, 4096, 50, 0}, {0, 4096, 50, 112}, {0, 4096, 50, 80},
-    {0, 4096, 50, 56}, {0, 4096, 50, 40}, {0, 4096, 50, 28}, {0, 4096, 50, 20}, {0, 4096, 50, 14},
-    {0, 4096, 50, 10}
+    {0, 4096, 0, 0}, {0, 4096, 30, 0}, {0, 4096, 50, 0}, {0, 4096, 50, 112}, {0, 4096, 75, 80},
+    {0, 4096, 75, 56}, {0, 4096, 75, 40}, {0, 4096, 75, 28}, {0, 4096, 75, 20}, {0, 4096, 75, 14},
+    {0, 4096, 75, 10}
   };
 
   /**
-   * The share of refinement steps (of the cells: fine cells) that the residual steps build on, and
-   * that rate control takes its tokens from when the target affords more.
+   * The shares of fine cells that the residual steps build on, and that rate control takes its
+   * tokens from when the target affords more than the first: half the cells at the lower residual
+   * rates, three quarters from about 1.6 times the three-quarter tokens' own size (on the
+   * validation images about 0.2 bpp), where they give the same PSNR and 0.003 to 0.004 more MS-SSIM
+   * (results/pixel-residual/val-ladder.md, "The base").
    */
-  static final double RESIDUAL_BASE = 0.5;
+  static final double RESIDUAL_BASE = 0.5, RESIDUAL_BASE_HIGH = 0.75;
+
+  /** Rate control takes {@link #RESIDUAL_BASE_HIGH}'s tokens from this many times their size. */
+  static final double HIGH_BASE_RATIO = 1.6;
 
   /** The range of luma steps (pixel units) rate control searches for a pixel residual. */
   static final double COARSEST_STEP = 400, FINEST_STEP = 2;

@@ -79,9 +79,10 @@ final class VqcodecEvalCodec implements EvalCodec {
    */
   /**
    * What rate control does above the rate of half the cells fine (Spec §6.9: since 2026-12-08 a
-   * pixel residual on those tokens, chroma step twice the luma step, dead zone 0.18).
+   * pixel residual on those tokens, or on three quarters of the cells fine at higher targets;
+   * chroma step twice the luma step, dead zone 0.18).
    */
-  static final String RESIDUAL = "pixel residual above half the cells fine";
+  static final String RESIDUAL = "pixel residual on half or three quarters of the cells fine";
 
   String codingKey() {
     String resolution =

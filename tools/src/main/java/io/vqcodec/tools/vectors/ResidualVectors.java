@@ -389,19 +389,9 @@ final class ResidualVectors {
     String file = name + ".vqc";
     Files.write(out.resolve(file), b);
     entries.add(
-        new Manifest.Entry(
+        Manifest.Entry.decoded(
             file,
-            TokenDump.sha256(b),
-            b.length,
-            "decode",
-            "-",
-            -1,
-            p.width,
-            p.height,
-            p.gray ? "gray" : "rgb",
-            256,
-            "mixed",
-            0,
+            b,
             String.join(",", outcomes),
             t.endCodeValid() ? "ok" : "warn",
             TokenDump.sha256(dump),

@@ -1453,19 +1453,9 @@ public final class VectorGenerator {
     // The picture's size (Spec §3.2), which with a coded-resolution block is not the grid's.
     PictureHeader picture = ContainerReader.open(b).header().picture();
     entries.add(
-        new Manifest.Entry(
+        Manifest.Entry.decoded(
             file,
-            TokenDump.sha256(b),
-            b.length,
-            "decode",
-            "-",
-            -1,
-            picture.width(),
-            picture.height(),
-            channel == ChannelFormat.GRAY ? "gray" : "rgb",
-            expected.codebookSize(),
-            mode.name().toLowerCase(Locale.ROOT).replace('_', '-'),
-            pm == PM0 ? 0 : pm == PM2 ? 2 : 3,
+            b,
             String.join(",", slices),
             endCode,
             TokenDump.sha256(expected),
@@ -2289,19 +2279,9 @@ public final class VectorGenerator {
       String file = "img-chelsea-451x300-residual.vqc";
       Files.write(out.resolve(file), b);
       entries.add(
-          new Manifest.Entry(
+          Manifest.Entry.decoded(
               file,
-              TokenDump.sha256(b),
-              b.length,
-              "decode",
-              "-",
-              -1,
-              h.picture().width(),
-              h.picture().height(),
-              "rgb",
-              h.grid().codebookSize(),
-              h.grid().granularityMode().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-              3,
+              b,
               String.join(",", o),
               t.endCodeValid() ? "ok" : "warn",
               TokenDump.sha256(t),

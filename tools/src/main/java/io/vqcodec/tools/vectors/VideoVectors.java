@@ -2,7 +2,6 @@ package io.vqcodec.tools.vectors;
 
 import io.vqcodec.conformance.ErrorCategory;
 import io.vqcodec.conformance.Manifest;
-import io.vqcodec.conformance.TokenDump;
 import io.vqcodec.conformance.VideoDump;
 import io.vqcodec.container.ChannelFormat;
 import io.vqcodec.container.ContainerHeader;
@@ -27,7 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.IntUnaryOperator;
 import java.util.zip.CRC32C;
@@ -521,24 +519,8 @@ final class VideoVectors {
     String file = name + ".vqc";
     Files.write(out.resolve(file), b);
     entries.add(
-        new Manifest.Entry(
-            file,
-            TokenDump.sha256(b),
-            b.length,
-            "decode",
-            "-",
-            -1,
-            c.width,
-            c.height,
-            "rgb",
-            c.k,
-            c.mode.name().toLowerCase(Locale.ROOT).replace('_', '-'),
-            c.pm == PM0 ? 0 : c.pm == PM2 ? 2 : 3,
-            String.join(";", slices),
-            endCode,
-            dump.sha256(),
-            sections,
-            description));
+        Manifest.Entry.decoded(
+            file, b, String.join(";", slices), endCode, dump.sha256(), sections, description));
   }
 
   /** A clip whose frames all decode, with its index and end code. */

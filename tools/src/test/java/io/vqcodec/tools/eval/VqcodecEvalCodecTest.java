@@ -45,20 +45,20 @@ class VqcodecEvalCodecTest {
     assertThat(codec("vqcodec").codingKey())
         .isEqualTo(
             "RATE_DISTORTION, slices of at least 1024 cells, TWO_STAGE,"
-                + " full/half/quarter size by rate control, pixel residual above half the cells"
-                + " fine");
+                + " full/half/quarter size by rate control, pixel residual on half or three"
+                + " quarters of the cells fine");
     assertThat(codec("vqcodec-fullsize").codingKey())
         .isEqualTo(
-            "RATE_DISTORTION, slices of at least 1024 cells, TWO_STAGE, pixel residual above"
-                + " half the cells fine");
+            "RATE_DISTORTION, slices of at least 1024 cells, TWO_STAGE, pixel residual on half or"
+                + " three quarters of the cells fine");
     assertThat(codec("vqcodec-entropy").codingKey())
         .isEqualTo(
-            "ENTROPY, slices of at least 1024 cells, TWO_STAGE, pixel residual above half the"
-                + " cells fine");
+            "ENTROPY, slices of at least 1024 cells, TWO_STAGE, pixel residual on half or three"
+                + " quarters of the cells fine");
     assertThat(codec("vqcodec-uniform").codingKey())
         .isEqualTo(
-            "UNIFORM, slices of at least 1024 cells, TWO_STAGE, pixel residual above half the"
-                + " cells fine");
+            "UNIFORM, slices of at least 1024 cells, TWO_STAGE, pixel residual on half or three"
+                + " quarters of the cells fine");
   }
 
   @Test
@@ -69,8 +69,8 @@ class VqcodecEvalCodecTest {
         .isEqualTo(
             "vqcodec model 6 (tok-v2, weights sha256 784bcf74f16c40d8) --bpp rate model, "
                 + "RATE_DISTORTION, slices of at least 1024 cells, TWO_STAGE, full/half/quarter"
-                + " size by rate control, pixel residual above half the cells fine (two-stage"
-                + " sha256 20cfdc1c1d0e04cf); DJL PyTorch CPU");
+                + " size by rate control, pixel residual on half or three quarters of the cells"
+                + " fine (two-stage sha256 20cfdc1c1d0e04cf); DJL PyTorch CPU");
     assertThat(cached("kodak").get("vqcodec")).contains(shipped);
   }
 }
