@@ -20,8 +20,8 @@ run() { # label, encode options...
   java -Djava.awt.headless=true -cp "$cp_" io.vqcodec.tools.eval.FolderMetrics "$label" "$kodak" \
     "$work/$label-vqc" "$work/$label-png" | tee -a "$csv"
 }
-for q in $(seq 1 14); do run "quality-$q" --quality "$q"; done
-for b in 0.01 0.02 0.05 0.1 0.15 0.25 0.5; do run "bpp-$b" --bpp "$b"; done
+for q in $(seq 1 16); do run "quality-$q" --quality "$q"; done
+for b in 0.01 0.02 0.05 0.1 0.15 0.25 0.5 1.0; do run "bpp-$b" --bpp "$b"; done
 {
   echo "| setting | images | mean bpp | PSNR (dB) | MS-SSIM |"
   echo "|---|---:|---:|---:|---:|"

@@ -118,7 +118,7 @@ final class EncodeCommand implements Callable<Integer> {
       description =
           "Code the picture at 1/N of its size (1, 2 or 4; the decoder scales it back up). "
               + "By default --bpp and --size try all three and keep the best, and each --quality step has its own "
-              + "(steps 1-2 quarter size, 3-5 half, 6-10 full).")
+              + "(steps 1-2 quarter size, 3-5 half, 6-16 full).")
   Integer downscale;
 
   @Option(
