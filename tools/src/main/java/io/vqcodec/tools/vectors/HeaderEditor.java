@@ -119,6 +119,18 @@ final class HeaderEditor {
   }
 
   /**
+   * Extension block {@code i} rewritten as {@code type} (the two bytes of extension_type, critical
+   * bit included) with {@code payload} and its extension_length: one malformed block in place of a
+   * valid one.
+   */
+  HeaderEditor replaceExtension(int i, byte[] type, byte[] payload) {
+    String e = "extension[" + i + "].";
+    return set(e + "extension_type", type)
+        .set(e + "extension_length", varint(payload.length))
+        .set(e + "extension_payload", payload);
+  }
+
+  /**
    * Appends {@code blocks} after the header's extension blocks, numbered after them, and counts
    * them in extension_count (Spec §9.2).
    */

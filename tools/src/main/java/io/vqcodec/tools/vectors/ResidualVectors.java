@@ -175,10 +175,7 @@ final class ResidualVectors {
     for (String[] c : bad) {
       byte[] payload = HexFormat.of().parseHex(c[2]);
       HeaderEditor x =
-          e.copy()
-              .set("extension[0].extension_type", HexFormat.of().parseHex(c[1]))
-              .set("extension[0].extension_length", HeaderEditor.varint(payload.length))
-              .set("extension[0].extension_payload", payload);
+          e.copy().replaceExtension(0, java.util.HexFormat.of().parseHex(c[1]), payload);
       refuses(
           c[0],
           x.toFile(true),

@@ -2152,10 +2152,7 @@ public final class VectorGenerator {
     for (String[] c : bad) {
       byte[] payload = java.util.HexFormat.of().parseHex(c[2]);
       HeaderEditor x =
-          e.copy()
-              .set("extension[0].extension_type", java.util.HexFormat.of().parseHex(c[1]))
-              .set("extension[0].extension_length", HeaderEditor.varint(payload.length))
-              .set("extension[0].extension_payload", payload);
+          e.copy().replaceExtension(0, java.util.HexFormat.of().parseHex(c[1]), payload);
       refuses(
           c[0],
           x.toFile(true),

@@ -1531,10 +1531,7 @@ final class VideoVectors {
     for (String[] b : bad) {
       byte[] payload = java.util.HexFormat.of().parseHex(b[2]);
       HeaderEditor x =
-          e.copy()
-              .set("extension[0].extension_type", java.util.HexFormat.of().parseHex(b[1]))
-              .set("extension[0].extension_length", HeaderEditor.varint(payload.length))
-              .set("extension[0].extension_payload", payload);
+          e.copy().replaceExtension(0, java.util.HexFormat.of().parseHex(b[1]), payload);
       refuses(
           b[0],
           x.toFile(true),
