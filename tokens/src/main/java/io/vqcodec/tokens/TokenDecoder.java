@@ -103,60 +103,52 @@ public final class TokenDecoder {
     // reported in stream order, and at most THREADS + 1 payloads are held at a time.
     ArrayDeque<PendingSlice> pending = new ArrayDeque<>();
     // Spec §6.9.1: with a pixel residual each payload is a token part and a residual part; the
-    // residual parts are kept for synthesis (null where a slice is lost or its payload malformed).
+    // residual parts are kept for synthesis, null where the slice is lost (§6.9.5).
     boolean residual = header.hasPixelResidual();
     List<byte[]> residualParts = new ArrayList<>();
     int index = 0;
     for (Slice s; (s = reader.nextSlice()) != null; index++) {
-      byte[][] parts = null;
-      if (residual) {
-        parts =
-            !dropped[index] && arrival(s) == SliceReport.Outcome.DECODED
-                ? PixelResidual.split(s.payload())
-                : null;
-        residualParts.add(parts == null ? null : parts[1]);
-      }
+      SliceReport.Outcome arrived =
+          dropped[index] ? SliceReport.Outcome.SIMULATED_LOSS : arrival(s);
+      byte[][] parts =
+          residual && arrived == SliceReport.Outcome.DECODED
+              ? PixelResidual.split(s.payload())
+              : null;
+      if (residual) residualParts.add(parts == null ? null : parts[1]);
       PendingSlice p;
-      if (dropped[index]) {
+      if (arrived != SliceReport.Outcome.DECODED) {
+        String why = dropped[index] ? "discarded by the loss simulation" : why(arrived);
+        p = new PendingSlice(s, index, arrived, why, null);
+      } else if (residual && parts == null) {
         p =
             new PendingSlice(
                 s,
                 index,
-                SliceReport.Outcome.SIMULATED_LOSS,
-                "discarded by the loss simulation",
+                SliceReport.Outcome.UNDECODABLE,
+                PixelResidual.describeMalformed(s.payload()),
                 null);
       } else {
-        SliceReport.Outcome arrived = arrival(s);
         Slice slice = s;
         byte[] tokenPart = parts == null ? s.payload() : parts[0];
         p =
-            arrived != SliceReport.Outcome.DECODED
-                ? new PendingSlice(s, index, arrived, why(arrived), null)
-                : residual && parts == null
-                    ? new PendingSlice(
-                        s,
-                        index,
-                        SliceReport.Outcome.UNDECODABLE,
-                        PixelResidual.describeMalformed(s.payload()),
-                        null)
-                    : new PendingSlice(
-                        s,
-                        index,
-                        arrived,
-                        "",
-                        SliceWorkers.submit(
-                            () -> {
-                              SliceCoder.decode(
-                                  prior, tokenPart, grid, slice.firstRow(), slice.rowCount(), mode);
-                              return null;
-                            }));
+            new PendingSlice(
+                s,
+                index,
+                arrived,
+                "",
+                SliceWorkers.submit(
+                    () -> {
+                      SliceCoder.decode(
+                          prior, tokenPart, grid, slice.firstRow(), slice.rowCount(), mode);
+                      return null;
+                    }));
       }
       pending.add(p);
       while (pending.size() > SliceWorkers.THREADS) {
-        finish(pending.poll(), grid, mode, reports, listener);
+        finish(pending.poll(), grid, mode, reports, residualParts, listener);
       }
     }
-    while (!pending.isEmpty()) finish(pending.poll(), grid, mode, reports, listener);
+    while (!pending.isEmpty()) finish(pending.poll(), grid, mode, reports, residualParts, listener);
     dropTokens(grid, loss);
     return new DecodedTokens(
         header,
@@ -212,12 +204,16 @@ public final class TokenDecoder {
   private record PendingSlice(
       Slice slice, int index, SliceReport.Outcome outcome, String detail, Future<Void> work) {}
 
-  /** Waits for a slice's decoding, marks its tokens lost if it failed, reports it. */
+  /**
+   * Waits for a slice's decoding, marks its tokens lost (and drops its residual part) if it failed,
+   * reports it.
+   */
   private static void finish(
       PendingSlice p,
       TokenGrid grid,
       GranularityMode mode,
       List<SliceReport> reports,
+      List<byte[]> residualParts,
       SliceListener listener)
       throws IOException {
     SliceReport.Outcome outcome = p.outcome();
@@ -239,7 +235,11 @@ public final class TokenDecoder {
       }
     }
     Slice s = p.slice();
-    if (outcome.lost()) markLost(grid, s.firstRow(), s.rowCount(), mode);
+    if (outcome.lost()) {
+      markLost(grid, s.firstRow(), s.rowCount(), mode);
+      // Spec §6.9.5: a lost slice's residual adds nothing, its token part's failure included.
+      if (!residualParts.isEmpty()) residualParts.set(p.index(), null);
+    }
     SliceReport report = report(p.index(), s, outcome, detail);
     reports.add(report);
     if (listener != null) listener.sliceDecoded(report);

@@ -132,6 +132,17 @@ final class ResidualVectors {
         "§6.9.1 §6.9.5 §6.6",
         "a bit of slice 1's residual part flipped, CRC matching: the tokens decode, the residual"
             + " part fails check_end and adds nothing (kind 0x02)");
+    byte[] badTokens = p1.clone();
+    SplittableRandom r = new SplittableRandom(3050);
+    for (int k = 4; k < 4 + parts[0].length; k++) badTokens[k] = (byte) r.nextInt(256);
+    decodes(
+        "residual-token-part-corrupt-pm0",
+        e.copy().setPayload(1, badTokens, true).toFile(true),
+        base,
+        undecodable(1),
+        "§6.9.1 §6.9.5 §6.6",
+        "slice 1's token part replaced by random bytes, CRC matching: the tokens fail (UNDECODABLE),"
+            + " so the slice is lost and its intact residual part adds nothing (kind 0x02)");
     byte[] tooLong = p1.clone();
     int n = parts[0].length + parts[1].length + 1;
     tooLong[0] = (byte) (n >>> 24);
