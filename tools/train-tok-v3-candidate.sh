@@ -46,7 +46,9 @@
 #   and so are 48 values too), 6 stages of 4096 codes (today's syntax carries 3, Spec §A.3; the
 #   other 3 measure what a syntax with more would buy). A 1,500-step design run from wide's end
 #   (val-design.md, "Wide latent, residual stages") tied tok-v2's three stages after 1,250 quantized
-#   steps; this cycle, from the design run's end (step 54,554), asks how far it goes.
+#   steps; this cycle, from the design run's end (step 54,554), asks how far it goes. Stopped on
+#   2026-12-08 at step 57,747, level below tok-v2 once the pixel residual (Spec §6.9) took over the
+#   top of the range (val-design.md): not released.
 #
 # Start and resume are the same command, from the repository root. Background (nohup, nice 5, 1
 # PyTorch thread); output in runs/tok-v3-NAME (git-ignored): out.log, pid, train-log.csv,
